@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: Apache-2.0
+"""clearance: rights clearance for AI training data and outputs.
+
+The public API is exactly the names in ``__all__``; a test keeps it sorted and complete.
+Everything clearance produces is a risk assessment, not legal advice.
+"""
+
+from __future__ import annotations
+
+from clearance.errors import (
+    BlockedAddressError,
+    ClearanceError,
+    ColumnMappingError,
+    EmptyManifestError,
+    EncodingError,
+    EvidenceError,
+    FactsError,
+    FetchError,
+    FetchTimeout,
+    InputError,
+    KnowledgeBaseError,
+    MalformedRowError,
+    ManifestError,
+    PolicyError,
+    ReportError,
+    ResponseTooLarge,
+    RuleError,
+    TakedownError,
+    TamperError,
+    UnknownFormatError,
+)
+from clearance.models import CategoryResult, HostParts, IngestSummary
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BlockedAddressError",
+    "CategoryResult",
+    "ClearanceError",
+    "ColumnMappingError",
+    "EmptyManifestError",
+    "EncodingError",
+    "EvidenceError",
+    "FactsError",
+    "FetchError",
+    "FetchTimeout",
+    "HostParts",
+    "IngestSummary",
+    "InputError",
+    "KnowledgeBaseError",
+    "MalformedRowError",
+    "ManifestError",
+    "PolicyError",
+    "ReportError",
+    "ResponseTooLarge",
+    "RuleError",
+    "TakedownError",
+    "TamperError",
+    "UnknownFormatError",
+    "__version__",
+]

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Command-line interface: each module parses options and calls one library function.
+
+Command modules register themselves on the shared Typer ``app`` when imported below.
+"""
+
+from __future__ import annotations
+
+from clearance.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Run the ``clearance`` command line."""
+    app()
