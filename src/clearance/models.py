@@ -9,12 +9,14 @@ these classes are the per-record view for notebooks, the CLI and the web app.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Any
 
 __all__ = [
     "CategoryResult",
     "HostParts",
     "IngestSummary",
+    "Signal",
     "describe",
 ]
 
@@ -80,6 +82,39 @@ class IngestSummary:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["reconciled"] = self.reconciled
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One opt-out or permission statement found in one place, mapped onto one purpose.
+
+    A parser emits one Signal per (statement, purpose) it can judge; the resolver combines
+    them (signals/resolve.py). Absence of any Signal means ``unknown``, never permission.
+    """
+
+    standard: str = _help(
+        "Mechanism that carried it: robots.txt, content-usage, content-signal, rsl, tdmrep, "
+        "x-robots-tag, html-meta, ai.txt, xmp-iptc, c2pa, natural-language, ...")
+    purpose: str = _help("One of signals.vocab.PURPOSES: tdm, ai_training, genai_training, "
+                         "ai_inference, search.")
+    verdict: str = _help("reserved | not_reserved | unknown (see signals.vocab.VERDICTS).")
+    location: str = _help("Where it was found: a URL, 'header:<name>', or a file path.")
+    excerpt: str = _help("The raw text it rests on (line, header value, XMP node), truncated "
+                         "to 500 characters.")
+    agent: str | None = _help(
+        "Crawler product token the statement is scoped to (e.g. 'GPTBot'); null when it "
+        "applies to every agent.", default=None)
+    scope: str = _help("host (whole site or path pattern) | item (one resource or file).",
+                       default="host")
+    observed_at: datetime | None = _help("When the response carrying it was fetched (UTC).",
+                                         default=None)
+    confidence: float = _help("0..1; lowered by leniencies and unreadable input.", default=1.0)
+    contested: bool = _help("True when its legal effect is disputed (natural-language "
+                            "reservations after OLG Hamburg, 10 Dec 2025).", default=False)
+    spec_version: str | None = _help("Version or draft of the standard the parser follows.",
+                                     default=None)
+    notes: tuple[str, ...] = _help("Leniencies applied, parse problems, interpretations.",
+                                   default=())
 
 
 def describe(cls: type) -> list[tuple[str, str]]:
