@@ -16,7 +16,10 @@ __all__ = [
     "CategoryResult",
     "HostParts",
     "IngestSummary",
+    "Resolution",
+    "RightsEvidence",
     "Signal",
+    "SignalReport",
     "describe",
 ]
 
@@ -115,6 +118,74 @@ class Signal:
                                      default=None)
     notes: tuple[str, ...] = _help("Leniencies applied, parse problems, interpretations.",
                                    default=())
+
+
+@dataclass(frozen=True, slots=True)
+class RightsEvidence:
+    """A copyright, creator or licence statement embedded in a file: evidence, not a reservation."""
+
+    kind: str = _help("What it states: copyright | creator | credit | usage_terms | "
+                      "web_statement | rights_expression | licensor | marked.")
+    value: str = _help("The text as found, truncated to 500 characters.")
+    source: str = _help("Carrier: exif | iptc-iim | xmp | png-text | pdf-info.")
+    location: str = _help("Where it was found, e.g. 'exif:0x8298' or 'xmp:dc:rights'.")
+
+
+@dataclass(frozen=True, slots=True)
+class SignalReport:
+    """What one parser, or one scan of a target, found: signals, rights evidence, problems."""
+
+    source: str = _help("What was read: a URL, a file path, or 'headers'.")
+    kind: str = _help("Parser or detected format: tdmrep.json, http-response, html, ai.txt, "
+                      "robots.txt, jpeg, png, tiff, webp, gif, pdf, xmp, text, ...")
+    signals: tuple[Signal, ...] = _help("Every statement found, one per purpose it maps to.",
+                                        default=())
+    evidence: tuple[RightsEvidence, ...] = _help("Copyright/creator statements (not "
+                                                 "reservations).", default=())
+    problems: int = _help("Parts that could not be read; each lowers confidence.", default=0)
+    notes: tuple[str, ...] = _help("Leniencies, skipped parts, interpretations.", default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the report (datetimes as ISO strings)."""
+        return _jsonable(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The combined verdict for one purpose (and agent) over every signal of one item."""
+
+    purpose: str = _help("One of signals.vocab.PURPOSES.")
+    verdict: str = _help("reserved | not_reserved | unknown; no applicable signal is unknown, "
+                         "never permission.")
+    agent: str | None = _help("Crawler token the verdict was resolved for; null for "
+                              "agent-independent statements only.", default=None)
+    contested: bool = _help("True when the verdict rests only on contested signals "
+                            "(natural-language reservations).", default=False)
+    confidence: float = _help("Highest confidence among the deciding signals; 0 when unknown.",
+                              default=0.0)
+    rule: str = _help("Precedence rule that decided (docs/signals.md).", default="")
+    deciding: tuple[Signal, ...] = _help("Signals the verdict rests on.", default=())
+    contradicting: tuple[Signal, ...] = _help("Applicable signals that say otherwise; kept, "
+                                              "never dropped.", default=())
+    superseded: tuple[Signal, ...] = _help(
+        "Signals overridden inside their own mechanism (TDMRep layers, an agent-specific "
+        "group replacing the '*' group).", default=())
+    other_agents: tuple[Signal, ...] = _help("Signals scoped to other crawlers: not "
+                                             "applicable to this agent.", default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the resolution (datetimes as ISO strings)."""
+        return _jsonable(self)
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, datetime):
+        return obj.isoformat()
+    if isinstance(obj, tuple | list):
+        return [_jsonable(x) for x in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    return obj
 
 
 def describe(cls: type) -> list[tuple[str, str]]:
