@@ -9,17 +9,22 @@ these classes are the per-record view for notebooks, the CLI and the web app.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "AnalysisFinding",
+    "AnalysisResult",
     "CategoryResult",
     "HostParts",
     "IngestSummary",
+    "MarketAssessment",
     "Resolution",
     "RightsEvidence",
+    "RuleFiring",
     "Signal",
     "SignalReport",
+    "TimelineEvent",
     "describe",
 ]
 
@@ -188,6 +193,116 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One dated event of a law knowledge-base entry, for ``clearance law timeline``."""
+
+    date: date = _help("When it happened or happens (ISO date).")
+    event: str = _help("issued (decided, adopted, filed, published) | applies_from | "
+                       "applies_until.")
+    entry_id: str = _help("Knowledge-base id of the authority (data/law/<market>/<id>.yaml).")
+    market: str = _help("Market of the entry (us, eu, de, ...).")
+    title: str = _help("Title of the authority.")
+    status: str = _help("Its status as of the knowledge base's as-of date.")
+    verified: bool = _help("False when the entry could not be verified against its source.")
+
+
 def describe(cls: type) -> list[tuple[str, str]]:
     """Return (field name, help text) pairs of a model class, for docs and schemas."""
     return [(f.name, str(f.metadata.get("help", ""))) for f in fields(cls)]
+
+
+DISCLAIMER = "Risk assessment, not legal advice."
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFiring:
+    """One law rule that fired for an item in a market: one step of the reasoning chain."""
+
+    rule_id: str = _help("Id of the rule (data/rules/<market>/<id>.yaml).")
+    market: str = _help("Market the rule belongs to ('all' for rules of every market).")
+    title: str = _help("The rule's one-line title.")
+    explanation: str = _help("Why the rule says what it says, in our own words.")
+    bases: tuple[tuple[str, str], ...] = _help("(basis id, status) pairs the rule sets.")
+    exposure: str | None = _help("Floor the rule puts on its ground, if any.", default=None)
+    ground: str | None = _help("Ground of that floor (copyright, database, ...).", default=None)
+    citations: tuple[str, ...] = _help("Knowledge-base ids the rule rests on.", default=())
+    provisional: bool = _help("True when it rests on a pending or first-instance authority.",
+                              default=False)
+    obligations: tuple[str, ...] = _help("Duties the rule flags (disclosures, policies).",
+                                         default=())
+
+
+@dataclass(frozen=True, slots=True)
+class MarketAssessment:
+    """The law engine's judgement of one item (or fact combination) in one market."""
+
+    market: str = _help("Market assessed (us, eu, de, ...); de/fr/it/nl include the EU layer.")
+    exposure: str = _help("low | medium | high | critical (see docs/law-engine.md).")
+    bases: tuple[str, ...] = _help("Legal-basis candidates as readable strings with their "
+                                   "status, best first, e.g. 'JP Art. 30-4 (available)'.")
+    reasons: tuple[str, ...] = _help("Ids of the rules that fired, in evaluation order.")
+    citations: tuple[str, ...] = _help("Knowledge-base ids the fired rules cite.")
+    provisional: bool = _help("True when the deciding rules rest on a pending or "
+                              "first-instance authority.")
+    as_of: str = _help("Date the law was applied as of (ISO).")
+    kb_as_of: str | None = _help("The knowledge base's as-of date: its latest check (ISO).")
+    disclaimer: str = _help("Always 'Risk assessment, not legal advice.'", default=DISCLAIMER)
+    basis_status: tuple[tuple[str, str], ...] = _help("(basis id, status) pairs, best first.",
+                                                      default=())
+    grounds: tuple[tuple[str, str], ...] = _help("(ground, level) pairs that were in play.",
+                                                 default=())
+    obligations: tuple[str, ...] = _help("Duties flagged by the fired rules.", default=())
+    steps: tuple[RuleFiring, ...] = _help("The reasoning chain, one step per fired rule.",
+                                          default=())
+    facts: dict[str, Any] = _help("The normalised facts judged (unknowns included).",
+                                  default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the assessment."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["steps"] = [{g.name: getattr(s, g.name) for g in fields(s)} for s in self.steps]
+        out["facts"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                        for k, v in self.facts.items()}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisFinding:
+    """One consideration of a professional analysis (a fair-use factor, a TDM question)."""
+
+    question: str = _help("Which question it answers, e.g. 'factor1' or 'lawful_access'.")
+    consideration: str = _help("Id of the consideration (data/rules/analyses/<name>.yaml).")
+    leaning: str = _help("for_use | against_use | neutral | unknown.")
+    weight: int = _help("1 (slight) .. 3 (strong) weight courts have given it.")
+    text: str = _help("The consideration, in our own words.")
+    citations: tuple[str, ...] = _help("Knowledge-base ids bearing on it.", default=())
+    provisional: bool = _help("True when it rests on a pending or first-instance authority.",
+                              default=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    """A professional analysis: per-question findings, a leaning and its strength."""
+
+    analysis: str = _help("fair_use | eu_tdm | database_right | personal_data.")
+    market: str = _help("Market whose law the analysis applies.")
+    questions: tuple[tuple[str, str, str, str], ...] = _help(
+        "(question id, title, leaning, strength) per question, in order.")
+    leaning: str = _help("Overall: for_use | against_use | balanced | unknown.")
+    strength: str = _help("weak | moderate | strong: how firmly; never a certainty.")
+    summary: str = _help("One paragraph stating the leaning and what decides it.")
+    findings: tuple[AnalysisFinding, ...] = _help("Every consideration that applied.",
+                                                  default=())
+    citations: tuple[str, ...] = _help("Knowledge-base ids cited by the findings.", default=())
+    provisional: bool = _help("True when any finding is provisional.", default=False)
+    as_of: str = _help("Date the law was applied as of (ISO).", default="")
+    kb_as_of: str | None = _help("The knowledge base's as-of date (ISO).", default=None)
+    disclaimer: str = _help("Always 'Risk assessment, not legal advice.'", default=DISCLAIMER)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the analysis."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["findings"] = [{g.name: getattr(x, g.name) for g in fields(x)}
+                           for x in self.findings]
+        return out

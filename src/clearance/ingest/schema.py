@@ -56,8 +56,9 @@ FIELDS: tuple[Field, ...] = (
           "Manifest file the row came from (as given, relative paths stay relative).",
           nullable=False),
     Field("source_row", pa.int64(),
-          "1-based record number of the row within source_file (for a CSV, not counting the "
-          "header; for a tar shard, the sample's position).", nullable=False),
+          "1-based position of the row within source_file: for CSV/TSV the record number "
+          "(header excluded), for JSON Lines the line number, for Parquet, Arrow and tar "
+          "shards the record's position.", nullable=False),
     Field("url", pa.string(), "Where the item was fetched from: an absolute URL (scheme://...) "
           "or a scheme-relative one (//host/...). Null for local files."),
     Field("file_path", pa.string(), "Local or object-store path of the item's bytes, if known."),
@@ -75,6 +76,8 @@ FIELDS: tuple[Field, ...] = (
           "synthetic generation, or other (column or --channel).", values=ACQUISITION_CHANNELS),
     Field("license_raw", pa.string(), "The licence evidence exactly as the manifest states it "
           "(string, URL or text); normalised later."),
+    Field("dataset_license", pa.string(), "The licence declared for the whole dataset (its "
+          "card, dataset_info.json or --dataset-license), kept apart from the item's own."),
     Field("creator", pa.string(), "Author, artist, photographer or account named by the "
           "manifest."),
     Field("collected_at", UTC_TS, "When the item was collected, in UTC. Times without a zone "
@@ -99,6 +102,7 @@ REJECT_SCHEMA: pa.Schema = pa.schema(
         pa.field("column", pa.string()),
         pa.field("reason", pa.string(), nullable=False),
         pa.field("raw", pa.string()),
+        pa.field("kind", pa.string(), nullable=False),
     ]
 )
 

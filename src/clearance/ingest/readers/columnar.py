@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Columnar manifests: Parquet files (one, a directory, or a glob), img2dataset Parquet
+output, and Arrow IPC streams (Hugging Face ``save_to_disk`` shards)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from clearance.errors import ManifestError
+from clearance.ingest.readers.base import RawChunk
+
+__all__ = ["Selector", "iter_arrow_table", "read_arrow_stream", "read_parquet"]
+
+Selector = Callable[[list[str]], list[str] | None]
+"""Given a file's column names, return the columns to read (None: all)."""
+
+IMG2DATASET_COLUMNS = frozenset({"url", "key", "status"})
+
+
+def _with_rows(table: pa.Table, offset: int) -> pa.Table:
+    rows = pa.array(np.arange(offset + 1, offset + 1 + table.num_rows, dtype=np.int64))
+    return table.append_column("source_row", rows)
+
+
+def _img2dataset_split(table: pa.Table, source: str) -> tuple[pa.Table, pa.Table | None]:
+    """Keep successful downloads; return the others as excluded rejects."""
+    ok = pc.fill_null(pc.equal(table["status"], "success"), False)
+    if pc.all(ok).as_py():
+        return table, None
+    bad = table.filter(pc.invert(ok))
+    error = bad["error_message"] if "error_message" in bad.column_names else None
+    status = pc.fill_null(pc.cast(bad["status"], pa.string()), "null")
+    reason = pc.binary_join_element_wise("img2dataset: not downloaded (status=", status, ")", "")
+    if error is not None:
+        detail = pc.fill_null(pc.cast(error, pa.string()), "")
+        reason = pc.binary_join_element_wise(reason, " ", detail, "")
+    rejects = pa.table(
+        {
+            "source_file": pa.array([source] * bad.num_rows, pa.string()),
+            "source_row": bad["source_row"],
+            "column": pa.array(["status"] * bad.num_rows, pa.string()),
+            "reason": pc.utf8_trim_whitespace(reason),
+            "raw": pc.cast(bad["url"], pa.string()),
+            "kind": pa.array(["excluded"] * bad.num_rows, pa.string()),
+        }
+    )
+    return table.filter(ok), rejects
+
+
+def read_parquet(
+    files: list[Path], *, select: Selector | None = None, batch_rows: int = 1 << 20
+) -> Iterator[RawChunk]:
+    """Yield chunks of each Parquet file in turn, reading only the selected columns."""
+    for path in files:
+        try:
+            handle = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise ManifestError(f"not a readable Parquet file ({exc})", path=path) from exc
+        names = handle.schema_arrow.names
+        is_img2dataset = IMG2DATASET_COLUMNS <= set(names)
+        wanted = select(names) if select else None
+        if wanted is not None and is_img2dataset:
+            wanted = list(dict.fromkeys([*wanted, "status", "url"] + (
+                ["error_message"] if "error_message" in names else [])))
+        offset = 0
+        try:
+            for batch in handle.iter_batches(batch_size=batch_rows, columns=wanted):
+                table = _with_rows(pa.Table.from_batches([batch]), offset)
+                offset += batch.num_rows
+                chunk = RawChunk(table, str(path))
+                if is_img2dataset:
+                    chunk.table, chunk.reject_table = _img2dataset_split(table, str(path))
+                    chunk.defaults["modality"] = "image"
+                yield chunk
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise ManifestError(
+                f"Parquet data is corrupt after row {offset} ({exc})", path=path, row=offset + 1
+            ) from exc
+
+
+def iter_arrow_table(
+    table: pa.Table, source: str, *, batch_rows: int = 1 << 20
+) -> Iterator[RawChunk]:
+    """Yield chunks of an in-memory Arrow table (Hugging Face ``Dataset``, notebooks)."""
+    offset = 0
+    for batch in table.to_batches(max_chunksize=batch_rows):
+        if batch.num_rows == 0:
+            continue
+        yield RawChunk(_with_rows(pa.Table.from_batches([batch]), offset), source)
+        offset += batch.num_rows
+
+
+def read_arrow_stream(path: Path, *, batch_rows: int = 1 << 20) -> Iterator[RawChunk]:
+    """Yield chunks of an Arrow IPC stream or file (``data-00000-of-00001.arrow``)."""
+    try:
+        source = pa.memory_map(str(path))
+        try:
+            reader: pa.ipc.RecordBatchStreamReader | pa.ipc.RecordBatchFileReader = (
+                pa.ipc.open_stream(source)
+            )
+            batches = iter(reader)
+        except pa.ArrowInvalid:
+            file_reader = pa.ipc.open_file(source)
+            batches = (file_reader.get_batch(i) for i in range(file_reader.num_record_batches))
+        table_iter = (pa.Table.from_batches([b]) for b in batches)
+        offset = 0
+        for table in table_iter:
+            for chunk in iter_arrow_table(table, str(path), batch_rows=batch_rows):
+                chunk.table = chunk.table.set_column(
+                    chunk.table.num_columns - 1,
+                    "source_row",
+                    pc.add(chunk.table["source_row"], offset),
+                )
+                yield chunk
+            offset += table.num_rows
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ManifestError(f"not a readable Arrow stream ({exc})", path=path) from exc

@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The per-market engine: facts x market x as-of date -> exposure, bases, reasons, citations.
+
+How a verdict is reached (``docs/law-engine.md`` says it in prose):
+
+1. The facts are normalised; a missing ``license_permission`` is derived from ``license_id``
+   through ``clearance.license_permits`` when that is installed (else it stays unknown).
+2. The rules of the market (global rules, then the EU layer for member states, then the
+   market's own) that are in effect on ``as_of`` and whose conditions hold fire; a fired rule
+   may ``replace`` a more general one.
+3. Each basis takes the worst status any fired rule gave it. Per ground, exposure is the floor
+   the rules set, and for the grounds answered by bases (copyright, personal data, ...) at
+   least: ``low`` when a basis is available, ``medium`` when the best one is arguable,
+   contested or unknown, ``high`` when none is left. Copyright is always in play.
+4. The exposure is the highest ground; two or more grounds at ``high`` make it ``critical``.
+   It is provisional when a rule deciding it rests on a pending or first-instance authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from clearance.errors import ClearanceError, FactsError
+from clearance.law.facts import UNKNOWN, Facts, normalize_facts, parse_date
+from clearance.law.rules import BASIS_STATUSES, EXPOSURES, Rule, RuleSet, default_rules
+from clearance.models import DISCLAIMER, MarketAssessment, RuleFiring
+
+__all__ = ["PENDING_STATUSES", "all_markets", "assess", "assess_normalized", "derive_license"]
+
+logger = logging.getLogger(__name__)
+
+#: Knowledge-base statuses that make a rule resting on the entry provisional.
+PENDING_STATUSES: Final = frozenset({"pending", "appealed", "proposed"})
+#: Licence uses (``clearance.license_permits``) for each purpose; unknown -> the strictest.
+_LICENSE_USE: Final = {
+    "research": "research_training",
+    "commercial_training": "commercial_training",
+    "genai_training": "genai_training",
+    UNKNOWN: "genai_training",
+}
+_STATUS_LEVEL: Final = {"available": 0, "arguable": 1, "contested": 1, "unknown": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    rules: RuleSet
+    statuses: dict[str, str]  # KB id -> status
+    kb_as_of: str | None
+    layers: dict[str, str]
+    markets: tuple[str, ...]
+
+
+@functools.cache
+def _default_context() -> _Context:
+    from clearance.law.kb import LAYERS, MARKETS
+
+    statuses: dict[str, str] = {}
+    kb_as_of = None
+    try:
+        from clearance.law.kb import default_knowledge_base
+
+        kb = default_knowledge_base()
+        statuses = {e.id: e.status for e in kb}
+        kb_as_of = kb.as_of.isoformat()
+    except (ClearanceError, ImportError) as exc:  # the KB is optional for judging
+        logger.warning("law knowledge base unavailable (%s); citations unchecked", exc)
+    return _Context(default_rules(), statuses, kb_as_of, dict(LAYERS), MARKETS + tuple(LAYERS))
+
+
+def all_markets() -> tuple[str, ...]:
+    """Return every market the engine can assess: the 16 launch markets, then EU layers."""
+    return _default_context().markets
+
+
+def derive_license(facts: dict[str, Any]) -> str:
+    """Return the licence permission for the item's purpose, from ``clearance.license_permits``.
+
+    Returns ``unknown`` when no licence id is known or the licence module is not installed.
+    """
+    license_id = facts.get("license_id", UNKNOWN)
+    if license_id == UNKNOWN:
+        return UNKNOWN
+    try:
+        from clearance import license_permits  # type: ignore[attr-defined]
+    except ImportError:
+        return UNKNOWN
+    try:
+        verdict = license_permits(license_id, _LICENSE_USE[facts.get("purpose", UNKNOWN)]).verdict
+    except ClearanceError:
+        return UNKNOWN
+    return str(verdict) if verdict in {"allowed", "conditional", "not_allowed"} else UNKNOWN
+
+
+def _as_of(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    parsed = parse_date(value, key="as_of")
+    if parsed is None:
+        raise FactsError("as_of: expected a date")
+    return parsed
+
+
+def _rule_provisional(rule: Rule, statuses: dict[str, str]) -> bool:
+    return rule.effect.provisional or any(statuses.get(c) in PENDING_STATUSES for c in rule.citations)
+
+
+def _fire(rules: tuple[Rule, ...], facts: dict[str, Any], on: dt.date) -> list[Rule]:
+    fired = [r for r in rules if r.in_effect(on) and r.matches(facts)]
+    replaced = {rid for r in fired for rid in r.replaces}
+    return [r for r in fired if r.id not in replaced]
+
+
+def assess_normalized(
+    facts: dict[str, Any], market: str, on: dt.date, ctx: _Context | None = None
+) -> MarketAssessment:
+    """Return the assessment of already normalised facts (see ``normalize_facts``)."""
+    ctx = ctx or _default_context()
+    if market not in ctx.markets:
+        raise FactsError(f"unknown market {market!r}; markets: {', '.join(ctx.markets)}")
+    fired = _fire(ctx.rules.for_market(market, ctx.layers), facts, on)
+    rank = {s: i for i, s in enumerate(BASIS_STATUSES)}
+    basis: dict[str, str] = {}
+    floors: dict[str, int] = {}
+    touched: dict[str, list[Rule]] = {"copyright": []}
+    for rule in fired:
+        for bid, status in rule.effect.bases.items():
+            if bid not in basis or rank[status] > rank[basis[bid]]:
+                basis[bid] = status
+            touched.setdefault(ctx.rules.bases[bid].ground, []).append(rule)
+        if rule.effect.exposure is not None and rule.effect.ground is not None:
+            level = EXPOSURES.index(rule.effect.exposure)
+            floors[rule.effect.ground] = max(floors.get(rule.effect.ground, 0), level)
+            touched.setdefault(rule.effect.ground, []).append(rule)
+    basis_grounds = {b.ground for b in ctx.rules.bases.values()}
+    levels: dict[str, int] = {}
+    for ground in touched:
+        level = floors.get(ground, 0)
+        if ground in basis_grounds:
+            live = [_STATUS_LEVEL[s] for b, s in basis.items()
+                    if s != "lost" and ctx.rules.bases[b].ground == ground]
+            level = max(level, min(live) if live else 2)
+        levels[ground] = level
+    top = max(levels.values())
+    if sum(1 for v in levels.values() if v >= 2) >= 2:
+        top = 3
+    deciding = [g for g, v in levels.items() if v == top or (top == 3 and v >= 2)]
+    provisional = any(_rule_provisional(r, ctx.statuses) for g in deciding for r in touched[g])
+    ordered = sorted(basis.items(), key=lambda kv: (rank[kv[1]], kv[0]))
+    citations: list[str] = []
+    obligations: list[str] = []
+    for rule in fired:
+        citations.extend(c for c in rule.citations if c not in citations)
+        obligations.extend(o for o in rule.effect.obligations if o not in obligations)
+    steps = tuple(
+        RuleFiring(
+            rule_id=r.id, market=r.market, title=r.title, explanation=r.explanation.strip(),
+            bases=tuple(r.effect.bases.items()), exposure=r.effect.exposure,
+            ground=r.effect.ground, citations=r.citations,
+            provisional=_rule_provisional(r, ctx.statuses), obligations=r.effect.obligations,
+        )
+        for r in fired
+    )
+    return MarketAssessment(
+        market=market,
+        exposure=EXPOSURES[top],
+        bases=tuple(f"{ctx.rules.bases[b].label} ({s})" for b, s in ordered),
+        reasons=tuple(r.id for r in fired),
+        citations=tuple(citations),
+        provisional=provisional,
+        as_of=on.isoformat(),
+        kb_as_of=ctx.kb_as_of,
+        disclaimer=DISCLAIMER,
+        basis_status=tuple(ordered),
+        grounds=tuple((g, EXPOSURES[v]) for g, v in sorted(levels.items())),
+        obligations=tuple(obligations),
+        steps=steps,
+        facts=dict(facts),
+    )
+
+
+def prepare(facts: Mapping[str, Any] | Facts) -> dict[str, Any]:
+    """Return normalised facts with the licence permission derived when it is missing."""
+    norm = normalize_facts(facts)
+    if norm["license_permission"] == UNKNOWN:
+        norm["license_permission"] = derive_license(norm)
+    return norm
+
+
+def assess(
+    facts: Mapping[str, Any] | Facts, market: str, as_of: dt.date | str | None = None
+) -> MarketAssessment:
+    """Return the assessment of one item's facts in one market, as of a date (default today).
+
+    Raises FactsError for facts outside the vocabulary or an unknown market. The result is a
+    risk assessment, not legal advice; it names the knowledge base's as-of date.
+    """
+    return assess_normalized(prepare(facts), market.lower().strip(), _as_of(as_of))
