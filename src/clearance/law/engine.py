@@ -106,7 +106,9 @@ def _as_of(value: dt.date | str | None) -> dt.date:
 
 
 def _rule_provisional(rule: Rule, statuses: dict[str, str]) -> bool:
-    return rule.effect.provisional or any(statuses.get(c) in PENDING_STATUSES for c in rule.citations)
+    return rule.effect.provisional or any(
+        statuses.get(c) in PENDING_STATUSES for c in rule.citations
+    )
 
 
 def _fire(rules: tuple[Rule, ...], facts: dict[str, Any], on: dt.date) -> list[Rule]:
@@ -136,13 +138,20 @@ def assess_normalized(
             level = EXPOSURES.index(rule.effect.exposure)
             floors[rule.effect.ground] = max(floors.get(rule.effect.ground, 0), level)
             touched.setdefault(rule.effect.ground, []).append(rule)
+    void = {g for rule in fired for g in rule.effect.void_bases}
+    for bid in basis:
+        if ctx.rules.bases[bid].ground in void:
+            basis[bid] = "lost"
     basis_grounds = {b.ground for b in ctx.rules.bases.values()}
     levels: dict[str, int] = {}
     for ground in touched:
         level = floors.get(ground, 0)
         if ground in basis_grounds:
-            live = [_STATUS_LEVEL[s] for b, s in basis.items()
-                    if s != "lost" and ctx.rules.bases[b].ground == ground]
+            live = [
+                _STATUS_LEVEL[s]
+                for b, s in basis.items()
+                if s != "lost" and ctx.rules.bases[b].ground == ground
+            ]
             level = max(level, min(live) if live else 2)
         levels[ground] = level
     top = max(levels.values())
@@ -158,10 +167,16 @@ def assess_normalized(
         obligations.extend(o for o in rule.effect.obligations if o not in obligations)
     steps = tuple(
         RuleFiring(
-            rule_id=r.id, market=r.market, title=r.title, explanation=r.explanation.strip(),
-            bases=tuple(r.effect.bases.items()), exposure=r.effect.exposure,
-            ground=r.effect.ground, citations=r.citations,
-            provisional=_rule_provisional(r, ctx.statuses), obligations=r.effect.obligations,
+            rule_id=r.id,
+            market=r.market,
+            title=r.title,
+            explanation=r.explanation.strip(),
+            bases=tuple(r.effect.bases.items()),
+            exposure=r.effect.exposure,
+            ground=r.effect.ground,
+            citations=r.citations,
+            provisional=_rule_provisional(r, ctx.statuses),
+            obligations=r.effect.obligations,
         )
         for r in fired
     )

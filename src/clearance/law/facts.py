@@ -62,9 +62,7 @@ BOOL_FACTS: Final[tuple[str, ...]] = (
 DATE_FACTS: Final[tuple[str, ...]] = ("collected_at", "model_placed_at")
 #: Open-vocabulary string facts (ids from other vocabularies).
 FREE_FACTS: Final[tuple[str, ...]] = ("source_category", "license_id")
-FACT_KEYS: Final[tuple[str, ...]] = (
-    tuple(ENUM_FACTS) + BOOL_FACTS + DATE_FACTS + FREE_FACTS
-)
+FACT_KEYS: Final[tuple[str, ...]] = tuple(ENUM_FACTS) + BOOL_FACTS + DATE_FACTS + FREE_FACTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +99,9 @@ class Facts:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts that are set, as a plain mapping."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)
-                is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
 
 def parse_date(value: Any, *, key: str = "collected_at") -> dt.date | None:

@@ -84,6 +84,9 @@ class Effect(BaseModel):
     ground: Ground | None = None
     provisional: bool = Field(default=False, description="Rests on a first-instance ruling.")
     obligations: tuple[OneLine, ...] = ()
+    void_bases: tuple[Ground, ...] = Field(
+        default=(), description="Grounds whose every basis is lost (no lawful access at all)."
+    )
 
 
 class Rule(BaseModel):
@@ -98,8 +101,10 @@ class Rule(BaseModel):
     effect: Effect
     explanation: str = Field(min_length=10, description="Why, in our own words.")
     citations: tuple[str, ...] = Field(default=(), description="KB ids the rule rests on.")
-    see_also: tuple[str, ...] = Field(default=(), description="KB ids for context (pending "
-                                      "reforms); they do not make the rule provisional.")
+    see_also: tuple[str, ...] = Field(
+        default=(),
+        description="KB ids for context (pending reforms); they do not make the rule provisional.",
+    )
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     replaces: tuple[str, ...] = ()
@@ -119,7 +124,7 @@ class Rule(BaseModel):
             raise ValueError("effect.exposure and effect.ground go together")
         if not self.citations and self.market != GLOBAL:
             raise ValueError("a market rule must cite at least one knowledge-base id")
-        if not eff.bases and eff.exposure is None and not eff.obligations:
+        if not eff.bases and eff.exposure is None and not eff.obligations and not eff.void_bases:
             raise ValueError("effect changes nothing: give bases, exposure or obligations")
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
