@@ -18,6 +18,9 @@ __all__ = [
     "CategoryResult",
     "HostParts",
     "IngestSummary",
+    "LicenseConflict",
+    "LicenseMatch",
+    "LicensePermission",
     "MarketAssessment",
     "Resolution",
     "RightsEvidence",
@@ -306,3 +309,55 @@ class AnalysisResult:
         out["findings"] = [{g.name: getattr(x, g.name) for g in fields(x)}
                            for x in self.findings]
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseMatch:
+    """What one piece of licence evidence normalises to, how sure we are, and why."""
+
+    id: str = _help("Canonical id: an SPDX id, a LicenseRef-clearance-<slug>, one of the states "
+                    "unknown | all-rights-reserved | public-domain | tos-prohibits-ml, or a "
+                    "normalised SPDX expression of those.")
+    confidence: float = _help("0..1; 1.0 for an exact id, lower for paraphrases, texts, guesses.")
+    evidence: str = _help("What matched and how, e.g. 'alias: \'Apache 2\'' or 'text match "
+                          "0.97 against MIT'.")
+    raw: str = _help("The input, truncated to 500 characters.", default="")
+    method: str = _help("Which reader decided: empty | id | expression | alias | url | html | "
+                        "xmp | hf-card | multi | cc-text | substring | text | phrase | none.",
+                        default="none")
+    version_stated: bool = _help("False when the evidence names a licence family without its "
+                                 "version (the id then ends in -unversioned).", default=True)
+    score: float | None = _help("Similarity score of the text matcher, when it decided.",
+                                default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class LicensePermission:
+    """Whether a licence permits one AI use, on which conditions, and why."""
+
+    license_id: str = _help("The canonical id (or expression) judged.")
+    use: str = _help("research_training | commercial_training | genai_training | fine_tuning | "
+                     "rag_inference | dataset_redistribution | weights_release.")
+    verdict: str = _help("allowed | conditional | not_allowed | unknown; unknown is gated like "
+                         "all rights reserved, never as permission.")
+    conditions: tuple[str, ...] = _help("Duties that come with the use: attribution, "
+                                        "share_alike, no_derivatives_shared, ...", default=())
+    reasons: tuple[str, ...] = _help("Why, in plain words, one per rule that applied.",
+                                     default=())
+    verified: bool = _help("False when the licence terms behind the verdict are unverified.",
+                           default=True)
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseConflict:
+    """Licence layers (item, dataset, card, repository) that disagree, and who wins."""
+
+    effective_id: str = _help("The most restrictive id among the layers: it governs.")
+    winner: str = _help("Layer whose licence governs, e.g. 'item' or 'card'.")
+    layers: tuple[tuple[str, str], ...] = _help("(layer, canonical id) for every stated layer.")
+    conflicting: tuple[tuple[str, str, str, str], ...] = _help(
+        "(layer a, id a, layer b, id b) for each pair that disagrees.", default=())
+    conflict: bool = _help("True when at least two layers name different licences.",
+                           default=False)
+    reason: str = _help("One sentence: which layer won and why.", default="")
+
