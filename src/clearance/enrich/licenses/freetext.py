@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Read licences out of free text: Creative Commons names in any spelling, and phrases.
+
+Works on :func:`~clearance.enrich.licenses.vocabulary.alias_key` output (lower-case words).
+Creative Commons names are decomposed into elements (BY, NC, ND, SA), version and port,
+then looked up in the vocabulary, so "CC BY-NC 4.0", "Attribution-NonCommercial 4.0
+International" and "cc by nc 4" all land on ``CC-BY-NC-4.0``. Phrases cover what is not a
+licence name: "all rights reserved", bare copyright notices, "public domain", research-only
+and non-commercial wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clearance.enrich.licenses.vocabulary import Vocabulary
+
+__all__ = ["PhraseMatch", "match_cc", "match_phrase"]
+
+_CC_CONTEXT = re.compile(
+    r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|^attribution\b|\battribution (?:non ?commercial|"
+    r"share ?alike|no ?derivs|no ?derivatives)\b"
+)
+_CC0 = re.compile(r"\bcc ?0\b|\bcc zero\b|\bcreative commons zero\b|\bcc0 1.0\b")
+_BY = re.compile(r"\bby\b|\battribution\b")
+_NC = re.compile(r"\bnc\b|\bnon ?commercial\b")
+_ND = re.compile(r"\bnd\b|\bno ?derivs\b|\bno ?derivatives\b|\bno derivative works\b")
+_SA = re.compile(r"\bsa\b|\bshare ?alike\b")
+_VERSION = re.compile(r"(?<![\d.])([1-4])(?:\.([015]))?(?![\d.])")
+_PORT = re.compile(r"\b(igo|[a-z]{2})\b")
+_ALL_RIGHTS = re.compile(r"\ball rights reserved\b|\btous droits r.serv.s\b")
+_COPYRIGHT = re.compile(r"(?:\u00a9|\(c\)|\bcopyright\b)", re.IGNORECASE)
+_PUBLIC_DOMAIN = re.compile(r"\bpublic domain\b")
+_RESEARCH = re.compile(
+    r"\b(?:research|academic|educational)\b[^.]{0,60}\bonly\b|\bonly\b[^.]{0,40}\bresearch\b|"
+    r"\bresearch (?:use|purposes?)\b.{0,30}\bnot\b.{0,30}\bcommercial"
+)
+_NONCOMMERCIAL = re.compile(r"\bnon ?commercial\b|\bnot for commercial\b|\bno commercial\b")
+_ML_BAN = re.compile(
+    r"\b(?:not|no|prohibit\w*|forbid\w*|may not)\b[^.]{0,60}\b(?:machine learning|artificial "
+    r"intelligence|ai|train(?:ing)?|text and data mining|tdm)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    """An id read from free text, with confidence, evidence and whether a version was stated."""
+
+    license_id: str
+    confidence: float
+    evidence: str
+    version_stated: bool = True
+
+
+def match_cc(key: str, vocab: Vocabulary) -> PhraseMatch | None:
+    """Return the Creative Commons licence named in ``key`` (an alias key), or None."""
+    if not _CC_CONTEXT.search(key):
+        return None
+    if _CC0.search(key):
+        return PhraseMatch("CC0-1.0", 0.9, "Creative Commons Zero named in text")
+    nc, nd, sa = bool(_NC.search(key)), bool(_ND.search(key)), bool(_SA.search(key))
+    by = bool(_BY.search(key))
+    if not (by or nc or nd or sa):
+        return None
+    if nd and sa:
+        return None  # contradictory elements: not a real CC licence
+    code = "-".join(
+        part for part, on in (("by", True), ("nc", nc), ("nd", nd), ("sa", sa)) if on
+    )
+    version_match = _VERSION.search(key)
+    version: str | None = None
+    if version_match:
+        version = f"{version_match.group(1)}.{version_match.group(2) or '0'}"
+        if version == "1.0" and not by:
+            code = code.removeprefix("by-")
+    lid = vocab.cc.get((code, version)) if version is not None else None
+    if lid is None and version is not None:
+        return None
+    if lid is None:
+        lid = vocab.cc.get((code, None))
+        if lid is None:
+            return None
+        return PhraseMatch(lid, 0.8, f"CC elements {code} in text; version not stated", False)
+    evidence = f"CC elements {code} and version {version} in text"
+    entry = vocab.entries[lid]
+    if entry.ports and version_match is not None:
+        tail = key[version_match.end() :]
+        port = _PORT.match(tail.strip())
+        if port and port.group(1) in entry.ports:
+            return PhraseMatch(entry.ports[port.group(1)], 0.9, f"{evidence}, port {port.group(1)}")
+    return PhraseMatch(lid, 0.9, evidence)
+
+
+def match_phrase(key: str, raw: str) -> PhraseMatch | None:
+    """Return the licence state or generic terms a phrase states, or None."""
+    if _ML_BAN.search(key) and re.search(r"\b(?:terms|tos|use)\b", key):
+        return PhraseMatch("tos-prohibits-ml", 0.6, "text prohibits AI/ML use of the content")
+    if _RESEARCH.search(key):
+        return PhraseMatch("LicenseRef-clearance-research-only", 0.7, "research-only wording")
+    if _NONCOMMERCIAL.search(key):
+        return PhraseMatch("LicenseRef-clearance-non-commercial", 0.65, "non-commercial wording")
+    if _ALL_RIGHTS.search(key):
+        return PhraseMatch("all-rights-reserved", 0.85, "'all rights reserved' statement")
+    if _PUBLIC_DOMAIN.search(key):
+        return PhraseMatch("public-domain", 0.7, "'public domain' statement in text")
+    if _COPYRIGHT.search(raw):
+        return PhraseMatch(
+            "all-rights-reserved", 0.6, "copyright notice without a licence grant"
+        )
+    return None

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Normalise any licence evidence to a canonical id: :func:`normalize_license`.
+
+Readers are tried from the most to the least certain: canonical id, carriers (HTML, XMP,
+Hugging Face card), URL, alias, SPDX expression, several licences in one string, a long
+licence text (bigram matcher), Creative Commons names, licence names inside a sentence,
+phrases ("all rights reserved", "public domain", research-only) and finally ``unknown``.
+Never raises on a string; the output's id normalises to itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import re
+from dataclasses import replace
+
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
+
+from clearance.enrich.licenses.containers import match_container
+from clearance.enrich.licenses.freetext import match_cc, match_phrase
+from clearance.enrich.licenses.substring import find_names
+from clearance.enrich.licenses.textmatch import PassageIndex
+from clearance.enrich.licenses.urls import looks_like_url, match_url
+from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
+from clearance.models import LicenseMatch
+
+__all__ = ["MAX_INPUT", "normalize_license", "passage_index"]
+
+log = logging.getLogger(__name__)
+
+#: Longer inputs are cut to this many characters before reading.
+MAX_INPUT = 200_000
+_MAX_DEPTH = 2
+_OPS = {"and": "AND", "or": "OR", "with": "WITH"}
+_EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+_SPLIT = re.compile(r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/)\s*", re.IGNORECASE)
+_NOISE = re.compile(
+    r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
+    r"licensed under|released under|under|both|either|terms of)\s+",
+    re.IGNORECASE,
+)
+_QUOTES = "\"'`\u201c\u201d\u2018\u2019[](){}<> \t\r\n"
+_LONG_TEXT_WORDS = 40
+_TEXT_WORDS = 12
+_INDEXES: dict[int, tuple[Vocabulary, PassageIndex]] = {}
+
+
+def passage_index(vocab: Vocabulary) -> PassageIndex:
+    """Return the text-matcher index of a vocabulary's passages (built once per vocabulary)."""
+    cached = _INDEXES.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        pairs = ((e.id, p) for e in vocab for p in e.passages)
+        cached = (vocab, PassageIndex(pairs))
+        _INDEXES[id(vocab)] = cached
+    return cached[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _spdx() -> Licensing:
+    return get_spdx_licensing()
+
+
+@functools.lru_cache(maxsize=1)
+def _plain() -> Licensing:
+    return Licensing()
+
+
+@functools.lru_cache(maxsize=4096)
+def _spdx_key(token: str, exception: bool) -> str | None:
+    """Return the SPDX list's spelling of a licence or exception key, or None."""
+    try:
+        info = _spdx().validate(f"MIT WITH {token}" if exception else token)
+    except (ExpressionError, ValueError, TypeError, AttributeError):
+        return None
+    if info.errors or info.invalid_symbols:
+        return None
+    rendered = str(info.normalized_expression)
+    return rendered.split(" WITH ", 1)[1] if exception else rendered
+
+
+def _token_id(token: str, vocab: Vocabulary) -> str | None:
+    canon = vocab.canonical_id(token)
+    if canon is not None:
+        return canon
+    if any(c.isdigit() for c in token) or len(token) > 2:
+        lid = vocab.lookup_alias(token)
+        if lid is not None:
+            return lid
+    found = _spdx_key(token, False)
+    return found if found is not None and " " not in found else None
+
+
+def _render(expression: str) -> str | None:
+    try:
+        return str(_plain().parse(expression).render())
+    except (ExpressionError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
+    tokens = _EXPR_TOKEN.findall(text)
+    if len(tokens) > 200 or not any(t.lower() in _OPS for t in tokens):
+        return None
+    out: list[str] = []
+    after_with = False
+    for token in tokens:
+        op = _OPS.get(token.lower())
+        if token in "()":
+            out.append(token)
+        elif op is not None:
+            out.append(op)
+            after_with = op == "WITH"
+            continue
+        else:
+            canon = _spdx_key(token, True) if after_with else _token_id(token, vocab)
+            if canon is None:
+                return None
+            out.append(canon)
+        after_with = False
+    rendered = _render(" ".join(out))
+    if rendered is None:
+        return None
+    return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
+
+
+def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
+    if len(text) > 300 or depth >= _MAX_DEPTH:
+        return None
+    pieces = _SPLIT.split(text)
+    if len(pieces) < 3:
+        return None
+    parts, seps = pieces[0::2], [s.strip().lower() for s in pieces[1::2]]
+    found: list[LicenseMatch] = []
+    for part in parts:
+        part = _NOISE.sub("", part.strip(_QUOTES))
+        if not part or alias_key(part) in ("", "license", "the license", "licenses"):
+            continue
+        match = _read(part, vocab, depth + 1)
+        if match.id == "unknown" or match.confidence < 0.8 or match.method in ("phrase", "none"):
+            return None
+        found.append(match)
+    ids = list(dict.fromkeys(m.id for m in found))
+    if len(ids) < 2:
+        return None
+    op = "OR" if all(s in ("or", "/") for s in seps) else "AND"
+    rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
+    if rendered is None:
+        return None
+    confidence = round(min(m.confidence for m in found) * 0.95, 3)
+    return LicenseMatch(rendered, confidence, f"several licences joined by {op}: "
+                        + "; ".join(m.evidence for m in found), method="multi",
+                        version_stated=all(m.version_stated for m in found))  # fmt: skip
+
+
+def _from_entry(lid: str, vocab: Vocabulary, confidence: float, evidence: str,
+                method: str) -> LicenseMatch:  # fmt: skip
+    stated = not lid.endswith("-unversioned")
+    if not stated:
+        evidence += "; version not stated"
+    return LicenseMatch(lid, confidence, evidence, method=method, version_stated=stated)
+
+
+def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
+    best = passage_index(vocab).best(text)
+    if best is None:
+        return None
+    confidence = round(0.5 + 0.45 * best.score, 3)
+    evidence = (f"text match {best.score:.2f} ({best.shared}/{best.passage_size} bigrams of a "
+                f"{best.license_id} passage)")  # fmt: skip
+    return LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
+
+
+def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
+    s = text.strip().strip(_QUOTES)
+    if "&" in s:
+        s = html.unescape(s)
+    s = " ".join(s.split())
+    if not s:
+        return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
+    canon = vocab.canonical_id(s)
+    if canon is not None:
+        return _from_entry(canon, vocab, 1.0, f"canonical id {canon}", "id")
+    if depth < _MAX_DEPTH:
+        found = match_container(text, lambda t: _read(t, vocab, depth + 1))
+        if found is not None:
+            return found
+    if looks_like_url(s):
+        url = match_url(s, vocab)
+        if url is not None and url.license_id is not None:
+            return LicenseMatch(url.license_id, url.confidence, url.evidence, method="url",
+                                version_stated=url.version_stated)  # fmt: skip
+        reason = url.evidence if url is not None else "URL names no licence we know"
+        return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
+    lid = vocab.lookup_alias(s)
+    if lid is not None:
+        return _from_entry(lid, vocab, 0.95, f"alias {s[:80]!r} of {lid}", "alias")
+    for reader in (_expression,):
+        found = reader(s, vocab)
+        if found is not None:
+            return found
+    found = _split(s, vocab, depth)
+    if found is not None:
+        return found
+    words = s.count(" ") + 1
+    if words >= _LONG_TEXT_WORDS:
+        found = _text_match(s, vocab)
+        if found is not None and (found.score or 0.0) >= 0.8:
+            return found
+    key = alias_key(s[:5000])
+    cc = match_cc(key, vocab)
+    if cc is not None:
+        return LicenseMatch(cc.license_id, cc.confidence, cc.evidence, method="cc-text",
+                            version_stated=cc.version_stated)  # fmt: skip
+    names = find_names(key, vocab)
+    if names:
+        ids = list(dict.fromkeys(names))
+        rendered = ids[0] if len(ids) == 1 else _render(" AND ".join(ids))
+        if rendered is not None:
+            return _from_entry(rendered, vocab, 0.75 if len(ids) == 1 else 0.6,
+                               f"licence name(s) in text: {', '.join(ids)}", "substring")
+    if words >= _TEXT_WORDS:
+        found = _text_match(s, vocab)
+        if found is not None:
+            return found
+    phrase = match_phrase(key, s[:5000])
+    if phrase is not None:
+        return LicenseMatch(phrase.license_id, phrase.confidence, phrase.evidence,
+                            method="phrase")  # fmt: skip
+    return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
+
+
+def normalize_license(value: str, *, vocabulary: Vocabulary | None = None) -> LicenseMatch:
+    """Return the canonical licence id of one piece of evidence, with confidence and evidence.
+
+    ``value`` may be an SPDX id or expression, a licence name in any spelling, a licence URL,
+    a full or partial licence text, an HTML fragment with ``rel="license"``, XMP, or Hugging
+    Face card lines (``license: other`` + ``license_name:``). Anything unrecognised, and
+    anything empty, is ``unknown`` (treated as all rights reserved, never as permission).
+    """
+    vocab = vocabulary if vocabulary is not None else default_vocabulary()
+    raw = value if isinstance(value, str) else str(value)
+    found = _read(raw[:MAX_INPUT], vocab, 0)
+    log.debug("licence %r -> %s (%s)", raw[:80], found.id, found.evidence)
+    return replace(found, raw=raw[:500])
