@@ -298,6 +298,12 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -336,7 +342,8 @@ def read_entry(path: str | Path) -> LawEntry:
         raise RuleError(f"not valid UTF-8 at byte {exc.start}", path=path) from exc
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # PyYAML raises ValueError for impossible dates such as 2025-02-30
         raise RuleError(f"invalid YAML: {exc}".replace("\n", " "), path=path) from exc
     if not isinstance(data, dict):
         raise RuleError("expected a mapping of entry fields", path=path)
