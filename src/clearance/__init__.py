@@ -7,6 +7,12 @@ Everything clearance produces is a risk assessment, not legal advice.
 
 from __future__ import annotations
 
+from clearance.enrich.licenses import (
+    license_columns,
+    license_permits,
+    normalize_license,
+    resolve_license_layers,
+)
 from clearance.errors import (
     BlockedAddressError,
     ClearanceError,
@@ -29,7 +35,14 @@ from clearance.errors import (
     TamperError,
     UnknownFormatError,
 )
-from clearance.models import CategoryResult, HostParts, IngestSummary
+from clearance.models import (
+    CategoryResult,
+    HostParts,
+    IngestSummary,
+    LicenseConflict,
+    LicenseMatch,
+    LicensePermission,
+)
 
 __version__ = "0.1.0"
 
@@ -48,6 +61,9 @@ __all__ = [
     "IngestSummary",
     "InputError",
     "KnowledgeBaseError",
+    "LicenseConflict",
+    "LicenseMatch",
+    "LicensePermission",
     "MalformedRowError",
     "ManifestError",
     "PolicyError",
@@ -58,4 +74,8 @@ __all__ = [
     "TamperError",
     "UnknownFormatError",
     "__version__",
+    "license_columns",
+    "license_permits",
+    "normalize_license",
+    "resolve_license_layers",
 ]

@@ -65,9 +65,7 @@ def match_cc(key: str, vocab: Vocabulary) -> PhraseMatch | None:
         return None
     if nd and sa:
         return None  # contradictory elements: not a real CC licence
-    code = "-".join(
-        part for part, on in (("by", True), ("nc", nc), ("nd", nd), ("sa", sa)) if on
-    )
+    code = "-".join(part for part, on in (("by", True), ("nc", nc), ("nd", nd), ("sa", sa)) if on)
     version_match = _VERSION.search(key)
     version: str | None = None
     if version_match:
@@ -105,7 +103,5 @@ def match_phrase(key: str, raw: str) -> PhraseMatch | None:
     if _PUBLIC_DOMAIN.search(key):
         return PhraseMatch("public-domain", 0.7, "'public domain' statement in text")
     if _COPYRIGHT.search(raw):
-        return PhraseMatch(
-            "all-rights-reserved", 0.6, "copyright notice without a licence grant"
-        )
+        return PhraseMatch("all-rights-reserved", 0.6, "copyright notice without a licence grant")
     return None

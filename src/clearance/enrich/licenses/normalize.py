@@ -16,7 +16,7 @@ import logging
 import re
 from dataclasses import replace
 
-from license_expression import ExpressionError, Licensing, get_spdx_licensing
+from license_expression import ExpressionError, Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
 from clearance.enrich.licenses.freetext import match_cc, match_phrase
@@ -218,8 +218,13 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         ids = list(dict.fromkeys(names))
         rendered = ids[0] if len(ids) == 1 else _render(" AND ".join(ids))
         if rendered is not None:
-            return _from_entry(rendered, vocab, 0.75 if len(ids) == 1 else 0.6,
-                               f"licence name(s) in text: {', '.join(ids)}", "substring")
+            return _from_entry(
+                rendered,
+                vocab,
+                0.75 if len(ids) == 1 else 0.6,
+                f"licence name(s) in text: {', '.join(ids)}",
+                "substring",
+            )
     if words >= _TEXT_WORDS:
         found = _text_match(s, vocab)
         if found is not None:

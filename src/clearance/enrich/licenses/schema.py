@@ -60,6 +60,7 @@ CONDITIONS: tuple[str, ...] = (
     "impact_report",
     "internal_use_only",
     "no_model_distribution",
+    "no_other_llm_training",
 )
 
 Grant = Literal["allowed", "conditional", "not_allowed", "unknown"]
@@ -150,8 +151,10 @@ class LicenseEntry(BaseModel):
             raise ValueError(f"an entry with an SPDX id must use it as its id ({self.spdx_id})")
         if self.kind == "state" and self.id not in STATES:
             raise ValueError(f"state entries must be one of {STATES}")
-        if self.spdx_id is None and self.kind != "state" and not self.id.startswith(
-            "LicenseRef-clearance-"
+        if (
+            self.spdx_id is None
+            and self.kind != "state"
+            and not self.id.startswith("LicenseRef-clearance-")
         ):
             raise ValueError("ids without an SPDX id must be LicenseRef-clearance-<slug>")
         return self

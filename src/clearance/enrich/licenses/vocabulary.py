@@ -155,7 +155,8 @@ def _claim(index: dict[str, str], key: str, lid: str, what: str, path: Path) -> 
         return
     owner = index.setdefault(key, lid)
     if owner != lid:
-        raise KnowledgeBaseError(f"{what} {key!r} of {lid} is already claimed by {owner}", path=path)
+        message = f"{what} {key!r} of {lid} is already claimed by {owner}"
+        raise KnowledgeBaseError(message, path=path)
 
 
 def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
