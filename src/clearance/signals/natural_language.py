@@ -127,16 +127,14 @@ def _load(raw: bytes | None, where: str) -> PhraseBook:
             raise KnowledgeBaseError(f"duplicate phrase id {phrase.id!r}", path=where)
         seen.add(phrase.id)
         try:
-            text = re.sub(
-                r"\{(\w+)\}", lambda m: _term(book.terms, m.group(1), phrase.id), phrase.pattern
-            )
+            text = re.sub(r"\{(\w+)\}", lambda m: _term(book.terms, m.group(1)), phrase.pattern)
             compiled.append((phrase, re.compile(text)))
         except (KeyError, re.error) as exc:
             raise KnowledgeBaseError(f"phrase {phrase.id!r}: {exc}", path=where) from exc
     return PhraseBook(tuple(compiled), where, book.as_of)
 
 
-def _term(terms: dict[str, str], name: str, phrase_id: str) -> str:
+def _term(terms: dict[str, str], name: str) -> str:
     if name not in terms:
         raise KeyError(f"unknown term {{{name}}}")
     return terms[name]
