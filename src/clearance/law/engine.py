@@ -77,23 +77,29 @@ def all_markets() -> tuple[str, ...]:
     return _default_context().markets
 
 
+@functools.cache
+def _license_verdict(license_id: str, use: str) -> str:
+    try:
+        from clearance import license_permits  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return UNKNOWN
+    try:
+        verdict = str(license_permits(license_id, use).verdict)
+    except ClearanceError:
+        return UNKNOWN
+    return verdict if verdict in {"allowed", "conditional", "not_allowed"} else UNKNOWN
+
+
 def derive_license(facts: dict[str, Any]) -> str:
     """Return the licence permission for the item's purpose, from ``clearance.license_permits``.
 
-    Returns ``unknown`` when no licence id is known or the licence module is not installed.
+    Returns ``unknown`` when no licence id is known or the licence module is not installed;
+    an unknown purpose is judged as the strictest use (generative training).
     """
     license_id = facts.get("license_id", UNKNOWN)
     if license_id == UNKNOWN:
         return UNKNOWN
-    try:
-        from clearance import license_permits  # type: ignore[attr-defined]
-    except ImportError:
-        return UNKNOWN
-    try:
-        verdict = license_permits(license_id, _LICENSE_USE[facts.get("purpose", UNKNOWN)]).verdict
-    except ClearanceError:
-        return UNKNOWN
-    return str(verdict) if verdict in {"allowed", "conditional", "not_allowed"} else UNKNOWN
+    return _license_verdict(str(license_id), _LICENSE_USE[facts.get("purpose", UNKNOWN)])
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:
