@@ -13,6 +13,7 @@ from clearance.enrich.licenses import (
     normalize_license,
     resolve_license_layers,
 )
+from clearance.config import FetchConfig
 from clearance.errors import (
     BlockedAddressError,
     ClearanceError,
@@ -35,8 +36,11 @@ from clearance.errors import (
     TamperError,
     UnknownFormatError,
 )
+from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
 from clearance.models import (
+    Capture,
     CategoryResult,
+    FetchSummary,
     HostParts,
     IngestSummary,
     LicenseConflict,
@@ -48,6 +52,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BlockedAddressError",
+    "Capture",
     "CategoryResult",
     "ClearanceError",
     "ColumnMappingError",
@@ -55,7 +60,9 @@ __all__ = [
     "EncodingError",
     "EvidenceError",
     "FactsError",
+    "FetchConfig",
     "FetchError",
+    "FetchSummary",
     "FetchTimeout",
     "HostParts",
     "IngestSummary",
@@ -70,12 +77,16 @@ __all__ = [
     "ReportError",
     "ResponseTooLarge",
     "RuleError",
+    "Snapshot",
     "TakedownError",
     "TamperError",
     "UnknownFormatError",
+    "VerifyReport",
     "__version__",
+    "fetch_host_documents",
     "license_columns",
     "license_permits",
     "normalize_license",
     "resolve_license_layers",
+    "verify_evidence",
 ]

@@ -15,8 +15,10 @@ from typing import Any
 __all__ = [
     "AnalysisFinding",
     "AnalysisResult",
+    "Capture",
     "CategoryResult",
     "HostParts",
+    "FetchSummary",
     "IngestSummary",
     "LicenseConflict",
     "LicenseMatch",
@@ -361,3 +363,39 @@ class LicenseConflict:
                            default=False)
     reason: str = _help("One sentence: which layer won and why.", default="")
 
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One archived response (or failed fetch) of one document, as the signal parsers take it."""
+
+    url: str = _help("The URL that was requested (WARC-Target-URI of the capture).")
+    status: int | None = _help("HTTP status; null when the fetch failed (see outcome).")
+    headers: tuple[tuple[str, str], ...] = _help("Response headers in wire order, repeats kept.")
+    body: bytes = _help("Body after content decoding, at most the byte cap of the fetch.")
+    captured_at: datetime = _help("When the response was fetched (WARC-Date, UTC).")
+    outcome: str = _help("ok | not_modified | http_4xx | http_5xx | too_many_redirects | "
+                         "too_large | timeout | connection_error | dns_error | blocked | "
+                         "invalid_url | skipped | capture_failed.", default="ok")
+    truncated: bool = _help("True when the body was cut at the byte cap.", default=False)
+    final_url: str | None = _help("URL of the last hop when redirects were followed.",
+                                  default=None)
+    record_id: str | None = _help("WARC-Record-ID of the record the body came from.",
+                                  default=None)
+    source: str | None = _help("WARC file and byte offset of that record.", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSummary:
+    """What a fetch run recorded: per-outcome counts, hosts, and where the evidence is."""
+
+    run: str = _help("Run id; rerunning the same hosts into the same directory resumes it.")
+    evidence_dir: str = _help("Directory holding the WARC files, ledger and index.")
+    hosts: int = _help("Distinct hosts planned.")
+    hosts_recorded: int = _help("Hosts whose robots.txt fetch ended with a recorded outcome.")
+    documents: int = _help("Documents (robots.txt, tdmrep.json, ai.txt, RSL, items) recorded.")
+    fetched: int = _help("Documents fetched by this call (the rest were already recorded).")
+    outcomes: dict[str, int] = _help("Documents per outcome.", default_factory=dict)
+    host_outcomes: dict[str, int] = _help("Hosts per robots.txt outcome.", default_factory=dict)
+    seconds: float = _help("Wall time of this call.", default=0.0)
+    heads: dict[str, str] = _help("Ledger chain heads (shard -> last entry hash): publish "
+                                  "them to anchor the evidence.", default_factory=dict)

@@ -95,8 +95,15 @@ class _State:
 
 
 def _response(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> bytes:
-    reason = {200: "OK", 301: "Moved", 302: "Found", 304: "Not Modified", 404: "Not Found",
-              429: "Too Many Requests", 503: "Service Unavailable"}.get(status, "X")
+    reason = {
+        200: "OK",
+        301: "Moved",
+        302: "Found",
+        304: "Not Modified",
+        404: "Not Found",
+        429: "Too Many Requests",
+        503: "Service Unavailable",
+    }.get(status, "X")
     lines = [f"HTTP/1.1 {status} {reason}"]
     for name, value in headers or ():
         lines.append(f"{name}: {value}")

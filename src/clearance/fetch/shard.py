@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Fetch one shard of hosts into the evidence store: the per-host work of a run.
+
+Every document ends with a recorded outcome: fetched (request + response records), failed
+(a metadata record) or skipped because the host is down (a metadata record saying so). A
+document the run has already recorded is never fetched again; its outcome (and, for
+robots.txt, its body) is read back from the evidence, which is what makes a killed run resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from clearance.config import FetchConfig
+from clearance.fetch.client import Exchange, Fetcher
+from clearance.fetch.plan import (
+    HOST_DOCUMENTS,
+    ItemRequest,
+    References,
+    crawl_delay,
+    item_fallback,
+    item_requests,
+)
+from clearance.fetch.resolver import NameResolver
+from clearance.fetch.snapshot import read_capture
+from clearance.fetch.store import EvidenceStore, evidence_paths
+
+__all__ = ["DocResult", "ShardRun"]
+
+log = logging.getLogger(__name__)
+
+_HOST_DOWN = frozenset({"timeout", "connection_error", "dns_error", "invalid_url"})
+
+
+@dataclass(frozen=True, slots=True)
+class DocResult:
+    """Outcome of one document as planning needs it."""
+
+    outcome: str
+    status: int | None
+    body: bytes = b""
+    fetched: bool = False
+    host_down: bool = False
+
+
+def _host_down(outcome: str, url: str, final_url: object) -> bool:
+    return outcome in _HOST_DOWN or (outcome == "blocked" and final_url in (url, None, ""))
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+class ShardRun:
+    """Work through the hosts of one shard with a pool of tasks."""
+
+    def __init__(
+        self,
+        root: Path,
+        shard: str,
+        run: str,
+        config: FetchConfig,
+        *,
+        resolver: NameResolver | None,
+        references: References,
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.run = run
+        self.references = references
+        self.resolver = resolver
+        self.store = EvidenceStore(
+            root,
+            shard,
+            run=run,
+            warc_max_bytes=config.warc_max_bytes,
+            commit_every=config.commit_every,
+        )
+        self.recorded: dict[tuple[str, str], dict[str, object]] = {}
+        self.fetched = 0
+        self._fetcher: Fetcher | None = None
+
+    async def go(self, origins: Iterable[str], items: dict[str, list[str]]) -> int:
+        """Fetch every host's documents (and items); return how many documents were fetched."""
+        self.store.open()
+        try:
+            rows = self.store.index.query(
+                "SELECT doc, url, outcome, status, warc, pos, final_url FROM records "
+                "WHERE run = ? AND final = 1",
+                (self.run,),
+            )
+            self.recorded = {(str(r["doc"]), str(r["url"])): r for r in rows}
+            queue: asyncio.Queue[str] = asyncio.Queue()
+            for origin in origins:
+                queue.put_nowait(origin)
+            async with Fetcher(self.config, self.resolver) as fetcher:
+                self._fetcher = fetcher
+
+                async def worker() -> None:
+                    while True:
+                        try:
+                            origin = queue.get_nowait()
+                        except asyncio.QueueEmpty:
+                            return
+                        await self.host(origin, items.get(origin, []))
+
+                n = max(1, min(self.config.max_hosts_in_flight, queue.qsize()))
+                await asyncio.gather(*(worker() for _ in range(n)))
+        finally:
+            self.store.close()
+        return self.fetched
+
+    async def host(self, origin: str, items: list[str]) -> None:
+        """Fetch one host's documents, then its items, honouring Crawl-delay."""
+        netloc = origin.split("://", 1)[1]
+        robots_url = origin + "/robots.txt"
+        robots = await self.document(netloc, "robots", robots_url, cap=self.config.robots_max_bytes)
+        down = robots.host_down
+        delay = 0.0
+        if robots.outcome == "ok" and self.config.honour_crawl_delay:
+            delay = min(
+                crawl_delay(robots.body, self.config.agent_token) or 0.0,
+                self.config.max_crawl_delay,
+            )
+        plan = [(doc, origin + path) for doc, path in HOST_DOCUMENTS[1:]]
+        if robots.outcome == "ok" and self.config.follow_references > 0:
+            refs = self.references(robots.body, robots_url)[: self.config.follow_references]
+            plan += [("rsl", url) for url in dict.fromkeys(refs)]
+        fetched_before = robots.fetched
+        for doc, url in plan:
+            if down:
+                self.skip(netloc, doc, url, f"host unreachable: robots.txt {robots.outcome}")
+                continue
+            if fetched_before and delay:
+                await asyncio.sleep(delay)
+            result = await self.document(netloc, doc, url, cap=self.config.max_bytes)
+            fetched_before = result.fetched
+        for item in items:
+            for req in item_requests(item, self.config):
+                if down:
+                    self.skip(
+                        netloc, req.doc, item, f"host unreachable: robots.txt {robots.outcome}"
+                    )
+                    continue
+                if fetched_before and delay:
+                    await asyncio.sleep(delay)
+                result = await self.item(netloc, item, req)
+                fetched_before = result.fetched
+                fallback = item_fallback(result.status, result.outcome)
+                if req.method == "HEAD" and fallback is not None:
+                    result = await self.item(netloc, item, fallback)
+
+    async def item(self, netloc: str, url: str, req: ItemRequest) -> DocResult:
+        """Fetch one planned item request."""
+        return await self.document(
+            netloc, req.doc, url, cap=req.max_bytes, method=req.method, headers=dict(req.headers)
+        )
+
+    def _recorded(self, key: tuple[str, str]) -> DocResult:
+        row = self.recorded[key]
+        outcome, status = str(row["outcome"]), row["status"]
+        body = b""
+        if key[0] == "robots" and outcome == "ok":
+            _, _, warc_dir = evidence_paths(self.root)
+            cap = read_capture(
+                warc_dir / str(row["warc"]), int(str(row["pos"])), cap=self.config.robots_max_bytes
+            )
+            body = cap.body if cap is not None else b""
+        return DocResult(
+            outcome,
+            int(str(status)) if status is not None else None,
+            body,
+            host_down=_host_down(outcome, key[1], row.get("final_url")),
+        )
+
+    async def document(
+        self,
+        netloc: str,
+        doc: str,
+        url: str,
+        *,
+        cap: int,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+    ) -> DocResult:
+        """Return the result of one document, fetching and recording it unless already done."""
+        key = (doc, url)
+        if key in self.recorded:
+            return self._recorded(key)
+        assert self._fetcher is not None
+        send = dict(headers or {})
+        prev = self.store.index.previous(url, self.run) if self.config.conditional else None
+        if prev is not None and method == "GET":
+            if prev.get("etag"):
+                send["If-None-Match"] = str(prev["etag"])
+            if prev.get("last_modified"):
+                send["If-Modified-Since"] = str(prev["last_modified"])
+        ex = await self._fetcher.fetch(url, method=method, max_bytes=cap, headers=send)
+        self.fetched += 1
+        body = ex.body
+        refers = None
+        if ex.status == 304 and prev is not None:
+            refers = {
+                "url": str(prev["uri"]),
+                "date": str(prev["date"]),
+                "record_id": str(prev["record_id"]),
+            }
+            _, _, warc_dir = evidence_paths(self.root)
+            old = read_capture(warc_dir / str(prev["warc"]), int(str(prev["pos"])), cap=cap)
+            body = old.body if old is not None else b""
+        self._write(netloc, doc, url, ex, refers)
+        return DocResult(
+            ex.outcome,
+            ex.status,
+            body,
+            fetched=True,
+            host_down=_host_down(ex.outcome, url, ex.final_url),
+        )
+
+    def _write(
+        self, netloc: str, doc: str, url: str, ex: Exchange, refers: dict[str, str] | None
+    ) -> None:
+        refs = self.store.begin_document()
+        for hop in ex.hops:
+            refs += self.store.writer.add_exchange(
+                hop, refers_to=refers if hop is ex.hops[-1] else None
+            )
+        final = {
+            "outcome": ex.outcome,
+            "status": ex.status,
+            "final_url": ex.final_url,
+            "etag": _header(ex.headers, "etag"),
+            "last_modified": _header(ex.headers, "last-modified"),
+            "truncated": int(ex.truncated),
+            "error": ex.error or None,
+        }
+        entries = self.store.record(refs, host=netloc, doc=doc, url=url, final=final)
+        self.recorded[(doc, url)] = entries[-1]
+
+    def skip(self, netloc: str, doc: str, url: str, why: str) -> None:
+        """Record that a document was not attempted, and why."""
+        if (doc, url) in self.recorded:
+            return
+        refs = self.store.begin_document()
+        refs.append(
+            self.store.writer.add_note(
+                url, datetime.now(UTC), {"outcome": "skipped", "detail": why}
+            )
+        )
+        final = {"outcome": "skipped", "status": None, "error": why}
+        entries = self.store.record(refs, host=netloc, doc=doc, url=url, final=final)
+        self.recorded[(doc, url)] = entries[-1]

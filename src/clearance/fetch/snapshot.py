@@ -1,0 +1,324 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Offline snapshots: read signals from WARC files instead of the network.
+
+A :class:`Snapshot` indexes the captures in WARC files — our own evidence, the demo snapshot,
+or Common Crawl's robots.txt WARC files — by (host, path) and answers, for a date, the capture
+that stood then: the latest one at or before ``as_of``. Redirects are followed inside the
+snapshot (up to five), ``revisit`` records resolve to the capture they confirm, and our
+``metadata`` failure records come back as captures with a failure outcome. Unreadable input is
+counted in :attr:`Snapshot.problems`, never raised mid-scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from clearance.errors import EvidenceError
+from clearance.fetch.client import outcome_of_status
+from clearance.fetch.decode import decode_body
+from clearance.models import Capture
+
+__all__ = ["DOCUMENTS", "Snapshot", "capture_from_record", "host_key", "read_capture"]
+
+log = logging.getLogger(__name__)
+
+DOCUMENTS = {
+    "robots": "/robots.txt",
+    "robots.txt": "/robots.txt",
+    "tdmrep": "/.well-known/tdmrep.json",
+    "tdmrep.json": "/.well-known/tdmrep.json",
+    "ai.txt": "/ai.txt",
+    "ai": "/ai.txt",
+    "home": "/",
+}
+"""Short names for the host-level documents; any other document is taken as a path."""
+
+_WANTED = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.metadata
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_KINDS = {
+    int(WarcRecordType.response): "response",
+    int(WarcRecordType.revisit): "revisit",
+    int(WarcRecordType.metadata): "metadata",
+}
+
+
+def host_key(host_or_url: str) -> str:
+    """Return the lookup key of a host: lower-case ``host[:port]``, default ports dropped."""
+    text = host_or_url if "//" in host_or_url else f"//{host_or_url}"
+    parts = urlsplit(text)
+    name = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if (
+        port is None
+        or port == _DEFAULT_PORTS.get(parts.scheme.lower())
+        or (not parts.scheme and port in (80, 443))
+    ):
+        return name
+    return f"{name}:{port}"
+
+
+def _path(document: str) -> str:
+    doc = DOCUMENTS.get(document.lower(), document)
+    return doc if doc.startswith("/") else f"/{doc}"
+
+
+def _target(uri: str) -> tuple[str, str]:
+    parts = urlsplit(uri)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return host_key(uri), path
+
+
+def _fields(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            out[key.strip().lower()] = value.strip()
+    return out
+
+
+def capture_from_record(
+    rec: WarcRecord, *, cap: int, source: str = "", max_ratio: int = 100
+) -> Capture | None:
+    """Return the capture one WARC record holds (None for records that are not captures)."""
+    uri = rec.headers.get("WARC-Target-URI") or ""
+    date = rec.record_date
+    when = date if date.tzinfo else date.replace(tzinfo=UTC)
+    rid = rec.record_id
+    if rec.record_type == WarcRecordType.metadata:
+        fields = _fields(rec.reader.read(65536).decode("utf-8", "replace"))
+        if "outcome" not in fields:
+            return None
+        return Capture(
+            uri, None, (), b"", when, outcome=fields["outcome"], record_id=rid, source=source
+        )
+    if not rec.is_http:
+        return None
+    if not rec.is_http_parsed:
+        rec.parse_http()
+    status = rec.http_headers.status_code
+    headers = tuple(rec.http_headers.astuples())
+    if rec.record_type == WarcRecordType.revisit:
+        return Capture(
+            uri, status, headers, b"", when, outcome="not_modified", record_id=rid, source=source
+        )
+    raw = rec.reader.read(cap + 1)
+    encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
+    decoded = decode_body(raw, encoding, cap, max_ratio)
+    truncated = decoded.truncated or len(raw) > cap or bool(rec.headers.get("WARC-Truncated"))
+    outcome = "too_large" if decoded.bomb else outcome_of_status(status or 0)
+    if status is not None and 300 <= status < 400 and status != 304:
+        outcome = "redirect"
+    return Capture(
+        uri,
+        status,
+        headers,
+        decoded.body,
+        when,
+        outcome=outcome,
+        truncated=truncated,
+        record_id=rid,
+        source=source,
+    )
+
+
+def read_capture(path: Path, pos: int, *, cap: int = 1 << 20) -> Capture | None:
+    """Return the capture of the record that starts at byte ``pos`` of a WARC file."""
+    with open(path, "rb") as fh:
+        fh.seek(pos)
+        for rec in ArchiveIterator(fh, parse_http=True, auto_decode="none"):
+            return capture_from_record(rec, cap=cap, source=f"{path}:{pos}")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    when: datetime
+    path_index: int
+    pos: int
+    kind: str
+    record_id: str
+    refers_to: str | None
+
+
+class Snapshot:
+    """Captures from WARC files, looked up by (host, document, as_of)."""
+
+    def __init__(self, *, cap: int = 1 << 20) -> None:
+        self.cap = cap
+        self.files: list[Path] = []
+        self.captures: dict[tuple[str, str], list[_Entry]] = {}
+        self.by_id: dict[str, tuple[str, str]] = {}
+        self.records = 0
+        self.problems: dict[str, int] = {}
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[str | Path], *, cap: int = 1 << 20) -> Snapshot:
+        """Return a snapshot of WARC files; directories are searched for ``*.warc[.gz]``."""
+        snap = cls(cap=cap)
+        for given in paths:
+            path = Path(given)
+            if path.is_dir():
+                files = sorted([*path.rglob("*.warc.gz"), *path.rglob("*.warc")])
+            elif path.exists():
+                files = [path]
+            else:
+                raise EvidenceError(f"{path}: no such WARC file or directory")
+            for file in files:
+                snap.add_file(file)
+        for entries in snap.captures.values():
+            entries.sort(key=lambda e: e.when)
+        return snap
+
+    def _problem(self, what: str) -> None:
+        self.problems[what] = self.problems.get(what, 0) + 1
+
+    def add_file(self, path: Path) -> None:
+        """Index the captures of one WARC file (call :meth:`from_paths` to keep order)."""
+        index = len(self.files)
+        self.files.append(path)
+        try:
+            with open(path, "rb") as fh:
+                for rec in ArchiveIterator(fh, record_types=_WANTED, parse_http=False):
+                    self.records += 1
+                    uri = rec.headers.get("WARC-Target-URI")
+                    if not uri:
+                        self._problem("record without WARC-Target-URI")
+                        continue
+                    kind = _KINDS.get(int(rec.record_type), "other")
+                    if kind == "metadata":
+                        head = rec.reader.read(65536)
+                        if b"outcome:" not in head:
+                            continue
+                    try:
+                        when = rec.record_date
+                    except (ValueError, OSError):
+                        self._problem("record with an unreadable WARC-Date")
+                        continue
+                    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+                    key = _target(uri)
+                    rid = rec.record_id or ""
+                    refers = rec.headers.get("WARC-Refers-To")
+                    self.captures.setdefault(key, []).append(
+                        _Entry(when, index, rec.stream_pos, kind, rid, refers)
+                    )
+                    if rid:
+                        self.by_id[rid] = key
+        except (OSError, ValueError, RuntimeError) as exc:
+            log.warning("%s: stopped reading (%s)", path, exc)
+            self._problem(f"unreadable WARC data: {type(exc).__name__}")
+
+    def hosts(self) -> list[str]:
+        """Return the hosts the snapshot has captures of."""
+        return sorted({h for h, _ in self.captures})
+
+    def history(self, host: str, document: str) -> list[datetime]:
+        """Return the capture dates of one document of one host, oldest first."""
+        return [e.when for e in self.captures.get((host_key(host), _path(document)), [])]
+
+    def _entry(self, key: tuple[str, str], as_of: datetime | None) -> _Entry | None:
+        entries = self.captures.get(key)
+        if not entries:
+            return None
+        if as_of is None:
+            return entries[-1]
+        when = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+        i = bisect.bisect_right([e.when for e in entries], when)
+        return entries[i - 1] if i else None
+
+    def _load(self, entry: _Entry) -> Capture | None:
+        try:
+            return read_capture(self.files[entry.path_index], entry.pos, cap=self.cap)
+        except (OSError, ValueError, RuntimeError) as exc:
+            self._problem(f"unreadable record: {type(exc).__name__}")
+            return None
+
+    def lookup(self, host: str, document: str, as_of: datetime | None = None) -> Capture | None:
+        """Return the capture of ``document`` on ``host`` that stood at ``as_of`` (latest if None).
+
+        None means the snapshot holds no capture of it at or before that date.
+        """
+        key = (host_key(host), _path(document))
+        requested: str | None = None
+        capture: Capture | None = None
+        for _hop in range(6):
+            entry = self._entry(key, as_of)
+            if entry is None:
+                return None
+            capture = self._load(entry)
+            if capture is None:
+                return None
+            requested = requested or capture.url
+            if entry.kind == "revisit":
+                capture = self._revisit(entry, capture, as_of)
+            if capture.outcome != "redirect":
+                return self._as_requested(capture, requested)
+            location = next((v for k, v in capture.headers if k.lower() == "location"), None)
+            if not location:
+                return self._as_requested(capture, requested)
+            key = _target(urljoin(capture.url, location.strip()))
+        assert capture is not None
+        return self._as_requested(capture, requested, outcome="too_many_redirects")
+
+    def lookup_many(
+        self, host: str, document: str, dates: Sequence[datetime | None]
+    ) -> list[Capture | None]:
+        """Return :meth:`lookup` for each date, reading each distinct capture once."""
+        cache: dict[datetime | None, Capture | None] = {}
+        return [
+            cache[d] if d in cache else cache.setdefault(d, self.lookup(host, document, d))
+            for d in dates
+        ]
+
+    def _revisit(self, entry: _Entry, capture: Capture, as_of: datetime | None) -> Capture:
+        key = self.by_id.get(entry.refers_to or "")
+        original = None
+        if key is not None:
+            for cand in self.captures.get(key, []):
+                if cand.record_id == entry.refers_to:
+                    original = self._load(cand)
+                    break
+        if original is None:
+            self._problem("revisit whose original is not in the snapshot")
+            return capture
+        return Capture(
+            capture.url,
+            original.status,
+            original.headers,
+            original.body,
+            capture.captured_at,
+            outcome=original.outcome,
+            truncated=original.truncated,
+            record_id=capture.record_id,
+            source=capture.source,
+        )
+
+    @staticmethod
+    def _as_requested(
+        capture: Capture, requested: str | None, *, outcome: str | None = None
+    ) -> Capture:
+        if requested is None or (requested == capture.url and outcome is None):
+            return capture
+        return Capture(
+            requested,
+            capture.status,
+            capture.headers,
+            capture.body,
+            capture.captured_at,
+            outcome=outcome or capture.outcome,
+            truncated=capture.truncated,
+            final_url=capture.url,
+            record_id=capture.record_id,
+            source=capture.source,
+        )

@@ -1,0 +1,266 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The evidence writer: ISO 28500 (WARC/1.1) records, one gzip member each, via fastwarc.
+
+Each exchange becomes a ``request`` + ``response`` pair (``WARC-Concurrent-To`` links them), a
+``304`` becomes a ``revisit`` record (profile server-not-modified) pointing at the capture it
+confirms, and a failure becomes a ``metadata`` record saying what went wrong. Every record has
+WARC-Date, WARC-Target-URI, WARC-Payload-Digest and WARC-Block-Digest. The writer returns where
+each record landed and the SHA-256 of its stored bytes, which the ledger commits to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from fastwarc.warc import WarcRecord, WarcRecordType
+
+from clearance.fetch.client import Hop
+
+__all__ = ["RecordRef", "WarcFileWriter", "iso_date", "record_member"]
+
+_REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+_RENAMED = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """Where one record was written and what it is."""
+
+    kind: str
+    record_id: str
+    warc: str
+    pos: int
+    length: int
+    sha256: str
+    payload_digest: str
+    uri: str
+    date: str
+
+
+def iso_date(when: datetime) -> str:
+    """Return a WARC-Date (UTC, microseconds, trailing Z)."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _sha1_b32(data: bytes) -> str:
+    import base64
+
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def record_member(
+    kind: str,
+    uri: str,
+    date: str,
+    block: bytes,
+    *,
+    payload: bytes | None = None,
+    content_type: str = "",
+    headers: tuple[tuple[str, str], ...] = (),
+    record_id: str | None = None,
+    level: int = 6,
+) -> tuple[bytes, str, str]:
+    """Return (gzip member, WARC-Record-ID, payload digest) for one record."""
+    rtype = {
+        "request": WarcRecordType.request,
+        "response": WarcRecordType.response,
+        "metadata": WarcRecordType.metadata,
+        "revisit": WarcRecordType.revisit,
+        "warcinfo": WarcRecordType.warcinfo,
+        "resource": WarcRecordType.resource,
+    }[kind]
+    rid = record_id or f"uuid:{uuid.uuid4()}"
+    rec = WarcRecord()
+    rec.init_headers(rtype, record_urn=rid.encode())
+    rec.headers["WARC-Date"] = date
+    if uri:
+        rec.headers["WARC-Target-URI"] = uri
+    if content_type:
+        rec.headers["Content-Type"] = content_type
+    for name, value in headers:
+        rec.headers[name] = value
+    rec.set_bytes_content(block)
+    raw = io.BytesIO()
+    digest_of = block if payload is None else payload
+    rec.write(raw, checksum_data=True, payload_digest=hashlib.sha1(digest_of).digest())
+    comp = zlib.compressobj(level, zlib.DEFLATED, 31, 5)
+    member = comp.compress(raw.getvalue()) + comp.flush()
+    return member, f"<urn:{rid}>", _sha1_b32(digest_of)
+
+
+def _request_block(hop: Hop) -> bytes:
+    parts = urlsplit(hop.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{hop.method} {target} HTTP/1.1"]
+    if not any(k.lower() == "host" for k, _ in hop.request_headers):
+        lines.append(f"Host: {parts.netloc}")
+    lines += [f"{k}: {v}" for k, v in hop.request_headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace")
+
+
+def _response_head(hop: Hop) -> bytes:
+    lines = [f"HTTP/{hop.http_version} {hop.status} {hop.reason}".rstrip()]
+    for name, value in hop.response_headers:
+        lines.append(f"{_RENAMED.get(name.lower(), name)}: {value}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+
+
+def _fields(items: dict[str, str]) -> bytes:
+    text = "".join(f"{k}: {' '.join(str(v).split())}\r\n" for k, v in items.items())
+    return text.encode("utf-8")
+
+
+class WarcFileWriter:
+    """Append records to ``<dir>/<prefix>-NNNNN.warc.gz``, rotating at ``max_bytes``."""
+
+    def __init__(self, directory: Path, prefix: str, max_bytes: int) -> None:
+        self.directory = directory
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.name = ""
+        self.size = 0
+        self._fh: BinaryIO | None = None
+        self._pending: list[tuple[bytes, RecordRef]] = []
+
+    def open_file(self, name: str, size: int) -> None:
+        """Continue appending to ``name`` (already cut back to ``size`` bytes by recovery)."""
+        self.close()
+        self.name, self.size = name, size
+        self._fh = open(self.directory / name, "ab")
+
+    def next_name(self) -> str:
+        """Return the name the next new file gets."""
+        numbers = [
+            int(p.name[len(self.prefix) + 1 : -8])
+            for p in self.directory.glob(f"{self.prefix}-*.warc.gz")
+            if p.name[len(self.prefix) + 1 : -8].isdigit()
+        ]
+        return f"{self.prefix}-{max(numbers, default=-1) + 1:05d}.warc.gz"
+
+    def needs_new_file(self) -> bool:
+        """Return True when no file is open or the open one is full."""
+        return self._fh is None or self.size >= self.max_bytes
+
+    def start_file(self, info: dict[str, str], date: str) -> RecordRef:
+        """Open a new file and queue its warcinfo record; return that record's ref."""
+        from clearance import __version__  # imported late: clearance/__init__ imports us
+
+        self.close()
+        self.name, self.size = self.next_name(), 0
+        self._fh = open(self.directory / self.name, "ab")
+        block = _fields(
+            {"software": f"clearance/{__version__}", "format": "WARC File Format 1.1", **info}
+        )
+        return self._add(
+            "warcinfo",
+            "",
+            date,
+            block,
+            content_type="application/warc-fields",
+            headers=(("WARC-Filename", self.name),),
+        )
+
+    def _add(self, kind: str, uri: str, date: str, block: bytes, **kw: object) -> RecordRef:
+        member, rid, pdigest = record_member(kind, uri, date, block, **kw)  # type: ignore[arg-type]
+        offset = self.size + sum(len(m) for m, _ in self._pending)
+        ref = RecordRef(
+            kind,
+            rid,
+            self.name,
+            offset,
+            len(member),
+            hashlib.sha256(member).hexdigest(),
+            pdigest,
+            uri,
+            date,
+        )
+        self._pending.append((member, ref))
+        return ref
+
+    def add_exchange(self, hop: Hop, *, refers_to: dict[str, str] | None = None) -> list[RecordRef]:
+        """Queue the records of one hop; return their refs (request first)."""
+        date = iso_date(hop.started_at)
+        if hop.error is not None:
+            block = _fields(
+                {
+                    "outcome": hop.error,
+                    "detail": hop.detail,
+                    "method": hop.method,
+                    "attempt": str(hop.attempt),
+                }
+            )
+            return [
+                self._add("metadata", hop.url, date, block, content_type="application/warc-fields")
+            ]
+        response_id = f"uuid:{uuid.uuid4()}"
+        extra: list[tuple[str, str]] = []
+        if hop.peer:
+            extra.append(("WARC-IP-Address", hop.peer))
+        if hop.truncated:
+            extra.append(("WARC-Truncated", "length"))
+        head = _response_head(hop)
+        if hop.status == 304 and refers_to:
+            kind = "revisit"
+            block, payload = head, None
+            extra += [
+                ("WARC-Profile", _REVISIT_PROFILE),
+                ("WARC-Refers-To-Target-URI", refers_to["url"]),
+                ("WARC-Refers-To-Date", refers_to["date"]),
+                ("WARC-Refers-To", refers_to["record_id"]),
+            ]
+        else:
+            kind, block, payload = "response", head + hop.raw_body, hop.raw_body
+        req = self._add(
+            "request",
+            hop.url,
+            date,
+            _request_block(hop),
+            payload=b"",
+            content_type="application/http; msgtype=request",
+            headers=(("WARC-Concurrent-To", f"<urn:{response_id}>"),),
+        )
+        resp = self._add(
+            kind,
+            hop.url,
+            date,
+            block,
+            payload=payload,
+            content_type="application/http; msgtype=response",
+            headers=tuple(extra),
+            record_id=response_id,
+        )
+        return [req, resp]
+
+    def add_note(self, uri: str, when: datetime, items: dict[str, str]) -> RecordRef:
+        """Queue a metadata record (e.g. a document skipped because its host is down)."""
+        return self._add(
+            "metadata", uri, iso_date(when), _fields(items), content_type="application/warc-fields"
+        )
+
+    def flush(self) -> None:
+        """Write queued records in one go and flush them to the operating system."""
+        if not self._pending:
+            return
+        assert self._fh is not None
+        data = b"".join(m for m, _ in self._pending)
+        self._fh.write(data)
+        self._fh.flush()
+        self.size += len(data)
+        self._pending.clear()
+
+    def close(self) -> None:
+        """Flush and close the open file."""
+        if self._fh is not None:
+            self.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
