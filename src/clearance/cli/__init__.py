@@ -9,6 +9,7 @@ from __future__ import annotations
 from clearance.cli import law as _law  # noqa: F401  (registers `clearance law`)
 from clearance.cli import ingest as _ingest  # noqa: F401  (registers commands)
 from clearance.cli import license as _license  # noqa: F401
+from clearance.cli import signals as _signals  # noqa: F401  (registers `clearance signals`)
 from clearance.cli._app import app
 
 __all__ = ["app", "main"]

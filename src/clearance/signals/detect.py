@@ -15,13 +15,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from clearance.errors import InputError
 from clearance.models import RightsEvidence, Signal, SignalReport
 from clearance.signals import aitxt, c2pa, media, natural_language, tdmrep, xmp, xrobots
 from clearance.signals.html import parse_html
+from clearance.signals.resolve import resolve
 from clearance.signals.response import Response, parse_saved_response
 from clearance.signals.rights_metadata import iim_evidence, tiff_evidence
 
-__all__ = ["MAX_TARGET_BYTES", "detect_kind", "scan_bytes", "scan_path", "scan_response"]
+__all__ = [
+    "MAX_TARGET_BYTES",
+    "detect_kind",
+    "explain_signals",
+    "scan_bytes",
+    "scan_path",
+    "scan_response",
+]
 
 log = logging.getLogger(__name__)
 
@@ -251,3 +260,28 @@ def scan_path(
             notes=(*report.notes, f"only the first {MAX_TARGET_BYTES} bytes read"),
         )
     return report
+
+
+def explain_signals(
+    target: str | Path, *, agent: str | None = None, url: str | None = None
+) -> dict[str, object]:
+    """Return a JSON-ready report of every signal in ``target`` and the resolution per purpose.
+
+    Raises InputError when ``target`` is not a readable file.
+    """
+    p = Path(target)
+    if not p.is_file():
+        raise InputError(f"{target}: not a readable file")
+    try:
+        report = scan_path(p, url=url)
+    except OSError as exc:
+        raise InputError(f"{target}: {exc.strerror or exc}") from exc
+    resolution = resolve(report.signals, agent=agent)
+    return {
+        "target": str(target),
+        "url": url,
+        "agent": agent,
+        **report.to_dict(),
+        "resolution": {k: v.to_dict() for k, v in resolution.items()},
+        "disclaimer": "Risk assessment, not legal advice.",
+    }
