@@ -63,12 +63,12 @@ REQUIRED_IDS = [
     "de-case-kneschke-v-laion-olg-hamburg",
     "de-case-gema-v-openai",
     "uk-statute-cdpa-s29a",
-    "uk-case-getty-v-stability-ai",
+    "uk-case-getty-v-stability",
     "jp-statute-copyright-art30-4",
-    "jp-guidance-aca-general-understanding-2024",
+    "jp-guidance-aca-ai-copyright",
     "cn-regulation-interim-measures-genai",
     "cn-case-ultraman-guangzhou",
-    "cn-case-ultraman-hangzhou",
+    "cn-case-ultraman-lora-hangzhou",
     "sg-statute-copyright-act-s244",
 ]
 
