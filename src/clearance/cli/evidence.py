@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+"""``clearance evidence``: verify an evidence directory, show what was seen at a URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from clearance.cli._app import app, out, print_json, run
+from clearance.errors import TamperError
+from clearance.fetch.history import url_history
+from clearance.fetch.verify import VerifyReport, verify_evidence
+
+__all__ = ["evidence_app"]
+
+evidence_app = typer.Typer(
+    help="Evidence of what sites said, and when: WARC files, a hash-chained ledger, an index.",
+    no_args_is_help=True,
+)
+app.add_typer(evidence_app, name="evidence")
+
+_JSON = typer.Option(False, "--json", help="Write JSON instead of a table.")
+
+
+@evidence_app.command("verify")
+def verify(
+    evidence_dir: Path = typer.Argument(..., help="Evidence directory (has ledger/ and warc/)."),
+    quick: bool = typer.Option(
+        False, "--quick", help="Skip parsing each record and checking its WARC-Block-Digest."
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """Check that no record or ledger entry was edited, deleted, inserted or reordered."""
+    report: VerifyReport = run(lambda: verify_evidence(evidence_dir, deep=not quick))
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "records": report.records,
+                "files": report.files,
+                "chains": {k: {"entries": n, "head": h} for k, (n, h) in report.chains.items()},
+                "problems": report.problems,
+            }
+        )
+    else:
+        table = Table("chain", "entries", "head (publish it to anchor the evidence)")
+        for shard, (n, head) in sorted(report.chains.items()):
+            table.add_row(shard, str(n), head)
+        out.print(table)
+        out.print(f"{report.records} records in {report.files} WARC files")
+        for problem in report.problems:
+            out.print(f"[red]TAMPER[/] {problem}", highlight=False)
+    if not report.ok:
+
+        def fail() -> None:
+            raise TamperError(
+                f"{evidence_dir}: {len(report.problems)} problem(s); the evidence does not verify"
+            )
+
+        run(fail)
+    elif not as_json:
+        out.print("[green]verified[/]: every chain links and every record is as committed")
+
+
+@evidence_app.command("show")
+def show(
+    url: str = typer.Argument(..., help="URL as requested (or as reached by a redirect)."),
+    evidence_dir: Path = typer.Option(Path("."), "--dir", "-d", help="Evidence directory."),
+    body: bool = typer.Option(False, "--body", help="Print each captured body in full."),
+    as_json: bool = _JSON,
+) -> None:
+    """Print what was seen at a URL, when, and where the record is."""
+    sightings = run(lambda: url_history(evidence_dir, url))
+    if as_json:
+        print_json(
+            [
+                {
+                    "run": s.run,
+                    "doc": s.doc,
+                    "date": s.date,
+                    "outcome": s.outcome,
+                    "status": s.status,
+                    "final_url": s.final_url,
+                    "error": s.error,
+                    "warc": s.warc,
+                    "pos": s.pos,
+                    "record_id": s.record_id,
+                    "payload_digest": s.payload_digest,
+                    "ledger": s.ledger,
+                    "headers": list(s.capture.headers) if s.capture else [],
+                    "body": s.capture.body.decode("utf-8", "replace") if s.capture else "",
+                }
+                for s in sightings
+            ]
+        )
+        return
+    if not sightings:
+        out.print(f"nothing recorded for {url}")
+        raise typer.Exit(code=1)
+    for s in sightings:
+        status = s.status if s.status is not None else "-"
+        out.print(f"[bold]{s.date}[/] {s.outcome} {status} ({s.doc}, run {s.run})", highlight=False)
+        if s.final_url and s.final_url != url:
+            out.print(f"  reached {s.final_url}", highlight=False)
+        if s.error:
+            out.print(f"  {s.error}", highlight=False)
+        out.print(f"  {s.warc} @ {s.pos} {s.record_id} {s.payload_digest}", highlight=False)
+        out.print(f"  ledger {s.ledger}", highlight=False)
+        if s.capture and s.capture.body:
+            text = s.capture.body.decode("utf-8", "replace")
+            out.print(
+                text if body else text[:400] + ("..." if len(text) > 400 else ""),
+                highlight=False,
+                markup=False,
+            )
