@@ -157,7 +157,8 @@ class SignalReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the report (datetimes as ISO strings)."""
-        return _jsonable(self)
+        out: dict[str, Any] = _jsonable(self)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,8 @@ class Resolution:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the resolution (datetimes as ISO strings)."""
-        return _jsonable(self)
+        out: dict[str, Any] = _jsonable(self)
+        return out
 
 
 def _jsonable(obj: Any) -> Any:
