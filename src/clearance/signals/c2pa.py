@@ -111,7 +111,7 @@ def read_c2pa(
     """Return the training-mining signals of the C2PA manifests embedded in ``data``."""
     prefix = f"{where}#" if where else ""
     try:
-        import c2pa as c2pa_lib
+        import c2pa as c2pa_lib  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - the dependency is declared; keep scans going
         return _lenient(data, prefix, observed_at, "c2pa-python not installed")
     try:

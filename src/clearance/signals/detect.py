@@ -209,11 +209,11 @@ def scan_bytes(
         )
     if kind == "robots.txt":
         return _robots(data, where, url, observed_at)
-    text = data[: natural_language.MAX_TEXT_CHARS].decode("utf-8", errors="replace")
+    prose = data[: natural_language.MAX_TEXT_CHARS].decode("utf-8", errors="replace")
     return _merge(
         where,
         "text",
-        [natural_language.find_reservations(text, location=where, observed_at=observed_at)],
+        [natural_language.find_reservations(prose, location=where, observed_at=observed_at)],
     )
 
 

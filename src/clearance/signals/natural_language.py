@@ -197,11 +197,11 @@ def find_reservations(
             if pattern.search(low):
                 for purpose in phrase.purposes:
                     hits.setdefault(purpose, []).append(phrase)
-        for purpose, phrases in hits.items():
+        for purpose_name, phrases in hits.items():
             signals.append(
                 Signal(
                     standard="natural-language",
-                    purpose=purpose,
+                    purpose=purpose_name,
                     verdict="reserved",
                     location=location,
                     excerpt=sentence[:500],

@@ -147,9 +147,9 @@ def _header_lines(lines: list[bytes], notes: list[str]) -> list[tuple[str, str]]
             name, value = out[-1]
             out[-1] = (name, value + " " + line.strip().decode("latin-1"))
             continue
-        name, sep, value = line.partition(b":")
-        if not sep or not name.strip():
+        key, sep, rest = line.partition(b":")
+        if not sep or not key.strip():
             notes.append(f"malformed header line skipped: {line[:80]!r}")
             continue
-        out.append((name.strip().lower().decode("latin-1"), value.strip().decode("latin-1")))
+        out.append((key.strip().lower().decode("latin-1"), rest.strip().decode("latin-1")))
     return out

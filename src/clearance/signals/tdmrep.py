@@ -222,9 +222,9 @@ def _rule(index: int, item: object, notes: list[str]) -> TdmRule | None:
     if not isinstance(loc, str) or not loc:
         notes.append(f"rule {index} has no location: skipped")
         return None
-    if "tdm-reservation" not in item:
-        value, note = None, "tdm-reservation missing: protocol error, unset"
-    else:
+    value: int | None = None
+    note: str | None = "tdm-reservation missing: protocol error, unset"
+    if "tdm-reservation" in item:
         value, note = parse_value(item["tdm-reservation"])
     policy = item.get("tdm-policy")
     excerpt = json.dumps(item, ensure_ascii=False, sort_keys=True)[:500]
