@@ -37,6 +37,7 @@ from clearance.errors import (
     UnknownFormatError,
 )
 from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
+from clearance.law import KnowledgeBase, LawEntry, load_knowledge_base
 from clearance.models import (
     Capture,
     CategoryResult,
@@ -67,7 +68,9 @@ __all__ = [
     "HostParts",
     "IngestSummary",
     "InputError",
+    "KnowledgeBase",
     "KnowledgeBaseError",
+    "LawEntry",
     "LicenseConflict",
     "LicenseMatch",
     "LicensePermission",
@@ -86,6 +89,7 @@ __all__ = [
     "fetch_host_documents",
     "license_columns",
     "license_permits",
+    "load_knowledge_base",
     "normalize_license",
     "resolve_license_layers",
     "verify_evidence",
