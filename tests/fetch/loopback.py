@@ -119,6 +119,13 @@ def answer(state: _State, host: str, path: str, headers: dict[str, str]) -> tupl
     name = host.split(":", 1)[0]
     port = host.split(":", 1)[1] if ":" in host else ""
     text = [("Content-Type", "text/plain")]
+    if variant == "echo":
+        seen = "".join(f"{k}: {v}\n" for k, v in sorted(headers.items()))
+        return _response(200, f"# {path}\n{seen}".encode(), text), 0.0
+    if variant == "head405" and path.startswith("/item/"):
+        if headers.get(":method") == "HEAD":
+            return _response(405, b"", text), 0.0
+        return _response(206, b"x", [*text, ("X-Robots-Tag", "noai")]), 0.0
     if variant == "404":
         return _response(404, b"not here", text), 0.0
     if variant == "5xx":
@@ -137,6 +144,14 @@ def answer(state: _State, host: str, path: str, headers: dict[str, str]) -> tupl
             return _response(302, b"", [("Location", "/loop/1")]), 0.0
         if variant == "private-redirect":
             return _response(302, b"", [("Location", "http://10.1.2.3/robots.txt")]), 0.0
+        if variant == "file-redirect":
+            return _response(302, b"", [("Location", "file:///etc/passwd")]), 0.0
+        if variant == "meta-redirect":
+            target = "http://169.254.169.254/latest/meta-data/"
+            return _response(302, b"", [("Location", target)]), 0.0
+        if variant == "name-redirect":
+            target = f"http://db.internal.test{':' + port if port else ''}/robots.txt"
+            return _response(302, b"", [("Location", target)]), 0.0
         if variant == "big":
             return _response(200, state.big, text), 0.0
         if variant == "bomb":
@@ -164,7 +179,7 @@ def answer(state: _State, host: str, path: str, headers: dict[str, str]) -> tupl
         return _response(200, RSL, [("Content-Type", "application/rsl+xml")]), 0.0
     if path.startswith("/item/"):
         hdrs = [("Content-Type", "image/jpeg"), ("X-Robots-Tag", "noai")]
-        return _response(200, b"\xff\xd8\xff\xe0" + bytes(4096), hdrs), 0.0
+        return _response(200, b"\xff\xd8\xff\xe0" + bytes(200_000), hdrs), 0.0
     return _response(404, b"not found", text), 0.0
 
 
@@ -194,7 +209,7 @@ class _Protocol(asyncio.Protocol):
         except ValueError:
             self.transport.close()
             return
-        hdrs: dict[str, str] = {}
+        hdrs: dict[str, str] = {":method": method}
         for line in lines[1:]:
             key, _, value = line.partition(":")
             hdrs[key.strip().lower()] = value.strip()
@@ -261,6 +276,8 @@ def loopback_server(lifetime: float = 600.0) -> Iterator[int]:
     finally:
         proc.terminate()
         proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ METADATA_ADDRESSES: Final[frozenset[IPAddress]] = frozenset(
 METADATA_HOSTNAMES: Final = frozenset({"metadata.google.internal", "instance-data"})
 
 _CGNAT: Final = ipaddress.ip_network("100.64.0.0/10")
+_PRIVATE: Final = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
 _NAT64: Final = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -72,10 +75,10 @@ def address_class(ip: IPAddress) -> str | None:
         return "unspecified"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
         return "cgnat"
-    if ip.is_private:
+    if any(ip.version == net.version and ip in net for net in _PRIVATE):
         return "private"
-    if ip.is_reserved or not ip.is_global:
-        return "reserved"
+    if ip.is_reserved or ip.is_private or not ip.is_global:
+        return "reserved"  # special-purpose: documentation, benchmarking, 240/4, ...
     return None
 
 

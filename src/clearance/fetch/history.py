@@ -35,7 +35,7 @@ class Sighting:
 
 
 def url_history(evidence_dir: str | Path, url: str, *, cap: int = 1 << 20) -> list[Sighting]:
-    """Return every recorded outcome for ``url`` (requested or reached by redirect), oldest first."""
+    """Return every recorded outcome for ``url`` (requested or redirected to), oldest first."""
     root = Path(evidence_dir)
     index_path, _, warc_dir = evidence_paths(root)
     if not index_path.exists():
