@@ -37,6 +37,12 @@ _RESEARCH = re.compile(
     r"\bresearch (?:use|purposes?)\b.{0,30}\bnot\b.{0,30}\bcommercial"
 )
 _NONCOMMERCIAL = re.compile(r"\bnon ?commercial\b|\bnot for commercial\b|\bno commercial\b")
+_TERMS = re.compile(
+    r"\b(?:terms of use|terms of service|terms and conditions|usage agreement|user agreement|"
+    r"agreement|you agree|freely used for any purpose|"
+    r"may be used for any purpose)\b"
+)
+_MODIFIED = re.compile(r"^(?:modified|custom|adapted|amended) \w+")
 _ML_BAN = re.compile(
     r"\b(?:not|no|prohibit\w*|forbid\w*|may not)\b[^.]{0,60}\b(?:machine learning|artificial "
     r"intelligence|ai|train(?:ing)?|text and data mining|tdm)\b"
@@ -94,10 +100,14 @@ def match_phrase(key: str, raw: str) -> PhraseMatch | None:
     """Return the licence state or generic terms a phrase states, or None."""
     if _ML_BAN.search(key) and re.search(r"\b(?:terms|tos|use)\b", key):
         return PhraseMatch("tos-prohibits-ml", 0.6, "text prohibits AI/ML use of the content")
+    if _MODIFIED.search(key):
+        return PhraseMatch("LicenseRef-clearance-custom", 0.6, "modified licence: custom terms")
     if _RESEARCH.search(key):
         return PhraseMatch("LicenseRef-clearance-research-only", 0.7, "research-only wording")
     if _NONCOMMERCIAL.search(key):
         return PhraseMatch("LicenseRef-clearance-non-commercial", 0.65, "non-commercial wording")
+    if _TERMS.search(key):
+        return PhraseMatch("LicenseRef-clearance-custom", 0.5, "custom terms or agreement wording")
     if _ALL_RIGHTS.search(key):
         return PhraseMatch("all-rights-reserved", 0.85, "'all rights reserved' statement")
     if _PUBLIC_DOMAIN.search(key):

@@ -41,7 +41,7 @@ _NOISE = re.compile(
     r"licensed under|released under|under|both|either|terms of)\s+",
     re.IGNORECASE,
 )
-_QUOTES = "\"'`\u201c\u201d\u2018\u2019[](){}<> \t\r\n"
+_QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
 _INDEXES: dict[int, tuple[Vocabulary, PassageIndex]] = {}
@@ -166,7 +166,7 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     best = passage_index(vocab).best(text)
     if best is None:
         return None
-    confidence = round(0.5 + 0.45 * best.score, 3)
+    confidence = round(0.5 + 0.45 * best.score * min(1.0, best.shared / 30), 3)
     evidence = (f"text match {best.score:.2f} ({best.shared}/{best.passage_size} bigrams of a "
                 f"{best.license_id} passage)")  # fmt: skip
     return LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
@@ -191,6 +191,12 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         if url is not None and url.license_id is not None:
             return LicenseMatch(url.license_id, url.confidence, url.evidence, method="url",
                                 version_stated=url.version_stated)  # fmt: skip
+        if url is None:
+            named = match_cc(alias_key(s.rsplit("/", 1)[-1]), vocab)
+            if named is not None:
+                return LicenseMatch(named.license_id, 0.7, f"licence named in URL path: "
+                                    f"{named.evidence}", method="url",
+                                    version_stated=named.version_stated)  # fmt: skip
         reason = url.evidence if url is not None else "URL names no licence we know"
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
     lid = vocab.lookup_alias(s)
@@ -213,7 +219,7 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
     if cc is not None:
         return LicenseMatch(cc.license_id, cc.confidence, cc.evidence, method="cc-text",
                             version_stated=cc.version_stated)  # fmt: skip
-    names = find_names(key, vocab)
+    names = [] if key.startswith(("modified ", "adapted ", "amended ")) else find_names(key, vocab)
     if names:
         ids = list(dict.fromkeys(names))
         rendered = ids[0] if len(ids) == 1 else _render(" AND ".join(ids))

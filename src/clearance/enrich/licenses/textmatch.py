@@ -3,7 +3,8 @@
 
 Each vocabulary entry may carry a few distinctive passages (normalised facts from the
 licence text). A text is tokenised the same way and scored against every passage by
-containment: the share of the passage's word bigrams found in the text. The best passage
+containment: shared bigrams over the size of the smaller of passage and text (a full text
+contains the passage; a snippet is contained in it). The best passage
 wins; ties go to the longer passage (BSD-3-Clause over BSD-2-Clause, whose passage it
 contains). The score is reported, never hidden.
 """
@@ -65,14 +66,15 @@ class PassageIndex:
     def best(self, text: str) -> TextMatch | None:
         """Return the best-scoring passage match for ``text``, or None below the thresholds."""
         counts: dict[int, int] = defaultdict(int)
-        for gram in bigrams(text):
+        grams = bigrams(text)
+        for gram in grams:
             for number in self._postings.get(gram, ()):
                 counts[number] += 1
         best: TextMatch | None = None
         for number, shared in counts.items():
             if shared < MIN_SHARED:
                 continue
-            score = shared / self._sizes[number]
+            score = shared / min(self._sizes[number], len(grams))
             if score < MIN_SCORE:
                 continue
             candidate = TextMatch(self._ids[number], round(score, 3), shared, self._sizes[number])

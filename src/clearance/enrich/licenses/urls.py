@@ -19,8 +19,10 @@ from clearance.enrich.licenses.vocabulary import Vocabulary
 __all__ = ["UrlMatch", "looks_like_url", "match_url", "strip_url"]
 
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_HOSTLIKE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:/|$)", re.IGNORECASE)
-_SUFFIX = re.compile(r"\.(?:[a-z]{2}(?:-[a-z]+)?\.)?(?:html?|txt|php|md|json|rdf|pdf)$")
+_HOSTLIKE = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*[a-z](?::\d+)?(?:/|$)", re.IGNORECASE
+)
+_SUFFIX = re.compile(r"\.(?:[a-z]{2}(?:-[a-z]+)?\.)?(?:s?html?|txt|php|md|json|rdf|pdf)$")
 _CC_TAIL = re.compile(r"^(?:deed|legalcode)(?:\.[a-z]{2,3}(?:[-_][a-z]+)?)?(?:\.txt)?$|^rdf$")
 _CC_VERSION = re.compile(r"^[1-4]\.[015]$")
 _CC_CODES = {
@@ -110,12 +112,12 @@ def match_url(value: str, vocab: Vocabulary) -> UrlMatch | None:
         if canon is not None:
             return UrlMatch(canon, 0.97, "spdx.org licence page")
     probe = stripped
-    while "/" in probe:
+    while probe:
         lid = vocab.urls.get(probe)
         if lid is not None:
             exact = probe == stripped
             return UrlMatch(lid, 0.95 if exact else 0.85, f"known licence URL {probe}")
-        probe = probe.rsplit("/", 1)[0]
+        probe = probe.rsplit("/", 1)[0] if "/" in probe else ""
     if host in ("opensource.org", "choosealicense.com") and "/" in path:
         lid = vocab.lookup_alias(path.rsplit("/", 1)[1])
         if lid is not None:

@@ -186,7 +186,7 @@ def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
             _claim(aliases, alias_key(port_id), port_id, "alias", path)
         names = [lid, entry.name, *(a.removeprefix("hf:") for a in entry.aliases)]
         if entry.scancode_key:
-            names.append(entry.scancode_key)
+            names += [entry.scancode_key, f"LicenseRef-scancode-{entry.scancode_key}"]
         for name in names:
             key = alias_key(name)
             _claim(aliases, key, lid, "alias", path)
