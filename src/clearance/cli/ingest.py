@@ -20,8 +20,11 @@ __all__ = ["ingest", "print_summary"]
 
 MapOption = Annotated[
     list[str] | None,
-    typer.Option("--map", help="CANONICAL=COLUMN pairs, comma-separated or repeated, e.g. "
-                 "--map url=img,license=rights. Overrides the recognised aliases."),
+    typer.Option(
+        "--map",
+        help="CANONICAL=COLUMN pairs, comma-separated or repeated, e.g. "
+        "--map url=img,license=rights. Overrides the recognised aliases.",
+    ),
 ]
 
 
@@ -65,26 +68,47 @@ def print_summary(summary: IngestSummary) -> None:
 
 @app.command()
 def ingest(
-    manifest: Annotated[str, typer.Argument(help="File, directory or glob: CSV/TSV, JSON Lines "
-                                            "(.gz/.zst), Parquet, img2dataset output, "
-                                            "WebDataset tars, a Hugging Face save_to_disk "
-                                            "directory, or a directory of media files.")],
+    manifest: Annotated[
+        str,
+        typer.Argument(
+            help="File, directory or glob: CSV/TSV, JSON Lines "
+            "(.gz/.zst), Parquet, img2dataset output, "
+            "WebDataset tars, a Hugging Face save_to_disk "
+            "directory, or a directory of media files."
+        ),
+    ],
     map_: MapOption = None,
-    on_error: Annotated[str, typer.Option("--on-error", help="fail: stop at the first "
-                                          "malformed row; skip: set it aside in the rejects "
-                                          "file.")] = "fail",
-    rejects: Annotated[Path | None, typer.Option(help="Where to write rejected rows "
-                                                  "(JSON Lines).")] = None,
-    output: Annotated[Path | None, typer.Option("--out", help="Write the canonical, "
-                                               "categorised rows to this Parquet file.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Force a reader: csv, tsv, "
-                                           "jsonl, parquet, webdataset, arrow.")] = None,
+    on_error: Annotated[
+        str,
+        typer.Option(
+            "--on-error",
+            help="fail: stop at the first malformed row; skip: set it aside in the rejects file.",
+        ),
+    ] = "fail",
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where to write rejected rows (JSON Lines).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the canonical, categorised rows to this Parquet file."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="Force a reader: csv, tsv, jsonl, parquet, webdataset, arrow."
+        ),
+    ] = None,
     dataset_name: Annotated[str | None, typer.Option(help="Dataset name for every row.")] = None,
     dataset_version: Annotated[str | None, typer.Option(help="Dataset version.")] = None,
-    dataset_license: Annotated[str | None, typer.Option(help="Licence declared for the "
-                                                       "whole dataset.")] = None,
-    channel: Annotated[str | None, typer.Option(help="Acquisition channel for rows without "
-                                               "one (public_dataset, licensed, ...).")] = None,
+    dataset_license: Annotated[
+        str | None, typer.Option(help="Licence declared for the whole dataset.")
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            help="Acquisition channel for rows without one (public_dataset, licensed, ...)."
+        ),
+    ] = None,
     modality: Annotated[str | None, typer.Option(help="Modality for rows without one.")] = None,
     top: Annotated[int, typer.Option(help="How many domains and licences to list.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -94,20 +118,39 @@ def ingest(
     if on_error not in ("fail", "skip"):
         raise typer.BadParameter("must be 'fail' or 'skip'", param_hint="--on-error")
     policy: OnError = "fail" if on_error == "fail" else "skip"
-    defaults = _defaults(dataset_name=dataset_name, dataset_version=dataset_version,
-                         dataset_license=dataset_license, acquisition_channel=channel,
-                         modality=modality)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=as_json) as bar:
+    defaults = _defaults(
+        dataset_name=dataset_name,
+        dataset_version=dataset_version,
+        dataset_license=dataset_license,
+        acquisition_channel=channel,
+        modality=modality,
+    )
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
         task = bar.add_task("reading", total=None)
 
         def progress(read: int, accepted: int) -> None:
             bar.update(task, description=f"read {read:,} rows, accepted {accepted:,}")
 
-        summary = run(lambda: ingest_manifest(
-            manifest, mapping=run(lambda: parse_mapping(map_)), defaults=defaults,
-            on_error=policy, rejects_path=rejects, out=output, fmt=fmt, progress=progress,
-            top=top))
+        summary = run(
+            lambda: ingest_manifest(
+                manifest,
+                mapping=run(lambda: parse_mapping(map_)),
+                defaults=defaults,
+                on_error=policy,
+                rejects_path=rejects,
+                out=output,
+                fmt=fmt,
+                progress=progress,
+                top=top,
+            )
+        )
     if as_json:
         print_json(summary.to_dict())
     else:

@@ -33,11 +33,15 @@ class _Counts:
 
     def add(self, table: pa.Table) -> None:
         frame = pl.from_arrow(
-            table.select(["modality", "category", "registrable_domain", "license_raw"]))
+            table.select(["modality", "category", "registrable_domain", "license_raw"])
+        )
         assert isinstance(frame, pl.DataFrame)
-        for column, counter in (("modality", self.modalities), ("category", self.categories),
-                                ("registrable_domain", self.domains),
-                                ("license_raw", self.licenses)):
+        for column, counter in (
+            ("modality", self.modalities),
+            ("category", self.categories),
+            ("registrable_domain", self.domains),
+            ("license_raw", self.licenses),
+        ):
             counts = frame[column].fill_null("(none)").value_counts()
             for key, n in counts.iter_rows():
                 counter[key] += n
@@ -65,8 +69,15 @@ def ingest_manifest(
     with ``rejects_path``, rejected rows are written there as JSON Lines.
     """
     started = time.perf_counter()
-    reader = ManifestReader(source, mapping=mapping, defaults=defaults, on_error=on_error,
-                            rejects=RejectsSink(rejects_path), fmt=fmt, batch_rows=batch_rows)
+    reader = ManifestReader(
+        source,
+        mapping=mapping,
+        defaults=defaults,
+        on_error=on_error,
+        rejects=RejectsSink(rejects_path),
+        fmt=fmt,
+        batch_rows=batch_rows,
+    )
     categorize = Categorizer()
     counts = _Counts()
     writer: pq.ParquetWriter | None = None

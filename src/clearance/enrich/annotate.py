@@ -17,7 +17,10 @@ CATEGORY_FIELDS = (
     pa.field("category_reason", pa.string(), metadata={"help": "Rule that decided."}),
 )
 _LOOKUP_SCHEMA = {
-    "host": pl.String, "__hc": pl.String, "__hconf": pl.Float32, "__hwhy": pl.String,
+    "host": pl.String,
+    "__hc": pl.String,
+    "__hconf": pl.Float32,
+    "__hwhy": pl.String,
     "__path": pl.Boolean,
 }
 
@@ -37,12 +40,15 @@ class Categorizer:
         if hit is None:
             suffix = registrable.split(".", 1)[1] if registrable and "." in registrable else None
             is_ip = ":" in host or host.replace(".", "").isdigit()
-            parts = HostParts(host=host, registrable_domain=registrable, public_suffix=suffix,
-                              is_ip=is_ip)
+            parts = HostParts(
+                host=host, registrable_domain=registrable, public_suffix=suffix, is_ip=is_ip
+            )
             d = self.knowledge.for_host(parts)
-            path = d.path_first and (d.confidence < self._path_conf
-                                     or d.reason.startswith("generic-host")
-                                     or d.reason == "ip-literal")
+            path = d.path_first and (
+                d.confidence < self._path_conf
+                or d.reason.startswith("generic-host")
+                or d.reason == "ip-literal"
+            )
             hit = (d.category, d.confidence, d.reason, path)
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
@@ -56,7 +62,7 @@ class Categorizer:
         pairs = frame.select("host", "registrable_domain").unique().drop_nulls("host")
         hosts = pairs["host"].to_list()
         regs = pairs["registrable_domain"].to_list()
-        decided = [self._decide(h, r) for h, r in zip(hosts, regs)]
+        decided = [self._decide(h, r) for h, r in zip(hosts, regs, strict=False)]
         lookup = pl.DataFrame(
             {
                 "host": hosts,
@@ -67,8 +73,9 @@ class Categorizer:
             },
             schema=_LOOKUP_SCHEMA,
         ).unique("host", keep="first")
-        frame = frame.with_row_index("__i").join(lookup, on="host", how="left",
-                                                 maintain_order="left")
+        frame = frame.with_row_index("__i").join(
+            lookup, on="host", how="left", maintain_order="left"
+        )
         frame = frame.with_columns(
             pl.col("__hc").fill_null("unknown"),
             pl.col("__hconf").fill_null(0.0),
@@ -79,11 +86,14 @@ class Categorizer:
         if needs.height:
             cat, why = self.knowledge.path_expr(pl.col("url"))
             found = needs.select("__i", cat.alias("__pc"), why.alias("__pw")).filter(
-                pl.col("__pc").is_not_null())
+                pl.col("__pc").is_not_null()
+            )
             frame = frame.join(found, on="__i", how="left", maintain_order="left").with_columns(
                 pl.coalesce("__pc", "__hc").alias("__hc"),
-                pl.when(pl.col("__pc").is_not_null()).then(pl.lit(self._path_conf, pl.Float32))
-                .otherwise(pl.col("__hconf")).alias("__hconf"),
+                pl.when(pl.col("__pc").is_not_null())
+                .then(pl.lit(self._path_conf, pl.Float32))
+                .otherwise(pl.col("__hconf"))
+                .alias("__hconf"),
                 pl.coalesce("__pw", "__hwhy").alias("__hwhy"),
             )
         cols = frame.select(

@@ -58,6 +58,7 @@ class DomainEntry(BaseModel):
     cdn_of: str | None = None
     generic: bool = False
     notes: str | None = None
+    verified: bool = True
 
     @field_validator("domain")
     @classmethod
@@ -115,7 +116,7 @@ class HostCategory:
 
 def _load_yaml(path: Path | Any) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read YAML: {exc}", path=str(path)) from exc
 
@@ -145,9 +146,13 @@ class CategoryKnowledge:
         self.descriptions = {k: v.description for k, v in vocab.categories.items()}
         self.domains: dict[str, tuple[str, DomainEntry]] = {}
         domain_dir = root.joinpath("domains")
-        files = sorted(
-            (p for p in domain_dir.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
-        ) if domain_dir.is_dir() else []
+        files = (
+            sorted(
+                (p for p in domain_dir.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
+            )
+            if domain_dir.is_dir()
+            else []
+        )
         for path in files:
             self._load_domains(path)
         rules_path = root.joinpath("rules.yaml")
@@ -155,7 +160,8 @@ class CategoryKnowledge:
             self.rules = _Rules.model_validate(_load_yaml(rules_path))
         except ValidationError as exc:
             raise KnowledgeBaseError(str(exc), path=str(rules_path)) from exc
-        used = {r.category for r in (*self.rules.suffix, *self.rules.path, *self.rules.keyword)}
+        used = {r.category for r in self.rules.suffix} | {r.category for r in self.rules.path}
+        used |= {r.category for r in self.rules.keyword}
         unknown = sorted((used | {self.rules.fallback}) - set(self.categories))
         if unknown:
             raise KnowledgeBaseError(f"unknown category ids {unknown}", path=str(rules_path))
@@ -174,9 +180,7 @@ class CategoryKnowledge:
             raise KnowledgeBaseError(f"unknown category {doc.category!r}", path=str(path))
         for entry in doc.domains:
             if entry.domain in self.domains:
-                raise KnowledgeBaseError(
-                    f"domain {entry.domain!r} listed twice", path=str(path)
-                )
+                raise KnowledgeBaseError(f"domain {entry.domain!r} listed twice", path=str(path))
             self.domains[entry.domain] = (doc.category, entry)
 
     def lookup_domain(self, host: str) -> tuple[str, str, DomainEntry] | None:
@@ -254,8 +258,10 @@ class CategoryKnowledge:
         category, confidence, reason = decision.category, decision.confidence, decision.reason
         if decision.path_first and parts.host is not None:
             hit = self.path_category(url)
-            if hit is not None and (decision.confidence < self._conf["path"] or
-                                    decision.reason.startswith("generic-host")):
+            if hit is not None and (
+                decision.confidence < self._conf["path"]
+                or decision.reason.startswith("generic-host")
+            ):
                 category, reason = hit
                 confidence = self._conf["path"]
         return CategoryResult(category, confidence, reason, parts.host, parts.registrable_domain)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
 import polars as pl
 import pyarrow as pa
 
@@ -32,32 +33,98 @@ _NULLISH = ["", "unknown", "null", "none", "n/a", "na", "?"]
 
 MODALITY_SYNONYMS: dict[str, str] = {
     **{m: m for m in MODALITIES},
-    "img": "image", "images": "image", "photo": "image", "picture": "image", "jpeg": "image",
-    "png": "image", "txt": "text", "document": "text", "doc": "text", "speech": "audio",
-    "sound": "audio", "music": "audio", "voice": "audio", "movie": "video", "clip": "video",
-    "source_code": "code", "sourcecode": "code", "program": "code",
+    "img": "image",
+    "images": "image",
+    "photo": "image",
+    "picture": "image",
+    "jpeg": "image",
+    "png": "image",
+    "txt": "text",
+    "document": "text",
+    "doc": "text",
+    "speech": "audio",
+    "sound": "audio",
+    "music": "audio",
+    "voice": "audio",
+    "movie": "video",
+    "clip": "video",
+    "source_code": "code",
+    "sourcecode": "code",
+    "program": "code",
 }
 CHANNEL_SYNONYMS: dict[str, str] = {
     **{c: c for c in ACQUISITION_CHANNELS},
-    "public": "public_dataset", "open_dataset": "public_dataset", "dataset": "public_dataset",
-    "license": "licensed", "licence": "licensed", "licensed_data": "licensed",
-    "purchased": "licensed", "third_party": "private_third_party", "vendor": "private_third_party",
-    "partner": "private_third_party", "crawl": "provider_crawl", "crawled": "provider_crawl",
-    "scraped": "provider_crawl", "scrape": "provider_crawl", "web_crawl": "provider_crawl",
-    "user": "user_data", "user_generated": "user_data", "customer_data": "user_data",
-    "generated": "synthetic", "model_generated": "synthetic",
+    "public": "public_dataset",
+    "open_dataset": "public_dataset",
+    "dataset": "public_dataset",
+    "license": "licensed",
+    "licence": "licensed",
+    "licensed_data": "licensed",
+    "purchased": "licensed",
+    "third_party": "private_third_party",
+    "vendor": "private_third_party",
+    "partner": "private_third_party",
+    "crawl": "provider_crawl",
+    "crawled": "provider_crawl",
+    "scraped": "provider_crawl",
+    "scrape": "provider_crawl",
+    "web_crawl": "provider_crawl",
+    "user": "user_data",
+    "user_generated": "user_data",
+    "customer_data": "user_data",
+    "generated": "synthetic",
+    "model_generated": "synthetic",
 }
 EXTENSION_MODALITY: dict[str, str] = {
-    **dict.fromkeys(["jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg", "heic",
-                     "heif", "avif", "ico", "jxl"], "image"),
-    **dict.fromkeys(["mp3", "wav", "flac", "ogg", "oga", "m4a", "aac", "opus", "mid", "midi"],
-                    "audio"),
-    **dict.fromkeys(["mp4", "m4v", "mov", "webm", "mkv", "avi", "wmv", "flv", "mpeg", "mpg"],
-                    "video"),
-    **dict.fromkeys(["txt", "md", "pdf", "html", "htm", "epub", "doc", "docx", "rtf", "tex"],
-                    "text"),
-    **dict.fromkeys(["py", "js", "ts", "java", "c", "cpp", "h", "go", "rs", "rb", "php", "cs",
-                     "swift", "kt", "scala", "ipynb"], "code"),
+    **dict.fromkeys(
+        [
+            "jpg",
+            "jpeg",
+            "png",
+            "gif",
+            "webp",
+            "bmp",
+            "tif",
+            "tiff",
+            "svg",
+            "heic",
+            "heif",
+            "avif",
+            "ico",
+            "jxl",
+        ],
+        "image",
+    ),
+    **dict.fromkeys(
+        ["mp3", "wav", "flac", "ogg", "oga", "m4a", "aac", "opus", "mid", "midi"], "audio"
+    ),
+    **dict.fromkeys(
+        ["mp4", "m4v", "mov", "webm", "mkv", "avi", "wmv", "flv", "mpeg", "mpg"], "video"
+    ),
+    **dict.fromkeys(
+        ["txt", "md", "pdf", "html", "htm", "epub", "doc", "docx", "rtf", "tex"], "text"
+    ),
+    **dict.fromkeys(
+        [
+            "py",
+            "js",
+            "ts",
+            "java",
+            "c",
+            "cpp",
+            "h",
+            "go",
+            "rs",
+            "rb",
+            "php",
+            "cs",
+            "swift",
+            "kt",
+            "scala",
+            "ipynb",
+        ],
+        "code",
+    ),
 }
 _EXT_RE = r"\.([A-Za-z0-9]{1,5})(?:[?#].*)?$"
 
@@ -69,12 +136,17 @@ class Defaults:
     values: Mapping[str, str] = field(default_factory=dict)
 
 
-def _error(cond: pl.Expr, column: str, reason: pl.Expr | str) -> tuple[pl.Expr, pl.Expr]:
-    why = pl.lit(reason) if isinstance(reason, str) else reason
-    return (
-        pl.when(cond).then(pl.lit(column)).otherwise(pl.lit(None, pl.String)),
-        pl.when(cond).then(why).otherwise(pl.lit(None, pl.String)),
-    )
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """A row check: a cheap boolean over all rows, and a message built only for failures."""
+
+    column: str
+    bad: pl.Expr
+    reason: pl.Expr
+
+
+def _check(column: str, bad: pl.Expr, reason: pl.Expr | str) -> _Check:
+    return _Check(column, bad, pl.lit(reason) if isinstance(reason, str) else reason)
 
 
 def _quoted(expr: pl.Expr) -> pl.Expr:
@@ -90,16 +162,33 @@ class Canonicalizer:
         self.position = 0
 
     def _text(self, df: pl.DataFrame, name: str) -> pl.Expr | None:
-        column = self.mapping.get(name)
-        if column is None or column not in df.columns:
-            return None
-        dtype = df.schema[column]
-        if dtype.is_nested():
-            raise ColumnMappingError(
-                f"column {column!r} (mapped to {name}) holds {dtype}, not text; map a text "
-                "column with --map")
-        value = pl.col(column).cast(pl.String).str.strip_chars()
-        return pl.when(value.str.len_bytes() == 0).then(None).otherwise(value)
+        """Return the cleaned text of a mapped column (stage 1 made it ``__t_<name>``)."""
+        if f"__t_{name}" in df.columns:
+            return pl.col(f"__t_{name}")
+        return None
+
+    def _stage_text(self, df: pl.DataFrame) -> pl.DataFrame:
+        """Return ``df`` with every mapped column as stripped text (empty -> null), once."""
+        exprs = []
+        for name, column in self.mapping.items():
+            if column not in df.columns:
+                continue
+            dtype = df.schema[column]
+            if dtype.is_nested():
+                raise ColumnMappingError(
+                    f"column {column!r} (mapped to {name}) holds {dtype}, not text; map a text "
+                    "column with --map"
+                )
+            value = pl.col(column).cast(pl.String)
+            if dtype == pl.String:
+                value = value.str.strip_chars()
+            exprs.append(value.alias(f"__t_{name}"))
+        staged = df.with_columns(exprs)
+        return staged.with_columns(
+            pl.when(pl.col(n).str.len_bytes() == 0).then(None).otherwise(pl.col(n)).alias(n)
+            for n in staged.columns
+            if n.startswith("__t_")
+        )
 
     def _default(self, chunk: RawChunk, name: str) -> pl.Expr:
         value = self.defaults.get(name, chunk.defaults.get(name))
@@ -107,179 +196,258 @@ class Canonicalizer:
 
     def __call__(self, chunk: RawChunk) -> tuple[pa.Table, pa.Table]:
         """Return (canonical table, rejects table) of one chunk."""
-        df = pl.from_arrow(chunk.table)
-        assert isinstance(df, pl.DataFrame)
+        source = pl.from_arrow(chunk.table)
+        assert isinstance(source, pl.DataFrame)
+        df = self._stage_text(source)
         n = df.height
         values: dict[str, pl.Expr] = {}
-        errors: list[tuple[pl.Expr, pl.Expr]] = []
+        checks: list[_Check] = []
 
         def text_or_default(name: str) -> pl.Expr:
             raw = self._text(df, name)
-            return pl.coalesce(raw, self._default(chunk, name)) if raw is not None else \
-                self._default(chunk, name)
+            default = self._default(chunk, name)
+            return pl.coalesce(raw, default) if raw is not None else default
 
-        # item_id
         raw_id = self._text(df, "item_id")
         if raw_id is not None:
             values["item_id"] = raw_id
-            errors.append(_error(raw_id.is_null(), "item_id", "item_id is empty"))
+            checks.append(_check("item_id", raw_id.is_null(), "item_id is empty"))
         else:
             values["item_id"] = pl.lit("r") + (
-                pl.int_range(self.position, self.position + n, dtype=pl.Int64).cast(pl.String))
+                pl.int_range(self.position, self.position + n, dtype=pl.Int64).cast(pl.String)
+            )
 
-        for name in ("url", "file_path", "dataset_name", "dataset_version", "license_raw",
-                     "dataset_license", "creator"):
+        for name in (
+            "url",
+            "file_path",
+            "dataset_name",
+            "dataset_version",
+            "license_raw",
+            "dataset_license",
+            "creator",
+        ):
             values[name] = text_or_default(name)
-            if name in self.mapping and df.schema.get(self.mapping[name]) != pl.String:
-                continue
-            if name in self.mapping:
-                errors.append(_error(values[name].str.contains("\x00", literal=True), name,
-                                     "NUL byte in the value"))
+            if df.schema.get(self.mapping.get(name, "\0")) == pl.String:
+                checks.append(
+                    _check(
+                        name,
+                        values[name].str.contains("\x00", literal=True),
+                        "NUL byte in the value",
+                    )
+                )
         url = values["url"]
-        errors.append(_error(url.is_not_null() & ~url.str.contains(_URL_OK), "url",
-                             pl.lit("not an absolute URL (scheme://host/...): ") + _quoted(url)))
-        errors.append(_error(url.is_null() & values["file_path"].is_null(), "url",
-                             "neither url nor file_path is given"))
-
-        # modality: column, then dataset default, then the file extension
-        raw_modality = self._text(df, "modality")
-        ext = pl.coalesce(url, values["file_path"]).str.extract(_EXT_RE, 1).str.to_lowercase()
-        inferred = ext.replace_strict(EXTENSION_MODALITY, default=None, return_dtype=pl.String)
-        fallback = pl.coalesce(self._default(chunk, "modality"), inferred)
-        if raw_modality is not None:
-            norm = raw_modality.str.to_lowercase().str.replace_all(r"[\s\-]", "_")
-            mapped = norm.replace_strict(MODALITY_SYNONYMS, default=None, return_dtype=pl.String)
-            values["modality"] = pl.coalesce(mapped, fallback)
-            errors.append(_error(raw_modality.is_not_null() & mapped.is_null(), "modality",
-                                 pl.lit("not one of " + "|".join(MODALITIES) + ": ")
-                                 + _quoted(raw_modality)))
-        else:
-            values["modality"] = fallback
-
+        checks.append(
+            _check(
+                "url",
+                url.is_not_null() & ~url.str.contains(_URL_OK),
+                pl.lit("not an absolute URL (scheme://host/...): ") + _quoted(url),
+            )
+        )
+        checks.append(
+            _check(
+                "url",
+                url.is_null() & values["file_path"].is_null(),
+                "neither url nor file_path is given",
+            )
+        )
+        self._modality(df, chunk, values, checks)
         channel = text_or_default("acquisition_channel")
         norm_channel = channel.str.to_lowercase().str.replace_all(r"[\s\-]", "_")
         values["acquisition_channel"] = norm_channel.replace_strict(
-            CHANNEL_SYNONYMS, default=None, return_dtype=pl.String)
-        errors.append(_error(channel.is_not_null() & values["acquisition_channel"].is_null(),
-                             "acquisition_channel",
-                             pl.lit("not one of " + "|".join(ACQUISITION_CHANNELS) + ": ")
-                             + _quoted(channel)))
+            CHANNEL_SYNONYMS, default=None, return_dtype=pl.String
+        )
+        checks.append(
+            _check(
+                "acquisition_channel",
+                channel.is_not_null() & values["acquisition_channel"].is_null(),
+                pl.lit("not one of " + "|".join(ACQUISITION_CHANNELS) + ": ") + _quoted(channel),
+            )
+        )
+        self._typed(df, values, checks)
 
-        values["collected_at"], err = self._collected_at(df)
-        if err is not None:
-            errors.append(err)
-        values["size_bytes"], err = self._size(df)
-        if err is not None:
-            errors.append(err)
+        frame = df.select(
+            pl.int_range(0, n, dtype=pl.Int64).alias("__i"),
+            pl.col("source_row"),
+            *[expr.alias(k) for k, expr in values.items()],
+            *[c.bad.fill_null(False).alias(f"__bad{j}") for j, c in enumerate(checks)],
+        )
+        self.position += n
+        frame = self._collected_at_fallback(df, frame, checks)
+        frame = self._hosts(frame, checks)
+        return self._split(df, source, frame, checks, chunk)
 
+    def _modality(
+        self, df: pl.DataFrame, chunk: RawChunk, values: dict[str, pl.Expr], checks: list[_Check]
+    ) -> None:
+        """Modality: the column, else the dataset default, else the file extension."""
+        raw = self._text(df, "modality")
+        ext = pl.coalesce(values["url"], values["file_path"]).str.extract(_EXT_RE, 1)
+        inferred = ext.str.to_lowercase().replace_strict(
+            EXTENSION_MODALITY, default=None, return_dtype=pl.String
+        )
+        fallback = pl.coalesce(self._default(chunk, "modality"), inferred)
+        if raw is None:
+            values["modality"] = fallback
+            return
+        norm = raw.str.to_lowercase().str.replace_all(r"[\s\-]", "_")
+        mapped = norm.replace_strict(MODALITY_SYNONYMS, default=None, return_dtype=pl.String)
+        values["modality"] = pl.coalesce(mapped, fallback)
+        checks.append(
+            _check(
+                "modality",
+                raw.is_not_null() & mapped.is_null(),
+                pl.lit("not one of " + "|".join(MODALITIES) + ": ") + _quoted(raw),
+            )
+        )
+
+    def _typed(self, df: pl.DataFrame, values: dict[str, pl.Expr], checks: list[_Check]) -> None:
+        """Typed columns: collected_at, size_bytes, content_sha256, language, personal_data."""
+        values["collected_at"] = self._collected_at(df, checks)
+        values["size_bytes"] = self._size(df, checks)
         sha = self._text(df, "content_sha256")
         if sha is not None:
             clean = sha.str.to_lowercase().str.replace(r"^sha256[:\-]", "")
             values["content_sha256"] = clean
-            errors.append(_error(clean.is_not_null() & ~clean.str.contains(_SHA_RE),
-                                 "content_sha256",
-                                 pl.lit("not 64 hex digits: ") + _quoted(sha)))
+            checks.append(
+                _check(
+                    "content_sha256",
+                    clean.is_not_null() & ~clean.str.contains(_SHA_RE),
+                    pl.lit("not 64 hex digits: ") + _quoted(sha),
+                )
+            )
         else:
             values["content_sha256"] = pl.lit(None, pl.String)
-
         lang = self._text(df, "language")
         if lang is not None:
-            norm_lang = lang.str.to_lowercase().str.replace_all("_", "-")
-            norm_lang = pl.when(norm_lang.is_in(_NULL_LANGS)).then(None).otherwise(norm_lang)
-            values["language"] = norm_lang
-            errors.append(_error(norm_lang.is_not_null() & ~norm_lang.str.contains(_LANG_RE),
-                                 "language",
-                                 pl.lit("not a BCP-47 language tag: ") + _quoted(lang)))
+            norm = lang.str.to_lowercase().str.replace_all("_", "-")
+            norm = pl.when(norm.is_in(_NULL_LANGS)).then(None).otherwise(norm)
+            values["language"] = norm
+            checks.append(
+                _check(
+                    "language",
+                    norm.is_not_null() & ~norm.str.contains(_LANG_RE),
+                    pl.lit("not a BCP-47 language tag: ") + _quoted(lang),
+                )
+            )
         else:
             values["language"] = pl.lit(None, pl.String)
+        values["personal_data"] = self._personal(df, checks)
 
-        values["personal_data"], err = self._personal(df)
-        if err is not None:
-            errors.append(err)
+    _ISO_AWARE = "%Y-%m-%dT%H:%M:%S%.f%:z"
+    _FALLBACK_AWARE = ("%Y-%m-%d %H:%M:%S%.f%:z",)
+    _FALLBACK_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y%m%d%H%M%S")
 
-        frame = df.select(
-            *[expr.alias(f"__v_{k}") for k, expr in values.items()],
-            pl.coalesce([c for c, _ in errors]).alias("__err_col") if errors
-            else pl.lit(None, pl.String).alias("__err_col"),
-            pl.coalesce([r for _, r in errors]).alias("__err_why") if errors
-            else pl.lit(None, pl.String).alias("__err_why"),
-            pl.col("source_row"),
-        )
-        self.position += n
-        frame = frame.rename({f"__v_{k}": k for k in values})
-        frame = self._hosts(frame)
-        return self._split(frame, chunk)
-
-    def _collected_at(self, df: pl.DataFrame) -> tuple[pl.Expr, tuple[pl.Expr, pl.Expr] | None]:
+    def _collected_at(self, df: pl.DataFrame, checks: list[_Check]) -> pl.Expr:
+        """Parse collected_at; text gets the common ISO form here, the rest in a fallback."""
         column = self.mapping.get("collected_at")
         utc = pl.Datetime("us", "UTC")
         if column is None or column not in df.columns:
-            return pl.lit(None, utc), None
+            return pl.lit(None, utc)
         dtype = df.schema[column]
         col = pl.col(column)
         if isinstance(dtype, pl.Datetime):
-            value = col.dt.convert_time_zone("UTC") if dtype.time_zone else \
-                col.dt.replace_time_zone("UTC")
-            return value.cast(utc), None
+            value = (
+                col.dt.convert_time_zone("UTC")
+                if dtype.time_zone
+                else col.dt.replace_time_zone("UTC")
+            )
+            return value.cast(utc)
         if dtype == pl.Date:
-            return col.cast(pl.Datetime("us")).dt.replace_time_zone("UTC"), None
+            return col.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
         if dtype.is_numeric():
-            seconds = col.cast(pl.Float64)
-            seconds = pl.when(seconds.abs() > 1e11).then(seconds / 1000).otherwise(seconds)
-            value = (seconds * 1_000_000).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone(
-                "UTC")
-            return value, None
+            return _epoch(col.cast(pl.Float64))
+        raw = self._text(df, "collected_at")
+        assert raw is not None
+        value = raw.str.replace(r"[Zz]$", "+00:00").str.to_datetime(
+            self._ISO_AWARE, time_zone="UTC", strict=False, time_unit="us"
+        )
+        checks.append(
+            _check(
+                "collected_at",
+                raw.is_not_null() & value.is_null(),
+                pl.lit("not a date or time (ISO 8601, YYYY-MM-DD, Unix seconds): ") + _quoted(raw),
+            )
+        )
+        return value
+
+    def _collected_at_fallback(
+        self, df: pl.DataFrame, frame: pl.DataFrame, checks: list[_Check]
+    ) -> pl.DataFrame:
+        """Re-parse, with every other accepted form, only the rows the ISO form missed."""
+        j = next((i for i, c in enumerate(checks) if c.column == "collected_at"), None)
+        if j is None or not frame[f"__bad{j}"].any():
+            return frame
         raw = self._text(df, "collected_at")
         assert raw is not None
         text = raw.str.replace(r"[Zz]$", "+00:00")
-        aware = [text.str.to_datetime(f, time_zone="UTC", strict=False, time_unit="us")
-                 for f in ("%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%:z")]
-        naive = [text.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone("UTC")
-                 for f in ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y%m%d%H%M%S")]
-        day = text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")).dt.\
-            replace_time_zone("UTC")
-        epoch = text.cast(pl.Float64, strict=False)
-        epoch_dt = (pl.when(epoch.abs() > 1e11).then(epoch / 1000).otherwise(epoch) * 1_000_000)\
-            .cast(pl.Int64, strict=False).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-        value = pl.coalesce([*aware, *naive, day, epoch_dt])
-        return value, _error(raw.is_not_null() & value.is_null(), "collected_at",
-                             pl.lit("not a date or time (ISO 8601, YYYY-MM-DD, Unix seconds): ")
-                             + _quoted(raw))
+        parsed = [
+            text.str.to_datetime(f, time_zone="UTC", strict=False, time_unit="us")
+            for f in self._FALLBACK_AWARE
+        ]
+        parsed += [
+            text.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone("UTC")
+            for f in self._FALLBACK_NAIVE
+        ]
+        parsed.append(
+            text.str.to_date("%Y-%m-%d", strict=False)
+            .cast(pl.Datetime("us"))
+            .dt.replace_time_zone("UTC")
+        )
+        parsed.append(_epoch(text.cast(pl.Float64, strict=False)))
+        mask = frame[f"__bad{j}"]
+        fixed = df.filter(mask).select(pl.coalesce(parsed).alias("v"))["v"]
+        index = frame["__i"].filter(mask)
+        patch = pl.DataFrame({"__i": index, "__v": fixed})
+        frame = frame.join(patch, on="__i", how="left", maintain_order="left")
+        return frame.with_columns(
+            pl.coalesce("__v", "collected_at").alias("collected_at"),
+            (pl.col(f"__bad{j}") & pl.col("__v").is_null()).alias(f"__bad{j}"),
+        ).drop("__v")
 
-    def _size(self, df: pl.DataFrame) -> tuple[pl.Expr, tuple[pl.Expr, pl.Expr] | None]:
+    def _size(self, df: pl.DataFrame, checks: list[_Check]) -> pl.Expr:
         column = self.mapping.get("size_bytes")
         if column is None or column not in df.columns:
-            return pl.lit(None, pl.Int64), None
-        dtype = df.schema[column]
-        if dtype.is_integer():
+            return pl.lit(None, pl.Int64)
+        if df.schema[column].is_integer():
             value = pl.col(column).cast(pl.Int64)
-            return value, _error(value < 0, "size_bytes", "negative size")
+            checks.append(_check("size_bytes", value < 0, "negative size"))
+            return value
         raw = self._text(df, "size_bytes")
         assert raw is not None
         value = raw.cast(pl.Int64, strict=False)
-        bad = raw.is_not_null() & (value.is_null() | (value < 0))
-        return value, _error(bad, "size_bytes",
-                             pl.lit("not a non-negative whole number of bytes: ") + _quoted(raw))
+        checks.append(
+            _check(
+                "size_bytes",
+                raw.is_not_null() & (value.is_null() | (value < 0)),
+                pl.lit("not a non-negative whole number of bytes: ") + _quoted(raw),
+            )
+        )
+        return value
 
-    def _personal(self, df: pl.DataFrame) -> tuple[pl.Expr, tuple[pl.Expr, pl.Expr] | None]:
+    def _personal(self, df: pl.DataFrame, checks: list[_Check]) -> pl.Expr:
         column = self.mapping.get("personal_data")
         if column is None or column not in df.columns:
-            return pl.lit(None, pl.Boolean), None
+            return pl.lit(None, pl.Boolean)
         if df.schema[column] == pl.Boolean:
-            return pl.col(column), None
+            return pl.col(column)
         raw = self._text(df, "personal_data")
         assert raw is not None
         low = raw.str.to_lowercase()
-        value = pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)\
-            .otherwise(None)
-        bad = raw.is_not_null() & value.is_null() & ~low.is_in(_NULLISH)
-        return value, _error(bad, "personal_data",
-                             pl.lit("not true/false/unknown: ") + _quoted(raw))
+        value = (
+            pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
+        )
+        checks.append(
+            _check(
+                "personal_data",
+                raw.is_not_null() & value.is_null() & ~low.is_in(_NULLISH),
+                pl.lit("not true/false/unknown: ") + _quoted(raw),
+            )
+        )
+        return value
 
-    def _hosts(self, frame: pl.DataFrame) -> pl.DataFrame:
+    def _hosts(self, frame: pl.DataFrame, checks: list[_Check]) -> pl.DataFrame:
         raw = frame.select(raw_host_expr(pl.col("url")).alias("a"))["a"]
-        unique = raw.drop_nulls().unique()
-        keys = unique.to_list()
+        keys = raw.drop_nulls().unique().to_list()
         parts = [host_parts(k) for k in keys]
         lookup = pl.DataFrame(
             {
@@ -289,38 +457,67 @@ class Canonicalizer:
             },
             schema={"__auth": pl.String, "host": pl.String, "registrable_domain": pl.String},
         )
-        frame = frame.with_columns(raw.alias("__auth")).join(
-            lookup, on="__auth", how="left", maintain_order="left"
+        frame = (
+            frame.with_columns(raw.alias("__auth"))
+            .join(lookup, on="__auth", how="left", maintain_order="left")
+            .drop("__auth")
         )
-        needs_host = pl.col("url").str.contains(_HOSTED_SCHEMES) & pl.col("host").is_null()
-        return frame.with_columns(
-            pl.when(pl.col("__err_col").is_null() & needs_host)
-            .then(pl.lit("url")).otherwise(pl.col("__err_col")).alias("__err_col"),
-            pl.when(pl.col("__err_why").is_null() & needs_host)
-            .then(pl.lit("no valid host name: ") + _quoted(pl.col("url")))
-            .otherwise(pl.col("__err_why")).alias("__err_why"),
-        ).drop("__auth")
+        j = len(checks)
+        checks.append(
+            _check("url", pl.lit(True), pl.lit("no valid host name: ") + _quoted(pl.col("url")))
+        )
+        bad = pl.col("url").str.contains(_HOSTED_SCHEMES) & pl.col("host").is_null()
+        return frame.with_columns(bad.fill_null(False).alias(f"__bad{j}"))
 
-    def _split(self, frame: pl.DataFrame, chunk: RawChunk) -> tuple[pa.Table, pa.Table]:
-        bad = frame["__err_col"].is_not_null()
+    def _split(
+        self,
+        df: pl.DataFrame,
+        source: pl.DataFrame,
+        frame: pl.DataFrame,
+        checks: list[_Check],
+        chunk: RawChunk,
+    ) -> tuple[pa.Table, pa.Table]:
+        flags = [f"__bad{j}" for j in range(len(checks))]
+        bad = frame.select(pl.any_horizontal(flags).alias("b"))["b"]
         good = frame.filter(~bad).with_columns(pl.lit(chunk.source_file).alias("source_file"))
         canonical = good.select([f.name for f in SCHEMA]).to_arrow().cast(SCHEMA)
         if not bad.any():
             return canonical, REJECT_SCHEMA.empty_table()
-        rejected = frame.filter(bad)
-        raw_rows = pl.from_arrow(chunk.table).filter(bad)
-        assert isinstance(raw_rows, pl.DataFrame)
-        raw_json = raw_rows.drop("source_row").select(
-            pl.struct(pl.all()).struct.json_encode().alias("raw"))["raw"]
-        rejects = pl.DataFrame(
-            {
-                "source_file": [chunk.source_file] * rejected.height,
-                "source_row": rejected["source_row"],
-                "column": rejected["__err_col"].replace(self.mapping),
-                "reason": rejected["__err_why"],
-                "raw": raw_json,
-                "kind": ["malformed"] * rejected.height,
-            }
+        failed = frame.filter(bad)
+        raw = df.filter(bad).with_columns(failed.select(pl.exclude(df.columns)))
+        first = pl.coalesce([pl.when(pl.col(f)).then(pl.lit(j)) for j, f in enumerate(flags)])
+        raw = raw.with_columns(first.alias("__first"))
+        column = pl.coalesce(
+            [
+                pl.when(pl.col("__first") == j).then(pl.lit(self.mapping.get(c.column, c.column)))
+                for j, c in enumerate(checks)
+            ]
+        )
+        reason = pl.coalesce(
+            [pl.when(pl.col("__first") == j).then(c.reason) for j, c in enumerate(checks)]
+        )
+        payload = (
+            source.filter(bad)
+            .drop("source_row")
+            .select(pl.struct(pl.all()).struct.json_encode().alias("raw"))["raw"]
+        )
+        rejects = raw.select(
+            pl.lit(chunk.source_file).alias("source_file"),
+            pl.col("source_row"),
+            column.alias("column"),
+            reason.alias("reason"),
+            payload.alias("raw"),
+            pl.lit("malformed").alias("kind"),
         )
         return canonical, rejects.to_arrow().cast(REJECT_SCHEMA)
 
+
+def _epoch(seconds: pl.Expr) -> pl.Expr:
+    """Return a UTC datetime from Unix seconds (values above 1e11 are taken as milliseconds)."""
+    scaled = pl.when(seconds.abs() > 1e11).then(seconds / 1000).otherwise(seconds)
+    return (
+        (scaled * 1_000_000)
+        .cast(pl.Int64, strict=False)
+        .cast(pl.Datetime("us"))
+        .dt.replace_time_zone("UTC")
+    )

@@ -18,6 +18,7 @@ __all__ = ["DERIVED", "parse_mapping", "resolve_mapping"]
 DERIVED = frozenset({"host", "registrable_domain"})
 """Canonical columns computed by clearance, never read from the manifest."""
 
+_SHORT_NAMES = {"license": "license_raw", "licence": "license_raw", "id": "item_id"}
 _CANONICAL = tuple(f.name for f in FIELDS if f.name not in ("source_file", "source_row"))
 
 
@@ -29,7 +30,7 @@ def _norm(name: str) -> str:
 def _aliases() -> dict[str, tuple[str, ...]]:
     path = resources.files("clearance").joinpath("data/ingest/column_aliases.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"invalid YAML ({exc})", path=str(path)) from exc
     unknown = set(data) - set(_CANONICAL)
@@ -52,18 +53,21 @@ def parse_mapping(text: str | Iterable[str] | None) -> dict[str, str]:
     for part in parts:
         key, sep, column = part.partition("=")
         key, column = key.strip(), column.strip()
-        key = {"license": "license_raw", "licence": "license_raw", "id": "item_id"}.get(key, key)
+        key = _SHORT_NAMES.get(key, key)
         if not sep or not key or not column:
             raise ColumnMappingError(f"--map entry {part!r} is not CANONICAL=COLUMN")
         if key not in _CANONICAL or key in DERIVED:
             raise ColumnMappingError(
                 f"--map names {key!r}, which is not a canonical column you can map; choose from "
-                + ", ".join(c for c in _CANONICAL if c not in DERIVED))
+                + ", ".join(c for c in _CANONICAL if c not in DERIVED)
+            )
         out[key] = column
     return out
 
 
-def resolve_mapping(columns: Iterable[str], user: Mapping[str, str] | None = None) -> dict[str, str]:
+def resolve_mapping(
+    columns: Iterable[str], user: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Return {canonical: input column} for the columns a file has.
 
     User entries must name existing columns (ColumnMappingError otherwise); every other
@@ -78,16 +82,17 @@ def resolve_mapping(columns: Iterable[str], user: Mapping[str, str] | None = Non
         if column not in names:
             raise ColumnMappingError(
                 f"--map {key}={column}: the manifest has no column {column!r} "
-                f"(it has: {', '.join(names[:30])})")
+                f"(it has: {', '.join(names[:30])})"
+            )
         mapping[key] = column
     used = set(mapping.values())
     for key, aliases in _aliases().items():
         if key in mapping:
             continue
         for alias in aliases:
-            column = by_norm.get(alias)
-            if column is not None and column not in used:
-                mapping[key] = column
-                used.add(column)
+            found = by_norm.get(alias)
+            if found is not None and found not in used:
+                mapping[key] = found
+                used.add(found)
                 break
     return mapping

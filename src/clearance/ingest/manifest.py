@@ -47,7 +47,7 @@ class RejectsSink:
             return
         self.count += table.num_rows
         keys = pc.utf8_slice_codeunits(table["reason"], 0, 60)
-        for key, n in zip(*pc.value_counts(keys).flatten()):
+        for key, n in zip(*pc.value_counts(keys).flatten(), strict=False):
             self.reasons[_reason_key(key.as_py())] += n.as_py()
         if self.path is not None:
             if self._handle is None:
@@ -115,8 +115,11 @@ class ManifestReader:
         key = "\x1f".join(names)
         mapping = self.mappings.get(key)
         if mapping is None:
-            mapping = {k: v for k, v in resolve_mapping(names, self.user_mapping).items()
-                       if k not in DERIVED}
+            mapping = {
+                k: v
+                for k, v in resolve_mapping(names, self.user_mapping).items()
+                if k not in DERIVED
+            }
             self.mappings[key] = mapping
             log.debug("column mapping for %s: %s", chunk.source_file, mapping)
         self._canon.mapping = mapping
@@ -127,7 +130,10 @@ class ManifestReader:
             first = malformed.slice(0, 1).to_pylist()[0]
             raise MalformedRowError(
                 first["reason"] + " (use --on-error skip to set such rows aside)",
-                path=first["source_file"], row=first["source_row"], column=first["column"])
+                path=first["source_file"],
+                row=first["source_row"],
+                column=first["column"],
+            )
 
     def __iter__(self) -> Iterator[pa.Table]:
         any_rows = False

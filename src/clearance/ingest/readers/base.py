@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyarrow as pa
 import zstandard
@@ -94,14 +94,13 @@ class Line:
 
 def open_binary(path: Path) -> IO[bytes]:
     """Open a file for reading, transparently decompressing gzip and zstd by magic bytes."""
-    raw = path.open("rb")
-    head = raw.read(4)
-    raw.seek(0)
+    with path.open("rb") as probe:
+        head = probe.read(4)
     if head.startswith(GZIP_MAGIC):
-        return gzip.GzipFile(fileobj=raw, mode="rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     if head.startswith(ZSTD_MAGIC):
-        return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-    return raw
+        return cast(IO[bytes], zstandard.open(path, "rb"))
+    return path.open("rb")
 
 
 def _read_block(stream: IO[bytes], path: Path, line: int) -> bytes:

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from clearance.errors import ManifestError
 from clearance.ingest.readers.base import RawChunk
+from clearance.ingest.schema import REJECT_SCHEMA
 
 __all__ = ["Selector", "iter_arrow_table", "read_arrow_stream", "read_parquet"]
 
@@ -49,7 +50,7 @@ def _img2dataset_split(table: pa.Table, source: str) -> tuple[pa.Table, pa.Table
             "raw": pc.cast(bad["url"], pa.string()),
             "kind": pa.array(["excluded"] * bad.num_rows, pa.string()),
         }
-    )
+    ).cast(REJECT_SCHEMA)
     return table.filter(ok), rejects
 
 
@@ -66,8 +67,12 @@ def read_parquet(
         is_img2dataset = IMG2DATASET_COLUMNS <= set(names)
         wanted = select(names) if select else None
         if wanted is not None and is_img2dataset:
-            wanted = list(dict.fromkeys([*wanted, "status", "url"] + (
-                ["error_message"] if "error_message" in names else [])))
+            wanted = list(
+                dict.fromkeys(
+                    [*wanted, "status", "url"]
+                    + (["error_message"] if "error_message" in names else [])
+                )
+            )
         offset = 0
         try:
             for batch in handle.iter_batches(batch_size=batch_rows, columns=wanted):

@@ -67,7 +67,9 @@ def read_delimited(
     record = 0
 
     def flush() -> RawChunk:
-        arrays = {name: pa.array(col, type=pa.string()) for name, col in zip(names, columns)}
+        arrays = {
+            name: pa.array(col, type=pa.string()) for name, col in zip(names, columns, strict=False)
+        }
         arrays["source_row"] = pa.array(rows, type=pa.int64())
         chunk = RawChunk(pa.table(arrays), source, list(rejects))
         for col in columns:
@@ -89,15 +91,28 @@ def read_delimited(
         if nul_line:
             nul_line = 0
             bad = next((names[i] for i, v in enumerate(row) if "\x00" in v and i < width), None)
-            rejects.append(Reject(source, record, bad, f"NUL byte in the record (line {line_no})",
-                                  delimiter.join(row).replace("\x00", "\\0")[:2000]))
+            rejects.append(
+                Reject(
+                    source,
+                    record,
+                    bad,
+                    f"NUL byte in the record (line {line_no})",
+                    delimiter.join(row).replace("\x00", "\\0")[:2000],
+                )
+            )
             continue
         if len(row) != width:
-            rejects.append(Reject(source, record, None,
-                                  f"expected {width} fields, found {len(row)} (line {line_no})",
-                                  delimiter.join(row)[:2000]))
+            rejects.append(
+                Reject(
+                    source,
+                    record,
+                    None,
+                    f"expected {width} fields, found {len(row)} (line {line_no})",
+                    delimiter.join(row)[:2000],
+                )
+            )
             continue
-        for col, value in zip(columns, row):
+        for col, value in zip(columns, row, strict=False):
             col.append(value)
         rows.append(record)
         if len(rows) >= batch_rows:

@@ -28,12 +28,29 @@ from clearance.ingest.readers.webdataset import read_webdataset
 
 __all__ = ["FORMATS", "Plan", "plan_reading"]
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "webdataset", "arrow", "hf-disk", "hf-dataset",
-           "arrow-table", "media-dir")
+FORMATS = (
+    "csv",
+    "tsv",
+    "jsonl",
+    "parquet",
+    "webdataset",
+    "arrow",
+    "hf-disk",
+    "hf-dataset",
+    "arrow-table",
+    "media-dir",
+)
 
 _EXT = {
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".tar": "webdataset",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".tar": "webdataset",
     ".arrow": "arrow",
 }
 
@@ -70,7 +87,7 @@ def _sniff(path: Path) -> str:
         with open_binary(path) as stream:
             try:
                 head = stream.read(4096)
-            except Exception as exc:  # noqa: BLE001 - any decompression failure
+            except Exception as exc:
                 raise ManifestError(f"compressed stream is corrupt ({exc})", path=path) from exc
         if len(head) > 262 and head[257:262] == b"ustar":
             return "webdataset"
@@ -85,7 +102,9 @@ def _sniff(path: Path) -> str:
             return "csv"
     raise UnknownFormatError(
         "cannot tell the format (not CSV/TSV, JSON Lines, Parquet, Arrow or a tar shard); "
-        "rename it with its extension or pass --format", path=path)
+        "rename it with its extension or pass --format",
+        path=path,
+    )
 
 
 def _file_plan(path: Path, fmt: str, select: Selector | None, batch_rows: int) -> Plan:
@@ -121,12 +140,20 @@ def _dir_plan(root: Path, select: Selector | None, batch_rows: int) -> Plan:
             by_format.setdefault(fmt, []).append(path)
     if "parquet" in by_format:
         parts = by_format["parquet"]
-        return Plan("parquet", str(root), len(parts),
-                    lambda: read_parquet(parts, select=select, batch_rows=batch_rows))
+        return Plan(
+            "parquet",
+            str(root),
+            len(parts),
+            lambda: read_parquet(parts, select=select, batch_rows=batch_rows),
+        )
     if "webdataset" in by_format:
         shards = by_format["webdataset"]
-        return Plan("webdataset", str(root), len(shards),
-                    _chain([_file_plan(p, "webdataset", select, batch_rows) for p in shards]))
+        return Plan(
+            "webdataset",
+            str(root),
+            len(shards),
+            _chain([_file_plan(p, "webdataset", select, batch_rows) for p in shards]),
+        )
     for fmt in ("jsonl", "csv", "tsv", "arrow"):
         if fmt in by_format and not any(sniff_is_media(p) for p in files[:20]):
             plans = [_file_plan(p, fmt, select, batch_rows) for p in by_format[fmt]]
@@ -153,25 +180,42 @@ def plan_reading(
 ) -> Plan:
     """Return how to read ``source``: a path, a glob, a directory, or a dataset object."""
     if is_hf_dataset_object(source):
-        return Plan("hf-dataset", f"<Dataset {getattr(source.info, 'dataset_name', '')}>", 1,
-                    lambda: read_hf_object(source, batch_rows=batch_rows))
+        return Plan(
+            "hf-dataset",
+            f"<Dataset {getattr(source.info, 'dataset_name', '')}>",
+            1,
+            lambda: read_hf_object(source, batch_rows=batch_rows),
+        )
     if isinstance(source, pa.Table):
-        return Plan("arrow-table", "<arrow table>", 1,
-                    lambda: iter_arrow_table(source, "<arrow table>", batch_rows=batch_rows))
+        return Plan(
+            "arrow-table",
+            "<arrow table>",
+            1,
+            lambda: iter_arrow_table(source, "<arrow table>", batch_rows=batch_rows),
+        )
     if type(source).__module__.startswith("polars"):
         table = source.to_arrow()
-        return Plan("arrow-table", "<polars frame>", 1,
-                    lambda: iter_arrow_table(table, "<polars frame>", batch_rows=batch_rows))
+        return Plan(
+            "arrow-table",
+            "<polars frame>",
+            1,
+            lambda: iter_arrow_table(table, "<polars frame>", batch_rows=batch_rows),
+        )
     text = str(source)
     if any(ch in text for ch in "*?[") and not Path(text).exists():
         matches = [Path(p) for p in sorted(glob.glob(text, recursive=True)) if Path(p).is_file()]
         if not matches:
             raise ManifestError("the pattern matches no files", path=text)
-        plans = [_file_plan(p, fmt or _ext_format(p) or _sniff(p), select, batch_rows)
-                 for p in matches]
+        plans = [
+            _file_plan(p, fmt or _ext_format(p) or _sniff(p), select, batch_rows) for p in matches
+        ]
         if plans[0].format == "parquet" and all(p.format == "parquet" for p in plans):
-            return Plan("parquet", text, len(matches),
-                        lambda: read_parquet(matches, select=select, batch_rows=batch_rows))
+            return Plan(
+                "parquet",
+                text,
+                len(matches),
+                lambda: read_parquet(matches, select=select, batch_rows=batch_rows),
+            )
         return Plan(plans[0].format, text, len(plans), _chain(plans))
     path = Path(text)
     if not path.exists():

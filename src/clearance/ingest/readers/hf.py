@@ -109,8 +109,10 @@ def read_hf_disk(root: Path, *, batch_rows: int = 1 << 20) -> Iterator[RawChunk]
 
 def is_hf_dataset_object(obj: object) -> bool:
     """Return True for a ``datasets.Dataset`` (duck-typed: no import of ``datasets``)."""
-    return type(obj).__module__.startswith("datasets") and hasattr(obj, "data") and hasattr(
-        obj, "info"
+    return (
+        type(obj).__module__.startswith("datasets")
+        and hasattr(obj, "data")
+        and hasattr(obj, "info")
     )
 
 

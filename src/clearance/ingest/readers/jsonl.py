@@ -55,8 +55,15 @@ def read_jsonl(
             continue
         records += 1
         if "\x00" in text:
-            rejects.append(Reject(source, line.number, None, "NUL byte in the line",
-                                  text.replace("\x00", "\\0")[:2000]))
+            rejects.append(
+                Reject(
+                    source,
+                    line.number,
+                    None,
+                    "NUL byte in the line",
+                    text.replace("\x00", "\\0")[:2000],
+                )
+            )
             continue
         try:
             obj = orjson.loads(text)
@@ -64,9 +71,15 @@ def read_jsonl(
             rejects.append(Reject(source, line.number, None, f"invalid JSON: {exc}", text[:2000]))
             continue
         if not isinstance(obj, dict):
-            rejects.append(Reject(source, line.number, None,
-                                  f"expected a JSON object, found {type(obj).__name__}",
-                                  text[:2000]))
+            rejects.append(
+                Reject(
+                    source,
+                    line.number,
+                    None,
+                    f"expected a JSON object, found {type(obj).__name__}",
+                    text[:2000],
+                )
+            )
             continue
         n = len(rows)
         for key, value in obj.items():

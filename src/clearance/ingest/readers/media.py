@@ -41,12 +41,53 @@ _RIFF = {b"WEBP": "image", b"WAVE": "audio", b"AVI ": "video"}
 _FTYP_IMAGE = {b"avif", b"avis", b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1"}
 _FTYP_AUDIO = {b"M4A ", b"M4B ", b"M4P "}
 _CODE_EXT = {
-    ".py", ".js", ".ts", ".tsx", ".jsx", ".java", ".c", ".h", ".cc", ".cpp", ".hpp", ".cs",
-    ".go", ".rs", ".rb", ".php", ".swift", ".kt", ".scala", ".sh", ".sql", ".r", ".m", ".lua",
-    ".pl", ".hs", ".jl", ".dart", ".ipynb",
+    ".py",
+    ".js",
+    ".ts",
+    ".tsx",
+    ".jsx",
+    ".java",
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".hpp",
+    ".cs",
+    ".go",
+    ".rs",
+    ".rb",
+    ".php",
+    ".swift",
+    ".kt",
+    ".scala",
+    ".sh",
+    ".sql",
+    ".r",
+    ".m",
+    ".lua",
+    ".pl",
+    ".hs",
+    ".jl",
+    ".dart",
+    ".ipynb",
 }
-_TEXT_EXT = {".txt", ".md", ".rst", ".html", ".htm", ".xml", ".json", ".jsonl", ".csv", ".tex",
-             ".epub", ".doc", ".docx", ".odt", ".rtf"}
+_TEXT_EXT = {
+    ".txt",
+    ".md",
+    ".rst",
+    ".html",
+    ".htm",
+    ".xml",
+    ".json",
+    ".jsonl",
+    ".csv",
+    ".tex",
+    ".epub",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+}
 
 
 def sniff_modality(head: bytes, name: str = "") -> str | None:
@@ -61,8 +102,11 @@ def sniff_modality(head: bytes, name: str = "") -> str | None:
     for offset, magic, modality in _SIGNATURES:
         if head[offset : offset + len(magic)] == magic:
             return modality
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and name.lower().endswith(
-        (".mp3", ".mp2", ".aac")
+    if (
+        len(head) >= 2
+        and head[0] == 0xFF
+        and head[1] & 0xE0 == 0xE0
+        and name.lower().endswith((".mp3", ".mp2", ".aac"))
     ):
         return "audio"  # MPEG audio frame sync
     ext = os.path.splitext(name)[1].lower()
@@ -111,11 +155,15 @@ def read_media_dir(root: Path, *, batch_rows: int = 4096, workers: int = 4) -> I
 
         def flush(paths: list[Path], start: int) -> RawChunk:
             cols: dict[str, list[object]] = {
-                "file_path": [], "size_bytes": [], "content_sha256": [], "modality": [],
-                "source_row": []}
+                "file_path": [],
+                "size_bytes": [],
+                "content_sha256": [],
+                "modality": [],
+                "source_row": [],
+            }
             rejects: list[Reject] = []
             results = pool.map(_safe_hash, paths)
-            for i, (path, result) in enumerate(zip(paths, results), start=start + 1):
+            for i, (path, result) in enumerate(zip(paths, results, strict=False), start=start + 1):
                 if isinstance(result, str):
                     rejects.append(Reject(source, i, "file_path", result, str(path)))
                     continue
@@ -125,8 +173,12 @@ def read_media_dir(root: Path, *, batch_rows: int = 4096, workers: int = 4) -> I
                 cols["content_sha256"].append(digest)
                 cols["modality"].append(sniff_modality(head, path.name))
                 cols["source_row"].append(i)
-            table = pa.table({k: pa.array(v, type=pa.int64() if k == "source_row" else pa.string())
-                              for k, v in cols.items()})
+            table = pa.table(
+                {
+                    k: pa.array(v, type=pa.int64() if k == "source_row" else pa.string())
+                    for k, v in cols.items()
+                }
+            )
             return RawChunk(table, source, rejects)
 
         for path in _walk(root):

@@ -91,8 +91,15 @@ def read_webdataset(path: Path, *, batch_rows: int = 65_536) -> Iterator[RawChun
             try:
                 parsed = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                rejects.append(Reject(source, count, name, f"invalid JSON sidecar: {exc}",
-                                      raw[:2000].decode("utf-8", "replace")))
+                rejects.append(
+                    Reject(
+                        source,
+                        count,
+                        name,
+                        f"invalid JSON sidecar: {exc}",
+                        raw[:2000].decode("utf-8", "replace"),
+                    )
+                )
                 continue
             if isinstance(parsed, dict):
                 meta = parsed
