@@ -7,13 +7,16 @@ Everything clearance produces is a risk assessment, not legal advice.
 
 from __future__ import annotations
 
+from clearance.config import FetchConfig
+from clearance.engine.ingest import ingest_manifest
+from clearance.enrich.categories import categorize_url
+from clearance.enrich.hosts import split_url_host
 from clearance.enrich.licenses import (
     license_columns,
     license_permits,
     normalize_license,
     resolve_license_layers,
 )
-from clearance.config import FetchConfig
 from clearance.errors import (
     BlockedAddressError,
     ClearanceError,
@@ -37,6 +40,7 @@ from clearance.errors import (
     UnknownFormatError,
 )
 from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
+from clearance.ingest.manifest import ManifestReader
 from clearance.law import KnowledgeBase, LawEntry, load_knowledge_base
 from clearance.models import (
     Capture,
@@ -76,6 +80,7 @@ __all__ = [
     "LicensePermission",
     "MalformedRowError",
     "ManifestError",
+    "ManifestReader",
     "PolicyError",
     "ReportError",
     "ResponseTooLarge",
@@ -86,11 +91,14 @@ __all__ = [
     "UnknownFormatError",
     "VerifyReport",
     "__version__",
+    "categorize_url",
     "fetch_host_documents",
+    "ingest_manifest",
     "license_columns",
     "license_permits",
     "load_knowledge_base",
     "normalize_license",
     "resolve_license_layers",
+    "split_url_host",
     "verify_evidence",
 ]
