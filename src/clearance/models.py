@@ -72,15 +72,19 @@ class IngestSummary:
     rows_accepted: int = _help("Rows written to the canonical output.")
     rows_rejected: int = _help("Rows refused, each with a reason in the rejects file.")
     reject_reasons: dict[str, int] = _help("Rejected rows per reason.", default_factory=dict)
-    modalities: dict[str, int] = _help("Accepted rows per modality (null as 'unknown').",
-                                       default_factory=dict)
+    modalities: dict[str, int] = _help(
+        "Accepted rows per modality (null as 'unknown').", default_factory=dict
+    )
     categories: dict[str, int] = _help("Accepted rows per source category.", default_factory=dict)
-    top_domains: list[tuple[str, int]] = _help("Most frequent registrable domains, descending.",
-                                               default_factory=list)
-    top_licenses: list[tuple[str, int]] = _help("Most frequent raw licence strings, descending.",
-                                                default_factory=list)
-    column_mapping: dict[str, str] = _help("Canonical column -> the input column it came from.",
-                                           default_factory=dict)
+    top_domains: list[tuple[str, int]] = _help(
+        "Most frequent registrable domains, descending.", default_factory=list
+    )
+    top_licenses: list[tuple[str, int]] = _help(
+        "Most frequent raw licence strings, descending.", default_factory=list
+    )
+    column_mapping: dict[str, str] = _help(
+        "Canonical column -> the input column it came from.", default_factory=dict
+    )
     files: int = _help("Input files read.", default=0)
     seconds: float = _help("Wall time of the read, in seconds.", default=0.0)
     psl_version: str | None = _help("Version of the bundled Public Suffix List.", default=None)
@@ -107,35 +111,49 @@ class Signal:
 
     standard: str = _help(
         "Mechanism that carried it: robots.txt, content-usage, content-signal, rsl, tdmrep, "
-        "x-robots-tag, html-meta, ai.txt, xmp-iptc, c2pa, natural-language, ...")
-    purpose: str = _help("One of signals.vocab.PURPOSES: tdm, ai_training, genai_training, "
-                         "ai_inference, search.")
+        "x-robots-tag, html-meta, ai.txt, xmp-iptc, c2pa, natural-language, ..."
+    )
+    purpose: str = _help(
+        "One of signals.vocab.PURPOSES: tdm, ai_training, genai_training, ai_inference, search."
+    )
     verdict: str = _help("reserved | not_reserved | unknown (see signals.vocab.VERDICTS).")
     location: str = _help("Where it was found: a URL, 'header:<name>', or a file path.")
-    excerpt: str = _help("The raw text it rests on (line, header value, XMP node), truncated "
-                         "to 500 characters.")
+    excerpt: str = _help(
+        "The raw text it rests on (line, header value, XMP node), truncated to 500 characters."
+    )
     agent: str | None = _help(
         "Crawler product token the statement is scoped to (e.g. 'GPTBot'); null when it "
-        "applies to every agent.", default=None)
-    scope: str = _help("host (whole site or path pattern) | item (one resource or file).",
-                       default="host")
-    observed_at: datetime | None = _help("When the response carrying it was fetched (UTC).",
-                                         default=None)
+        "applies to every agent.",
+        default=None,
+    )
+    scope: str = _help(
+        "host (whole site or path pattern) | item (one resource or file).", default="host"
+    )
+    observed_at: datetime | None = _help(
+        "When the response carrying it was fetched (UTC).", default=None
+    )
     confidence: float = _help("0..1; lowered by leniencies and unreadable input.", default=1.0)
-    contested: bool = _help("True when its legal effect is disputed (natural-language "
-                            "reservations after OLG Hamburg, 10 Dec 2025).", default=False)
-    spec_version: str | None = _help("Version or draft of the standard the parser follows.",
-                                     default=None)
-    notes: tuple[str, ...] = _help("Leniencies applied, parse problems, interpretations.",
-                                   default=())
+    contested: bool = _help(
+        "True when its legal effect is disputed (natural-language "
+        "reservations after OLG Hamburg, 10 Dec 2025).",
+        default=False,
+    )
+    spec_version: str | None = _help(
+        "Version or draft of the standard the parser follows.", default=None
+    )
+    notes: tuple[str, ...] = _help(
+        "Leniencies applied, parse problems, interpretations.", default=()
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class RightsEvidence:
     """A copyright, creator or licence statement embedded in a file: evidence, not a reservation."""
 
-    kind: str = _help("What it states: copyright | creator | credit | usage_terms | "
-                      "web_statement | rights_expression | licensor | marked.")
+    kind: str = _help(
+        "What it states: copyright | creator | credit | usage_terms | "
+        "web_statement | rights_expression | licensor | marked."
+    )
     value: str = _help("The text as found, truncated to 500 characters.")
     source: str = _help("Carrier: exif | iptc-iim | xmp | png-text | pdf-info.")
     location: str = _help("Where it was found, e.g. 'exif:0x8298' or 'xmp:dc:rights'.")
@@ -146,12 +164,16 @@ class SignalReport:
     """What one parser, or one scan of a target, found: signals, rights evidence, problems."""
 
     source: str = _help("What was read: a URL, a file path, or 'headers'.")
-    kind: str = _help("Parser or detected format: tdmrep.json, http-response, html, ai.txt, "
-                      "robots.txt, jpeg, png, tiff, webp, gif, pdf, xmp, text, ...")
-    signals: tuple[Signal, ...] = _help("Every statement found, one per purpose it maps to.",
-                                        default=())
-    evidence: tuple[RightsEvidence, ...] = _help("Copyright/creator statements (not "
-                                                 "reservations).", default=())
+    kind: str = _help(
+        "Parser or detected format: tdmrep.json, http-response, html, ai.txt, "
+        "robots.txt, jpeg, png, tiff, webp, gif, pdf, xmp, text, ..."
+    )
+    signals: tuple[Signal, ...] = _help(
+        "Every statement found, one per purpose it maps to.", default=()
+    )
+    evidence: tuple[RightsEvidence, ...] = _help(
+        "Copyright/creator statements (not reservations).", default=()
+    )
     problems: int = _help("Parts that could not be read; each lowers confidence.", default=0)
     notes: tuple[str, ...] = _help("Leniencies, skipped parts, interpretations.", default=())
 
@@ -166,23 +188,33 @@ class Resolution:
     """The combined verdict for one purpose (and agent) over every signal of one item."""
 
     purpose: str = _help("One of signals.vocab.PURPOSES.")
-    verdict: str = _help("reserved | not_reserved | unknown; no applicable signal is unknown, "
-                         "never permission.")
-    agent: str | None = _help("Crawler token the verdict was resolved for; null for "
-                              "agent-independent statements only.", default=None)
-    contested: bool = _help("True when the verdict rests only on contested signals "
-                            "(natural-language reservations).", default=False)
-    confidence: float = _help("Highest confidence among the deciding signals; 0 when unknown.",
-                              default=0.0)
+    verdict: str = _help(
+        "reserved | not_reserved | unknown; no applicable signal is unknown, never permission."
+    )
+    agent: str | None = _help(
+        "Crawler token the verdict was resolved for; null for agent-independent statements only.",
+        default=None,
+    )
+    contested: bool = _help(
+        "True when the verdict rests only on contested signals (natural-language reservations).",
+        default=False,
+    )
+    confidence: float = _help(
+        "Highest confidence among the deciding signals; 0 when unknown.", default=0.0
+    )
     rule: str = _help("Precedence rule that decided (docs/signals.md).", default="")
     deciding: tuple[Signal, ...] = _help("Signals the verdict rests on.", default=())
-    contradicting: tuple[Signal, ...] = _help("Applicable signals that say otherwise; kept, "
-                                              "never dropped.", default=())
+    contradicting: tuple[Signal, ...] = _help(
+        "Applicable signals that say otherwise; kept, never dropped.", default=()
+    )
     superseded: tuple[Signal, ...] = _help(
         "Signals overridden inside their own mechanism (TDMRep layers, an agent-specific "
-        "group replacing the '*' group).", default=())
-    other_agents: tuple[Signal, ...] = _help("Signals scoped to other crawlers: not "
-                                             "applicable to this agent.", default=())
+        "group replacing the '*' group).",
+        default=(),
+    )
+    other_agents: tuple[Signal, ...] = _help(
+        "Signals scoped to other crawlers: not applicable to this agent.", default=()
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the resolution (datetimes as ISO strings)."""
@@ -205,8 +237,9 @@ class TimelineEvent:
     """One dated event of a law knowledge-base entry, for ``clearance law timeline``."""
 
     date: date = _help("When it happened or happens (ISO date).")
-    event: str = _help("issued (decided, adopted, filed, published) | applies_from | "
-                       "applies_until.")
+    event: str = _help(
+        "issued (decided, adopted, filed, published) | applies_from | applies_until."
+    )
     entry_id: str = _help("Knowledge-base id of the authority (data/law/<market>/<id>.yaml).")
     market: str = _help("Market of the entry (us, eu, de, ...).")
     title: str = _help("Title of the authority.")
@@ -234,10 +267,12 @@ class RuleFiring:
     exposure: str | None = _help("Floor the rule puts on its ground, if any.", default=None)
     ground: str | None = _help("Ground of that floor (copyright, database, ...).", default=None)
     citations: tuple[str, ...] = _help("Knowledge-base ids the rule rests on.", default=())
-    provisional: bool = _help("True when it rests on a pending or first-instance authority.",
-                              default=False)
-    obligations: tuple[str, ...] = _help("Duties the rule flags (disclosures, policies).",
-                                         default=())
+    provisional: bool = _help(
+        "True when it rests on a pending or first-instance authority.", default=False
+    )
+    obligations: tuple[str, ...] = _help(
+        "Duties the rule flags (disclosures, policies).", default=()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,31 +281,39 @@ class MarketAssessment:
 
     market: str = _help("Market assessed (us, eu, de, ...); de/fr/it/nl include the EU layer.")
     exposure: str = _help("low | medium | high | critical (see docs/law-engine.md).")
-    bases: tuple[str, ...] = _help("Legal-basis candidates as readable strings with their "
-                                   "status, best first, e.g. 'JP Art. 30-4 (available)'.")
+    bases: tuple[str, ...] = _help(
+        "Legal-basis candidates as readable strings with their "
+        "status, best first, e.g. 'JP Art. 30-4 (available)'."
+    )
     reasons: tuple[str, ...] = _help("Ids of the rules that fired, in evaluation order.")
     citations: tuple[str, ...] = _help("Knowledge-base ids the fired rules cite.")
-    provisional: bool = _help("True when the deciding rules rest on a pending or "
-                              "first-instance authority.")
+    provisional: bool = _help(
+        "True when the deciding rules rest on a pending or first-instance authority."
+    )
     as_of: str = _help("Date the law was applied as of (ISO).")
     kb_as_of: str | None = _help("The knowledge base's as-of date: its latest check (ISO).")
     disclaimer: str = _help("Always 'Risk assessment, not legal advice.'", default=DISCLAIMER)
-    basis_status: tuple[tuple[str, str], ...] = _help("(basis id, status) pairs, best first.",
-                                                      default=())
-    grounds: tuple[tuple[str, str], ...] = _help("(ground, level) pairs that were in play.",
-                                                 default=())
+    basis_status: tuple[tuple[str, str], ...] = _help(
+        "(basis id, status) pairs, best first.", default=()
+    )
+    grounds: tuple[tuple[str, str], ...] = _help(
+        "(ground, level) pairs that were in play.", default=()
+    )
     obligations: tuple[str, ...] = _help("Duties flagged by the fired rules.", default=())
-    steps: tuple[RuleFiring, ...] = _help("The reasoning chain, one step per fired rule.",
-                                          default=())
-    facts: dict[str, Any] = _help("The normalised facts judged (unknowns included).",
-                                  default_factory=dict)
+    steps: tuple[RuleFiring, ...] = _help(
+        "The reasoning chain, one step per fired rule.", default=()
+    )
+    facts: dict[str, Any] = _help(
+        "The normalised facts judged (unknowns included).", default_factory=dict
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the assessment."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["steps"] = [{g.name: getattr(s, g.name) for g in fields(s)} for s in self.steps]
-        out["facts"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                        for k, v in self.facts.items()}
+        out["facts"] = {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.facts.items()
+        }
         return out
 
 
@@ -284,8 +327,9 @@ class AnalysisFinding:
     weight: int = _help("1 (slight) .. 3 (strong) weight courts have given it.")
     text: str = _help("The consideration, in our own words.")
     citations: tuple[str, ...] = _help("Knowledge-base ids bearing on it.", default=())
-    provisional: bool = _help("True when it rests on a pending or first-instance authority.",
-                              default=False)
+    provisional: bool = _help(
+        "True when it rests on a pending or first-instance authority.", default=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,12 +339,13 @@ class AnalysisResult:
     analysis: str = _help("fair_use | eu_tdm | database_right | personal_data.")
     market: str = _help("Market whose law the analysis applies.")
     questions: tuple[tuple[str, str, str, str], ...] = _help(
-        "(question id, title, leaning, strength) per question, in order.")
+        "(question id, title, leaning, strength) per question, in order; leaning is "
+        "for_use | against_use | neutral | unknown | not_engaged."
+    )
     leaning: str = _help("Overall: for_use | against_use | balanced | unknown.")
     strength: str = _help("weak | moderate | strong: how firmly; never a certainty.")
     summary: str = _help("One paragraph stating the leaning and what decides it.")
-    findings: tuple[AnalysisFinding, ...] = _help("Every consideration that applied.",
-                                                  default=())
+    findings: tuple[AnalysisFinding, ...] = _help("Every consideration that applied.", default=())
     citations: tuple[str, ...] = _help("Knowledge-base ids cited by the findings.", default=())
     provisional: bool = _help("True when any finding is provisional.", default=False)
     as_of: str = _help("Date the law was applied as of (ISO).", default="")
@@ -310,8 +355,7 @@ class AnalysisResult:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the analysis."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["findings"] = [{g.name: getattr(x, g.name) for g in fields(x)}
-                           for x in self.findings]
+        out["findings"] = [{g.name: getattr(x, g.name) for g in fields(x)} for x in self.findings]
         return out
 
 
@@ -319,20 +363,29 @@ class AnalysisResult:
 class LicenseMatch:
     """What one piece of licence evidence normalises to, how sure we are, and why."""
 
-    id: str = _help("Canonical id: an SPDX id, a LicenseRef-clearance-<slug>, one of the states "
-                    "unknown | all-rights-reserved | public-domain | tos-prohibits-ml, or a "
-                    "normalised SPDX expression of those.")
+    id: str = _help(
+        "Canonical id: an SPDX id, a LicenseRef-clearance-<slug>, one of the states "
+        "unknown | all-rights-reserved | public-domain | tos-prohibits-ml, or a "
+        "normalised SPDX expression of those."
+    )
     confidence: float = _help("0..1; 1.0 for an exact id, lower for paraphrases, texts, guesses.")
-    evidence: str = _help("What matched and how, e.g. 'alias: \'Apache 2\'' or 'text match "
-                          "0.97 against MIT'.")
+    evidence: str = _help(
+        "What matched and how, e.g. 'alias: 'Apache 2'' or 'text match 0.97 against MIT'."
+    )
     raw: str = _help("The input, truncated to 500 characters.", default="")
-    method: str = _help("Which reader decided: empty | id | expression | alias | url | html | "
-                        "xmp | hf-card | multi | cc-text | substring | text | phrase | none.",
-                        default="none")
-    version_stated: bool = _help("False when the evidence names a licence family without its "
-                                 "version (the id then ends in -unversioned).", default=True)
-    score: float | None = _help("Similarity score of the text matcher, when it decided.",
-                                default=None)
+    method: str = _help(
+        "Which reader decided: empty | id | expression | alias | url | html | "
+        "xmp | hf-card | multi | cc-text | substring | text | phrase | none.",
+        default="none",
+    )
+    version_stated: bool = _help(
+        "False when the evidence names a licence family without its "
+        "version (the id then ends in -unversioned).",
+        default=True,
+    )
+    score: float | None = _help(
+        "Similarity score of the text matcher, when it decided.", default=None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,16 +393,22 @@ class LicensePermission:
     """Whether a licence permits one AI use, on which conditions, and why."""
 
     license_id: str = _help("The canonical id (or expression) judged.")
-    use: str = _help("research_training | commercial_training | genai_training | fine_tuning | "
-                     "rag_inference | dataset_redistribution | weights_release.")
-    verdict: str = _help("allowed | conditional | not_allowed | unknown; unknown is gated like "
-                         "all rights reserved, never as permission.")
-    conditions: tuple[str, ...] = _help("Duties that come with the use: attribution, "
-                                        "share_alike, no_derivatives_shared, ...", default=())
-    reasons: tuple[str, ...] = _help("Why, in plain words, one per rule that applied.",
-                                     default=())
-    verified: bool = _help("False when the licence terms behind the verdict are unverified.",
-                           default=True)
+    use: str = _help(
+        "research_training | commercial_training | genai_training | fine_tuning | "
+        "rag_inference | dataset_redistribution | weights_release."
+    )
+    verdict: str = _help(
+        "allowed | conditional | not_allowed | unknown; unknown is gated like "
+        "all rights reserved, never as permission."
+    )
+    conditions: tuple[str, ...] = _help(
+        "Duties that come with the use: attribution, share_alike, no_derivatives_shared, ...",
+        default=(),
+    )
+    reasons: tuple[str, ...] = _help("Why, in plain words, one per rule that applied.", default=())
+    verified: bool = _help(
+        "False when the licence terms behind the verdict are unverified.", default=True
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,9 +419,9 @@ class LicenseConflict:
     winner: str = _help("Layer whose licence governs, e.g. 'item' or 'card'.")
     layers: tuple[tuple[str, str], ...] = _help("(layer, canonical id) for every stated layer.")
     conflicting: tuple[tuple[str, str, str, str], ...] = _help(
-        "(layer a, id a, layer b, id b) for each pair that disagrees.", default=())
-    conflict: bool = _help("True when at least two layers name different licences.",
-                           default=False)
+        "(layer a, id a, layer b, id b) for each pair that disagrees.", default=()
+    )
+    conflict: bool = _help("True when at least two layers name different licences.", default=False)
     reason: str = _help("One sentence: which layer won and why.", default="")
 
 
@@ -375,14 +434,15 @@ class Capture:
     headers: tuple[tuple[str, str], ...] = _help("Response headers in wire order, repeats kept.")
     body: bytes = _help("Body after content decoding, at most the byte cap of the fetch.")
     captured_at: datetime = _help("When the response was fetched (WARC-Date, UTC).")
-    outcome: str = _help("ok | not_modified | http_4xx | http_5xx | too_many_redirects | "
-                         "too_large | timeout | connection_error | dns_error | blocked | "
-                         "invalid_url | skipped | capture_failed.", default="ok")
+    outcome: str = _help(
+        "ok | not_modified | http_4xx | http_5xx | too_many_redirects | "
+        "too_large | timeout | connection_error | dns_error | blocked | "
+        "invalid_url | skipped | capture_failed.",
+        default="ok",
+    )
     truncated: bool = _help("True when the body was cut at the byte cap.", default=False)
-    final_url: str | None = _help("URL of the last hop when redirects were followed.",
-                                  default=None)
-    record_id: str | None = _help("WARC-Record-ID of the record the body came from.",
-                                  default=None)
+    final_url: str | None = _help("URL of the last hop when redirects were followed.", default=None)
+    record_id: str | None = _help("WARC-Record-ID of the record the body came from.", default=None)
     source: str | None = _help("WARC file and byte offset of that record.", default=None)
 
 
@@ -399,5 +459,7 @@ class FetchSummary:
     outcomes: dict[str, int] = _help("Documents per outcome.", default_factory=dict)
     host_outcomes: dict[str, int] = _help("Hosts per robots.txt outcome.", default_factory=dict)
     seconds: float = _help("Wall time of this call.", default=0.0)
-    heads: dict[str, str] = _help("Ledger chain heads (shard -> last entry hash): publish "
-                                  "them to anchor the evidence.", default_factory=dict)
+    heads: dict[str, str] = _help(
+        "Ledger chain heads (shard -> last entry hash): publish them to anchor the evidence.",
+        default_factory=dict,
+    )

@@ -20,12 +20,13 @@ import polars as pl
 import pyarrow as pa
 
 from clearance.errors import FactsError
+from clearance.law.analyses.framework import ANALYSES, _shipped, run_analysis
 from clearance.law.conditions import date_thresholds
 from clearance.law.engine import _as_of, _default_context, assess_normalized, prepare
 from clearance.law.facts import BOOL_FACTS, DATE_FACTS, FACT_KEYS, UNKNOWN
 from clearance.models import DISCLAIMER
 
-__all__ = ["OUTPUT_COLUMNS", "assess_table"]
+__all__ = ["OUTPUT_COLUMNS", "analysis_table", "assess_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,11 @@ def _date_bucket(col: pl.Expr, dtype: pl.DataType, cuts: tuple[dt.date, ...]) ->
         return pl.when(col.is_null()).then(pl.lit(UNKNOWN)).otherwise(pl.lit("known"))
     # Representative of each interval: the day before the first cut, then each cut.
     reps = [(cuts[0] - dt.timedelta(days=1)).isoformat()] + [c.isoformat() for c in cuts]
-    expr = pl.when(col.is_null()).then(pl.lit(UNKNOWN))
+    expr: Any = pl.when(col.is_null()).then(pl.lit(UNKNOWN))
     for cut, rep in zip(cuts, reps, strict=False):
         expr = expr.when(col < pl.lit(cut)).then(pl.lit(rep))
-    return expr.otherwise(pl.lit(reps[-1]))
+    result: pl.Expr = expr.otherwise(pl.lit(reps[-1]))
+    return result
 
 
 def _key_columns(frame: pl.DataFrame, cuts: dict[str, tuple[dt.date, ...]]) -> pl.DataFrame:
@@ -88,6 +90,61 @@ def _combo_facts(row: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
+def _distinct(frame: pl.DataFrame) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """Return the prepared facts of each distinct combination and each row's combination index."""
+    ctx = _default_context()
+    whens = [r.when for r in ctx.rules.rules.values()]
+    whens += [c.when for name in ANALYSES for c in _shipped(name).considerations]
+    cuts = {k: date_thresholds(whens, k) for k in DATE_FACTS}
+    keys = _key_columns(frame, cuts)
+    cols = keys.columns
+    combos = keys.unique(maintain_order=True).with_row_index("_combo")
+    codes = keys.join(combos, on=cols, how="left", maintain_order="left")["_combo"]
+    logger.info("law table: %d rows, %d distinct fact combinations", len(keys), len(combos))
+    prepared: list[dict[str, Any]] = []
+    for row in combos.drop("_combo").iter_rows(named=True):
+        try:
+            prepared.append(prepare(_combo_facts(row)))
+        except FactsError as exc:
+            raise FactsError(f"facts table: {exc.message}") from exc
+    return prepared, codes.cast(pl.Int32).to_numpy()
+
+
+def analysis_table(
+    facts: pa.Table | pl.DataFrame,
+    analysis: str,
+    market: str | None = None,
+    as_of: dt.date | str | None = None,
+) -> pa.Table:
+    """Return one row per input row: the analysis's leaning, strength, provisional flag and
+    per-question leanings (``question=leaning;...``), computed once per distinct combination.
+    """
+    on = _as_of(as_of)
+    prepared, codes = _distinct(_to_frame(facts))
+    results = [run_analysis(analysis, p, market, on) for p in prepared]
+    index = pa.array(codes, type=pa.int32())
+    columns = {
+        "row": pa.array(np.arange(len(codes), dtype=np.int64)),
+        "leaning": pa.DictionaryArray.from_arrays(
+            index, pa.array([r.leaning for r in results], pa.string())
+        ),
+        "strength": pa.DictionaryArray.from_arrays(
+            index, pa.array([r.strength for r in results], pa.string())
+        ),
+        "provisional": pa.array([r.provisional for r in results], type=pa.bool_()).take(index),
+        "questions": pa.DictionaryArray.from_arrays(
+            index,
+            pa.array(
+                [";".join(f"{q[0]}={q[2]}" for q in r.questions) for r in results], pa.string()
+            ),
+        ),
+    }
+    kb_as_of = results[0].kb_as_of if results else None
+    meta = {"analysis": analysis, "as_of": on.isoformat(), "kb_as_of": kb_as_of or "",
+            "disclaimer": DISCLAIMER}  # fmt: skip
+    return pa.table(columns).replace_schema_metadata(meta)
+
+
 def assess_table(
     facts: pa.Table | pl.DataFrame,
     markets: Iterable[str] | str,
@@ -106,23 +163,11 @@ def assess_table(
     for market in market_list:
         if market not in ctx.markets:
             raise FactsError(f"unknown market {market!r}; markets: {', '.join(ctx.markets)}")
+    prepared, codes = _distinct(_to_frame(facts))
     frame = _to_frame(facts)
-    whens = [r.when for r in ctx.rules.rules.values()]
-    cuts = {k: date_thresholds(whens, k) for k in DATE_FACTS}
-    keys = _key_columns(frame, cuts)
-    cols = keys.columns
-    combos = keys.unique(maintain_order=True).with_row_index("_combo")
-    codes = keys.join(combos, on=cols, how="left", maintain_order="left")["_combo"]
-    logger.info("assess_table: %d rows, %d distinct fact combinations", len(keys), len(combos))
-    prepared: list[dict[str, Any]] = []
-    for row in combos.drop("_combo").iter_rows(named=True):
-        try:
-            prepared.append(prepare(_combo_facts(row)))
-        except FactsError as exc:
-            raise FactsError(f"facts table: {exc.message}") from exc
-    index = pa.array(codes.cast(pl.Int32).to_numpy(), type=pa.int32())
-    rows = pa.array(np.arange(len(keys), dtype=np.int64))
-    zeros = pa.array(np.zeros(len(keys), dtype=np.int8))
+    index = pa.array(codes, type=pa.int32())
+    rows = pa.array(np.arange(len(codes), dtype=np.int64))
+    zeros = pa.array(np.zeros(len(codes), dtype=np.int8))
     item_ids = frame["item_id"].to_arrow() if "item_id" in frame.columns else None
     chunks: dict[str, list[pa.Array]] = {c: [] for c in OUTPUT_COLUMNS}
     if item_ids is not None:
@@ -140,8 +185,13 @@ def assess_table(
                 a = assess_normalized(norm, market, on, ctx)
                 slot = memo[key] = len(verdicts)
                 verdicts.append(
-                    (a.exposure, a.provisional, "; ".join(a.bases), ",".join(a.reasons),
-                     ",".join(a.citations))
+                    (
+                        a.exposure,
+                        a.provisional,
+                        "; ".join(a.bases),
+                        ",".join(a.reasons),
+                        ",".join(a.citations),
+                    )
                 )
             per_combo[i] = slot
         take = pa.array(per_combo, type=pa.int32()).take(index)
