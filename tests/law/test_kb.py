@@ -144,7 +144,10 @@ def test_related_ids_resolve_and_pending_appeals_link_back() -> None:
     for e in kb:
         for rel in e.related:
             assert rel in kb, (e.id, rel)
-    assert "de-case-kneschke-v-laion-olg-hamburg" in kb.get("de-case-kneschke-v-laion-lg-hamburg").related
+    assert (
+        "de-case-kneschke-v-laion-olg-hamburg"
+        in kb.get("de-case-kneschke-v-laion-lg-hamburg").related
+    )
 
 
 def test_vocabularies_are_the_agreed_ones() -> None:
@@ -153,10 +156,23 @@ def test_vocabularies_are_the_agreed_ones() -> None:
         "publicity", "output_infringement", "authorship", "transparency", "ai_act",
     }  # fmt: skip
     assert set(STATUSES) == {
-        "in_force", "pending", "decided", "appealed", "settled", "proposed", "repealed"
+        "in_force",
+        "pending",
+        "decided",
+        "appealed",
+        "settled",
+        "proposed",
+        "repealed",
     }
     assert set(ENTRY_TYPES) == {
-        "statute", "regulation", "case", "guidance", "treaty", "bill", "settlement", "report"
+        "statute",
+        "regulation",
+        "case",
+        "guidance",
+        "treaty",
+        "bill",
+        "settlement",
+        "report",
     }
 
 
@@ -271,13 +287,15 @@ def test_in_effect_follows_the_effective_window() -> None:
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 _yaml_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | _text | st.dates().map(lambda d: d),
+    st.none() | st.booleans() | st.integers() | _text | st.dates(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
     max_leaves=12,
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw=st.binary(max_size=400))
 def test_read_entry_on_arbitrary_bytes_raises_only_rule_error(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "us" / "us-case-fuzz.yaml"
@@ -289,8 +307,12 @@ def test_read_entry_on_arbitrary_bytes_raises_only_rule_error(tmp_path: Path, ra
         assert exc.path == str(path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(mutation=st.dictionaries(st.sampled_from(list(LawEntry.model_fields)), _yaml_values, max_size=3))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    mutation=st.dictionaries(st.sampled_from(list(LawEntry.model_fields)), _yaml_values, max_size=3)
+)
 def test_read_entry_on_mutated_entries_raises_only_rule_error(
     tmp_path: Path, mutation: dict[str, object]
 ) -> None:
@@ -327,7 +349,8 @@ def test_cli_cases_states_as_of_date_and_disclaimer() -> None:
 
 def test_cli_cases_json_filters() -> None:
     result = runner.invoke(
-        app, ["law", "cases", "--market", "us", "--topic", "fair_use", "--status", "pending", "--json"]
+        app,
+        ["law", "cases", "--market", "us", "--topic", "fair_use", "--status", "pending", "--json"],
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
