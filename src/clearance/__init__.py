@@ -41,8 +41,21 @@ from clearance.errors import (
 )
 from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
 from clearance.ingest.manifest import ManifestReader
-from clearance.law import KnowledgeBase, LawEntry, load_knowledge_base
+from clearance.law import (
+    Facts,
+    KnowledgeBase,
+    LawEntry,
+    analysis_table,
+    assess,
+    assess_table,
+    database_right,
+    eu_tdm,
+    fair_use,
+    load_knowledge_base,
+    personal_data,
+)
 from clearance.models import (
+    AnalysisResult,
     Capture,
     CategoryResult,
     FetchSummary,
@@ -51,11 +64,13 @@ from clearance.models import (
     LicenseConflict,
     LicenseMatch,
     LicensePermission,
+    MarketAssessment,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnalysisResult",
     "BlockedAddressError",
     "Capture",
     "CategoryResult",
@@ -64,6 +79,7 @@ __all__ = [
     "EmptyManifestError",
     "EncodingError",
     "EvidenceError",
+    "Facts",
     "FactsError",
     "FetchConfig",
     "FetchError",
@@ -81,6 +97,7 @@ __all__ = [
     "MalformedRowError",
     "ManifestError",
     "ManifestReader",
+    "MarketAssessment",
     "PolicyError",
     "ReportError",
     "ResponseTooLarge",
@@ -91,13 +108,20 @@ __all__ = [
     "UnknownFormatError",
     "VerifyReport",
     "__version__",
+    "analysis_table",
+    "assess",
+    "assess_table",
     "categorize_url",
+    "database_right",
+    "eu_tdm",
+    "fair_use",
     "fetch_host_documents",
     "ingest_manifest",
     "license_columns",
     "license_permits",
     "load_knowledge_base",
     "normalize_license",
+    "personal_data",
     "resolve_license_layers",
     "split_url_host",
     "verify_evidence",

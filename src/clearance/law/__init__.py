@@ -6,6 +6,17 @@ Everything here is a risk assessment, not legal advice.
 
 from __future__ import annotations
 
+from clearance.law.analyses import (
+    ANALYSES,
+    database_right,
+    eu_tdm,
+    fair_use,
+    personal_data,
+    run_analysis,
+)
+from clearance.law.engine import all_markets, assess
+from clearance.law.explain import explain, render_analysis, render_assessment
+from clearance.law.facts import Facts, load_facts, normalize_facts
 from clearance.law.kb import (
     ENTRY_TYPES,
     LAYERS,
@@ -20,18 +31,40 @@ from clearance.law.kb import (
     load_knowledge_base,
     read_entry,
 )
+from clearance.law.rules import Rule, RuleSet, default_rules, load_rules
+from clearance.law.table import analysis_table, assess_table
 
 __all__ = [
+    "ANALYSES",
     "ENTRY_TYPES",
+    "Facts",
+    "KnowledgeBase",
     "LAYERS",
+    "LawEntry",
     "MARKETS",
+    "Rule",
+    "RuleSet",
     "SHIPPED_ROOT",
     "STATUSES",
     "TOPICS",
-    "KnowledgeBase",
-    "LawEntry",
+    "all_markets",
+    "analysis_table",
+    "assess",
+    "assess_table",
     "check_knowledge_base",
+    "database_right",
     "default_knowledge_base",
+    "default_rules",
+    "eu_tdm",
+    "explain",
+    "fair_use",
+    "load_facts",
     "load_knowledge_base",
+    "load_rules",
+    "normalize_facts",
+    "personal_data",
     "read_entry",
+    "render_analysis",
+    "render_assessment",
+    "run_analysis",
 ]

@@ -90,6 +90,20 @@ def _license_verdict(license_id: str, use: str) -> str:
     return verdict if verdict in {"allowed", "conditional", "not_allowed"} else UNKNOWN
 
 
+@functools.cache
+def _terms_prohibit(license_id: str) -> str:
+    try:
+        from clearance.enrich.licenses.vocabulary import default_vocabulary
+
+        entry = default_vocabulary().get(license_id)
+    except (ImportError, ClearanceError):
+        return UNKNOWN
+    stance = getattr(getattr(entry, "terms", None), "ai_training", None)
+    if stance is None or stance == UNKNOWN:
+        return UNKNOWN
+    return "true" if stance == "not_allowed" else "false"
+
+
 def derive_license(facts: dict[str, Any]) -> str:
     """Return the licence permission for the item's purpose, from ``clearance.license_permits``.
 
@@ -205,10 +219,17 @@ def assess_normalized(
 
 
 def prepare(facts: Mapping[str, Any] | Facts) -> dict[str, Any]:
-    """Return normalised facts with the licence permission derived when it is missing."""
+    """Return normalised facts, deriving the licence facts from ``license_id`` when missing.
+
+    ``license_permission`` comes from ``clearance.license_permits`` for the purpose, and
+    ``terms_prohibit_training`` from the licence vocabulary's stance on AI training (an
+    express prohibition, not mere silence: "all rights reserved" prohibits nothing by contract).
+    """
     norm = normalize_facts(facts)
     if norm["license_permission"] == UNKNOWN:
         norm["license_permission"] = derive_license(norm)
+    if norm["terms_prohibit_training"] == UNKNOWN and norm["license_id"] != UNKNOWN:
+        norm["terms_prohibit_training"] = _terms_prohibit(str(norm["license_id"]))
     return norm
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, Final
+
+import yaml
 
 from clearance.errors import FactsError
 
@@ -25,6 +28,7 @@ __all__ = [
     "FREE_FACTS",
     "UNKNOWN",
     "Facts",
+    "load_facts",
     "normalize_facts",
     "parse_date",
 ]
@@ -57,6 +61,7 @@ BOOL_FACTS: Final[tuple[str, ...]] = (
     "gpai_eu_market",
     "ai_act_documentation",
     "illinois_subjects",
+    "terms_prohibit_training",
 )
 #: Facts holding a date (a ``date`` or an ISO ``YYYY-MM-DD`` string).
 DATE_FACTS: Final[tuple[str, ...]] = ("collected_at", "model_placed_at")
@@ -96,6 +101,7 @@ class Facts:
     gpai_eu_market: bool | None = None
     model_placed_at: dt.date | str | None = None
     ai_act_documentation: bool | None = None
+    terms_prohibit_training: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts that are set, as a plain mapping."""
@@ -161,3 +167,23 @@ def normalize_facts(facts: Mapping[str, Any] | Facts) -> dict[str, Any]:
             raise FactsError(f"{key}: expected a string id, got {value!r}")
         out[key] = value.strip() if isinstance(value, str) and value.strip() else UNKNOWN
     return out
+
+
+def load_facts(path: str | Path) -> dict[str, Any]:
+    """Return the facts mapping in a YAML or JSON file, validated against the vocabulary.
+
+    Raises FactsError naming the file when it cannot be read, is not a mapping, or uses a key
+    or value outside the vocabulary.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise FactsError(f"{path}: cannot read facts: {exc}".replace("\n", " ")) from exc
+    if not isinstance(data, dict):
+        raise FactsError(f"{path}: expected a mapping of fact -> value")
+    try:
+        normalize_facts(data)
+    except FactsError as exc:
+        raise FactsError(f"{path}: {exc.message}") from exc
+    return data
