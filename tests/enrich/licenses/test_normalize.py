@@ -79,8 +79,10 @@ def test_text_matcher_reports_its_score() -> None:
 def test_carriers() -> None:
     html = '<p><a rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/">x</a></p>'
     assert normalize_license(html).id == "CC-BY-ND-4.0"
-    xmp = ('<rdf:Description><xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">'
-           "Licensed under CC BY-NC 4.0</rdf:li></rdf:Alt></xmpRights:UsageTerms></rdf:Description>")  # fmt: skip
+    xmp = (
+        '<rdf:Description><xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">'
+        "Licensed under CC BY-NC 4.0</rdf:li></rdf:Alt></xmpRights:UsageTerms></rdf:Description>"
+    )
     found = normalize_license(xmp)
     assert (found.id, found.method) == ("CC-BY-NC-4.0", "xmp")
     card = normalize_license("license: other\nlicense_name: llama3.1\nlicense_link: LICENSE")

@@ -17,7 +17,8 @@ FAST = settings(max_examples=300, deadline=None, database=None,
 
 _WORDS = st.sampled_from(
     ["cc", "by", "nc", "nd", "sa", "4.0", "3.0", "2", "creative", "commons", "license", "mit",
-     "apache", "gpl", "and", "or", "with", "(", ")", "/", ",", "-", "http://", "creativecommons.org",
+     "apache", "gpl", "and", "or", "with", "(", ")", "/", ",", "-", "http://",
+     "creativecommons.org",
      "licenses", "all", "rights", "reserved", "public", "domain", "©", "copyright", "<a", "rel=",
      '"license"', "href=", "license:", "other", "\n", "llama3", "xmpRights:UsageTerms", "research",
      "only", "GPL-2.0+", "Classpath-exception-2.0", "unknown", "LicenseRef-clearance-gemma"]

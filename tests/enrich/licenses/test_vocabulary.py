@@ -25,7 +25,9 @@ def test_whole_shipped_set_loads(vocab: Vocabulary) -> None:
 
 @pytest.mark.parametrize("version", ["1.0", "2.0", "2.5", "3.0", "4.0"])
 @pytest.mark.parametrize("code", ["BY", "BY-SA", "BY-NC", "BY-NC-SA", "BY-ND", "BY-NC-ND"])
-def test_every_creative_commons_licence_is_there(vocab: Vocabulary, code: str, version: str) -> None:
+def test_every_creative_commons_licence_is_there(
+    vocab: Vocabulary, code: str, version: str
+) -> None:
     entry = vocab.get(f"CC-{code}-{version}")
     assert entry is not None and entry.spdx_id == f"CC-{code}-{version}"
     assert entry.terms.non_commercial == ("NC" in code)

@@ -6,7 +6,8 @@ found with ``pyarrow.compute.unique``, each is normalised and judged once in Pyt
 small result table is joined back with ``index_in`` + ``take``: no per-row Python work.
 Other layers (dataset, card, repository) are scalars for the batch; when given, each
 distinct item licence is resolved against them (most restrictive wins) and the conflict is
-reported in ``license_conflict``.
+reported in ``license_conflict``. The item layer is always present: a null item licence is
+``unknown``, because a dataset's licence says nothing about the rights in its items.
 """
 
 from __future__ import annotations

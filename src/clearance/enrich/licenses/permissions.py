@@ -60,7 +60,12 @@ def _judge(entry: LicenseEntry, use: str) -> LicensePermission:
     elif t.research_only:
         conds.append("research_only")
         if commercial or use in ("dataset_redistribution", "weights_release"):
-            worse("not_allowed" if commercial else "unknown", "research use only")
+            worse(
+                "not_allowed" if commercial else "unknown",
+                "research use only: commercial use is not licensed"
+                if commercial
+                else "research use only: sharing beyond research is not licensed",
+            )
         else:
             worse("conditional", "research use only")
     elif t.non_commercial or t.commercial_use == "not_allowed":
