@@ -63,26 +63,21 @@ def _interim_references(body: bytes, url: str) -> list[str]:
 
 
 def robots_references(body: bytes, url: str) -> list[str]:
-    """Return the RSL ``License:`` URLs a robots.txt references, via the robots.txt parser."""
+    """Return the RSL ``License:`` URLs a robots.txt references, read by the robots.txt parser."""
+    if b"license" not in body.lower():
+        return []  # no License line can be there; skip the full parse (hot path)
     try:
-        from clearance.signals import robots as robots_parser
-    except ImportError:  # the parser has not landed in this tree: read License lines only
+        from clearance.signals.robots import parse_robots
+    except ImportError:  # a tree without the signal parsers: read License lines only
         return _interim_references(body, url)
-    parse = getattr(robots_parser, "parse_robots", None)
-    if parse is None:
-        return _interim_references(body, url)
-    try:
-        policy = parse(body, status=200, url=url, fetched_at=None)
-    except Exception as exc:  # a parser bug must not stop the fetch; fall back
-        log.warning("%s: robots.txt parser failed (%r); reading License lines only", url, exc)
-        return _interim_references(body, url)
-    found = getattr(policy, "licenses", None) or getattr(policy, "license_urls", None) or []
-    urls = [str(getattr(x, "url", getattr(x, "value", x))) for x in found]
-    return [urljoin(url, u) for u in urls if u]
+    policy = parse_robots(body, status=200, url=url)
+    return [urljoin(url, u) for u in policy.license_urls if u]
 
 
 def crawl_delay(body: bytes, token: str) -> float | None:
     """Return the Crawl-delay of the group for ``token`` (else ``*``), in seconds, if any."""
+    if b"crawl-delay" not in body.lower():
+        return None
     groups: dict[str, float] = {}
     agents: list[str] = []
     in_rules = False

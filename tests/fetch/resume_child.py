@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A fetch run in its own process, for the kill-and-resume test: ``python -m ... DIR PORT N W``."""
+
+from __future__ import annotations
+
+import sys
+
+from clearance.fetch import StaticResolver, fetch_host_documents
+from tests.fetch.helpers import make_config
+
+SLOW = {"slow", "crawl-delay"}
+
+
+def hosts(port: int, n: int) -> list[str]:
+    """Return ``n`` numbered loopback hosts (a mix of every behaviour)."""
+    return [f"http://h{i:06d}.loop.test:{port}" for i in range(n)]
+
+
+def main() -> None:
+    """Fetch the hosts into the directory; print the run id."""
+    root, port, n, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    resolver = StaticResolver({"*.loop.test": "127.0.0.1"})
+    config = make_config(
+        workers=workers,
+        total_timeout=0.5,
+        read_timeout=0.5,
+        max_hosts_in_flight=64,
+        commit_every=50,
+    )
+    summary = fetch_host_documents(hosts(port, n), root, config=config, resolver=resolver)
+    sys.stdout.write(f"{summary.run} {summary.fetched}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Kill -9 a fetch run at random points, restart it, and get what an uninterrupted run gets."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clearance.fetch import verify_evidence
+from clearance.fetch.index import EvidenceIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTS = 300
+
+
+def _start(ev: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fetch.resume_child",
+            str(ev),
+            str(port),
+            str(HOSTS),
+            str(workers),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _ledger_lines(ev: Path) -> int:
+    total = 0
+    for path in (ev / "ledger").glob("*.jsonl") if (ev / "ledger").exists() else []:
+        with open(path, "rb") as fh:
+            total += sum(1 for _ in fh)
+    return total
+
+
+def _results(ev: Path) -> tuple[set[tuple[object, ...]], list[tuple[object, ...]]]:
+    index = EvidenceIndex(ev / "index.sqlite")
+    rows = index.query(
+        "SELECT doc, url, kind, outcome, status, truncated, payload_digest "
+        "FROM records WHERE final = 1"
+    )
+    index.close()
+    docs = [(r["doc"], r["url"]) for r in rows]
+    results = {
+        (
+            r["doc"],
+            r["url"],
+            r["outcome"],
+            r["status"],
+            r["truncated"],
+            r["payload_digest"] if r["kind"] == "response" else None,
+        )
+        for r in rows
+    }
+    return results, docs
+
+
+def _run_to_end(ev: Path, port: int, workers: int) -> str:
+    proc = _start(ev, port, workers)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    return out.decode().split()[0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, workers: int) -> None:
+    reference = tmp_path / "reference"
+    _run_to_end(reference, port, workers)
+    expected, _ = _results(reference)
+
+    ev = tmp_path / "killed"
+    rng = random.Random(5 + workers)
+    kills = 0
+    for _ in range(4):
+        before = _ledger_lines(ev)
+        target = before + rng.randint(1, 400)
+        proc = _start(ev, port, workers)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and _ledger_lines(ev) < target and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)  # the run only; workers die with their parent
+            kills += 1
+        proc.communicate()
+    assert kills >= 2
+    _run_to_end(ev, port, workers)
+
+    got, docs = _results(ev)
+    assert got == expected
+    assert len(docs) == len(set(docs)), "a document was recorded twice: it was fetched again"
+    report = verify_evidence(ev)
+    assert report.ok, report.problems[:5]
+    index = EvidenceIndex(ev / "index.sqlite")
+    runs = index.query("SELECT run, finished_at FROM runs")
+    index.close()
+    assert len(runs) == 1 and runs[0]["finished_at"] is not None  # one run, resumed
