@@ -9,9 +9,9 @@ How a verdict is reached (``docs/law-engine.md`` says it in prose):
    market's own) that are in effect on ``as_of`` and whose conditions hold fire; a fired rule
    may ``replace`` a more general one.
 3. Each basis takes the worst status any fired rule gave it. Per ground, exposure is the floor
-   the rules set, and for the grounds answered by bases (copyright, personal data, ...) at
-   least: ``low`` when a basis is available, ``medium`` when the best one is arguable,
-   contested or unknown, ``high`` when none is left. Copyright is always in play.
+   the rules set, and for a ground whose bases the rules named (copyright always) at least:
+   ``low`` when a basis is available, ``medium`` when the best one is arguable, contested or
+   unknown, ``high`` when none is left.
 4. The exposure is the highest ground; two or more grounds at ``high`` make it ``critical``.
    It is provisional when a rule deciding it rests on a pending or first-instance authority.
 """
@@ -162,16 +162,12 @@ def assess_normalized(
     for bid in basis:
         if ctx.rules.bases[bid].ground in void:
             basis[bid] = "lost"
-    basis_grounds = {b.ground for b in ctx.rules.bases.values()}
     levels: dict[str, int] = {}
     for ground in touched:
         level = floors.get(ground, 0)
-        if ground in basis_grounds:
-            live = [
-                _STATUS_LEVEL[s]
-                for b, s in basis.items()
-                if s != "lost" and ctx.rules.bases[b].ground == ground
-            ]
+        named = [s for b, s in basis.items() if ctx.rules.bases[b].ground == ground]
+        if named or ground == "copyright":  # a ground answered by bases: none left -> high
+            live = [_STATUS_LEVEL[s] for s in named if s != "lost"]
             level = max(level, min(live) if live else 2)
         levels[ground] = level
     top = max(levels.values())
