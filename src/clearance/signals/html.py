@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Lenient, bounded extraction of ``<meta>``, ``<link>`` and visible text from HTML.
 
-Built on the standard library's tolerant tokenizer (no tree, so no depth problems). Input
+A forward-only tokenizer (no tree, so no depth problems; linear in the input). Input
 beyond :data:`MAX_HTML_BYTES` is not read and text beyond :data:`MAX_TEXT_CHARS` is dropped;
 both are counted as problems. Names and ``rel`` values are lower-cased; contents are kept.
 """
@@ -9,10 +9,10 @@ both are counted as problems. Names and ``rel`` values are lower-cased; contents
 from __future__ import annotations
 
 import codecs
+import html as html_lib
 import logging
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 __all__ = ["MAX_HTML_BYTES", "MAX_TEXT_CHARS", "HtmlDocument", "decode_html", "parse_html"]
 
@@ -105,9 +105,19 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, list[str
     return text, notes
 
 
-class _Collector(HTMLParser):
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9:_-]{0,63})")
+_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_RAW_TEXT = ("script", "style")
+
+
+class _Collector:
+    """A forward-only tokenizer: every character is looked at a bounded number of times.
+
+    The standard library's HTMLParser goes quadratic on some unclosed markup (a run of
+    ``<div<div<div``), so pages from strangers are tokenized here instead.
+    """
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.metas: list[tuple[str, str, str]] = []
         self.links: list[tuple[str, str, str]] = []
         self.parts: list[str] = []
@@ -117,11 +127,62 @@ class _Collector(HTMLParser):
         self.lang: str | None = None
         self.truncated = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def run(self, text: str) -> None:
+        pos, n = 0, len(text)
+        while pos < n:
+            i = text.find("<", pos)
+            if i < 0:
+                self._data(text[pos:])
+                return
+            if i > pos:
+                self._data(text[pos:i])
+            if text.startswith("<!--", i):
+                end = text.find("-->", i + 4)
+                if end < 0:
+                    return
+                pos = end + 3
+                continue
+            if text.startswith(("<!", "<?"), i):  # doctype, CDATA, processing instruction
+                end = text.find(">", i)
+                if end < 0:
+                    return
+                pos = end + 1
+                continue
+            m = _TAG.match(text, i)
+            if m is None:
+                self._data("<")
+                pos = i + 1
+                continue
+            close = text.find(">", m.end())
+            if close < 0:
+                return
+            name = m.group(1).lower()
+            if text[i + 1] == "/":
+                self._end(name)
+                pos = close + 1
+                continue
+            self._start(name, text[m.end() : close])
+            pos = close + 1
+            if name in _RAW_TEXT:  # skip to the closing tag without tokenizing the script
+                end = _find_ci(text, name, pos)
+                if end < 0:
+                    return
+                self.skip = max(0, self.skip - 1)
+                pos = end
+
+    def _start(self, tag: str, raw_attrs: str) -> None:
         self.tags += 1
         if self.tags > MAX_TAGS:
             return
-        a = {k.lower(): (v or "") for k, v in attrs}
+        a: dict[str, str] = {}
+        if tag in ("meta", "link", "html"):
+            for m in _ATTR.finditer(raw_attrs[:8192]):
+                value = (
+                    m.group(2)
+                    if m.group(2) is not None
+                    else (m.group(3) if m.group(3) is not None else (m.group(4) or ""))
+                )
+                a.setdefault(m.group(1).lower(), html_lib.unescape(value))
         if tag == "meta":
             for attr in ("name", "property", "http-equiv"):
                 if attr in a:
@@ -136,20 +197,15 @@ class _Collector(HTMLParser):
         elif tag in _BLOCK:
             self._text("\n")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in _SKIP_TEXT:
-            self.skip = max(0, self.skip - 1)
-
-    def handle_endtag(self, tag: str) -> None:
+    def _end(self, tag: str) -> None:
         if tag in _SKIP_TEXT:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK:
             self._text("\n")
 
-    def handle_data(self, data: str) -> None:
+    def _data(self, data: str) -> None:
         if not self.skip:
-            self._text(data)
+            self._text(html_lib.unescape(data) if "&" in data else data)
 
     def _text(self, data: str) -> None:
         if self.size >= MAX_TEXT_CHARS:
@@ -158,6 +214,15 @@ class _Collector(HTMLParser):
         piece = data[: MAX_TEXT_CHARS - self.size]
         self.parts.append(piece)
         self.size += len(piece)
+
+
+_CLOSERS = {name: re.compile(f"</{name}", re.IGNORECASE) for name in _RAW_TEXT}
+
+
+def _find_ci(text: str, tag: str, start: int) -> int:
+    """Return where the closing tag of raw-text element ``tag`` starts, or -1."""
+    m = _CLOSERS[tag].search(text, start)
+    return m.start() if m else -1
 
 
 def parse_html(body: bytes, *, charset: str | None = None) -> HtmlDocument:
@@ -172,13 +237,7 @@ def parse_html(body: bytes, *, charset: str | None = None) -> HtmlDocument:
     notes += decode_notes
     problems += len(decode_notes)
     parser = _Collector()
-    try:
-        for start in range(0, len(text), 65536):
-            parser.feed(text[start : start + 65536])
-        parser.close()
-    except Exception as exc:  # the tokenizer is lenient, but never let markup crash a scan
-        problems += 1
-        notes.append(f"tokenizer stopped: {type(exc).__name__}")
+    parser.run(text)
     if parser.tags > MAX_TAGS:
         problems += 1
         notes.append(f"only the first {MAX_TAGS} tags read")
