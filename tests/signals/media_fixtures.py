@@ -128,7 +128,8 @@ def pdf(xmp: bytes, *, compress: bool = False) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info << /Author (Jane Doe) >> >>\n".encode()
+    size = len(objects) + 1
+    out += f"trailer\n<< /Size {size} /Root 1 0 R /Info << /Author (Jane Doe) >> >>\n".encode()
     out += f"startxref\n{xref}\n%%EOF\n".encode()
     return out
 
