@@ -94,7 +94,7 @@ _DESCRIPTIONS = {
     "prohibitedseeiptcextembdencrightsexpr": "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR",
     "prohibitedseeiptcextlinkedencrightsexpr": "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR",
 }
-_TOKEN = re.compile(r"DMI-[A-Za-z-]+")
+_TOKEN = re.compile(r"DMI-[A-Za-z-]+", re.IGNORECASE)
 #: (namespace, local name) -> RightsEvidence kind.
 _EVIDENCE = {
     ("http://purl.org/dc/elements/1.1/", "rights"): "copyright",
