@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from clearance import license_columns, license_permits, normalize_license
-from clearance.enrich.licenses.columns import LICENSE_COLUMNS
+from clearance.enrich.licenses.columns import LICENSE_COLUMNS, add_license_columns
 from clearance.errors import InputError
 
 RAW = ["CC BY-NC 4.0", None, "MIT", "cc-by-nc-4.0", "", "CC BY-NC 4.0",
@@ -24,7 +24,7 @@ def test_matches_the_per_record_functions() -> None:
         permission = license_permits(match.id, "commercial_training")
         assert row["license_id"] == match.id
         assert row["license_permission"] == permission.verdict
-        assert row["license_conditions"] == list(permission.conditions)
+        assert row["license_conditions"] == ",".join(permission.conditions)
         assert row["license_conflict"] is None
     assert rows[1]["license_id"] == "unknown" and rows[1]["license_permission"] == "unknown"
 
@@ -52,3 +52,14 @@ def test_dataset_layer_conflicts_are_reported() -> None:
 def test_bad_use() -> None:
     with pytest.raises(InputError):
         license_columns(pa.array(["MIT"]), "sell_it")
+
+
+def test_add_license_columns_to_a_batch() -> None:
+    batch = pa.RecordBatch.from_pydict({"item_id": ["a", "b"], "license_raw": ["MIT", None]})
+    table = add_license_columns(batch, "research_training")
+    assert table.column_names[:2] == ["item_id", "license_raw"]
+    assert table["license_id"].to_pylist() == ["MIT", "unknown"]
+    again = add_license_columns(table, "commercial_training")
+    assert again.num_columns == table.num_columns
+    with pytest.raises(InputError, match="license_raw"):
+        add_license_columns(pa.table({"x": [1]}))

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from clearance.enrich.licenses.columns import LICENSE_COLUMNS, license_columns
+from clearance.enrich.licenses.columns import LICENSE_COLUMNS, add_license_columns, license_columns
 from clearance.enrich.licenses.conflicts import LAYERS, resolve_license_layers
 from clearance.enrich.licenses.explain import explain_license
 from clearance.enrich.licenses.normalize import normalize_license
@@ -25,6 +25,7 @@ __all__ = [
     "LICENSE_COLUMNS",
     "STATES",
     "USES",
+    "add_license_columns",
     "default_vocabulary",
     "explain_license",
     "license_columns",

@@ -24,19 +24,23 @@ from clearance.enrich.licenses.schema import USES
 from clearance.enrich.licenses.vocabulary import Vocabulary, default_vocabulary
 from clearance.errors import InputError
 
-__all__ = ["LICENSE_COLUMNS", "license_columns", "license_table"]
+__all__ = ["LICENSE_COLUMNS", "add_license_columns", "license_columns", "license_table"]
 
-#: Output columns, in order, with their Arrow types.
+_TEXT = pa.dictionary(pa.int32(), pa.string())
+#: Output columns, in order, with their Arrow types. Text columns are dictionary-encoded: the
+#: per-distinct table is the dictionary and each row holds an index (no string copies).
+#: ``license_conditions`` is comma-separated ("attribution,share_alike"; "" for none).
 LICENSE_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
-    ("license_id", pa.string()),
+    ("license_id", _TEXT),
     ("license_confidence", pa.float32()),
-    ("license_evidence", pa.string()),
-    ("license_effective_id", pa.string()),
-    ("license_conflict", pa.string()),
-    ("license_permission", pa.string()),
-    ("license_conditions", pa.list_(pa.string())),
+    ("license_evidence", _TEXT),
+    ("license_effective_id", _TEXT),
+    ("license_conflict", _TEXT),
+    ("license_permission", _TEXT),
+    ("license_conditions", _TEXT),
 )
-_SCHEMA = pa.schema([pa.field(name, kind) for name, kind in LICENSE_COLUMNS])
+_PLAIN_TYPES = {name: (pa.string() if kind == _TEXT else kind) for name, kind in LICENSE_COLUMNS}
+_SCHEMA = pa.schema([pa.field(name, kind) for name, kind in _PLAIN_TYPES.items()])
 
 
 def license_table(
@@ -45,7 +49,10 @@ def license_table(
     layers: Mapping[str, str | None] | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> pa.Table:
-    """Return one licence row per value (the per-distinct-value table that gets joined back)."""
+    """Return one licence row per value (the per-distinct-value table that gets joined back).
+
+    Plain (not dictionary-encoded) columns; ``license_columns`` uses them as dictionaries.
+    """
     vocab = vocabulary if vocabulary is not None else default_vocabulary()
     columns: dict[str, list[object]] = {name: [] for name, _ in LICENSE_COLUMNS}
     other = {k: v for k, v in (layers or {}).items() if v}
@@ -70,7 +77,7 @@ def license_table(
         columns["license_effective_id"].append(effective)
         columns["license_conflict"].append(conflict)
         columns["license_permission"].append(permission.verdict)
-        columns["license_conditions"].append(list(permission.conditions))
+        columns["license_conditions"].append(",".join(permission.conditions))
     return pa.Table.from_pydict(columns, schema=_SCHEMA)
 
 
@@ -100,5 +107,35 @@ def license_columns(
     values.append(None)  # the row that nulls map to
     table = license_table(values, use, layers, vocabulary)
     indices = pc.index_in(raw, value_set=distinct)
-    indices = pc.fill_null(indices, pa.scalar(len(values) - 1, indices.type))
-    return table.take(indices)
+    indices = pc.fill_null(indices, pa.scalar(len(values) - 1, indices.type)).cast(pa.int32())
+    arrays = []
+    for name, kind in LICENSE_COLUMNS:
+        dictionary = table[name].combine_chunks()
+        if kind == _TEXT:
+            arrays.append(pa.DictionaryArray.from_arrays(indices, dictionary))
+        else:
+            arrays.append(dictionary.take(indices))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(list(LICENSE_COLUMNS)))
+
+
+def add_license_columns(
+    records: pa.Table | pa.RecordBatch,
+    use: str = "commercial_training",
+    *,
+    column: str = "license_raw",
+    layers: Mapping[str, str | None] | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> pa.Table:
+    """Return ``records`` with the licence columns appended (replacing any of the same name).
+
+    The hook the scan engine calls per batch; ``column`` holds the raw licence evidence.
+    """
+    table = records if isinstance(records, pa.Table) else pa.Table.from_batches([records])
+    if column not in table.column_names:
+        raise InputError(f"no {column!r} column to read licences from")
+    extra = license_columns(table[column], use, layers=layers, vocabulary=vocabulary)
+    for name in extra.column_names:
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(name, extra[name])
+    return table

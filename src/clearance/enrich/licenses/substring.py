@@ -9,6 +9,9 @@ one-word names count only when the text speaks of a licence or is a few words lo
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
 __all__ = ["find_names", "searchable_aliases"]
@@ -16,11 +19,17 @@ __all__ = ["find_names", "searchable_aliases"]
 _SKIP_FAMILIES = {"state", "custom"}
 _SEARCH_CHARS = 5000
 _FEW_WORDS = 6
-_INDEXES: dict[int, tuple[Vocabulary, tuple[tuple[str, str, bool], ...]]] = {}
+_INDEXES: dict[int, tuple[Vocabulary, Any]] = {}
 
 
 def searchable_aliases(vocab: Vocabulary) -> tuple[tuple[str, str, bool], ...]:
     """Return (alias key, id, is one word) for every searchable alias, longest key first."""
+    return _index(vocab)[0]
+
+
+def _index(
+    vocab: Vocabulary,
+) -> tuple[tuple[tuple[str, str, bool], ...], dict[str, str], re.Pattern[str], re.Pattern[str]]:
     cached = _INDEXES.get(id(vocab))
     if cached is not None and cached[0] is vocab:
         return cached[1]
@@ -33,29 +42,23 @@ def searchable_aliases(vocab: Vocabulary) -> tuple[tuple[str, str, bool], ...]:
             continue
         rows.append((key, lid, " " not in key))
     rows.sort(key=lambda row: (-len(row[0]), row[0]))
-    table = tuple(rows)
-    _INDEXES[id(vocab)] = (vocab, table)
-    return table
+    owner = {key: lid for key, lid, _ in rows}
+    every = "|".join(re.escape(key) for key, _, _ in rows)
+    multi = "|".join(re.escape(key) for key, _, one in rows if not one)
+    built = (
+        tuple(rows),
+        owner,
+        re.compile(f"(?<= )(?:{every})(?= )"),
+        re.compile(f"(?<= )(?:{multi})(?= )"),
+    )
+    _INDEXES[id(vocab)] = (vocab, built)
+    return built
 
 
 def find_names(key: str, vocab: Vocabulary) -> list[str]:
     """Return the ids of licence names found in ``key`` (an alias key), in text order."""
+    _, owner, every, multi = _index(vocab)
     text = f" {key[:_SEARCH_CHARS]} "
-    few_words = key.count(" ") < _FEW_WORDS
-    speaks_of_licence = "licens" in text
-    taken: list[tuple[int, int]] = []
-    hits: list[tuple[int, str]] = []
-    for alias, lid, one_word in searchable_aliases(vocab):
-        if one_word and not (few_words or speaks_of_licence):
-            continue
-        needle = f" {alias} "
-        start = text.find(needle)
-        while start >= 0:
-            begin, end = start + 1, start + len(needle) - 1
-            if not any(begin < t_end and t_start < end for t_start, t_end in taken):
-                taken.append((begin, end))
-                hits.append((start, lid))
-                break
-            start = text.find(needle, start + 1)
-    hits.sort()
-    return [lid for _, lid in hits]
+    one_word_ok = key.count(" ") < _FEW_WORDS or "licens" in text
+    pattern = every if one_word_ok else multi
+    return [owner[m.group(0)] for m in pattern.finditer(text)]
