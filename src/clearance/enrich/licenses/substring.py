@@ -10,7 +10,6 @@ one-word names count only when the text speaks of a licence or is a few words lo
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
@@ -19,7 +18,8 @@ __all__ = ["find_names", "searchable_aliases"]
 _SKIP_FAMILIES = {"state", "custom"}
 _SEARCH_CHARS = 5000
 _FEW_WORDS = 6
-_INDEXES: dict[int, tuple[Vocabulary, Any]] = {}
+_Index = tuple[tuple[tuple[str, str, bool], ...], dict[str, str], re.Pattern[str], re.Pattern[str]]
+_INDEXES: dict[int, tuple[Vocabulary, _Index]] = {}
 
 
 def searchable_aliases(vocab: Vocabulary) -> tuple[tuple[str, str, bool], ...]:
@@ -27,9 +27,7 @@ def searchable_aliases(vocab: Vocabulary) -> tuple[tuple[str, str, bool], ...]:
     return _index(vocab)[0]
 
 
-def _index(
-    vocab: Vocabulary,
-) -> tuple[tuple[tuple[str, str, bool], ...], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+def _index(vocab: Vocabulary) -> _Index:
     cached = _INDEXES.get(id(vocab))
     if cached is not None and cached[0] is vocab:
         return cached[1]
