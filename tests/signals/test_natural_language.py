@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Natural-language reservations: the shipped phrase book, real robots.txt comments, hostile text."""
+"""Natural-language reservations: the shipped phrase book, real robots.txt comments, bad text."""
 
 from __future__ import annotations
 
