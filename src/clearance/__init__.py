@@ -65,7 +65,14 @@ from clearance.models import (
     LicenseMatch,
     LicensePermission,
     MarketAssessment,
+    Resolution,
+    RightsEvidence,
+    SignalReport,
 )
+from clearance.signals.detect import scan_bytes as scan_signal_bytes
+from clearance.signals.detect import scan_path as scan_signals
+from clearance.signals.resolve import resolve as resolve_signals
+from clearance.signals.resolve import resolve_table as resolve_signals_table
 
 __version__ = "0.1.0"
 
@@ -100,8 +107,11 @@ __all__ = [
     "MarketAssessment",
     "PolicyError",
     "ReportError",
+    "Resolution",
     "ResponseTooLarge",
+    "RightsEvidence",
     "RuleError",
+    "SignalReport",
     "Snapshot",
     "TakedownError",
     "TamperError",
@@ -123,6 +133,10 @@ __all__ = [
     "normalize_license",
     "personal_data",
     "resolve_license_layers",
+    "resolve_signals",
+    "resolve_signals_table",
+    "scan_signal_bytes",
+    "scan_signals",
     "split_url_host",
     "verify_evidence",
 ]
