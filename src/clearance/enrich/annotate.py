@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Add source-category columns to canonical tables: once per host, path rules vectorised."""
+"""Add source-category columns to canonical tables: once per host, path evidence vectorised."""
 
 from __future__ import annotations
+
+import ipaddress
 
 import polars as pl
 import pyarrow as pa
 
-from clearance.enrich.categories import CategoryKnowledge, default_knowledge
+from clearance.enrich.categories import CategoryKnowledge, HostCategory, default_knowledge
 from clearance.models import HostParts
 
 __all__ = ["CATEGORY_FIELDS", "Categorizer"]
@@ -16,13 +18,14 @@ CATEGORY_FIELDS = (
     pa.field("category_confidence", pa.float32(), metadata={"help": "0..1."}),
     pa.field("category_reason", pa.string(), metadata={"help": "Rule that decided."}),
 )
-_LOOKUP_SCHEMA = {
-    "host": pl.String,
-    "__hc": pl.String,
-    "__hconf": pl.Float32,
-    "__hwhy": pl.String,
-    "__path": pl.Boolean,
-}
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class Categorizer:
@@ -30,71 +33,66 @@ class Categorizer:
 
     def __init__(self, knowledge: CategoryKnowledge | None = None, cache_size: int = 1 << 21):
         self.knowledge = knowledge or default_knowledge()
-        self._cache: dict[tuple[str, str | None], tuple[str, float, str, bool]] = {}
+        self._cache: dict[tuple[str, str | None], HostCategory] = {}
         self._cache_size = cache_size
-        self._path_conf = self.knowledge.path_confidence
+        self._cats = self.knowledge.evidence_categories
 
-    def _decide(self, host: str, registrable: str | None) -> tuple[str, float, str, bool]:
+    def _decide(self, host: str, registrable: str | None) -> HostCategory:
         key = (host, registrable)
         hit = self._cache.get(key)
         if hit is None:
             suffix = registrable.split(".", 1)[1] if registrable and "." in registrable else None
-            is_ip = ":" in host or host.replace(".", "").isdigit()
-            parts = HostParts(
-                host=host, registrable_domain=registrable, public_suffix=suffix, is_ip=is_ip
-            )
-            d = self.knowledge.for_host(parts)
-            path = d.path_first and (
-                d.confidence < self._path_conf
-                or d.reason.startswith("generic-host")
-                or d.reason == "ip-literal"
-            )
-            hit = (d.category, d.confidence, d.reason, path)
+            parts = HostParts(host=host, registrable_domain=registrable, public_suffix=suffix,
+                              is_ip=_is_ip(host))
+            hit = self.knowledge.for_host(parts)
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
             self._cache[key] = hit
         return hit
 
+    def _lookup(self, frame: pl.DataFrame) -> pl.DataFrame:
+        pairs = frame.select("host", "registrable_domain").unique().drop_nulls("host")
+        hosts = pairs["host"].to_list()
+        decided = [self._decide(h, r) for h, r in zip(hosts, pairs["registrable_domain"].to_list(),
+                                                      strict=True)]
+        columns: dict[str, list[object]] = {
+            "host": hosts,
+            "__hc": [d.category for d in decided],
+            "__hconf": [d.confidence for d in decided],
+            "__hwhy": [d.reason for d in decided],
+            "__open": [d.open for d in decided],
+            "__htok": [d.tokens for d in decided],
+        }
+        schema: dict[str, pl.DataType | type[pl.DataType]] = {
+            "host": pl.String, "__hc": pl.String, "__hconf": pl.Float32, "__hwhy": pl.String,
+            "__open": pl.Boolean, "__htok": pl.String}
+        for cat in self._cats:
+            columns[f"__hs_{cat}"] = [dict(d.scores).get(cat, 0.0) for d in decided]
+            schema[f"__hs_{cat}"] = pl.Float32
+        return pl.DataFrame(columns, schema=schema).unique("host", keep="first")
+
     def __call__(self, table: pa.Table) -> pa.Table:
         """Return ``table`` with the three category columns appended (or replaced)."""
         frame = pl.from_arrow(table.select(["url", "host", "registrable_domain"]))
         assert isinstance(frame, pl.DataFrame)
-        pairs = frame.select("host", "registrable_domain").unique().drop_nulls("host")
-        hosts = pairs["host"].to_list()
-        regs = pairs["registrable_domain"].to_list()
-        decided = [self._decide(h, r) for h, r in zip(hosts, regs, strict=False)]
-        lookup = pl.DataFrame(
-            {
-                "host": hosts,
-                "__hc": [d[0] for d in decided],
-                "__hconf": [d[1] for d in decided],
-                "__hwhy": [d[2] for d in decided],
-                "__path": [d[3] for d in decided],
-            },
-            schema=_LOOKUP_SCHEMA,
-        ).unique("host", keep="first")
         frame = frame.with_row_index("__i").join(
-            lookup, on="host", how="left", maintain_order="left"
-        )
-        frame = frame.with_columns(
+            self._lookup(frame), on="host", how="left", maintain_order="left"
+        ).with_columns(
             pl.col("__hc").fill_null("unknown"),
             pl.col("__hconf").fill_null(0.0),
             pl.col("__hwhy").fill_null("no-host"),
-            pl.col("__path").fill_null(False),
+            pl.col("__open").fill_null(False),
         )
-        needs = frame.filter(pl.col("__path"))
-        if needs.height:
-            cat, why = self.knowledge.path_expr(pl.col("url"))
-            found = needs.select("__i", cat.alias("__pc"), why.alias("__pw")).filter(
-                pl.col("__pc").is_not_null()
-            )
-            frame = frame.join(found, on="__i", how="left", maintain_order="left").with_columns(
-                pl.coalesce("__pc", "__hc").alias("__hc"),
-                pl.when(pl.col("__pc").is_not_null())
-                .then(pl.lit(self._path_conf, pl.Float32))
-                .otherwise(pl.col("__hconf"))
-                .alias("__hconf"),
-                pl.coalesce("__pw", "__hwhy").alias("__hwhy"),
+        open_rows = frame.filter(pl.col("__open"))
+        if open_rows.height:
+            decided = self.knowledge.decide_open(open_rows).select(
+                "__i", pl.col("__hc").alias("__dc"), pl.col("__hconf").alias("__dconf"),
+                pl.col("__hwhy").alias("__dwhy"))
+            frame = frame.join(decided, on="__i", how="left", maintain_order="left")
+            frame = frame.with_columns(
+                pl.coalesce("__dc", "__hc").alias("__hc"),
+                pl.coalesce("__dconf", "__hconf").alias("__hconf"),
+                pl.coalesce("__dwhy", "__hwhy").alias("__hwhy"),
             )
         cols = frame.select(
             pl.col("__hc").alias("category"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -87,31 +88,42 @@ class _PathRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     category: str
     pattern: str
+    weight: float = Field(gt=0)
 
 
 class _KeywordRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     category: str
     tokens: list[str]
+    weight: float = Field(gt=0)
+    except_: list[str] = Field(default_factory=list, alias="except")
 
 
 class _Rules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     confidence: dict[str, float]
     fallback: str
+    threshold: float
     suffix: list[_SuffixRule]
     path: list[_PathRule]
     keyword: list[_KeywordRule]
+    subdomain: list[_KeywordRule]
 
 
 @dataclass(frozen=True, slots=True)
 class HostCategory:
-    """The host-level decision: a category, or a request to let path rules decide first."""
+    """The host-level decision, or the host's share of the evidence when the URL may decide.
+
+    ``scores`` holds the host-token evidence per category (empty when the host decided alone);
+    ``open`` says that URL-path evidence is still to be weighed for this host.
+    """
 
     category: str
     confidence: float
     reason: str
-    path_first: bool
+    open: bool
+    scores: tuple[tuple[str, float], ...] = ()
+    tokens: str = ""
 
 
 def _load_yaml(path: Path | Any) -> Any:
@@ -121,15 +133,14 @@ def _load_yaml(path: Path | Any) -> Any:
         raise KnowledgeBaseError(f"cannot read YAML: {exc}", path=str(path)) from exc
 
 
-def _keyword_regex(tokens: list[str]) -> re.Pattern[str]:
-    long = [re.escape(t) for t in tokens if len(t) >= 4]
-    short = [re.escape(t) for t in tokens if len(t) < 4]
+def _token_regex(rule: _KeywordRule) -> re.Pattern[str]:
+    long = [re.escape(t) for t in rule.tokens if len(t) >= 4]
+    short = [re.escape(t) for t in rule.tokens if len(t) < 4]
     parts = []
     if long:
-        alt = "|".join(long)
-        parts.append(rf"^({alt})|({alt})$|(^|-)({alt})(-|$)")
+        parts.append(f"({'|'.join(long)})")
     if short:
-        parts.append(rf"(^|-)({'|'.join(short)})(-|$)")
+        parts.append(rf"(?:^|-)({'|'.join(short)})(?:-|$)")
     return re.compile("|".join(parts))
 
 
@@ -144,12 +155,12 @@ class CategoryKnowledge:
             raise KnowledgeBaseError(str(exc), path=str(vocab_path)) from exc
         self.categories: dict[str, str] = {k: v.label for k, v in vocab.categories.items()}
         self.descriptions = {k: v.description for k, v in vocab.categories.items()}
+        self.rights_notes = {k: v.rights_notes for k, v in vocab.categories.items()}
         self.domains: dict[str, tuple[str, DomainEntry]] = {}
         domain_dir = root.joinpath("domains")
         files = (
-            sorted(
-                (p for p in domain_dir.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
-            )
+            sorted((p for p in domain_dir.iterdir() if p.name.endswith(".yaml")),
+                   key=lambda p: p.name)
             if domain_dir.is_dir()
             else []
         )
@@ -161,15 +172,18 @@ class CategoryKnowledge:
         except ValidationError as exc:
             raise KnowledgeBaseError(str(exc), path=str(rules_path)) from exc
         used = {r.category for r in self.rules.suffix} | {r.category for r in self.rules.path}
-        used |= {r.category for r in self.rules.keyword}
+        used |= {r.category for r in (*self.rules.keyword, *self.rules.subdomain)}
         unknown = sorted((used | {self.rules.fallback}) - set(self.categories))
         if unknown:
             raise KnowledgeBaseError(f"unknown category ids {unknown}", path=str(rules_path))
-        conf = self.rules.confidence
-        self._conf = conf
+        self._conf = self.rules.confidence
         self._suffix = [(re.compile(r.pattern), r) for r in self.rules.suffix]
-        self._keyword = [(_keyword_regex(r.tokens), r) for r in self.rules.keyword]
+        self._keyword = [(_token_regex(r), r) for r in self.rules.keyword]
+        self._subdomain = [(_token_regex(r), r) for r in self.rules.subdomain]
         self._path = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules.path]
+        self.evidence_categories = tuple(
+            dict.fromkeys(r.category for r in (*self.rules.path, *self.rules.keyword,
+                                               *self.rules.subdomain)))
 
     def _load_domains(self, path: Any) -> None:
         try:
@@ -194,82 +208,118 @@ class CategoryKnowledge:
         return None
 
     def for_host(self, parts: HostParts) -> HostCategory:
-        """Return the host-level category decision for one host."""
+        """Return the host-level decision (knowledge base, suffix) or its token evidence."""
         conf = self._conf
         host = parts.host
         if host is None:
-            return HostCategory("unknown", 0.0, "no-host", path_first=False)
+            return HostCategory("unknown", 0.0, "no-host", open=False)
         if parts.is_ip:
-            return HostCategory("unknown", 0.0, "ip-literal", path_first=True)
+            return HostCategory("unknown", 0.0, "ip-literal", open=True)
         hit = self.lookup_domain(host)
         if hit is not None:
             name, category, entry = hit
             if entry.generic:
                 return HostCategory(category, conf["generic_host"], f"generic-host:{name}", True)
             key = "domain_exact" if name == host else "domain_parent"
-            return HostCategory(category, conf[key], f"domain:{name}", path_first=False)
+            return HostCategory(category, conf[key], f"domain:{name}", open=False)
         for pattern, rule in self._suffix:
             match = pattern.search(host)
             if match:
-                return HostCategory(
-                    rule.category, conf["suffix"], f"suffix:{match.group(0).lstrip('.')}", False
-                )
-        label = self._first_label(parts)
-        for pattern, krule in self._keyword:
-            m = pattern.search(label)
-            if m:
-                token = next(g for g in m.groups() if g and g != "-")
-                return HostCategory(krule.category, conf["keyword"], f"keyword:{token}", True)
-        return HostCategory(self.rules.fallback, conf["fallback"], "fallback", path_first=True)
+                where = match.group(0).lstrip(".")
+                return HostCategory(rule.category, conf["suffix"], f"suffix:{where}", False)
+        scores, tokens = self._token_scores(parts)
+        best = max(scores, key=lambda kv: kv[1], default=None)
+        if best is not None and best[1] >= self.rules.threshold:
+            return HostCategory(best[0], conf["evidence"], f"evidence:host {tokens}", True,
+                                tuple(scores), tokens)
+        return HostCategory(self.rules.fallback, conf["fallback"], "fallback", True,
+                            tuple(scores), tokens)
 
-    @staticmethod
-    def _first_label(parts: HostParts) -> str:
-        domain = parts.registrable_domain or parts.host or ""
+    def _token_scores(self, parts: HostParts) -> tuple[list[tuple[str, float]], str]:
+        host = parts.host or ""
+        domain = parts.registrable_domain or host
         suffix = parts.public_suffix or ""
         head = domain[: -len(suffix) - 1] if suffix and domain.endswith("." + suffix) else domain
-        return head.rsplit(".", 1)[-1]
-
-    def path_category(self, url: str) -> tuple[str, str] | None:
-        """Return (category, reason) of the first path rule matching ``url``, if any."""
-        for pattern, rule in self._path:
-            match = pattern.search(url)
+        sub = host[: -len(domain) - 1] if host.endswith("." + domain) else ""
+        totals: dict[str, float] = {}
+        found: list[str] = []
+        for pattern, rule in self._keyword:
+            if any(x in head for x in rule.except_):
+                continue
+            match = pattern.search(head)
             if match:
-                return rule.category, f"path:{match.group(0)[:40]}"
-        return None
+                totals[rule.category] = totals.get(rule.category, 0.0) + rule.weight
+                found.append(next(g for g in match.groups() if g))
+        first = sub.split(".")[0] if sub else ""
+        if first and first != "www":
+            for pattern, rule in self._subdomain:
+                match = pattern.search(first)
+                if match:
+                    totals[rule.category] = totals.get(rule.category, 0.0) + rule.weight
+                    found.append(f"{next(g for g in match.groups() if g)}.")
+        return sorted(totals.items()), ",".join(found)
 
-    def path_expr(self, url: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        """Return (category, reason) expressions of the path rules over a URL column."""
-        cat: Any = pl.lit(None, dtype=pl.String)
-        why: Any = pl.lit(None, dtype=pl.String)
-        for _, rule in reversed(self._path):
-            found = url.str.extract("(?i)(" + rule.pattern + ")", 1)
-            cat = pl.when(found.is_not_null()).then(pl.lit(rule.category)).otherwise(cat)
-            why = (
-                pl.when(found.is_not_null())
-                .then(pl.lit("path:") + found.str.slice(0, 40))
-                .otherwise(why)
-            )
-        return cat, why
+    def path_hits(self, url: pl.Expr) -> list[tuple[str, float, pl.Expr]]:
+        """Return (category, weight, matched-text expression) for every path rule."""
+        return [
+            (rule.category, rule.weight, url.str.extract("(?i)(" + rule.pattern + ")", 1))
+            for _, rule in self._path
+        ]
+
+    def decide_open(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Weigh host-token and path evidence for rows whose host left the decision open.
+
+        ``frame`` has ``url``, ``__hc``/``__hconf``/``__hwhy`` (the host's default decision)
+        and one ``__hs_<category>`` column of host-token score per evidence category; the
+        same columns come back with the decision.
+        """
+        hits = self.path_hits(pl.col("url"))
+        matched = frame.with_columns(
+            *[text.alias(f"__pm{i}") for i, (_, _, text) in enumerate(hits)])
+        totals = []
+        for cat in self.evidence_categories:
+            score: pl.Expr = pl.col(f"__hs_{cat}").fill_null(0.0)
+            for i, (hit_cat, weight, _) in enumerate(hits):
+                if hit_cat == cat:
+                    score = score + pl.when(pl.col(f"__pm{i}").is_not_null()).then(weight)\
+                        .otherwise(0.0)
+            totals.append(score.alias(f"__tot_{cat}"))
+        matched = matched.with_columns(totals)
+        cats = list(self.evidence_categories)
+        tot_cols = [f"__tot_{c}" for c in cats]
+        matched = matched.with_columns(
+            pl.concat_list(tot_cols).list.arg_max().alias("__best"),
+            pl.max_horizontal(tot_cols).alias("__bestscore"),
+            pl.concat_str([pl.col(f"__pm{i}") for i in range(len(hits))], separator=",",
+                          ignore_nulls=True).alias("__pwhy"),
+        )
+        winner = pl.col("__best").replace_strict(dict(enumerate(cats)), return_dtype=pl.String)
+        path_won = pl.col("__bestscore") >= self.rules.threshold
+        changed = path_won & (pl.col("__pwhy").str.len_chars() > 0)
+        why = pl.lit("evidence:") + pl.when(pl.col("__pwhy").str.len_chars() > 0).then(
+            pl.lit("path ") + pl.col("__pwhy").str.slice(0, 60)).otherwise(pl.lit("")) + \
+            pl.when(pl.col("__htok").str.len_chars() > 0).then(
+                pl.lit(" host ") + pl.col("__htok")).otherwise(pl.lit(""))
+        out = matched.with_columns(
+            pl.when(changed).then(winner).otherwise(pl.col("__hc")).alias("__hc"),
+            pl.when(changed).then(pl.lit(self._conf["evidence"], pl.Float32))
+            .otherwise(pl.col("__hconf")).alias("__hconf"),
+            pl.when(changed).then(why).otherwise(pl.col("__hwhy")).alias("__hwhy"),
+        )
+        return out.select(frame.columns)
 
     def categorize(self, url: str) -> CategoryResult:
-        """Return the category of one URL (the per-record path of the batch logic)."""
-        parts = split_url_host(url)
-        decision = self.for_host(parts)
-        category, confidence, reason = decision.category, decision.confidence, decision.reason
-        if decision.path_first and parts.host is not None:
-            hit = self.path_category(url)
-            if hit is not None and (
-                decision.confidence < self._conf["path"]
-                or decision.reason.startswith("generic-host")
-            ):
-                category, reason = hit
-                confidence = self._conf["path"]
-        return CategoryResult(category, confidence, reason, parts.host, parts.registrable_domain)
+        """Return the category of one URL (the batch logic on a one-row table)."""
+        from clearance.enrich.annotate import Categorizer
 
-    @property
-    def path_confidence(self) -> float:
-        """Return the confidence a path rule reports."""
-        return self._conf["path"]
+        parts = split_url_host(url)
+        table = pa.table({"url": [url], "host": [parts.host],
+                          "registrable_domain": [parts.registrable_domain]},
+                         schema=pa.schema([("url", pa.string()), ("host", pa.string()),
+                                           ("registrable_domain", pa.string())]))
+        row = Categorizer(self)(table).to_pylist()[0]
+        return CategoryResult(row["category"], round(float(row["category_confidence"]), 4),
+                              row["category_reason"], parts.host, parts.registrable_domain)
 
 
 @cache
