@@ -30,7 +30,9 @@ class FetchConfig:
     )
     max_concurrency: int = _s(256, "Open connections at most, over all hosts.")
     max_hosts_in_flight: int = _s(512, "Hosts being worked on at once (per worker process).")
-    per_host_concurrency: int = _s(1, "Connections to one host at most.")
+    per_host_concurrency: int = _s(
+        2, "Item requests in flight to one host (host documents go one at a time)."
+    )
     connect_timeout: float = _s(10.0, "Seconds to resolve and connect.")
     read_timeout: float = _s(20.0, "Seconds to wait for any read from the server.")
     total_timeout: float = _s(30.0, "Seconds for one request, headers and body.")

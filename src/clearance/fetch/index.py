@@ -114,16 +114,6 @@ class EvidenceIndex:
         rows = self.db.execute("SELECT url FROM records WHERE run = ? AND final = 1", (run,))
         return {r[0] for r in rows}
 
-    def previous(self, url: str, before_run: str) -> dict[str, Any] | None:
-        """Return the latest final 200 capture of ``url`` from another run, if any."""
-        rows = self.query(
-            "SELECT * FROM records WHERE url = ? AND final = 1 AND run != ? AND status = 200 "
-            "AND kind = 'response' AND (etag IS NOT NULL OR last_modified IS NOT NULL) "
-            "ORDER BY date DESC LIMIT 1",
-            (url, before_run),
-        )
-        return rows[0] if rows else None
-
     def close(self) -> None:
         """Commit what is queued and close the database."""
         self.commit()

@@ -84,6 +84,7 @@ class ShardRun:
         self.recorded: dict[tuple[str, str], dict[str, object]] = {}
         self.fetched = 0
         self._fetcher: Fetcher | None = None
+        self.previous: dict[str, dict[str, object]] = {}
 
     async def go(self, origins: Iterable[str], items: dict[str, list[str]]) -> int:
         """Fetch every host's documents (and items); return how many documents were fetched."""
@@ -95,6 +96,7 @@ class ShardRun:
                 (self.run,),
             )
             self.recorded = {(str(r["doc"]), str(r["url"])): r for r in rows}
+            self._load_previous()
             queue: asyncio.Queue[str] = asyncio.Queue()
             for origin in origins:
                 queue.put_nowait(origin)
@@ -114,6 +116,20 @@ class ShardRun:
         finally:
             self.store.close()
         return self.fetched
+
+    def _load_previous(self) -> None:
+        """Load, in one query, the latest validators (ETag, Last-Modified) of earlier runs."""
+        self.previous = {}
+        if not self.config.conditional:
+            return
+        rows = self.store.index.query(
+            "SELECT url, uri, date, record_id, warc, pos, etag, last_modified FROM records "
+            "WHERE final = 1 AND run != ? AND status = 200 AND kind = 'response' "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY date",
+            (self.run,),
+        )
+        for row in rows:
+            self.previous[str(row["url"])] = row  # later dates overwrite earlier ones
 
     async def host(self, origin: str, items: list[str]) -> None:
         """Fetch one host's documents, then its items, honouring Crawl-delay."""
@@ -140,20 +156,29 @@ class ShardRun:
                 await asyncio.sleep(delay)
             result = await self.document(netloc, doc, url, cap=self.config.max_bytes)
             fetched_before = result.fetched
-        for item in items:
-            for req in item_requests(item, self.config):
-                if down:
-                    self.skip(
-                        netloc, req.doc, item, f"host unreachable: robots.txt {robots.outcome}"
-                    )
-                    continue
-                if fetched_before and delay:
-                    await asyncio.sleep(delay)
-                result = await self.item(netloc, item, req)
-                fetched_before = result.fetched
-                fallback = item_fallback(result.status, result.outcome)
-                if req.method == "HEAD" and fallback is not None:
-                    result = await self.item(netloc, item, fallback)
+        if items:
+            why = f"host unreachable: robots.txt {robots.outcome}"
+            await self._items(netloc, items, why if down else None, delay)
+
+    async def _items(self, netloc: str, items: list[str], down: str | None, delay: float) -> None:
+        # per-host concurrency is kept here, not by aiohttp (see client.py)
+        width = 1 if delay else max(1, self.config.per_host_concurrency)
+        gate = asyncio.Semaphore(width)
+
+        async def one(item: str) -> None:
+            async with gate:
+                for req in item_requests(item, self.config):
+                    if down is not None:
+                        self.skip(netloc, req.doc, item, down)
+                        continue
+                    if delay:
+                        await asyncio.sleep(delay)
+                    result = await self.item(netloc, item, req)
+                    fallback = item_fallback(result.status, result.outcome)
+                    if req.method == "HEAD" and fallback is not None:
+                        await self.item(netloc, item, fallback)
+
+        await asyncio.gather(*(one(item) for item in items))
 
     async def item(self, netloc: str, url: str, req: ItemRequest) -> DocResult:
         """Fetch one planned item request."""
@@ -194,7 +219,7 @@ class ShardRun:
             return self._recorded(key)
         assert self._fetcher is not None
         send = dict(headers or {})
-        prev = self.store.index.previous(url, self.run) if self.config.conditional else None
+        prev = self.previous.get(url)
         if prev is not None and method == "GET":
             if prev.get("etag"):
                 send["If-None-Match"] = str(prev["etag"])

@@ -51,12 +51,6 @@ def iso_date(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _sha1_b32(data: bytes) -> str:
-    import base64
-
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
-
-
 def record_member(
     kind: str,
     uri: str,
@@ -94,7 +88,7 @@ def record_member(
     rec.write(raw, checksum_data=True, payload_digest=hashlib.sha1(digest_of).digest())
     comp = zlib.compressobj(level, zlib.DEFLATED, 31, 5)
     member = comp.compress(raw.getvalue()) + comp.flush()
-    return member, f"<urn:{rid}>", _sha1_b32(digest_of)
+    return member, f"<urn:{rid}>", rec.headers.get("WARC-Payload-Digest") or ""
 
 
 def _request_block(hop: Hop) -> bytes:

@@ -1,0 +1,235 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Fetcher load test on loopback: 20,000+ hosts, every host must end with a recorded outcome.
+
+Runs the loopback server (tests/fetch/loopback.py) in its own process, a static resolver
+mapping the names to 127.0.0.1, and:
+
+1. client choice: aiohttp vs httpx, same requests, same server (why the fetcher uses aiohttp);
+2. the load test: ``fetch_host_documents`` over N hosts (a mix of robots.txt variants, slow
+   responses, 5xx, 429, redirect loops, oversized bodies, gzip bombs, resets, redirects into
+   private space, names that do not resolve, names resolving to a private address), with
+   hosts/s, outcome classes, peak memory, and a check that nothing was lost; then
+   ``evidence verify`` over the result;
+3. datadiligence (Spawning) checking the headers of the same item URLs, ratio printed.
+
+    .venv/bin/python benchmarks/fetch.py [--hosts 20000] [--workers 2] [--dd-urls 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from clearance.config import FetchConfig  # noqa: E402
+from clearance.fetch import (  # noqa: E402
+    Snapshot,
+    StaticResolver,
+    fetch_host_documents,
+    verify_evidence,
+)
+from clearance.fetch.index import EvidenceIndex  # noqa: E402
+from tests.fetch.loopback import loopback_server, variant_of  # noqa: E402
+
+
+class PeakMemory:
+    """Sample the RSS of this process plus its children every 20 ms; keep the peak."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                try:
+                    if "loopback" not in " ".join(child.cmdline()):
+                        total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.02)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def client_choice(port: int, n: int = 3000, concurrency: int = 64) -> dict[str, float]:
+    """Return requests/s of aiohttp and httpx fetching the same n URLs from the server."""
+    import aiohttp
+    import httpx
+
+    paths = [f"h{i:06d}.v.loop.test" for i in range(n)]
+    target = f"http://127.0.0.1:{port}/robots.txt"
+
+    async def with_aiohttp() -> None:
+        sem = asyncio.Semaphore(concurrency)
+        conn = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=conn) as session:
+
+            async def one(host: str) -> None:
+                async with sem, session.get(target, headers={"Host": host}) as resp:
+                    await resp.read()
+
+            await asyncio.gather(*(one(h) for h in paths))
+
+    async def with_httpx() -> None:
+        sem = asyncio.Semaphore(concurrency)
+        limits = httpx.Limits(max_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits) as client:
+
+            async def one(host: str) -> None:
+                async with sem:
+                    resp = await client.get(target, headers={"Host": host})
+                    resp.read()
+
+            await asyncio.gather(*(one(h) for h in paths))
+
+    out = {}
+    for name, fn in (("aiohttp", with_aiohttp), ("httpx", with_httpx)):
+        start = time.perf_counter()
+        asyncio.run(fn())
+        out[name] = n / (time.perf_counter() - start)
+    return out
+
+
+def load_test(port: int, hosts_n: int, workers: int, root: Path) -> dict[str, object]:
+    """Run the fetcher over the mix; return throughput, outcomes, memory and checks."""
+    hosts = [f"http://h{i:06d}.loop.test:{port}" for i in range(hosts_n)]
+    extra = max(1, hosts_n // 100)
+    hosts += [f"http://gone{i}.nx.test:{port}" for i in range(extra)]  # DNS failure
+    hosts += [f"http://db{i}.internal.test:{port}" for i in range(extra)]  # private address
+    resolver = StaticResolver({"*.loop.test": "127.0.0.1", "*.internal.test": "10.0.0.5"})
+    config = FetchConfig(
+        allow_networks=("127.0.0.0/8",), workers=workers, retries=1, backoff_base=0.05,
+        total_timeout=2.0, read_timeout=2.0, connect_timeout=2.0, max_crawl_delay=1.0,
+        max_hosts_in_flight=384, max_concurrency=512, commit_every=2000,
+    )
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        summary = fetch_host_documents(hosts, root, config=config, resolver=resolver)
+        seconds = time.perf_counter() - start
+    index = EvidenceIndex(root / "index.sqlite")
+    docs = index.query("SELECT host, doc FROM records WHERE final = 1 AND run = ?",
+                       (summary.run,))
+    index.close()
+    per_host = Counter(str(r["host"]) for r in docs)
+    robots = {str(r["host"]) for r in docs if r["doc"] == "robots"}
+    lost = [h for h in hosts if h.split("://", 1)[1] not in robots]
+    short = [h for h, n in per_host.items() if n < 3]
+    start = time.perf_counter()
+    report = verify_evidence(root)
+    verify_s = time.perf_counter() - start
+    start = time.perf_counter()
+    snap = Snapshot.from_paths([root / "warc"])
+    snapshot_s = time.perf_counter() - start
+    variants = Counter(variant_of(h.split("://", 1)[1]) for h in hosts[:hosts_n])
+    return {
+        "hosts": len(hosts), "seconds": seconds, "hosts_per_s": len(hosts) / seconds,
+        "documents": summary.documents, "docs_per_s": summary.documents / seconds,
+        "outcomes": dict(sorted(summary.outcomes.items())),
+        "host_outcomes": dict(sorted(summary.host_outcomes.items())),
+        "peak_rss_mb": mem.peak / 2**20, "lost_hosts": len(lost),
+        "hosts_missing_documents": len(short), "verify_ok": report.ok,
+        "verify_records": report.records, "verify_s": verify_s,
+        "snapshot_index_s": snapshot_s, "snapshot_records": snap.records,
+        "warc_mb": sum(p.stat().st_size for p in (root / "warc").glob("*")) / 2**20,
+        "variants": dict(sorted(variants.items())),
+    }
+
+
+def datadiligence_vs_ours(port: int, n: int, root: Path) -> dict[str, object]:
+    """Check the headers of n item URLs with datadiligence and with our fetcher; compare."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def fake_getaddrinfo(host: str, *args: object, **kw: object) -> object:
+        if isinstance(host, str) and host.endswith(".loop.test"):
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, *args, **kw)  # type: ignore[arg-type]
+
+    items = [f"http://h{i:06d}.v.loop.test:{port}/item/{i}.jpg" for i in range(n)]
+    resolver = StaticResolver({"*.loop.test": "127.0.0.1"})
+    config = FetchConfig(allow_networks=("127.0.0.0/8",), follow_references=0)
+    start = time.perf_counter()
+    fetch_host_documents([], root, config=config, resolver=resolver, items=items)
+    ours_s = time.perf_counter() - start
+    snap = Snapshot.from_paths([root / "warc"])
+    ours_noai = 0
+    for item in items:
+        cap = snap.lookup(item.split("/")[2], "/" + item.split("/", 3)[3])
+        if cap and any(k.lower() == "x-robots-tag" and "noai" in v for k, v in cap.headers):
+            ours_noai += 1
+    import datadiligence as dd  # noqa: F401  (loads its default evaluators)
+    from datadiligence.evaluators import HttpEvaluator
+
+    evaluator = HttpEvaluator()
+    socket.getaddrinfo = fake_getaddrinfo  # type: ignore[assignment]
+    errors = 0
+    disallowed = 0
+    try:
+        start = time.perf_counter()
+        for item in items:
+            try:
+                if not evaluator.is_allowed(url=item):
+                    disallowed += 1
+            except Exception:
+                errors += 1
+        dd_s = time.perf_counter() - start
+    finally:
+        socket.getaddrinfo = real_getaddrinfo
+    # our count covers every host document too; the comparison is per item URL
+    return {
+        "urls": n, "ours_seconds": ours_s, "dd_seconds": dd_s,
+        "ours_urls_per_s": n / ours_s, "dd_urls_per_s": n / dd_s,
+        "ratio": (n / ours_s) / (n / dd_s), "ours_noai_seen": ours_noai,
+        "dd_disallowed": disallowed, "dd_errors": errors,
+    }
+
+
+def main() -> None:
+    """Run all three parts and print the numbers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--dd-urls", type=int, default=1000)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["client", "load", "dd"])
+    args = parser.parse_args()
+    with loopback_server(lifetime=1800) as port, tempfile.TemporaryDirectory() as tmp:
+        print(f"machine: {psutil.cpu_count()} CPUs, python {sys.version.split()[0]}")
+        if "client" not in args.skip:
+            rates = client_choice(port)
+            print(f"[client] aiohttp {rates['aiohttp']:.0f} req/s, httpx {rates['httpx']:.0f}"
+                  f" req/s, ratio {rates['aiohttp'] / rates['httpx']:.1f}x")
+        if "load" not in args.skip:
+            res = load_test(port, args.hosts, args.workers, Path(tmp) / "load")
+            print("[load] " + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                                        for k, v in res.items()))
+            shutil.rmtree(Path(tmp) / "load")
+        if "dd" not in args.skip:
+            dd = datadiligence_vs_ours(port, args.dd_urls, Path(tmp) / "dd")
+            print("[datadiligence] " + ", ".join(
+                f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in dd.items()))
+
+
+if __name__ == "__main__":
+    main()
