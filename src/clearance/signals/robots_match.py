@@ -8,94 +8,115 @@ normalisation, so that the many spellings of one URL compare equal:
   (space, ``"``, ``<``, ``>``, ``\\``, ``^``, backtick, ``{``, ``|``, ``}``), are percent-encoded;
 * a percent-encoded *unreserved* character (``A-Z a-z 0-9 - . _ ~``) is decoded, other escapes
   keep their encoding with upper-case hex digits (``%2f`` -> ``%2F``);
-* in the query, the general delimiters ``: / ? @ [ ]`` are data, so they are percent-encoded
+* in the query, the general delimiters ``: / ? @`` are data, so they are percent-encoded
   (RFC 9309 Figure 4: ``?baz=https://foo.bar`` -> ``?baz=https%3A%2F%2Ffoo.bar``);
 * in a URL a literal ``*`` or ``$`` becomes ``%2A`` / ``%24`` (RFC 9309 Figure 6), while in a
   pattern ``*`` is the wildcard and a final ``$`` the end anchor.
 
-``google_compat=True`` applies Google's reference parser instead: only non-ASCII octets are
-encoded and hex digits upper-cased; nothing is decoded and the query is left as it is.
+``google_compat=True`` follows Google's reference parser instead: only non-ASCII octets are
+encoded, and escapes upper-cased in patterns; nothing is decoded and the query is left alone.
 
-A group's rules are compiled once into one regular expression whose alternatives are ordered
-by precedence (longest pattern first, ``allow`` before ``disallow`` on ties), so the first
-alternative that matches is the winning rule. Wildcard segments are atomic (``(?>.*?lit)``):
-the earliest occurrence of each literal is always the best choice, which keeps matching linear
-in the path length instead of exponential in the number of ``*``.
+A group's rules are compiled once. Plain prefixes (no ``*``, no ``$``; nearly all rules) go
+into one regular expression shaped as a trie, so the longest matching prefix is found in time
+linear in the path whatever the number of rules. Wildcard rules go into a second expression
+whose alternatives are ordered by precedence (longest pattern first, ``allow`` first on ties);
+their ``*`` segments are atomic (``(?>.*?lit)``: the earliest occurrence of each literal is
+always the best choice), so matching stays linear instead of exponential in the number of
+``*``. Both expressions run in multi-line mode, which lets :meth:`CompiledRules.allowed_lines`
+judge a whole batch of paths, one per line, in a single pass.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
 
-__all__ = ["CompiledRules", "Rule", "extract_path", "normalize_path", "normalize_pattern"]
+__all__ = [
+    "CompiledRules",
+    "Rule",
+    "extract_path",
+    "extract_paths",
+    "normalize_path",
+    "normalize_paths",
+    "normalize_pattern",
+]
 
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_RESERVED = frozenset(":/?#[]@!$&'()*+,;=")
-_QUERY_DATA = frozenset(":/?@[]")
-_HEX = frozenset("0123456789ABCDEFabcdef")
-# Strings made only of these characters need no normalisation at all (the common case).
-_PLAIN = re.compile(r"[A-Za-z0-9\-._~/!&'()+,;=:@]*").fullmatch
-_PLAIN_PATTERN = re.compile(r"[A-Za-z0-9\-._~/!&'()+,;=:@*]*\$?").fullmatch
-_CHUNK = 400  # alternatives per compiled expression; keeps compile time and memory flat
+# anything outside these needs work; "?" needs work only when the query holds ":/?@"
+_NEEDS_PATH = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?\n]|\?[^\n]*?[:/?@]")
+_BAD_PATH = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?\n]")
+_BAD_PATTERN = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?*\n]")
+_QUERY_DATA = re.compile(r"[:/?@]")
+_SPECIAL_PATH = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~/!&'()+,;=:@]")
+_SPECIAL_QUERY = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!&'()+,;=]")
+_GOOGLE_SPECIAL = re.compile(r"%[0-9A-Fa-f]{2}|[^\x00-\x7f]")
+_MAX_TRIE_DEPTH = 150  # nested groups; deeper tries (hostile files) use a flat alternation
+UPGRADE_CHECKS = 256  # checks a group serves before it is compiled ...
+CHECKS_PER_CHAR = 2  # ... plus this many per character of its patterns (compile cost)
 
 
-def _encode_octets(text: str) -> bytes:
-    # surrogateescape round-trips bytes that were not valid UTF-8 in the file; any other lone
-    # surrogate (hostile input handed to us as str) is encoded rather than raising.
+def _octets(text: str) -> bytes:
+    # surrogateescape round-trips bytes that were not UTF-8 in the file; other lone
+    # surrogates (hostile str input) are encoded rather than raising.
     try:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogatepass")
 
 
+def _escape_octets(text: str) -> str:
+    return "".join(f"%{b:02X}" for b in _octets(text))
+
+
+def _rfc_replacer(pattern: bool) -> Callable[[re.Match[str]], str]:
+    def repl(found: re.Match[str]) -> str:
+        token = found.group()
+        if len(token) == 3 and token[0] == "%":
+            decoded = chr(int(token[1:], 16))
+            return decoded if decoded in _UNRESERVED else token.upper()
+        if token == "*" and pattern:
+            return "*"
+        return _escape_octets(token)
+
+    return repl
+
+
+_REPL_PATH = _rfc_replacer(False)
+_REPL_PATTERN = _rfc_replacer(True)
+
+
+def _google_repl_pattern(found: re.Match[str]) -> str:
+    token = found.group()
+    return token.upper() if token[0] == "%" else _escape_octets(token)
+
+
+def _google_repl_path(found: re.Match[str]) -> str:
+    token = found.group()
+    return token if token[0] == "%" else _escape_octets(token)
+
+
 def _normalize(text: str, *, pattern: bool, google: bool) -> str:
-    if (_PLAIN_PATTERN if pattern else _PLAIN)(text) is not None:
-        return text
-    raw = _encode_octets(text)
-    out: list[str] = []
-    in_query = False
-    last = len(raw) - 1
-    i = 0
-    while i <= last:
-        b = raw[i]
-        c = chr(b)
-        if c == "%":
-            if i + 2 <= last and chr(raw[i + 1]) in _HEX and chr(raw[i + 2]) in _HEX:
-                hexcode = chr(raw[i + 1]) + chr(raw[i + 2])
-                decoded = chr(int(hexcode, 16))
-                if google:
-                    # Google upper-cases escapes in patterns only; paths are taken as given.
-                    out.append("%" + (hexcode.upper() if pattern else hexcode))
-                elif decoded in _UNRESERVED:
-                    out.append(decoded)
-                else:
-                    out.append("%" + hexcode.upper())
-                i += 3
-                continue
-            out.append("%" if google else "%25")
-        elif google:
-            out.append(f"%{b:02X}" if b >= 0x80 else c)
-        elif b >= 0x7F or b <= 0x20:
-            out.append(f"%{b:02X}")
-        elif c == "*":
-            out.append("*" if pattern else "%2A")
-        elif c == "$":
-            out.append("$" if pattern and i == last else "%24")
-        elif c in _UNRESERVED:
-            out.append(c)
-        elif c in _RESERVED:
-            if in_query and c in _QUERY_DATA:
-                out.append(f"%{b:02X}")
-            else:
-                out.append(c)
-                if c == "?":
-                    in_query = True
-        else:
-            out.append(f"%{b:02X}")
-        i += 1
-    return "".join(out)
+    if google:
+        if text.isascii() and "%" not in text:
+            return text
+        return _GOOGLE_SPECIAL.sub(_google_repl_pattern if pattern else _google_repl_path, text)
+    if (_BAD_PATTERN if pattern else _BAD_PATH).search(text) is None:
+        at = text.find("?")
+        if at < 0 or _QUERY_DATA.search(text, at + 1) is None:
+            return text
+    anchor = ""
+    if pattern and text.endswith("$"):
+        text, anchor = text[:-1], "$"
+    repl = _REPL_PATTERN if pattern else _REPL_PATH
+    path, mark, query = text.partition("?")
+    out = _SPECIAL_PATH.sub(repl, path)
+    if mark:
+        out += "?" + _SPECIAL_QUERY.sub(repl, query)
+    return out + anchor
 
 
 def normalize_pattern(pattern: str, *, google_compat: bool = False) -> str:
@@ -108,33 +129,46 @@ def normalize_path(path: str, *, google_compat: bool = False) -> str:
     return _normalize(path, pattern=False, google=google_compat)
 
 
+_ORIGIN = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\n]*")
+_ORIGINS = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\n]*", re.MULTILINE)
+_FRAGMENTS = re.compile(r"#[^\n]*")
+_ROOTLESS = re.compile(r"^(?!/)", re.MULTILINE)
+
+
 def extract_path(url_or_path: str) -> str:
     """Return the path plus query of a URL (no fragment); ``/`` when the path is empty.
 
     Accepts an absolute URL (``https://host/p?q``), a scheme-relative one (``//host/p``) or a
-    bare path (``/p?q``). Parsing is deliberately simpler than :func:`urllib.parse.urlsplit`:
-    this runs once per URL on the hot path.
+    bare path (``/p?q``); anything else is read relative to ``/``. Deliberately simpler than
+    :func:`urllib.parse.urlsplit`, because it runs once per URL on the hot path.
     """
     s = url_or_path
-    hash_at = s.find("#")
-    if hash_at >= 0:
-        s = s[:hash_at]
-    if s.startswith("/") and not s.startswith("//"):
-        return s
-    start = 0
-    scheme_end = s.find("://")
-    if scheme_end >= 0 and "/" not in s[:scheme_end] and "?" not in s[:scheme_end]:
-        start = scheme_end + 3
-    elif s.startswith("//"):
-        start = 2
-    elif not s.startswith("/"):
-        # a relative reference like "page.html" or "?q": treat it as relative to "/"
-        return "/" + s if s else "/"
-    slash = s.find("/", start)
-    query = s.find("?", start)
-    if slash < 0 or (0 <= query < slash):
-        return "/" + s[query:] if query >= 0 else "/"
-    return s[slash:]
+    if s[:1] == "/" and s[1:2] != "/":
+        return s if "#" not in s else s[: s.index("#")]
+    found = _ORIGIN.match(s)
+    if found is not None:
+        s = s[found.end() :]
+    if "#" in s:
+        s = s[: s.index("#")]
+    return s if s[:1] == "/" else "/" + s
+
+
+def extract_paths(text: str) -> str:
+    """Return :func:`extract_path` applied to every line of ``\n``-joined URLs, in one pass."""
+    text = _ORIGINS.sub("", text)
+    if "#" in text:
+        text = _FRAGMENTS.sub("", text)
+    return _ROOTLESS.sub("/", text)
+
+
+def normalize_paths(text: str, *, google_compat: bool = False) -> str:
+    """Return :func:`normalize_path` applied to every line of ``\n``-joined paths."""
+    if google_compat:
+        if text.isascii() and "%" not in text:
+            return text
+    elif _NEEDS_PATH.search(text) is None:
+        return text
+    return "\n".join(normalize_path(p, google_compat=google_compat) for p in text.split("\n"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,36 +177,101 @@ class Rule:
 
     allow: bool
     pattern: str  # normalised
-    raw: str  # the value as written in the file
+    raw: str  # the line as written in the file
     line: int  # 1-based line number in the file
+    priority: int = field(init=False)  # RFC 9309 ranks matches by octets of the pattern
+    plain: bool = field(init=False)  # a plain prefix: no "*" wildcard, no "$" anchor
 
-    @property
-    def priority(self) -> int:
-        """Return the match length RFC 9309 ranks by: octets of the (normalised) pattern."""
-        return len(self.pattern)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "priority", len(self.pattern))
+        plain = "*" not in self.pattern and not self.pattern.endswith("$")
+        object.__setattr__(self, "plain", plain)
 
 
 def _pattern_regex(pattern: str) -> str:
     anchored = pattern.endswith("$")
-    body = pattern[:-1] if anchored else pattern
-    segments = body.split("*")
+    segments = (pattern[:-1] if anchored else pattern).split("*")
     parts = [re.escape(segments[0])]
     middle = segments[1:]
     for index, segment in enumerate(middle):
-        is_last = index == len(middle) - 1
-        if is_last and anchored:
+        if anchored and index == len(middle) - 1:
             parts.append(".*" + re.escape(segment))
         elif segment:
             parts.append("(?>.*?" + re.escape(segment) + ")")
     if anchored:
-        parts.append(r"\Z")
+        parts.append("$")
     return "".join(parts)
 
 
-class CompiledRules:
-    """The rules of one (merged) group, compiled once; answers which rule decides a path."""
+def _trie_regex(words: Sequence[str]) -> str | None:
+    """Return a regex matching the longest of ``words`` that prefixes the input, or None.
 
-    __slots__ = ("_chunks", "rules")
+    Built from the sorted words directly (no per-character nodes, so memory stays linear in
+    the input); None when groups would nest deeper than the regex engine should parse.
+    """
+    ordered = sorted(set(words))
+
+    def build(lo: int, hi: int, pos: int, depth: int) -> str | None:
+        first, last = ordered[lo], ordered[hi - 1]
+        common = len(os.path.commonprefix([first[pos:], last[pos:]]))
+        stem, pos = re.escape(first[pos : pos + common]), pos + common
+        terminal = len(first) == pos
+        start = lo + 1 if terminal else lo
+        if start >= hi:
+            return stem
+        runs: list[tuple[int, int]] = []
+        i = start
+        while i < hi:
+            ch, j = ordered[i][pos], i + 1
+            while j < hi and ordered[j][pos] == ch:
+                j += 1
+            runs.append((i, j))
+            i = j
+        nested = terminal or len(runs) > 1
+        if nested and depth + 1 > _MAX_TRIE_DEPTH:
+            return None
+        alternatives = []
+        for a, b in runs:
+            sub = build(a, b, pos, depth + 1 if nested else depth)
+            if sub is None:
+                return None
+            alternatives.append(sub)
+        body = alternatives[0] if len(runs) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return stem + ("(?:" + body + ")?" if terminal else body)
+
+    return build(0, len(ordered), 0, 0) if ordered else None
+
+
+@lru_cache(maxsize=4096)
+def _wild_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # shared by every host: many sites publish the same wildcard rules (shop and CMS defaults)
+    body = "|".join(f"({_pattern_regex(p)})" for p in patterns)
+    return re.compile(f"^(?:{body}|())", re.MULTILINE)
+
+
+class CompiledRules:
+    """The rules of one (merged) group, prepared once; answers which rule decides a path.
+
+    Wildcard rules are compiled into one expression on first use (cached across hosts, since
+    many sites publish the same wildcard rules). Plain prefixes have two tiers: until a group
+    has served enough checks they are looked up by length in a dict (no compile cost, which
+    suits the many hosts that see few URLs); once the checks would repay it
+    (:data:`UPGRADE_CHECKS` plus :data:`CHECKS_PER_CHAR` per character of prefixes) they are
+    compiled into one prefix-trie expression, and batches are judged in a single pass
+    (:meth:`allowed_lines`).
+    """
+
+    __slots__ = (
+        "_allow",
+        "_checks",
+        "_lengths",
+        "_plain",
+        "_plain_rx",
+        "_upgrade_at",
+        "_wild",
+        "_wild_rx",
+        "rules",
+    )
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         unique: dict[tuple[bool, str], Rule] = {}
@@ -180,28 +279,96 @@ class CompiledRules:
             unique.setdefault((rule.allow, rule.pattern), rule)  # RFC: duplicates MAY be dropped
         ordered = sorted(unique.values(), key=lambda r: (-r.priority, not r.allow, r.line))
         self.rules: tuple[Rule, ...] = tuple(ordered)
-        self._chunks: list[tuple[re.Pattern[str], tuple[Rule, ...]]] = []
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = tuple(ordered[start : start + _CHUNK])
-            source = "|".join(f"({_pattern_regex(r.pattern)})" for r in chunk)
-            self._chunks.append((re.compile(source, re.DOTALL), chunk))
+        self._plain: dict[str, Rule] = {}
+        for rule in ordered:
+            if rule.plain:
+                self._plain.setdefault(rule.pattern, rule)  # allow sorts first: wins ties
+        self._allow = {p: r.allow for p, r in self._plain.items()}
+        self._lengths = tuple(sorted({len(p) for p in self._plain}, reverse=True))
+        self._wild = tuple(r for r in ordered if not r.plain)
+        self._plain_rx: re.Pattern[str] | None = None
+        self._wild_rx: re.Pattern[str] | None = None
+        self._checks = 0
+        self._upgrade_at = UPGRADE_CHECKS + CHECKS_PER_CHAR * sum(map(len, self._plain))
+
+    @property
+    def compiled(self) -> bool:
+        """Return True once the plain prefixes have been compiled into the trie expression."""
+        return self._plain_rx is not None
+
+    def compile(self) -> None:
+        """Compile the prefix trie now (normally done once enough checks have been served)."""
+        if self._plain_rx is not None or not self._plain:
+            return
+        words = sorted(self._plain, key=len, reverse=True)
+        trie = _trie_regex(words)
+        body = trie if trie is not None else "|".join(re.escape(w) for w in words)
+        self._plain_rx = re.compile(f"^({body}|)", re.MULTILINE)
+
+    def _wild_expression(self) -> re.Pattern[str]:
+        if self._wild_rx is None:
+            self._wild_rx = _wild_regex(tuple(r.pattern for r in self._wild))
+        return self._wild_rx
+
+    def _plain_best(self, path: str) -> Rule | None:
+        if self._plain_rx is not None:
+            found = self._plain_rx.match(path)
+            return self._plain.get(found.group(1)) if found is not None else None
+        size = len(path)
+        plain = self._plain
+        for length in self._lengths:
+            if length <= size:
+                rule = plain.get(path[:length])
+                if rule is not None:
+                    return rule
+        return None
+
+    def _wild_best(self, path: str, best: Rule | None) -> Rule | None:
+        found = self._wild_expression().match(path)
+        index = found.lastindex if found is not None else None
+        if index is not None and index <= len(self._wild):
+            return _better(best, self._wild[index - 1])
+        return best
 
     def decide(self, path: str) -> Rule | None:
         """Return the winning rule for a normalised path, or None when no rule matches."""
-        for regex, chunk in self._chunks:
-            found = regex.match(path)
-            if found is not None:
-                index = found.lastindex
-                assert index is not None
-                return chunk[index - 1]
-        return None
+        self._checks += 1
+        if self._checks == self._upgrade_at and self._plain:
+            self.compile()
+        best = self._plain_best(path) if self._plain else None
+        return self._wild_best(path, best) if self._wild else best
 
     def allowed(self, path: str) -> bool:
         """Return True when a normalised path may be crawled under these rules."""
-        for regex, chunk in self._chunks:
-            found = regex.match(path)
-            if found is not None:
-                index = found.lastindex
-                assert index is not None
-                return chunk[index - 1].allow
-        return True
+        rule = self.decide(path)
+        return rule is None or rule.allow
+
+    def allowed_lines(self, text: str, count: int) -> list[bool]:
+        """Return one verdict per line of ``text`` (``count`` normalised paths, ``\\n``-joined)."""
+        if not self.rules:
+            return [True] * count
+        if self._plain and self._plain_rx is None and self._checks + count < self._upgrade_at:
+            return [self.allowed(path) for path in text.split("\n")]
+        self._checks += count
+        self.compile()
+        prefixes = self._plain_rx.findall(text) if self._plain_rx is not None else None
+        if not self._wild:
+            assert prefixes is not None
+            return list(map(self._allow.get, prefixes, repeat(True)))
+        winners = [m.lastindex for m in self._wild_expression().finditer(text)]
+        limit = len(self._wild)
+        out = []
+        for position, index in enumerate(winners):
+            best = self._plain.get(prefixes[position]) if prefixes is not None else None
+            if index is not None and index <= limit:
+                best = _better(best, self._wild[index - 1])
+            out.append(best is None or best.allow)
+        return out
+
+
+def _better(current: Rule | None, candidate: Rule) -> Rule:
+    if current is None or candidate.priority > current.priority:
+        return candidate
+    if candidate.priority == current.priority and candidate.allow and not current.allow:
+        return candidate
+    return current

@@ -193,7 +193,9 @@ def product_token(value: str, *, google_compat: bool = False) -> tuple[str | Non
     return token.lower(), nonstandard
 
 
-def parse_lines(body: bytes, *, google_compat: bool = False, max_bytes: int = MAX_BYTES) -> ParsedFile:
+def parse_lines(
+    body: bytes, *, google_compat: bool = False, max_bytes: int = MAX_BYTES
+) -> ParsedFile:
     """Return the groups, records, comments and notes read from a robots.txt body."""
     parsed = ParsedFile()
     text = _decode(body, parsed, max_bytes)

@@ -1,0 +1,498 @@
+# SPDX-License-Identifier: Apache-2.0
+"""robots.txt per RFC 9309: parse once per host, then answer many path checks quickly.
+
+:func:`parse_robots` takes the response as the fetcher got it (body bytes, HTTP status, URL,
+fetch time, redirects followed) and returns a :class:`RobotsPolicy`:
+
+* status semantics (RFC 9309 §2.3.1): 2xx is parsed; 4xx, an unfollowed redirect or more than
+  five redirects is "unavailable" (everything may be crawled); 5xx or no response at all
+  (``status=None``) is "unreachable" (nothing may be crawled); the reason is recorded;
+* groups for the same product token are merged; a crawler obeys its own group, else the
+  ``*`` group, else nothing (matching is exact and case-insensitive, never by substring);
+* the longest matching pattern wins, ``allow`` on ties; ``*`` and ``$``; percent-encoding
+  normalised on both sides; ``/robots.txt`` is always allowed; 500 KiB are read;
+* leniencies of Google's reference parser (misspelt keys, a missing colon, ``Googlebot/2.1``)
+  are applied and listed in :attr:`RobotsPolicy.notes`, never silently.
+
+``google_compat=True`` reproduces Google's parser where it departs from the RFC (see
+docs/signals-robots.md). Verdicts per crawler, operator and purpose, and
+:class:`clearance.models.Signal` objects, come from :mod:`clearance.signals.robots_verdicts`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from clearance.signals.aipref import (
+    UsagePreference,
+    UsageRule,
+    combine_usage,
+    parse_usage_rule,
+    select_usage_rules,
+)
+from clearance.signals.content_signal import ContentSignal, parse_content_signal
+from clearance.signals.robots_match import (
+    CompiledRules,
+    Rule,
+    extract_path,
+    extract_paths,
+    normalize_path,
+    normalize_paths,
+    normalize_pattern,
+)
+from clearance.signals.robots_parse import (
+    MAX_BYTES,
+    Comment,
+    ParseNote,
+    RawGroup,
+    RawRecord,
+    parse_lines,
+    product_token,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "RobotsPolicy",
+    "RuleMatch",
+    "Statement",
+    "parse_robots",
+    "robots_allowed",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five; more MAY be read as unavailable
+State = Literal["parsed", "unavailable", "unreachable"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    """Why a path is or is not allowed for an agent."""
+
+    allowed: bool
+    group: str | None  # the group that applied: a token, "*", or None
+    rule: Rule | None  # the deciding rule; None when no rule matched
+    reason: str  # "rule", "no-matching-rule", "no-group", "robots.txt", or the policy state
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A Content-Usage or Content-Signal line, with the group it belongs to."""
+
+    agents: tuple[str, ...]  # lower-cased product tokens of the group ("*" for everyone)
+    line: int
+    raw: str
+    value: UsageRule | ContentSignal
+    lenient: bool = False
+
+
+def _state_for(status: int | None, redirects: int) -> tuple[State, str]:
+    if redirects > MAX_REDIRECTS:
+        return "unavailable", f"more than {MAX_REDIRECTS} redirects: read as unavailable (§2.3.1.2)"
+    if status is None:
+        return "unreachable", "no response (network error): complete disallow (§2.3.1.4)"
+    if 200 <= status <= 299:
+        return "parsed", f"HTTP {status}: rules parsed (§2.3.1.1)"
+    if 300 <= status <= 399:
+        return "unavailable", f"HTTP {status}: redirect not followed to a file (§2.3.1.2)"
+    if 400 <= status <= 499:
+        return "unavailable", f"HTTP {status}: unavailable, any resource may be crawled (§2.3.1.3)"
+    if 500 <= status <= 599:
+        return "unreachable", f"HTTP {status}: unreachable, complete disallow (§2.3.1.4)"
+    return "unreachable", f"HTTP {status}: not a valid final status, treated as unreachable"
+
+
+class RobotsPolicy:
+    """One host's robots.txt, compiled once; answers path checks for any agent.
+
+    Attributes are read-only by convention. ``state`` is ``parsed``, ``unavailable`` (allow
+    all) or ``unreachable`` (disallow all) and ``reason`` says why.
+    """
+
+    __slots__ = (
+        "_agent_cache",
+        "_compiled",
+        "_rules",
+        "_signals",
+        "_usage",
+        "bytes_read",
+        "comments",
+        "fetched_at",
+        "google_compat",
+        "groups",
+        "lenient_lines",
+        "license_urls",
+        "licenses",
+        "notes",
+        "other_records",
+        "reason",
+        "redirects",
+        "sitemaps",
+        "state",
+        "status",
+        "truncated",
+        "url",
+    )
+
+    def __init__(
+        self,
+        *,
+        state: State,
+        reason: str,
+        status: int | None,
+        url: str | None,
+        fetched_at: datetime | None,
+        redirects: int,
+        google_compat: bool,
+        groups: Sequence[RawGroup] = (),
+        comments: Sequence[Comment] = (),
+        notes: Sequence[ParseNote] = (),
+        sitemaps: Sequence[RawRecord] = (),
+        licenses: Sequence[RawRecord] = (),
+        other_records: Sequence[RawRecord] = (),
+        lenient_lines: Iterable[int] = (),
+        truncated: bool = False,
+        bytes_read: int = 0,
+    ) -> None:
+        self.state: State = state
+        self.reason = reason
+        self.status = status
+        self.url = url
+        self.fetched_at = fetched_at
+        self.redirects = redirects
+        self.google_compat = google_compat
+        self.groups = tuple(groups)
+        self.comments = tuple(comments)
+        self.sitemaps = tuple(r.value for r in sitemaps)
+        self.licenses = tuple(licenses)
+        self.license_urls = tuple(r.value for r in licenses if r.value)
+        self.other_records = tuple(other_records)
+        self.lenient_lines = frozenset(lenient_lines)
+        self.truncated = truncated
+        self.bytes_read = bytes_read
+        self._rules: dict[str, list[Rule]] = {}
+        self._usage: dict[str, list[Statement]] = {}
+        self._signals: dict[str, list[Statement]] = {}
+        self._compiled: dict[str, CompiledRules] = {}
+        self._agent_cache: dict[str, str | None] = {}
+        self.notes = list(notes)
+        for group in self.groups:
+            self._add_group(group)
+
+    # ---- building -------------------------------------------------------------------------
+
+    def _add_group(self, group: RawGroup) -> None:
+        agents = tuple(dict.fromkeys(group.agents))
+        for agent in agents:
+            self._rules.setdefault(agent, [])
+            self._usage.setdefault(agent, [])
+            self._signals.setdefault(agent, [])
+        for record in group.rules:
+            lenient = record.line in self.lenient_lines
+            if record.key in ("allow", "disallow"):
+                for rule in self._rules_of(record):
+                    for agent in agents:
+                        self._rules[agent].append(rule)
+            elif record.key == "content-usage":
+                st = Statement(
+                    agents,
+                    record.line,
+                    record.raw,
+                    parse_usage_rule(record.value, line=record.line, raw=record.raw),
+                    lenient,
+                )
+                for agent in agents:
+                    self._usage[agent].append(st)
+            elif record.key == "content-signal":
+                st = Statement(
+                    agents, record.line, record.raw, parse_content_signal(record.value), lenient
+                )
+                for agent in agents:
+                    self._signals[agent].append(st)
+
+    def _rules_of(self, record: RawRecord) -> list[Rule]:
+        value = record.value
+        if not value:
+            return []  # "Disallow:" with no path: no rule (allows everything)
+        if value.lower().startswith(("http://", "https://")):
+            self.notes.append(
+                ParseNote(
+                    record.line,
+                    "absolute-url",
+                    "a full URL is not a path pattern; it matches no path",
+                )
+            )
+        elif not value.startswith(("/", "*")):
+            self.notes.append(
+                ParseNote(record.line, "pattern-no-slash", "pattern does not start with '/' or '*'")
+            )
+        allow = record.key == "allow"
+        pattern = normalize_pattern(value, google_compat=self.google_compat)
+        rules = [Rule(allow, pattern, record.raw, record.line)]
+        if self.google_compat and allow:
+            for suffix in ("/index.html", "/index.htm"):
+                if pattern.endswith(suffix):
+                    # google/robotstxt: allowing .../index.html also allows the directory URL
+                    base = pattern[: -len(suffix) + 1] + "$"
+                    rules.append(Rule(True, base, record.raw, record.line))
+        return rules
+
+    # ---- group selection ------------------------------------------------------------------
+
+    def group_key(self, agent: str) -> str | None:
+        """Return the group an agent obeys: its product token, ``*``, or None (no rules)."""
+        if agent in self._agent_cache:
+            return self._agent_cache[agent]
+        token, _ = product_token(agent.strip(), google_compat=self.google_compat)
+        if token is not None and token in self._rules:
+            key: str | None = token
+        elif "*" in self._rules:
+            key = "*"
+        else:
+            key = None
+        if len(self._agent_cache) < 4096:
+            self._agent_cache[agent] = key
+        return key
+
+    def names_agent(self, agent: str) -> bool:
+        """Return True when a group names this agent's product token (not just ``*``)."""
+        token, _ = product_token(agent.strip(), google_compat=self.google_compat)
+        return token is not None and token != "*" and token in self._rules
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """Return every product token a group names (lower-cased), ``*`` included."""
+        return tuple(self._rules)
+
+    def rules_for(self, agent: str) -> tuple[Rule, ...]:
+        """Return the merged rules of the group an agent obeys, in precedence order."""
+        key = self.group_key(agent)
+        return self._compile(key).rules if key is not None else ()
+
+    def _compile(self, key: str) -> CompiledRules:
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = CompiledRules(self._rules[key])
+            self._compiled[key] = compiled
+        return compiled
+
+    # ---- checks ---------------------------------------------------------------------------
+
+    def allowed(self, agent: str, url_or_path: str) -> bool:
+        """Return True when ``agent`` may crawl the URL (or path) under this robots.txt."""
+        if self.state != "parsed":
+            return self.state == "unavailable"
+        path = extract_path(url_or_path)
+        if path == "/robots.txt" and not self.google_compat:
+            return True
+        key = self.group_key(agent)
+        if key is None:
+            return True
+        compiled = self._compiled.get(key) or self._compile(key)
+        return compiled.allowed(normalize_path(path, google_compat=self.google_compat))
+
+    def allowed_many(self, agent: str, urls: Sequence[str | None]) -> list[bool | None]:
+        """Return one verdict per URL (None for None): the batch form of :meth:`allowed`.
+
+        The whole batch is judged in one pass of the compiled expressions (paths joined by
+        newlines), which is what a scan of many items from one host should call.
+        """
+        items = list(urls)
+        count = len(items)
+        if count == 0:
+            return []
+        missing = [i for i, u in enumerate(items) if u is None] if None in items else []
+        strings = [u if u is not None else "" for u in items] if missing else items
+        constant = None
+        if self.state != "parsed":
+            constant = self.state == "unavailable"
+        key = self.group_key(agent) if constant is None else None
+        if constant is None and key is None:
+            constant = True
+        if constant is not None:
+            out: list[bool | None] = [constant] * count
+        else:
+            assert key is not None
+            text = "\n".join(strings)  # type: ignore[arg-type]
+            if text.count("\n") != count - 1:  # a URL held a newline: judge one by one
+                out = [self.allowed(agent, u) for u in strings]  # type: ignore[arg-type]
+            else:
+                paths = normalize_paths(extract_paths(text), google_compat=self.google_compat)
+                compiled = self._compiled.get(key) or self._compile(key)
+                out = list(compiled.allowed_lines(paths, count))
+                if not self.google_compat and "/robots.txt" in paths:
+                    for i, path in enumerate(paths.split("\n")):
+                        if path == "/robots.txt":
+                            out[i] = True
+        for i in missing:
+            out[i] = None
+        return out
+
+    def allowed_array(self, agent: str, urls: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Return a boolean Arrow array of verdicts for an Arrow array of URLs (nulls kept).
+
+        Each distinct URL is judged once and the verdicts are joined back by index.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        distinct = pc.unique(urls)
+        verdicts = pa.array(self.allowed_many(agent, distinct.to_pylist()), pa.bool_())
+        return pc.take(verdicts, pc.index_in(urls, value_set=distinct))
+
+    def explain(self, agent: str, url_or_path: str) -> RuleMatch:
+        """Return the verdict for one URL with the group and rule that decided it."""
+        if self.state != "parsed":
+            return RuleMatch(self.state == "unavailable", None, None, self.state)
+        path = extract_path(url_or_path)
+        if path == "/robots.txt" and not self.google_compat:
+            return RuleMatch(True, None, None, "robots.txt")
+        key = self.group_key(agent)
+        if key is None:
+            return RuleMatch(True, None, None, "no-group")
+        rule = self._compile(key).decide(normalize_path(path, google_compat=self.google_compat))
+        if rule is None:
+            return RuleMatch(True, key, None, "no-matching-rule")
+        return RuleMatch(rule.allow, key, rule, "rule")
+
+    # ---- extension records ----------------------------------------------------------------
+
+    def usage_statements(self) -> tuple[Statement, ...]:
+        """Return every Content-Usage line, once each, in file order."""
+        return _unique(self._usage)
+
+    def content_signal_statements(self) -> tuple[Statement, ...]:
+        """Return every Content-Signal line, once each, in file order."""
+        return _unique(self._signals)
+
+    def content_usage_rules(self, agent: str, url_or_path: str) -> tuple[Statement, ...]:
+        """Return the Content-Usage lines that govern a URL for an agent (the longest match).
+
+        Empty when the agent's group states none for the path, or when the path may not be
+        crawled (attach-05: preferences apply only to crawlable paths).
+        """
+        key = self.group_key(agent)
+        if key is None or not self._usage[key] or not self.allowed(agent, url_or_path):
+            return ()
+        path = normalize_path(extract_path(url_or_path), google_compat=self.google_compat)
+        by_rule = {id(st.value): st for st in self._usage[key]}
+        rules = [st.value for st in self._usage[key] if isinstance(st.value, UsageRule)]
+        return tuple(by_rule[id(rule)] for rule in select_usage_rules(rules, path))
+
+    def content_usage(self, agent: str, url_or_path: str) -> UsagePreference | None:
+        """Return the combined Content-Usage preference for a crawlable URL, else None."""
+        chosen = self.content_usage_rules(agent, url_or_path)
+        prefs = [st.value.preference for st in chosen if isinstance(st.value, UsageRule)]
+        return combine_usage(prefs) if prefs else None
+
+    def content_signals(self, agent: str) -> tuple[Statement, ...]:
+        """Return the Content-Signal lines of the group an agent obeys."""
+        key = self.group_key(agent)
+        return tuple(self._signals[key]) if key is not None else ()
+
+    @property
+    def confidence(self) -> float:
+        """Return 0..1: how cleanly the file was read (1.0 without problems or leniencies)."""
+        if self.state != "parsed":
+            return 1.0
+        penalties = len({n.line for n in self.notes if n.code != "unparsed"})
+        quality = 1.0 - 0.03 * min(penalties, 10)
+        if self.truncated:
+            quality -= 0.1
+        return round(max(quality, 0.5), 3)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready summary (state, groups named, records, notes)."""
+        return {
+            "url": self.url,
+            "status": self.status,
+            "state": self.state,
+            "reason": self.reason,
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "agents": list(self.agents),
+            "sitemaps": list(self.sitemaps),
+            "license_urls": list(self.license_urls),
+            "content_usage": [st.raw for st in self.usage_statements()],
+            "content_signal": [st.raw for st in self.content_signal_statements()],
+            "notes": [str(n) for n in self.notes],
+            "truncated": self.truncated,
+            "confidence": self.confidence,
+        }
+
+
+def _unique(by_agent: dict[str, list[Statement]]) -> tuple[Statement, ...]:
+    seen: dict[int, Statement] = {}
+    for statements in by_agent.values():
+        for st in statements:
+            seen.setdefault(st.line, st)
+    return tuple(seen[line] for line in sorted(seen))
+
+
+def parse_robots(
+    body: bytes | str,
+    *,
+    status: int | None = 200,
+    url: str | None = None,
+    fetched_at: datetime | None = None,
+    redirects: int = 0,
+    google_compat: bool = False,
+    max_bytes: int = MAX_BYTES,
+) -> RobotsPolicy:
+    """Return the compiled policy of one robots.txt response; never raises on bad input.
+
+    ``status`` is the final HTTP status (None when there was no response at all),
+    ``redirects`` how many were followed to reach it. The body is only parsed for 2xx.
+    """
+    state, reason = _state_for(status, redirects)
+    common: dict[str, Any] = {
+        "state": state,
+        "reason": reason,
+        "status": status,
+        "url": url,
+        "fetched_at": fetched_at,
+        "redirects": redirects,
+        "google_compat": google_compat,
+    }
+    if state != "parsed":
+        return RobotsPolicy(**common)
+    data = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else bytes(body)
+    parsed = parse_lines(data, google_compat=google_compat, max_bytes=max_bytes)
+    if parsed.notes:
+        log.debug("%s: %d parse notes", url or "robots.txt", len(parsed.notes))
+    return RobotsPolicy(
+        groups=parsed.groups,
+        comments=parsed.comments,
+        notes=parsed.notes,
+        sitemaps=parsed.sitemaps,
+        licenses=parsed.licenses,
+        other_records=parsed.other,
+        lenient_lines=parsed.lenient_lines,
+        truncated=parsed.truncated,
+        bytes_read=parsed.bytes_read,
+        **common,
+    )
+
+
+@lru_cache(maxsize=256)
+def _cached_policy(body: bytes) -> RobotsPolicy:
+    return parse_robots(body)
+
+
+def robots_allowed(robots_txt: str | bytes, user_agent: str, url: str) -> bool:
+    """Return True when ``user_agent`` (a product token) may crawl ``url`` under a robots.txt.
+
+    The verdict for a robots.txt served with HTTP 200, per RFC 9309. Repeated calls with the
+    same body reuse the compiled policy.
+    """
+    body = (
+        robots_txt.encode("utf-8", "surrogateescape") if isinstance(robots_txt, str) else robots_txt
+    )
+    return _cached_policy(bytes(body)).allowed(user_agent, url)
