@@ -26,11 +26,20 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from clearance.errors import ClearanceError, FactsError
+from clearance.law.conditions import Condition
 from clearance.law.facts import UNKNOWN, Facts, normalize_facts, parse_date
 from clearance.law.rules import BASIS_STATUSES, EXPOSURES, Rule, RuleSet, default_rules
 from clearance.models import DISCLAIMER, MarketAssessment, RuleFiring
 
-__all__ = ["PENDING_STATUSES", "all_markets", "assess", "assess_normalized", "derive_license"]
+__all__ = [
+    "PENDING_STATUSES",
+    "all_markets",
+    "assess",
+    "assess_normalized",
+    "derive_license",
+    "prepare",
+    "verdict_row",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -125,16 +134,116 @@ def _as_of(value: dt.date | str | None) -> dt.date:
     return parsed
 
 
-def _rule_provisional(rule: Rule, statuses: dict[str, str]) -> bool:
-    return rule.effect.provisional or any(
-        statuses.get(c) in PENDING_STATUSES for c in rule.citations
-    )
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A rule flattened for the hot loop: plain tuples, no model attribute lookups."""
+
+    rule: Rule
+    conditions: tuple[Condition, ...]
+    start: dt.date | None
+    end: dt.date | None
+    bases: tuple[tuple[str, int, str], ...]  # (basis id, status rank, ground)
+    floor: tuple[str, int] | None  # (ground, level)
+    void: frozenset[str]
+    replaces: frozenset[str]
+    provisional: bool
 
 
-def _fire(rules: tuple[Rule, ...], facts: dict[str, Any], on: dt.date) -> list[Rule]:
-    fired = [r for r in rules if r.in_effect(on) and r.matches(facts)]
-    replaced = {rid for r in fired for rid in r.replaces}
-    return [r for r in fired if r.id not in replaced]
+_RANK: Final = {s: i for i, s in enumerate(BASIS_STATUSES)}
+
+
+@functools.cache
+def _compiled(market: str) -> tuple[_Compiled, ...]:
+    ctx = _default_context()
+    out = []
+    for r in ctx.rules.for_market(market, ctx.layers):
+        eff = r.effect
+        out.append(
+            _Compiled(
+                rule=r,
+                conditions=r.conditions,
+                start=r.effective_from,
+                end=r.effective_to,
+                bases=tuple((b, _RANK[s], ctx.rules.bases[b].ground) for b, s in eff.bases.items()),
+                floor=(eff.ground, EXPOSURES.index(eff.exposure))
+                if eff.ground and eff.exposure
+                else None,
+                void=frozenset(eff.void_bases),
+                replaces=frozenset(r.replaces),
+                provisional=eff.provisional
+                or any(ctx.statuses.get(c) in PENDING_STATUSES for c in r.citations),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Judgement:
+    fired: list[_Compiled]
+    basis: list[tuple[str, str]]  # best first
+    levels: dict[str, int]
+    top: int
+    provisional: bool
+
+
+def _judge(facts: dict[str, Any], market: str, on: dt.date, ctx: _Context) -> _Judgement:
+    if market not in ctx.markets:
+        raise FactsError(f"unknown market {market!r}; markets: {', '.join(ctx.markets)}")
+    fired = [
+        c
+        for c in _compiled(market)
+        if (c.start is None or on >= c.start)
+        and (c.end is None or on <= c.end)
+        and all(cond(facts) for cond in c.conditions)
+    ]
+    replaced = {rid for c in fired for rid in c.replaces}
+    fired = [c for c in fired if c.rule.id not in replaced]
+    basis: dict[str, int] = {}
+    ground_of: dict[str, str] = {}
+    floors: dict[str, int] = {}
+    touched: dict[str, list[_Compiled]] = {"copyright": []}
+    void: set[str] = set()
+    for c in fired:
+        for bid, rank, ground in c.bases:
+            if rank > basis.get(bid, -1):
+                basis[bid] = rank
+            ground_of[bid] = ground
+            touched.setdefault(ground, []).append(c)
+        if c.floor is not None:
+            ground, level = c.floor
+            floors[ground] = max(floors.get(ground, 0), level)
+            touched.setdefault(ground, []).append(c)
+        void |= c.void
+    lost = _RANK["lost"]
+    for bid in basis:
+        if ground_of[bid] in void:
+            basis[bid] = lost
+    levels: dict[str, int] = {}
+    for ground in touched:
+        level = floors.get(ground, 0)
+        named = [r for b, r in basis.items() if ground_of[b] == ground]
+        if named or ground == "copyright":  # a ground answered by bases: none left -> high
+            live = [_STATUS_LEVEL[BASIS_STATUSES[r]] for r in named if r != lost]
+            level = max(level, min(live) if live else 2)
+        levels[ground] = level
+    top = max(levels.values())
+    if sum(1 for v in levels.values() if v >= 2) >= 2:
+        top = 3
+    deciding = [g for g, v in levels.items() if v == top or (top == 3 and v >= 2)]
+    provisional = any(c.provisional for g in deciding for c in touched[g])
+    ordered = sorted(((b, BASIS_STATUSES[r]) for b, r in basis.items()),
+                     key=lambda kv: (_RANK[kv[1]], kv[0]))  # fmt: skip
+    return _Judgement(fired, ordered, levels, top, provisional)
+
+
+def verdict_row(facts: dict[str, Any], market: str, on: dt.date) -> tuple[str, bool, str, str, str]:
+    """Return (exposure, provisional, bases, reasons, citations) as flat strings, for tables."""
+    ctx = _default_context()
+    j = _judge(facts, market, on, ctx)
+    labels = "; ".join(f"{ctx.rules.bases[b].label} ({s})" for b, s in j.basis)
+    reasons = ",".join(c.rule.id for c in j.fired)
+    cites = ",".join(dict.fromkeys(x for c in j.fired for x in c.rule.citations))
+    return EXPOSURES[j.top], j.provisional, labels, reasons, cites
 
 
 def assess_normalized(
@@ -142,73 +251,38 @@ def assess_normalized(
 ) -> MarketAssessment:
     """Return the assessment of already normalised facts (see ``normalize_facts``)."""
     ctx = ctx or _default_context()
-    if market not in ctx.markets:
-        raise FactsError(f"unknown market {market!r}; markets: {', '.join(ctx.markets)}")
-    fired = _fire(ctx.rules.for_market(market, ctx.layers), facts, on)
-    rank = {s: i for i, s in enumerate(BASIS_STATUSES)}
-    basis: dict[str, str] = {}
-    floors: dict[str, int] = {}
-    touched: dict[str, list[Rule]] = {"copyright": []}
-    for rule in fired:
-        for bid, status in rule.effect.bases.items():
-            if bid not in basis or rank[status] > rank[basis[bid]]:
-                basis[bid] = status
-            touched.setdefault(ctx.rules.bases[bid].ground, []).append(rule)
-        if rule.effect.exposure is not None and rule.effect.ground is not None:
-            level = EXPOSURES.index(rule.effect.exposure)
-            floors[rule.effect.ground] = max(floors.get(rule.effect.ground, 0), level)
-            touched.setdefault(rule.effect.ground, []).append(rule)
-    void = {g for rule in fired for g in rule.effect.void_bases}
-    for bid in basis:
-        if ctx.rules.bases[bid].ground in void:
-            basis[bid] = "lost"
-    levels: dict[str, int] = {}
-    for ground in touched:
-        level = floors.get(ground, 0)
-        named = [s for b, s in basis.items() if ctx.rules.bases[b].ground == ground]
-        if named or ground == "copyright":  # a ground answered by bases: none left -> high
-            live = [_STATUS_LEVEL[s] for s in named if s != "lost"]
-            level = max(level, min(live) if live else 2)
-        levels[ground] = level
-    top = max(levels.values())
-    if sum(1 for v in levels.values() if v >= 2) >= 2:
-        top = 3
-    deciding = [g for g, v in levels.items() if v == top or (top == 3 and v >= 2)]
-    provisional = any(_rule_provisional(r, ctx.statuses) for g in deciding for r in touched[g])
-    ordered = sorted(basis.items(), key=lambda kv: (rank[kv[1]], kv[0]))
-    citations: list[str] = []
-    obligations: list[str] = []
-    for rule in fired:
-        citations.extend(c for c in rule.citations if c not in citations)
-        obligations.extend(o for o in rule.effect.obligations if o not in obligations)
+    j = _judge(facts, market, on, ctx)
+    rules = [c.rule for c in j.fired]
+    citations = tuple(dict.fromkeys(x for r in rules for x in r.citations))
+    obligations = tuple(dict.fromkeys(o for r in rules for o in r.effect.obligations))
     steps = tuple(
         RuleFiring(
-            rule_id=r.id,
-            market=r.market,
-            title=r.title,
-            explanation=r.explanation.strip(),
-            bases=tuple(r.effect.bases.items()),
-            exposure=r.effect.exposure,
-            ground=r.effect.ground,
-            citations=r.citations,
-            provisional=_rule_provisional(r, ctx.statuses),
-            obligations=r.effect.obligations,
+            rule_id=c.rule.id,
+            market=c.rule.market,
+            title=c.rule.title,
+            explanation=" ".join(c.rule.explanation.split()),
+            bases=tuple(c.rule.effect.bases.items()),
+            exposure=c.rule.effect.exposure,
+            ground=c.rule.effect.ground,
+            citations=c.rule.citations,
+            provisional=c.provisional,
+            obligations=c.rule.effect.obligations,
         )
-        for r in fired
+        for c in j.fired
     )
     return MarketAssessment(
         market=market,
-        exposure=EXPOSURES[top],
-        bases=tuple(f"{ctx.rules.bases[b].label} ({s})" for b, s in ordered),
-        reasons=tuple(r.id for r in fired),
-        citations=tuple(citations),
-        provisional=provisional,
+        exposure=EXPOSURES[j.top],
+        bases=tuple(f"{ctx.rules.bases[b].label} ({s})" for b, s in j.basis),
+        reasons=tuple(r.id for r in rules),
+        citations=citations,
+        provisional=j.provisional,
         as_of=on.isoformat(),
         kb_as_of=ctx.kb_as_of,
         disclaimer=DISCLAIMER,
-        basis_status=tuple(ordered),
-        grounds=tuple((g, EXPOSURES[v]) for g, v in sorted(levels.items())),
-        obligations=tuple(obligations),
+        basis_status=tuple(j.basis),
+        grounds=tuple((g, EXPOSURES[v]) for g, v in sorted(j.levels.items())),
+        obligations=obligations,
         steps=steps,
         facts=dict(facts),
     )

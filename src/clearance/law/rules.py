@@ -130,6 +130,11 @@ class Rule(BaseModel):
             raise ValueError("effective_to is before effective_from")
         return self
 
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """Return the compiled conditions (one predicate per ``when`` entry)."""
+        return self._conditions
+
     def in_effect(self, on: dt.date) -> bool:
         """Return True when ``on`` lies inside the rule's effective window."""
         if self.effective_from is not None and on < self.effective_from:
