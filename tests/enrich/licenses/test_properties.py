@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clearance.enrich.licenses import normalize_license
@@ -36,6 +36,8 @@ anything = st.one_of(st.text(max_size=300), licenceish, cc_urls)
 
 @FAST
 @given(anything)
+@example("(AND OTHER")  # boolean.py asserted on this once
+@example("MIT AND AND MIT")
 def test_never_raises_and_is_well_formed(value: str) -> None:
     found = normalize_license(value)
     assert found.id and 0.0 <= found.confidence <= 1.0 and found.evidence
