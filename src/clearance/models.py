@@ -17,6 +17,7 @@ __all__ = [
     "AnalysisResult",
     "Capture",
     "CategoryResult",
+    "CitedAuthority",
     "FetchSummary",
     "HostParts",
     "IngestSummary",
@@ -24,12 +25,16 @@ __all__ = [
     "LicenseMatch",
     "LicensePermission",
     "MarketAssessment",
+    "MarketExposure",
+    "RecommendedAction",
+    "ReportPaths",
     "Resolution",
     "RightsEvidence",
     "RuleFiring",
     "Signal",
     "SignalReport",
     "TimelineEvent",
+    "Vulnerability",
     "describe",
 ]
 
@@ -463,3 +468,102 @@ class FetchSummary:
         "Ledger chain heads (shard -> last entry hash): publish them to anchor the evidence.",
         default_factory=dict,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CitedAuthority:
+    """A law knowledge-base entry as a report cites it."""
+
+    id: str = _help("Knowledge-base id (data/law/<market>/<id>.yaml).")
+    title: str = _help("Name of the case or instrument.")
+    citation: str = _help("Official citation, docket or article number.")
+    body: str = _help("Court, legislature or regulator.")
+    date: str = _help("Decision, adoption or filing date (ISO).")
+    status: str = _help("pending | decided | appealed | settled | in_force | proposed | ...")
+    market: str = _help("Market whose law it is.")
+    verified: bool = _help("False when the entry could not be verified against its source.")
+    source_url: str = _help("Public page it was checked against.")
+    why: str = _help("Why it bears on this vulnerability, in our own words.", default="")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the citation."""
+        out: dict[str, Any] = _jsonable(self)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendedAction:
+    """One recommendation of the report for one vulnerability (or one next step)."""
+
+    action: str = _help(
+        "cease_scraping | seek_licences | filter | honour_opt_outs | delete | document; "
+        "empty for a next step."
+    )
+    label: str = _help("The action in words, e.g. 'Honour opt-outs'.")
+    text: str = _help("What to do, with the numbers filled in.")
+    rule: str = _help("Id of the recommendation in data/report/recommendations.yaml.")
+
+
+@dataclass(frozen=True, slots=True)
+class MarketExposure:
+    """How one source category stands in one market, as the ranking scored it."""
+
+    market: str = _help("Market code, e.g. 'eu'.")
+    worst: str | None = _help("Highest exposure of any item in the cell; null when none known.")
+    items: int = _help("Items of the category assessed in the market.")
+    items_high: int = _help("Items at high or critical exposure.")
+    share_high: float = _help("items_high / items (0..1).")
+    exposure_weight: int = _help("Sum of item weights: low 0, medium 1, high 3, critical 9.")
+    salience: float = _help("Litigation salience of the category in the market (>= 1).")
+    score: float = _help("exposure_weight x salience.")
+    provisional_items: int = _help("Items whose conclusion in the market is provisional.")
+
+
+@dataclass(frozen=True, slots=True)
+class Vulnerability:
+    """One source of legal vulnerability: a source category, ranked by its score."""
+
+    rank: int = _help("1 for the highest score.")
+    category: str = _help("Source category id (data/categories/vocabulary.yaml).")
+    label: str = _help("The category's label.")
+    score: float = _help("Sum over markets of exposure weight x litigation salience.")
+    items: int = _help("Items of the category.")
+    bytes: int = _help("Bytes of those items, where the manifest states sizes.")
+    share: float = _help("items / items in the dataset (0..1).")
+    worst: str | None = _help("Highest exposure in any market.")
+    markets: tuple[MarketExposure, ...] = _help("Per market, highest score first.")
+    drivers: tuple[tuple[str, str, int, float], ...] = _help(
+        "(driver id, phrase, items, share of the category) for each driver present, largest first."
+    )
+    authorities: tuple[CitedAuthority, ...] = _help(
+        "Cases and settlements that make the category salient in its markets, heaviest first."
+    )
+    rules_cited: tuple[CitedAuthority, ...] = _help(
+        "Authorities the law rules cited for its medium-or-worse items, most items first."
+    )
+    recommendations: tuple[RecommendedAction, ...] = _help("What to do, first is the headline.")
+    provisional_items: int = _help("Item-market conclusions of the category that are provisional.")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the vulnerability."""
+        out: dict[str, Any] = _jsonable(self)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPaths:
+    """Where write_reports put each file (all inside the scan directory)."""
+
+    directory: str = _help("The scan directory.")
+    summary_json: str = _help("summary.json: counts, the risk matrix, top vulnerabilities.")
+    report_md: str = _help("report.md: the full report in Markdown.")
+    report_html: str = _help("report.html: self-contained, with the matrix drill-down.")
+    report_pdf: str = _help("report.pdf: page 1 is the one-page assessment, then the annex.")
+    assessment_pdf: str = _help("assessment.pdf: the one-page preliminary risk assessment.")
+    risk_matrix_png: str = _help("risk_matrix.png: the heatmap.")
+    risk_matrix_svg: str = _help("risk_matrix.svg: the heatmap as vector graphics.")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the paths."""
+        out: dict[str, Any] = _jsonable(self)
+        return out
