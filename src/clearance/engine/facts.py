@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The facts stage of a scan: items -> categories, licences, reservations, law facts.
+
+Everything here is a fact about an item (or a documented reading of one) and is written to
+``facts.parquet``; judgments (law, policy) are made later from these columns alone, so a scan
+can be re-judged without reading the manifest or the network again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from clearance.engine.reservations import DOCUMENTS, EpochSignals
+from clearance.enrich.licenses import add_license_columns
+from clearance.fetch.snapshot import Snapshot
+from clearance.models import Capture, Signal
+from clearance.signals.crawlers import CrawlerRegistry, load_crawlers
+
+__all__ = [
+    "LICENSE_USE",
+    "SIGNAL_SCHEMA",
+    "FactSettings",
+    "add_licences",
+    "add_reservations",
+    "law_facts",
+]
+
+LICENSE_USE = {
+    "genai_training": "genai_training",
+    "commercial_training": "commercial_training",
+    "research": "research_training",
+}
+UTC = dt.UTC
+
+SIGNAL_SCHEMA = pa.schema([
+    ("host", pa.string()), ("captured_at", pa.timestamp("us", tz="UTC")),
+    ("standard", pa.string()), ("purpose", pa.string()), ("verdict", pa.string()),
+    ("agent", pa.string()), ("excerpt", pa.string()), ("location", pa.string()),
+    ("confidence", pa.float32()), ("contested", pa.bool_()), ("evidence", pa.string()),
+])
+
+
+@dataclass(frozen=True, slots=True)
+class FactSettings:
+    """What the user tells the scan about their use, and readings of facts we cannot see.
+
+    ``access`` is ``lawful`` by default for items fetched from public URLs (an assumption the
+    report states); ``database_threshold`` is the number of items from one registrable domain
+    from which extraction is read as substantial (EU database right).
+    """
+
+    purpose: str = "genai_training"
+    org_type: str = "company"
+    access: str = "lawful"
+    retained_after_training: bool | None = True
+    memorization: bool | None = None
+    output_competes: bool | None = None
+    gpai_eu_market: bool | None = None
+    database_threshold: int = 5000
+    agent: str | None = None
+    as_of: dt.datetime | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def add_licences(items: pa.Table, purpose: str) -> pa.Table:
+    """Return ``items`` with licence columns, the dataset licence as the second layer."""
+    use = LICENSE_USE[purpose]
+    datasets = pc.unique(items["dataset_license"]).to_pylist()
+    if datasets == [None]:
+        out = add_license_columns(items, use)
+    else:
+        parts, order = [], []
+        for value in datasets:
+            mask = pc.is_null(items["dataset_license"]) if value is None else pc.fill_null(
+                pc.equal(items["dataset_license"], value), False)
+            idx = pc.indices_nonzero(mask)
+            parts.append(add_license_columns(items.take(idx), use,
+                                             layers={"dataset": value} if value else None))
+            order.append(idx)
+        merged = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
+        position = pc.sort_indices(pa.chunked_array(order).combine_chunks())
+        out = merged.take(position)
+    return out
+
+
+def _host_frame(items: pa.Table) -> pl.DataFrame:
+    frame = pl.from_arrow(items.select(["host", "url", "collected_at"]))
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_row_index("__i")
+
+
+def _capture_row(host: str, when: dt.datetime, sig: Signal, evidence: str) -> dict[str, object]:
+    return {"host": host, "captured_at": when, "standard": sig.standard,
+            "purpose": sig.purpose, "verdict": sig.verdict, "agent": sig.agent,
+            "excerpt": sig.excerpt[:500], "location": sig.location,
+            "confidence": sig.confidence, "contested": sig.contested, "evidence": evidence}
+
+
+
+class _Columns:
+    """The reservation columns being filled, one slot per item."""
+
+    def __init__(self, n: int) -> None:
+        self.verdict = np.full(n, "unknown", dtype=object)
+        self.form = np.full(n, "none", dtype=object)
+        self.standards: list[list[str]] = [[] for _ in range(n)]
+        self.capture_at: list[dt.datetime | None] = [None] * n
+        self.evidence: list[str | None] = [None] * n
+        self.now = np.full(n, "unknown", dtype=object)
+        self.now_form = np.full(n, "none", dtype=object)
+
+    def append_to(self, items: pa.Table) -> pa.Table:
+        out = items
+        for name, values, kind in (
+            ("reservation", self.verdict, pa.string()),
+            ("reservation_form", self.form, pa.string()),
+            ("reservation_standards", self.standards, pa.list_(pa.string())),
+            ("reservation_capture_at", self.capture_at, pa.timestamp("us", tz="UTC")),
+            ("reservation_evidence", self.evidence, pa.string()),
+            ("reservation_now", self.now, pa.string()),
+            ("reservation_now_form", self.now_form, pa.string()),
+        ):
+            out = out.append_column(name, pa.array(list(values), type=kind))
+        return out
+
+
+class _HostJudge:
+    """Judges one host's items on the epochs of its captures, parsing each epoch once."""
+
+    def __init__(self, host: str, snapshot: Snapshot, settings: FactSettings,
+                 registry: CrawlerRegistry, signal_rows: list[dict[str, object]]) -> None:
+        self.host = host
+        self.snapshot = snapshot
+        self.settings = settings
+        self.registry = registry
+        self.signal_rows = signal_rows
+        self.cuts = sorted({d for doc in DOCUMENTS for d in snapshot.history(host, doc)})
+        self.cache: dict[dt.datetime, EpochSignals] = {}
+
+    def epoch(self, at: dt.datetime) -> EpochSignals:
+        state = self.cache.get(at)
+        if state is None:
+            captures: dict[str, Capture | None] = {
+                d: self.snapshot.lookup(self.host, d, at) for d in DOCUMENTS}
+            agents = (self.settings.agent,) if self.settings.agent else None
+            state = EpochSignals(self.host, captures, purpose=self.settings.purpose,
+                                 agents=agents, registry=self.registry)
+            self.cache[at] = state
+            for sig in state.signals:
+                self.signal_rows.append(_capture_row(self.host, at, sig, state.evidence))
+        return state
+
+    def judge(self, group: pl.DataFrame, cols: _Columns) -> None:
+        if not self.cuts:
+            return
+        rows = group["__i"].to_numpy()
+        urls = group["url"].to_list()
+        stamps = np.array([c.timestamp() for c in self.cuts])
+        collected = np.array([c.timestamp() if c is not None else -np.inf
+                              for c in group["collected_at"].to_list()])
+        starts = np.searchsorted(stamps, collected, side="right") - 1
+        for k in np.unique(starts):
+            if k < 0:
+                continue  # collected before the first capture: what stood then is unknown
+            pick = np.nonzero(starts == k)[0]
+            when = self.cuts[int(k)]
+            for j, res in zip(pick, self.epoch(when).judge([urls[j] for j in pick]),
+                              strict=True):
+                i = int(rows[j])
+                cols.verdict[i], cols.form[i] = res.verdict, res.form
+                cols.standards[i] = list(res.standards)
+                cols.capture_at[i], cols.evidence[i] = when, res.evidence
+        as_of = self.settings.as_of or dt.datetime.now(UTC)
+        current = [c for c in self.cuts if c <= as_of]
+        if current:
+            for j, res in enumerate(self.epoch(current[-1]).judge(urls)):
+                cols.now[int(rows[j])], cols.now_form[int(rows[j])] = res.verdict, res.form
+
+
+def add_reservations(
+    items: pa.Table, snapshot: Snapshot | None, settings: FactSettings
+) -> tuple[pa.Table, pa.Table]:
+    """Return (items with reservation columns, signals table) judged from ``snapshot``.
+
+    Columns: reservation, reservation_form, reservation_standards (list), reservation_capture_at,
+    reservation_evidence (as collected), reservation_now and reservation_now_form (as of
+    ``settings.as_of``). Without a snapshot every item is ``unknown``.
+    """
+    cols = _Columns(items.num_rows)
+    signal_rows: list[dict[str, object]] = []
+    if snapshot is not None:
+        registry = load_crawlers()
+        known = set(snapshot.hosts())
+        frame = _host_frame(items).filter(pl.col("host").is_in(list(known)))
+        for (host,), group in frame.group_by(["host"], maintain_order=True):
+            assert isinstance(host, str)
+            _HostJudge(host, snapshot, settings, registry, signal_rows).judge(group, cols)
+    return cols.append_to(items), pa.Table.from_pylist(signal_rows, schema=SIGNAL_SCHEMA)
+
+
+def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
+    """Return the law engine's fact columns for every item (facts vocabulary of clearance.law)."""
+    frame = pl.from_arrow(items.select([
+        "item_id", "category", "license_effective_id", "license_permission", "reservation",
+        "reservation_form", "personal_data", "collected_at", "registrable_domain",
+        "blocklist", "url"]))
+    assert isinstance(frame, pl.DataFrame)
+    per_domain = pl.col("registrable_domain").count().over("registrable_domain")
+    substantial = pl.when(pl.col("registrable_domain").is_null()).then(None).otherwise(
+        per_domain >= settings.database_threshold)
+    public = pl.col("url").str.contains(r"^(?i:https?)://")
+    facts = frame.select(
+        pl.col("item_id"),
+        pl.lit(settings.purpose).alias("purpose"),
+        pl.lit(settings.org_type).alias("org_type"),
+        pl.col("category").alias("source_category"),
+        pl.col("license_effective_id").alias("license_id"),
+        pl.col("license_permission"),
+        pl.col("reservation"),
+        pl.col("reservation_form"),
+        pl.when(public.fill_null(False)).then(pl.lit(settings.access))
+        .otherwise(pl.lit("unknown")).alias("access"),
+        ((pl.col("category") == "shadow_library") | pl.col("blocklist").is_not_null())
+        .alias("piracy_source"),
+        pl.when(pl.col("personal_data")).then(pl.lit("ordinary"))
+        .when(~pl.col("personal_data")).then(pl.lit("none"))
+        .otherwise(pl.lit("unknown")).alias("personal_data"),
+        substantial.alias("database_substantial_extraction"),
+        pl.col("collected_at").dt.date().alias("collected_at"),
+        pl.lit(settings.retained_after_training, pl.Boolean).alias("retained_after_training"),
+        pl.lit(settings.memorization, pl.Boolean).alias("memorization"),
+        pl.lit(settings.output_competes, pl.Boolean).alias("output_competes"),
+        pl.lit(settings.gpai_eu_market, pl.Boolean).alias("gpai_eu_market"),
+    )
+    return facts.to_arrow()
+
