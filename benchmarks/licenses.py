@@ -137,8 +137,9 @@ def main() -> None:
     memo_s = time.perf_counter() - start
 
     head = table.slice(0, args.baseline_rows)
-    ours_pairs = list(zip(head["license_id"].to_pylist(), head["license_permission"].to_pylist(),
-                          strict=True))  # fmt: skip
+    ours_pairs = list(
+        zip(head["license_id"].to_pylist(), head["license_permission"].to_pylist(), strict=True)
+    )
     assert ours_pairs == naive == memo[: args.baseline_rows], "results differ"
 
     rates = {

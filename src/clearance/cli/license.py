@@ -37,15 +37,22 @@ def license_command(
         print_json(report)
         return
     match = report["match"]
-    out.print(f"[bold]{match['id']}[/]  confidence {match['confidence']:.2f}  "
-              f"({match['method']}: {match['evidence']})", highlight=False)  # fmt: skip
+    out.print(
+        f"[bold]{match['id']}[/]  confidence {match['confidence']:.2f}  "
+        f"({match['method']}: {match['evidence']})",
+        highlight=False,
+    )
     facts = report["license"]
     if facts is not None:
         flag = "" if facts["verified"] else "  [yellow](terms not verified)[/]"
         out.print(f"{facts['name']}  <{facts['source_url']}>{flag}", highlight=False)
     table = Table("use", "verdict", "conditions", "reason")
     for p in report["permissions"]:
-        table.add_row(p["use"], p["verdict"], ", ".join(p["conditions"]) or "-",
-                      p["reasons"][0] if p["reasons"] else "")  # fmt: skip
+        table.add_row(
+            p["use"],
+            p["verdict"],
+            ", ".join(p["conditions"]) or "-",
+            p["reasons"][0] if p["reasons"] else "",
+        )
     out.print(table)
     out.print(report["disclaimer"], style="dim")

@@ -13,8 +13,9 @@ runner = CliRunner()
 
 
 def test_json_output() -> None:
-    result = runner.invoke(app, ["license", "CC BY-NC 4.0", "--use", "commercial_training",
-                                 "--json"])  # fmt: skip
+    result = runner.invoke(
+        app, ["license", "CC BY-NC 4.0", "--use", "commercial_training", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["match"]["id"] == "CC-BY-NC-4.0"

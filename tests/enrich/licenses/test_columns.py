@@ -10,8 +10,17 @@ from clearance import license_columns, license_permits, normalize_license
 from clearance.enrich.licenses.columns import LICENSE_COLUMNS, add_license_columns
 from clearance.errors import InputError
 
-RAW = ["CC BY-NC 4.0", None, "MIT", "cc-by-nc-4.0", "", "CC BY-NC 4.0",
-       "https://creativecommons.org/licenses/by-sa/4.0/", None, "zzz"]  # fmt: skip
+RAW = [
+    "CC BY-NC 4.0",
+    None,
+    "MIT",
+    "cc-by-nc-4.0",
+    "",
+    "CC BY-NC 4.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/",
+    None,
+    "zzz",
+]
 
 
 def test_matches_the_per_record_functions() -> None:
@@ -39,8 +48,11 @@ def test_chunked_and_dictionary_inputs() -> None:
 
 
 def test_dataset_layer_conflicts_are_reported() -> None:
-    table = license_columns(pa.array(["MIT", "CC BY-NC 4.0", None]), "commercial_training",
-                            layers={"dataset": "CC-BY-SA-4.0"})  # fmt: skip
+    table = license_columns(
+        pa.array(["MIT", "CC BY-NC 4.0", None]),
+        "commercial_training",
+        layers={"dataset": "CC-BY-SA-4.0"},
+    )
     rows = table.to_pylist()
     assert rows[0]["license_effective_id"] == "CC-BY-SA-4.0" and rows[0]["license_conflict"]
     assert rows[1]["license_effective_id"] == "CC-BY-NC-4.0"

@@ -35,14 +35,23 @@ def test_no_layer_states_anything() -> None:
 
 
 def test_ties_go_to_the_more_specific_layer() -> None:
-    found = resolve_license_layers({"repository": "CC-BY-SA-4.0", "dataset": "GPL-3.0-only"},
-                                   normalized=True)  # fmt: skip
+    found = resolve_license_layers(
+        {"repository": "CC-BY-SA-4.0", "dataset": "GPL-3.0-only"}, normalized=True
+    )
     assert found.winner == "dataset"
 
 
 def test_restrictiveness_orders_the_usual_suspects() -> None:
-    order = ["CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-4.0",
-             "CC-BY-NC-SA-4.0", "CC-BY-NC-ND-4.0", "all-rights-reserved"]  # fmt: skip
+    order = [
+        "CC0-1.0",
+        "CC-BY-4.0",
+        "CC-BY-SA-4.0",
+        "CC-BY-ND-4.0",
+        "CC-BY-NC-4.0",
+        "CC-BY-NC-SA-4.0",
+        "CC-BY-NC-ND-4.0",
+        "all-rights-reserved",
+    ]
     scores = [restrictiveness_of(lid) for lid in order]
     assert scores == sorted(scores) and len(set(scores)) == len(scores)
     assert restrictiveness_of("MIT OR CC-BY-NC-4.0") == restrictiveness_of("MIT")

@@ -26,8 +26,12 @@ def _restrictive(expected: str, vocab: Vocabulary) -> bool:
     if entry is None:
         return " " in expected  # expressions: checked through their score
     t = entry.terms
-    return (t.non_commercial or t.share_alike or t.derivatives != "allowed"
-            or entry.id in ("unknown", "all-rights-reserved"))  # fmt: skip
+    return (
+        t.non_commercial
+        or t.share_alike
+        or t.derivatives != "allowed"
+        or entry.id in ("unknown", "all-rights-reserved")
+    )
 
 
 def test_corpus_is_large_and_varied(corpus: list[dict[str, Any]]) -> None:

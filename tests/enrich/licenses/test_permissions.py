@@ -30,8 +30,10 @@ def test_every_entry_and_use_gives_a_valid_answer(vocab: Vocabulary) -> None:
                 assert p.conditions or p.reasons
 
 
-@pytest.mark.parametrize("lid", ["CC-BY-NC-4.0", "CC-BY-NC-SA-3.0", "CC-BY-NC-ND-2.0",
-                                 "LicenseRef-clearance-research-only"])  # fmt: skip
+@pytest.mark.parametrize(
+    "lid",
+    ["CC-BY-NC-4.0", "CC-BY-NC-SA-3.0", "CC-BY-NC-ND-2.0", "LicenseRef-clearance-research-only"],
+)
 @pytest.mark.parametrize("use", ["commercial_training", "genai_training", "fine_tuning"])
 def test_non_commercial_blocks_commercial_uses(lid: str, use: str) -> None:
     p = license_permits(lid, use)
@@ -58,8 +60,10 @@ def test_public_domain_and_cc0_are_allowed() -> None:
 
 
 def test_model_terms_carry_their_conditions() -> None:
-    assert "no_competing_models" in license_permits(
-        "LicenseRef-clearance-openai-terms", "commercial_training").conditions  # fmt: skip
+    assert (
+        "no_competing_models"
+        in license_permits("LicenseRef-clearance-openai-terms", "commercial_training").conditions
+    )
     llama = license_permits("LicenseRef-clearance-llama-3.1", "weights_release")
     assert {"model_naming", "mau_threshold"} <= set(llama.conditions)
     assert llama.verified is True

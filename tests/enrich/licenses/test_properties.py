@@ -12,17 +12,61 @@ from clearance.enrich.licenses import normalize_license
 from clearance.enrich.licenses.permissions import VERDICT_RANK, license_permits
 from clearance.enrich.licenses.schema import USES
 
-FAST = settings(max_examples=300, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+FAST = settings(
+    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 _WORDS = st.sampled_from(
-    ["cc", "by", "nc", "nd", "sa", "4.0", "3.0", "2", "creative", "commons", "license", "mit",
-     "apache", "gpl", "and", "or", "with", "(", ")", "/", ",", "-", "http://",
-     "creativecommons.org",
-     "licenses", "all", "rights", "reserved", "public", "domain", "©", "copyright", "<a", "rel=",
-     '"license"', "href=", "license:", "other", "\n", "llama3", "xmpRights:UsageTerms", "research",
-     "only", "GPL-2.0+", "Classpath-exception-2.0", "unknown", "LicenseRef-clearance-gemma"]
-)  # fmt: skip
+    [
+        "cc",
+        "by",
+        "nc",
+        "nd",
+        "sa",
+        "4.0",
+        "3.0",
+        "2",
+        "creative",
+        "commons",
+        "license",
+        "mit",
+        "apache",
+        "gpl",
+        "and",
+        "or",
+        "with",
+        "(",
+        ")",
+        "/",
+        ",",
+        "-",
+        "http://",
+        "creativecommons.org",
+        "licenses",
+        "all",
+        "rights",
+        "reserved",
+        "public",
+        "domain",
+        "©",
+        "copyright",
+        "<a",
+        "rel=",
+        '"license"',
+        "href=",
+        "license:",
+        "other",
+        "\n",
+        "llama3",
+        "xmpRights:UsageTerms",
+        "research",
+        "only",
+        "GPL-2.0+",
+        "Classpath-exception-2.0",
+        "unknown",
+        "LicenseRef-clearance-gemma",
+    ]
+)
 licenceish = st.lists(_WORDS, max_size=12).map(" ".join)
 cc_urls = st.builds(
     lambda scheme, code, ver, tail: f"{scheme}creativecommons.org/licenses/{code}/{ver}{tail}",

@@ -38,14 +38,29 @@ def test_every_creative_commons_licence_is_there(
 @pytest.mark.parametrize(
     "lid",
     [
-        "CC0-1.0", "CC-PDM-1.0", "ODC-By-1.0", "ODbL-1.0", "PDDL-1.0", "CDLA-Permissive-2.0",
-        "CDLA-Sharing-1.0", "C-UDA-1.0", "O-UDA-1.0", "OGL-UK-3.0", "etalab-2.0", "DL-DE-BY-2.0",
-        "LicenseRef-clearance-mdl", "LicenseRef-clearance-openrail",
-        "LicenseRef-clearance-bigscience-openrail-m", "LicenseRef-clearance-llama-2",
-        "LicenseRef-clearance-llama-3.1", "LicenseRef-clearance-gemma",
-        "LicenseRef-clearance-ai2-impact-lr", "LicenseRef-clearance-openai-terms", *STATES,
+        "CC0-1.0",
+        "CC-PDM-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "PDDL-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "C-UDA-1.0",
+        "O-UDA-1.0",
+        "OGL-UK-3.0",
+        "etalab-2.0",
+        "DL-DE-BY-2.0",
+        "LicenseRef-clearance-mdl",
+        "LicenseRef-clearance-openrail",
+        "LicenseRef-clearance-bigscience-openrail-m",
+        "LicenseRef-clearance-llama-2",
+        "LicenseRef-clearance-llama-3.1",
+        "LicenseRef-clearance-gemma",
+        "LicenseRef-clearance-ai2-impact-lr",
+        "LicenseRef-clearance-openai-terms",
+        *STATES,
     ],
-)  # fmt: skip
+)
 def test_issue_families_present(vocab: Vocabulary, lid: str) -> None:
     assert vocab.get(lid) is not None
 
@@ -87,8 +102,11 @@ def test_file_must_be_named_by_id(tmp_path: Path) -> None:
 
 def test_alias_collision_is_an_error(tmp_path: Path) -> None:
     _write(tmp_path, "MIT.yaml", _minimal("MIT", aliases=["Expat"]))
-    _write(tmp_path, "LicenseRef-clearance-x.yaml",
-           _minimal("LicenseRef-clearance-x", aliases=["expat"]))  # fmt: skip
+    _write(
+        tmp_path,
+        "LicenseRef-clearance-x.yaml",
+        _minimal("LicenseRef-clearance-x", aliases=["expat"]),
+    )
     with pytest.raises(KnowledgeBaseError, match="already claimed"):
         load_vocabulary(tmp_path)
 

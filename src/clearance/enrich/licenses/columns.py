@@ -64,7 +64,7 @@ def license_table(
                 {
                     "item": match.id,
                     **{k: normalize_license(v, vocabulary=vocab).id for k, v in other.items()},
-                },  # fmt: skip
+                },
                 normalized=True,
                 vocabulary=vocab,
             )

@@ -68,9 +68,12 @@ def resolve_license_layers(
     )
     if conflicting:
         losers = ", ".join(f"{layer} {lid}" for layer, lid in stated if lid != winner_id)
-        reason = (f"{winner_layer} licence {winner_id} is the most restrictive and governs; "
-                  f"it disagrees with {losers}")  # fmt: skip
+        reason = (
+            f"{winner_layer} licence {winner_id} is the most restrictive and governs; "
+            f"it disagrees with {losers}"
+        )
     else:
         reason = f"all stated layers agree on {winner_id}"
-    return LicenseConflict(winner_id, winner_layer, tuple(stated), conflicting,
-                           bool(conflicting), reason)  # fmt: skip
+    return LicenseConflict(
+        winner_id, winner_layer, tuple(stated), conflicting, bool(conflicting), reason
+    )

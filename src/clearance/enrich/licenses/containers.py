@@ -58,9 +58,13 @@ def _html(text: str, normalise: Normalise) -> LicenseMatch | None:
         if href:
             target = html.unescape(_first(href.groups())).strip()
             found = normalise(target)
-            return LicenseMatch(found.id, found.confidence, f'HTML rel="license" {target}: '
-                                f"{found.evidence}", method="html",
-                                version_stated=found.version_stated)  # fmt: skip
+            return LicenseMatch(
+                found.id,
+                found.confidence,
+                f'HTML rel="license" {target}: {found.evidence}',
+                method="html",
+                version_stated=found.version_stated,
+            )
     return None
 
 
@@ -80,11 +84,17 @@ def _xmp(text: str, normalise: Normalise) -> LicenseMatch | None:
             continue
         found = normalise(value)
         if found.id != "unknown":
-            return LicenseMatch(found.id, found.confidence, f"XMP {where}: {found.evidence}",
-                                method="xmp", version_stated=found.version_stated)  # fmt: skip
+            return LicenseMatch(
+                found.id,
+                found.confidence,
+                f"XMP {where}: {found.evidence}",
+                method="xmp",
+                version_stated=found.version_stated,
+            )
     if candidates:
-        return LicenseMatch("unknown", 0.4, "XMP rights fields name no licence we know",
-                            method="xmp")  # fmt: skip
+        return LicenseMatch(
+            "unknown", 0.4, "XMP rights fields name no licence we know", method="xmp"
+        )
     return None
 
 
@@ -121,16 +131,25 @@ def _card(text: str, normalise: Normalise) -> LicenseMatch | None:
             for value in fields.get(key, []):
                 found = normalise(value)
                 if found.id != "unknown":
-                    return LicenseMatch(found.id, min(found.confidence, 0.9),
-                                        f"HF card license: other + {key} {value!r}: "
-                                        f"{found.evidence}", method="hf-card",
-                                        version_stated=found.version_stated)  # fmt: skip
-        return LicenseMatch("unknown", 0.9, "HF card license: other, no license_name we know",
-                            method="hf-card")  # fmt: skip
+                    return LicenseMatch(
+                        found.id,
+                        min(found.confidence, 0.9),
+                        f"HF card license: other + {key} {value!r}: {found.evidence}",
+                        method="hf-card",
+                        version_stated=found.version_stated,
+                    )
+        return LicenseMatch(
+            "unknown", 0.9, "HF card license: other, no license_name we know", method="hf-card"
+        )
     joined = " AND ".join(licenses) if len(licenses) > 1 else licenses[0]
     found = normalise(joined)
-    return LicenseMatch(found.id, found.confidence, f"HF card license: {found.evidence}",
-                        method="hf-card", version_stated=found.version_stated)  # fmt: skip
+    return LicenseMatch(
+        found.id,
+        found.confidence,
+        f"HF card license: {found.evidence}",
+        method="hf-card",
+        version_stated=found.version_stated,
+    )
 
 
 def match_container(text: str, normalise: Normalise) -> LicenseMatch | None:

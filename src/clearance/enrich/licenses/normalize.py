@@ -149,13 +149,16 @@ def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     if rendered is None:
         return None
     confidence = round(min(m.confidence for m in found) * 0.95, 3)
-    return LicenseMatch(rendered, confidence, f"several licences joined by {op}: "
-                        + "; ".join(m.evidence for m in found), method="multi",
-                        version_stated=all(m.version_stated for m in found))  # fmt: skip
+    return LicenseMatch(
+        rendered,
+        confidence,
+        f"several licences joined by {op}: " + "; ".join(m.evidence for m in found),
+        method="multi",
+        version_stated=all(m.version_stated for m in found),
+    )
 
 
-def _from_entry(lid: str, vocab: Vocabulary, confidence: float, evidence: str,
-                method: str) -> LicenseMatch:  # fmt: skip
+def _from_entry(lid: str, confidence: float, evidence: str, method: str) -> LicenseMatch:
     stated = not lid.endswith("-unversioned")
     if not stated:
         evidence += "; version not stated"
@@ -167,8 +170,10 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     if best is None:
         return None
     confidence = round(0.5 + 0.45 * best.score * min(1.0, best.shared / 30), 3)
-    evidence = (f"text match {best.score:.2f} ({best.shared}/{best.passage_size} bigrams of a "
-                f"{best.license_id} passage)")  # fmt: skip
+    evidence = (
+        f"text match {best.score:.2f} ({best.shared}/{best.passage_size} bigrams of a "
+        f"{best.license_id} passage)"
+    )
     return LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
 
 
@@ -181,7 +186,7 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
     canon = vocab.canonical_id(s)
     if canon is not None:
-        return _from_entry(canon, vocab, 1.0, f"canonical id {canon}", "id")
+        return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
     if depth < _MAX_DEPTH:
         found = match_container(text, lambda t: _read(t, vocab, depth + 1))
         if found is not None:
@@ -189,23 +194,31 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
     if looks_like_url(s):
         url = match_url(s, vocab)
         if url is not None and url.license_id is not None:
-            return LicenseMatch(url.license_id, url.confidence, url.evidence, method="url",
-                                version_stated=url.version_stated)  # fmt: skip
+            return LicenseMatch(
+                url.license_id,
+                url.confidence,
+                url.evidence,
+                method="url",
+                version_stated=url.version_stated,
+            )
         if url is None:
             named = match_cc(alias_key(s.rsplit("/", 1)[-1]), vocab)
             if named is not None:
-                return LicenseMatch(named.license_id, 0.7, f"licence named in URL path: "
-                                    f"{named.evidence}", method="url",
-                                    version_stated=named.version_stated)  # fmt: skip
+                return LicenseMatch(
+                    named.license_id,
+                    0.7,
+                    f"licence named in URL path: {named.evidence}",
+                    method="url",
+                    version_stated=named.version_stated,
+                )
         reason = url.evidence if url is not None else "URL names no licence we know"
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
     lid = vocab.lookup_alias(s)
     if lid is not None:
-        return _from_entry(lid, vocab, 0.95, f"alias {s[:80]!r} of {lid}", "alias")
-    for reader in (_expression,):
-        found = reader(s, vocab)
-        if found is not None:
-            return found
+        return _from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias")
+    found = _expression(s, vocab)
+    if found is not None:
+        return found
     found = _split(s, vocab, depth)
     if found is not None:
         return found
@@ -217,8 +230,13 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
     key = alias_key(s[:5000])
     cc = match_cc(key, vocab)
     if cc is not None:
-        return LicenseMatch(cc.license_id, cc.confidence, cc.evidence, method="cc-text",
-                            version_stated=cc.version_stated)  # fmt: skip
+        return LicenseMatch(
+            cc.license_id,
+            cc.confidence,
+            cc.evidence,
+            method="cc-text",
+            version_stated=cc.version_stated,
+        )
     names = [] if key.startswith(("modified ", "adapted ", "amended ")) else find_names(key, vocab)
     if names:
         ids = list(dict.fromkeys(names))
@@ -226,7 +244,6 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         if rendered is not None:
             return _from_entry(
                 rendered,
-                vocab,
                 0.75 if len(ids) == 1 else 0.6,
                 f"licence name(s) in text: {', '.join(ids)}",
                 "substring",
@@ -237,8 +254,7 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
             return found
     phrase = match_phrase(key, s[:5000])
     if phrase is not None:
-        return LicenseMatch(phrase.license_id, phrase.confidence, phrase.evidence,
-                            method="phrase")  # fmt: skip
+        return LicenseMatch(phrase.license_id, phrase.confidence, phrase.evidence, method="phrase")
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 

@@ -24,10 +24,14 @@ __all__ = ["VERDICT_RANK", "expression_scores", "license_permits"]
 #: Order of restriction: a higher rank is more restrictive.
 VERDICT_RANK = {"allowed": 0, "conditional": 1, "unknown": 2, "not_allowed": 3}
 _COMMERCIAL = {
-    "research_training": False, "commercial_training": True, "genai_training": True,
-    "fine_tuning": True, "rag_inference": True, "dataset_redistribution": None,
+    "research_training": False,
+    "commercial_training": True,
+    "genai_training": True,
+    "fine_tuning": True,
+    "rag_inference": True,
+    "dataset_redistribution": None,
     "weights_release": None,
-}  # fmt: skip
+}
 _TRAINING = {"research_training", "commercial_training", "genai_training", "fine_tuning"}
 _SHARES = {"genai_training", "rag_inference", "dataset_redistribution", "weights_release"}
 
@@ -35,8 +39,9 @@ _SHARES = {"genai_training", "rag_inference", "dataset_redistribution", "weights
 def _judge(entry: LicenseEntry, use: str) -> LicensePermission:
     override = entry.permissions.get(use)  # type: ignore[call-overload]
     if override is not None:
-        return LicensePermission(entry.id, use, override.verdict, override.conditions,
-                                 (override.reason,), entry.verified)  # fmt: skip
+        return LicensePermission(
+            entry.id, use, override.verdict, override.conditions, (override.reason,), entry.verified
+        )
     t = entry.terms
     conds: list[str] = list(t.conditions)
     ranked: list[tuple[int, str]] = []
@@ -80,8 +85,11 @@ def _judge(entry: LicenseEntry, use: str) -> LicensePermission:
         worse("conditional", "commercial use is granted on conditions")
     if t.derivatives == "private_only":
         if use == "weights_release":
-            worse("not_allowed", "ND: adaptations may not be shared, and whether weights are "
-                  "an adaptation is unsettled (conservative)")  # fmt: skip
+            worse(
+                "not_allowed",
+                "ND: adaptations may not be shared, and whether weights are "
+                "an adaptation is unsettled (conservative)",
+            )
         else:
             conds.append("no_derivatives_shared")
             worse("conditional", "ND: adapted material may be made but not shared")
@@ -98,9 +106,12 @@ def _judge(entry: LicenseEntry, use: str) -> LicensePermission:
         )
     if t.share_alike:
         conds.append("share_alike")
-        worse("conditional", "share-alike attaches to shared adaptations (outputs, weights, "
-              "derived data)" if use in _SHARES else "share-alike if the model or outputs are "
-              "shared")  # fmt: skip
+        worse(
+            "conditional",
+            "share-alike attaches to shared adaptations (outputs, weights, derived data)"
+            if use in _SHARES
+            else "share-alike if the model or outputs are shared",
+        )
     if t.attribution:
         conds.append("attribution")
         worse("conditional", "credit the source (dataset-level link; per item with RAG)")
@@ -120,18 +131,33 @@ def _judge(entry: LicenseEntry, use: str) -> LicensePermission:
     reasons = [reason for _, reason in ranked]
     if verdict in ("not_allowed", "unknown"):
         conds = [c for c in conds if c in ("research_only", "non_commercial_only")]
-    return LicensePermission(entry.id, use, verdict, tuple(dict.fromkeys(conds)),
-                             tuple(dict.fromkeys(reasons)), entry.verified)  # fmt: skip
+    return LicensePermission(
+        entry.id,
+        use,
+        verdict,
+        tuple(dict.fromkeys(conds)),
+        tuple(dict.fromkeys(reasons)),
+        entry.verified,
+    )
 
 
 def _outside(license_id: str, use: str) -> LicensePermission:
-    return LicensePermission(license_id, use, "unknown", (),
-                             (f"{license_id!r} is not in the licence vocabulary: treated as all "
-                              "rights reserved until reviewed",), False)  # fmt: skip
+    return LicensePermission(
+        license_id,
+        use,
+        "unknown",
+        (),
+        (
+            f"{license_id!r} is not in the licence vocabulary: treated as all "
+            "rights reserved until reviewed",
+        ),
+        False,
+    )
 
 
-def _combine(parts: list[LicensePermission], op: str, expression: str, use: str) -> (
-        LicensePermission):  # fmt: skip
+def _combine(
+    parts: list[LicensePermission], op: str, expression: str, use: str
+) -> LicensePermission:
     pick = min if op == "OR" else max
     chosen = pick(parts, key=lambda p: (VERDICT_RANK[p.verdict], len(p.conditions)))
     if op == "OR":
@@ -194,12 +220,14 @@ def _permits(license_id: str, use: str, vocab: Vocabulary) -> LicensePermission:
     except Exception:  # the third-party parser asserts on hostile input
         return _outside(license_id, use)
     result = _walk(parsed, vocab, use)
-    return LicensePermission(license_id, use, result.verdict, result.conditions, result.reasons,
-                             result.verified)  # fmt: skip
+    return LicensePermission(
+        license_id, use, result.verdict, result.conditions, result.reasons, result.verified
+    )
 
 
-def license_permits(license_id: str, use: str, *,
-                    vocabulary: Vocabulary | None = None) -> LicensePermission:  # fmt: skip
+def license_permits(
+    license_id: str, use: str, *, vocabulary: Vocabulary | None = None
+) -> LicensePermission:
     """Return whether ``license_id`` (a canonical id or expression) permits ``use``, and why.
 
     Raises :class:`~clearance.errors.InputError` for a use outside

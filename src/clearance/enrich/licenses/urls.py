@@ -26,10 +26,18 @@ _SUFFIX = re.compile(r"\.(?:[a-z]{2}(?:-[a-z]+)?\.)?(?:s?html?|txt|php|md|json|r
 _CC_TAIL = re.compile(r"^(?:deed|legalcode)(?:\.[a-z]{2,3}(?:[-_][a-z]+)?)?(?:\.txt)?$|^rdf$")
 _CC_VERSION = re.compile(r"^[1-4]\.[015]$")
 _CC_CODES = {
-    "by": "by", "by-sa": "by-sa", "by-nc": "by-nc", "by-nc-sa": "by-nc-sa",
-    "by-nd": "by-nd", "by-nc-nd": "by-nc-nd", "by-nd-nc": "by-nc-nd", "by-sa-nc": "by-nc-sa",
-    "sa": "sa", "nc": "nc", "nd": "nd",
-}  # fmt: skip
+    "by": "by",
+    "by-sa": "by-sa",
+    "by-nc": "by-nc",
+    "by-nc-sa": "by-nc-sa",
+    "by-nd": "by-nd",
+    "by-nc-nd": "by-nc-nd",
+    "by-nd-nc": "by-nc-nd",
+    "by-sa-nc": "by-nc-sa",
+    "sa": "sa",
+    "nc": "nc",
+    "nd": "nd",
+}
 _DOC_LINK = re.compile(
     r"(?:^github\.com/|^raw\.githubusercontent\.com/|^gitlab\.com/|^huggingface\.co/|"
     r"^arxiv\.org/|^aclanthology\.org/|^zenodo\.org/|^kaggle\.com/|^drive\.google\.com/|"
@@ -83,8 +91,16 @@ def _creative_commons(path: str, vocab: Vocabulary) -> UrlMatch | None:
     rest = [p for p in parts[2:] if not _CC_TAIL.match(p)]
     if not rest or not _CC_VERSION.match(rest[0]):
         lid = vocab.cc.get((code, None))
-        return UrlMatch(lid, 0.8, f"creativecommons.org/licenses/{parts[1]} without a version",
-                        version_stated=False) if lid else None  # fmt: skip
+        return (
+            UrlMatch(
+                lid,
+                0.8,
+                f"creativecommons.org/licenses/{parts[1]} without a version",
+                version_stated=False,
+            )
+            if lid
+            else None
+        )
     version, port = rest[0], (rest[1] if len(rest) > 1 else None)
     lid = vocab.cc.get((code, version))
     if lid is None:
