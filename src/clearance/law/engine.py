@@ -177,6 +177,16 @@ def _compiled(market: str) -> tuple[_Compiled, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=256)
+def _active(market: str, on: dt.date) -> tuple[_Compiled, ...]:
+    """Return the market's compiled rules in effect on ``on``."""
+    return tuple(
+        c
+        for c in _compiled(market)
+        if (c.start is None or on >= c.start) and (c.end is None or on <= c.end)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Judgement:
     fired: list[_Compiled]
@@ -189,13 +199,13 @@ class _Judgement:
 def _judge(facts: dict[str, Any], market: str, on: dt.date, ctx: _Context) -> _Judgement:
     if market not in ctx.markets:
         raise FactsError(f"unknown market {market!r}; markets: {', '.join(ctx.markets)}")
-    fired = [
-        c
-        for c in _compiled(market)
-        if (c.start is None or on >= c.start)
-        and (c.end is None or on <= c.end)
-        and all(cond(facts) for cond in c.conditions)
-    ]
+    fired = []
+    for c in _active(market, on):
+        for cond in c.conditions:
+            if not cond(facts):
+                break
+        else:
+            fired.append(c)
     replaced = {rid for c in fired for rid in c.replaces}
     fired = [c for c in fired if c.rule.id not in replaced]
     basis: dict[str, int] = {}
