@@ -118,6 +118,30 @@ def _retry_after(headers: list[tuple[str, str]]) -> float | None:
     return None
 
 
+async def _read_body(
+    resp: aiohttp.ClientResponse, cap: int, method: str
+) -> tuple[bytes, bool, str]:
+    """Return (body up to cap, whether it was cut, why) of a response."""
+    length = resp.content_length
+    if method != "HEAD" and length is not None and length <= cap:
+        try:
+            return await resp.content.readexactly(length), False, ""
+        except asyncio.IncompleteReadError as exc:
+            return exc.partial, True, "body cut short by the server"
+    chunks: list[bytes] = []
+    size = 0
+    while size <= cap:
+        chunk = await resp.content.read(min(_CHUNK, cap + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    body = b"".join(chunks)
+    if size > cap:
+        return body[:cap], True, ""
+    return body, False, ""
+
+
 class Fetcher:
     """Fetch documents politely and safely; use as ``async with Fetcher(config) as f``."""
 
@@ -180,20 +204,10 @@ class Fetcher:
                 if resp.connection is not None and resp.connection.transport is not None:
                     peer = resp.connection.transport.get_extra_info("peername")
                     hop.peer = str(peer[0]) if peer else None
-                chunks: list[bytes] = []
-                size = 0
-                while size <= cap:
-                    chunk = await resp.content.read(min(_CHUNK, cap + 1 - size))
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    size += len(chunk)
-                body = b"".join(chunks)
-                if size > cap:
-                    hop.truncated = True
-                    body = body[:cap]
-                    resp.close()
-                hop.raw_body = body
+                hop.raw_body, cut, why = await _read_body(resp, cap, hop.method)
+                if cut:
+                    hop.truncated, hop.detail = True, why
+                    resp.close()  # unread bytes: do not reuse this connection
         except BlockedAddressError as exc:
             hop.error, hop.detail = "blocked", exc.reason
         except (aiohttp.InvalidURL, ValueError) as exc:

@@ -88,11 +88,12 @@ class AddressGuard:
     ``allow_networks`` lists CIDR blocks let through anyway (tests use ``127.0.0.0/8``).
     """
 
-    __slots__ = ("_allow", "_cache")
+    __slots__ = ("_allow", "_cache", "_names")
 
     def __init__(self, allow_networks: Iterable[str] = ()) -> None:
         self._allow = tuple(ipaddress.ip_network(n, strict=False) for n in allow_networks)
         self._cache: dict[str, str | None] = {}
+        self._names: set[str] = set()
 
     def refusal(self, address: str) -> str | None:
         """Return why ``address`` is refused ('loopback', 'not-an-address', ...) or None."""
@@ -131,10 +132,14 @@ class AddressGuard:
             raise BlockedAddressError(f"scheme {parts.scheme!r} is not http or https", url=url)
         if not host:
             raise BlockedAddressError("URL has no host", url=url)
+        if host in self._names:
+            return
         if host in METADATA_HOSTNAMES:
             raise BlockedAddressError(f"refused cloud-metadata host {host}", url=url)
         try:
             ipaddress.ip_address(host.split("%", 1)[0])
         except ValueError:
-            return  # a name: checked after resolution
+            if len(self._names) < 65536:
+                self._names.add(host)
+            return  # a name: its addresses are checked after resolution
         self.check_address(host, url=url)

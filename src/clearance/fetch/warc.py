@@ -47,8 +47,9 @@ class RecordRef:
 
 
 def iso_date(when: datetime) -> str:
-    """Return a WARC-Date (UTC, microseconds, trailing Z)."""
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Return a WARC-Date (UTC, microseconds, trailing Z) of an aware UTC datetime."""
+    text = when.isoformat(timespec="microseconds")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text + "Z"
 
 
 def record_member(
@@ -86,8 +87,10 @@ def record_member(
     raw = io.BytesIO()
     digest_of = block if payload is None else payload
     rec.write(raw, checksum_data=True, payload_digest=hashlib.sha1(digest_of).digest())
-    comp = zlib.compressobj(level, zlib.DEFLATED, 31, 5)
-    member = comp.compress(raw.getvalue()) + comp.flush()
+    data = raw.getvalue()
+    # a small window for small records: zlib's set-up of a 32 KiB window costs 6x the deflate
+    comp = zlib.compressobj(level, zlib.DEFLATED, 16 + (9 if len(data) < 4096 else 15), 5)
+    member = comp.compress(data) + comp.flush()
     return member, f"<urn:{rid}>", rec.headers.get("WARC-Payload-Digest") or ""
 
 
@@ -200,7 +203,9 @@ class WarcFileWriter:
         if hop.peer:
             extra.append(("WARC-IP-Address", hop.peer))
         if hop.truncated:
-            extra.append(("WARC-Truncated", "length"))
+            extra.append(
+                ("WARC-Truncated", "disconnect" if "cut short" in hop.detail else "length")
+            )
         head = _response_head(hop)
         if hop.status == 304 and refers_to:
             kind = "revisit"
