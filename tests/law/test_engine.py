@@ -445,3 +445,40 @@ def test_eu_tdm_separates_art3_from_art4() -> None:
     assert company.leaning == "against_use" and research.leaning == "for_use"
     with pytest.raises(FactsError, match="covers markets"):
         run_analysis("eu_tdm", BASE, "us")
+
+
+_TABLE_VALUES: dict[str, list[Any]] = {
+    **{k: _VALUES[k] for k in ("purpose", "org_type", "reservation", "reservation_form",
+                               "access", "personal_data", "gdpr_basis", "license_permission")},
+    **{k: [True, False, None] for k in ("piracy_source", "memorization", "output_competes",
+                                        "retained_after_training", "gpai_eu_market",
+                                        "ai_act_documentation", "terms_prohibit_training")},
+    "license_id": ["CC0-1.0", "cc0-1.0", "CC-BY-4.0", "all-rights-reserved", "nonsense", None],
+    "source_category": ["stock_media", "news_publisher", "blog_personal", None],
+    "collected_at": ["2020-01-01", "2021-06-07", "2021-11-25", "2025-08-02", "garbage", None],
+    "model_placed_at": ["2024-06-01", "2025-08-02", None],
+}  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _TABLE_VALUES.items()}),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([AS_OF, "2025-09-01", "2027-09-01"]),
+)
+def test_assess_table_agrees_with_assess_on_any_table(rows: list[dict[str, Any]], on: str) -> None:
+    """Folding combinations into classes never changes a verdict (hostile dates read unknown)."""
+    frame = pl.DataFrame(rows, schema={k: pl.Boolean if isinstance(v[0], bool) else pl.String
+                                       for k, v in _TABLE_VALUES.items()})  # fmt: skip
+    markets = ["eu", "de", "fr", "us", "jp", "uk", "kr", "cn"]
+    table = pl.from_arrow(assess_table(frame, markets, as_of=on))
+    assert isinstance(table, pl.DataFrame)
+    for got in table.iter_rows(named=True):
+        raw = rows[got["row"]]
+        facts = {k: v for k, v in raw.items() if v is not None and v != "garbage"}
+        want = assess(facts, got["market"], on)
+        assert (got["exposure"], got["reasons"]) == (want.exposure, ",".join(want.reasons))
+        assert got["bases"] == "; ".join(want.bases)
