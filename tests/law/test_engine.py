@@ -482,3 +482,11 @@ def test_assess_table_agrees_with_assess_on_any_table(rows: list[dict[str, Any]]
         want = assess(facts, got["market"], on)
         assert (got["exposure"], got["reasons"]) == (want.exposure, ",".join(want.reasons))
         assert got["bases"] == "; ".join(want.bases)
+
+
+def test_every_fact_key_is_documented() -> None:
+    from clearance.law.facts import FACT_KEYS
+
+    doc = (Path(__file__).parents[2] / "docs" / "law-engine.md").read_text(encoding="utf-8")
+    missing = [k for k in FACT_KEYS if f"`{k}`" not in doc]
+    assert not missing, f"facts missing from docs/law-engine.md: {missing}"
