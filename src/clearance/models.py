@@ -19,6 +19,7 @@ __all__ = [
     "CategoryResult",
     "CitedAuthority",
     "FetchSummary",
+    "GateSummary",
     "HostParts",
     "IngestSummary",
     "LicenseConflict",
@@ -33,6 +34,7 @@ __all__ = [
     "RuleFiring",
     "Signal",
     "SignalReport",
+    "TakedownRequest",
     "TimelineEvent",
     "Vulnerability",
     "describe",
@@ -566,4 +568,69 @@ class ReportPaths:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the paths."""
         out: dict[str, Any] = _jsonable(self)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownRequest:
+    """One takedown or opt-out request as the ledger holds it (decide/takedown.py)."""
+
+    request_id: str = _help("Id given by the sender, or derived from the request's content.")
+    kind: str = _help("What it names: url | url_prefix | domain | sha256 | creator.")
+    value: str = _help("The URL, prefix, domain, content hash or creator as received.")
+    key: str = _help("The normalised value items are matched on.")
+    type: str = _help("takedown (remove the items) | opt_out (do not train on them).")
+    status: str = _help("received | matched | applied | confirmed | withdrawn.")
+    received_at: str = _help("When it was received (ISO 8601, UTC).")
+    updated_at: str = _help("When its status last changed (ISO 8601, UTC).")
+    requester: str = _help("Who sent it (rightholder, agent).", default="")
+    contact: str = _help("How to reach the requester.", default="")
+    reason: str = _help("Why, in the requester's words.", default="")
+    reference: str = _help("Ticket, notice or letter reference.", default="")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the request as a JSON-ready dict."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class GateSummary:
+    """What a policy gate read and decided; reconciles: tiers + rejected = rows read."""
+
+    source: str = _help("The manifest gated.")
+    format: str = _help("Its format; the split manifests are written in it.")
+    policy: str = _help("Policy id.")
+    policy_digest: str = _help("SHA-256 of the policy document as applied (waivers included).")
+    as_of: str = _help("Date the waivers and law were judged on (ISO).")
+    markets: list[str] = _help("Markets assessed.")
+    rows_read: int = _help("Rows seen in the input.")
+    rows_rejected: int = _help("Rows refused by ingest (see rejects.jsonl).")
+    approved: int = _help("Items in the approved tier.")
+    restricted: int = _help("Items in the restricted tier (need review).")
+    prohibited: int = _help("Items in the prohibited tier.")
+    rule_hits: dict[str, int] = _help("Items each rule held for.", default_factory=dict)
+    waived: dict[str, int] = _help("Items each rule was waived for.", default_factory=dict)
+    expired_waivers: list[str] = _help("Waivers past expiry: ignored.", default_factory=list)
+    missing_columns: list[str] = _help(
+        "Columns rules read that the decision table lacked (read as unknown).",
+        default_factory=list,
+    )
+    known_works: dict[str, int] = _help(
+        "Known-work matching counts (sha256, pdq, unreadable images).", default_factory=dict
+    )
+    takedowns: dict[str, int] = _help("Items per takedown request id.", default_factory=dict)
+    outputs: dict[str, str] = _help("Files written: tier -> path.", default_factory=dict)
+    seconds: float = _help("Wall time.", default=0.0)
+    disclaimer: str = _help("Always 'Risk assessment, not legal advice.'", default=DISCLAIMER)
+
+    @property
+    def reconciled(self) -> bool:
+        """Return True when approved + restricted + prohibited + rejected = rows read."""
+        total = self.approved + self.restricted + self.prohibited + self.rows_rejected
+        return total == self.rows_read
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of every field plus the reconciliation flag."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["reconciled"] = self.reconciled
         return out
