@@ -35,7 +35,7 @@ _OTHER: Final = "~other"
 
 
 def _bool_codes(col: pl.Series) -> tuple[np.ndarray, list[str]]:
-    codes = col.cast(pl.UInt8).fill_null(2).to_numpy().astype(np.int64)
+    codes = col.cast(pl.UInt8).fill_null(2).to_numpy()
     return codes, ["false", "true", UNKNOWN]
 
 
@@ -47,7 +47,7 @@ def _date_codes(col: pl.Series, cuts: tuple[dt.date, ...]) -> tuple[np.ndarray, 
     days = col.to_physical().fill_null(np.iinfo(np.int32).min).to_numpy().astype(np.int64)
     epoch = dt.date(1970, 1, 1)
     cut_days = np.array([(c - epoch).days for c in cuts], dtype=np.int64)
-    codes = np.searchsorted(cut_days, days, side="right").astype(np.int64) + 1
+    codes = np.searchsorted(cut_days, days, side="right") + 1
     codes[days == np.iinfo(np.int32).min] = 0
     if not cuts:
         return codes, [UNKNOWN, "known"]
@@ -62,7 +62,7 @@ def _string_codes(col: pl.Series, key: str) -> tuple[np.ndarray, list[str]]:
     labels = [v.strip() or UNKNOWN for v in uniq] + [UNKNOWN]
     if key in FREE_FACTS:
         labels = [v.lower() if v != UNKNOWN else v for v in labels]
-    return codes.astype(np.int64), labels
+    return codes, labels
 
 
 def _literals(key: str, spec: Any) -> set[str]:
@@ -125,9 +125,16 @@ class Combos:
             return joined["_combo"].cast(pl.Int32).to_numpy(), combos.drop("_combo").to_numpy()
         combined = np.zeros(rows, dtype=np.int64)
         for code, size in zip(codes, radix, strict=True):
-            combined = combined * size + code
-        uniq = np.sort(pl.Series(combined).unique().to_numpy())
-        row_combo = np.searchsorted(uniq, combined).astype(np.int32)
+            combined *= size
+            combined += code
+        keys = pl.DataFrame({"k": combined})
+        uniq_frame = keys.unique(maintain_order=False).sort("k").with_row_index("_combo")
+        row_combo = (
+            keys.join(uniq_frame, on="k", how="left", maintain_order="left")["_combo"]
+            .cast(pl.Int32)
+            .to_numpy()
+        )
+        uniq = uniq_frame["k"].to_numpy()
         digits = np.empty((len(uniq), len(radix)), dtype=np.int64)
         rest = uniq.copy()
         for pos in range(len(radix) - 1, -1, -1):
