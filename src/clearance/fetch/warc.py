@@ -63,8 +63,13 @@ def record_member(
     headers: tuple[tuple[str, str], ...] = (),
     record_id: str | None = None,
     level: int = 6,
+    small: bool = True,
 ) -> tuple[bytes, str, str]:
-    """Return (gzip member, WARC-Record-ID, payload digest) for one record."""
+    """Return (gzip member, WARC-Record-ID, payload digest) for one record.
+
+    ``small`` lets small records use a small deflate window (much cheaper to set up; used on
+    the fetch hot path); builders of archives meant to be shipped pass ``small=False``.
+    """
     rtype = {
         "request": WarcRecordType.request,
         "response": WarcRecordType.response,
@@ -89,7 +94,8 @@ def record_member(
     rec.write(raw, checksum_data=True, payload_digest=hashlib.sha1(digest_of).digest())
     data = raw.getvalue()
     # a small window for small records: zlib's set-up of a 32 KiB window costs 6x the deflate
-    comp = zlib.compressobj(level, zlib.DEFLATED, 16 + (9 if len(data) < 4096 else 15), 5)
+    window = 9 if small and len(data) < 4096 else 15
+    comp = zlib.compressobj(level, zlib.DEFLATED, 16 + window, 5 if small else 9)
     member = comp.compress(data) + comp.flush()
     return member, f"<urn:{rid}>", rec.headers.get("WARC-Payload-Digest") or ""
 
