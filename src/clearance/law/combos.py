@@ -22,8 +22,9 @@ import polars as pl
 
 from clearance.errors import FactsError
 from clearance.law.conditions import date_thresholds
-from clearance.law.engine import _terms_prohibit, derive_license, prepare
+from clearance.law.engine import prepare
 from clearance.law.facts import BOOL_FACTS, DATE_FACTS, FACT_KEYS, FREE_FACTS, UNKNOWN
+from clearance.law.licence_facts import derive_license, terms_prohibit
 
 __all__ = ["Combos"]
 
@@ -154,7 +155,7 @@ class Combos:
             pair = (self.values[lid][row[lid]], self.values[pur][row[pur]] if pur else UNKNOWN)
             if pair not in cache:
                 facts = {"license_id": pair[0], "purpose": pair[1]}
-                terms = _terms_prohibit(pair[0]) if pair[0] != UNKNOWN else UNKNOWN
+                terms = terms_prohibit(pair[0]) if pair[0] != UNKNOWN else UNKNOWN
                 cache[pair] = (derive_license(facts), terms)
             derived["license_permission"].append(cache[pair][0])
             derived["terms_prohibit_training"].append(cache[pair][1])

@@ -28,6 +28,7 @@ from typing import Any, Final
 from clearance.errors import ClearanceError, FactsError
 from clearance.law.conditions import Condition
 from clearance.law.facts import UNKNOWN, Facts, normalize_facts, parse_date
+from clearance.law.licence_facts import derive_license, terms_prohibit
 from clearance.law.rules import BASIS_STATUSES, EXPOSURES, Rule, RuleSet, default_rules
 from clearance.models import DISCLAIMER, MarketAssessment, RuleFiring
 
@@ -36,7 +37,6 @@ __all__ = [
     "all_markets",
     "assess",
     "assess_normalized",
-    "derive_license",
     "prepare",
     "verdict_row",
 ]
@@ -45,13 +45,6 @@ logger = logging.getLogger(__name__)
 
 #: Knowledge-base statuses that make a rule resting on the entry provisional.
 PENDING_STATUSES: Final = frozenset({"pending", "appealed", "proposed"})
-#: Licence uses (``clearance.license_permits``) for each purpose; unknown -> the strictest.
-_LICENSE_USE: Final = {
-    "research": "research_training",
-    "commercial_training": "commercial_training",
-    "genai_training": "genai_training",
-    UNKNOWN: "genai_training",
-}
 _STATUS_LEVEL: Final = {"available": 0, "arguable": 1, "contested": 1, "unknown": 1}
 
 
@@ -84,45 +77,6 @@ def _default_context() -> _Context:
 def all_markets() -> tuple[str, ...]:
     """Return every market the engine can assess: the 16 launch markets, then EU layers."""
     return _default_context().markets
-
-
-@functools.cache
-def _license_verdict(license_id: str, use: str) -> str:
-    try:
-        from clearance import license_permits  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return UNKNOWN
-    try:
-        verdict = str(license_permits(license_id, use).verdict)
-    except ClearanceError:
-        return UNKNOWN
-    return verdict if verdict in {"allowed", "conditional", "not_allowed"} else UNKNOWN
-
-
-@functools.cache
-def _terms_prohibit(license_id: str) -> str:
-    try:
-        from clearance.enrich.licenses.vocabulary import default_vocabulary
-
-        entry = default_vocabulary().get(license_id)
-    except (ImportError, ClearanceError):
-        return UNKNOWN
-    stance = getattr(getattr(entry, "terms", None), "ai_training", None)
-    if stance is None or stance == UNKNOWN:
-        return UNKNOWN
-    return "true" if stance == "not_allowed" else "false"
-
-
-def derive_license(facts: dict[str, Any]) -> str:
-    """Return the licence permission for the item's purpose, from ``clearance.license_permits``.
-
-    Returns ``unknown`` when no licence id is known or the licence module is not installed;
-    an unknown purpose is judged as the strictest use (generative training).
-    """
-    license_id = facts.get("license_id", UNKNOWN)
-    if license_id == UNKNOWN:
-        return UNKNOWN
-    return _license_verdict(str(license_id), _LICENSE_USE[facts.get("purpose", UNKNOWN)])
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:
@@ -309,7 +263,7 @@ def prepare(facts: Mapping[str, Any] | Facts) -> dict[str, Any]:
     if norm["license_permission"] == UNKNOWN:
         norm["license_permission"] = derive_license(norm)
     if norm["terms_prohibit_training"] == UNKNOWN and norm["license_id"] != UNKNOWN:
-        norm["terms_prohibit_training"] = _terms_prohibit(str(norm["license_id"]))
+        norm["terms_prohibit_training"] = terms_prohibit(str(norm["license_id"]))
     return norm
 
 
