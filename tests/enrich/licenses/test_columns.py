@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from clearance import license_columns, license_permits, normalize_license, resolve_license_layers
@@ -118,3 +121,9 @@ def test_dictionaries_hold_no_nulls_so_parts_concatenate() -> None:
         "MIT",
         "unknown",
     ]
+
+
+def test_output_round_trips_through_parquet(tmp_path: Path) -> None:
+    table = license_columns(pa.array(["MIT", "CC BY-SA 4.0", None]), layers={"dataset": "MIT"})
+    pq.write_table(table, tmp_path / "facts.parquet")
+    assert pq.read_table(tmp_path / "facts.parquet").to_pylist() == table.to_pylist()

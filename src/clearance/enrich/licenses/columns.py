@@ -33,7 +33,8 @@ __all__ = ["LICENSE_COLUMNS", "add_license_columns", "license_columns", "license
 Layer: TypeAlias = str | None | pa.Array | pa.ChunkedArray
 _TEXT = pa.dictionary(pa.int32(), pa.string())
 #: Output columns, in order, with their Arrow types. Text columns are dictionary-encoded: the
-#: per-distinct table is the dictionary and each row holds an index (no string copies).
+#: per-distinct table is the dictionary and each row holds an index (no string copies);
+#: ``license_conditions`` is a list of dictionary-encoded strings for the same reason.
 LICENSE_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("license_id", _TEXT),
     ("license_confidence", pa.float32()),
@@ -43,9 +44,21 @@ LICENSE_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("license_conflict", pa.bool_()),
     ("license_conflict_reason", _TEXT),
     ("license_permission", _TEXT),
-    ("license_conditions", pa.list_(pa.string())),
+    ("license_conditions", pa.list_(_TEXT)),
 )
-_SCHEMA = pa.schema([(n, pa.string() if k == _TEXT else k) for n, k in LICENSE_COLUMNS])
+_SCHEMA = pa.schema(
+    [
+        (
+            n,
+            pa.list_(pa.string())
+            if n == "license_conditions"
+            else pa.string()
+            if k == _TEXT
+            else k,
+        )
+        for n, k in LICENSE_COLUMNS
+    ]
+)
 
 
 def _judge_rows(
@@ -117,6 +130,9 @@ def _join(table: pa.Table, indices: pa.Array) -> pa.Table:
                 rows = pc.if_else(missing, pa.scalar(None, indices.type), indices)
                 column = pc.fill_null(column, "")
             arrays.append(pa.DictionaryArray.from_arrays(rows, column))
+        elif pa.types.is_list(kind):  # list of dictionary codes: the take copies no strings
+            codes = pc.dictionary_encode(column.values).cast(kind.value_type)
+            arrays.append(pa.ListArray.from_arrays(column.offsets, codes).take(indices))
         else:
             arrays.append(column.take(indices))
     return pa.Table.from_arrays(arrays, schema=pa.schema(list(LICENSE_COLUMNS)))
