@@ -215,7 +215,7 @@ class Snapshot:
                     )
                     if rid:
                         self.by_id[rid] = key
-        except (OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # hostile input: any reader error ends this file, counted
             log.warning("%s: stopped reading (%s)", path, exc)
             self._problem(f"unreadable WARC data: {type(exc).__name__}")
 
@@ -240,7 +240,7 @@ class Snapshot:
     def _load(self, entry: _Entry) -> Capture | None:
         try:
             return read_capture(self.files[entry.path_index], entry.pos, cap=self.cap)
-        except (OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # hostile input: count it, do not stop the scan
             self._problem(f"unreadable record: {type(exc).__name__}")
             return None
 
