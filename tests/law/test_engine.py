@@ -490,3 +490,21 @@ def test_every_fact_key_is_documented() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "law-engine.md").read_text(encoding="utf-8")
     missing = [k for k in FACT_KEYS if f"`{k}`" not in doc]
     assert not missing, f"facts missing from docs/law-engine.md: {missing}"
+
+
+def test_law_assess_table_writes_parquet(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from clearance.cli import app
+
+    source, target = tmp_path / "facts.parquet", tmp_path / "law.parquet"
+    _sample_frame().write_parquet(source)
+    args = ["law", "assess-table", str(source), "-o", str(target), "--markets", "eu,us"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(target)
+    assert written.height == 2 * _sample_frame().height
+    assert set(written["market"].cast(pl.String)) == {"eu", "us"}
+    missing = CliRunner().invoke(app, ["law", "assess-table", str(tmp_path / "no.parquet"),
+                                       "-o", str(target)])  # fmt: skip
+    assert missing.exit_code == 1 and "InputError" in missing.output

@@ -20,7 +20,7 @@ from clearance.law.engine import all_markets, assess
 from clearance.law.explain import render_analysis, render_assessment
 from clearance.law.facts import load_facts
 
-__all__ = ["assess_command", "explain_command"]
+__all__ = ["assess_command", "assess_table_command", "explain_command"]
 
 _FACTS = typer.Option(..., "--facts", "-f", help="YAML or JSON file mapping facts to values.")
 _AS_OF = typer.Option(None, "--as-of", help="Apply the law as of this date (default: today).")
@@ -62,12 +62,43 @@ def assess_command(
     title = f"Law as of {first.as_of} · knowledge base as of {first.kb_as_of}" if first else ""
     table = Table(title=title, title_justify="left")
     for col in ("market", "exposure", "provisional", "legal bases", "reasons"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for r in results:
-        table.add_row(r.market, r.exposure, "yes" if r.provisional else "", "; ".join(r.bases),
+        bases = "; ".join(f"{b} ({st})" for b, st in r.basis_status) or "none"
+        table.add_row(r.market, r.exposure, "yes" if r.provisional else "", bases,
                       ", ".join(r.reasons))  # fmt: skip
     out.print(table)
     out.print("Risk assessment, not legal advice.", highlight=False)
+
+
+@law_app.command("assess-table")
+def assess_table_command(
+    facts: Path = typer.Argument(..., help="Facts table: Parquet (e.g. a scan's facts.parquet)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Parquet file to write."),
+    markets: str = typer.Option("all", "--markets", help="Comma-separated markets, or 'all'."),
+    as_of: str | None = _AS_OF,
+) -> None:
+    """Assess every row of a facts table in every market, once per distinct combination."""
+    import polars as pl
+    import pyarrow.parquet as pq
+
+    from clearance.errors import InputError
+    from clearance.law.table import assess_table
+
+    wanted = all_markets() if markets == "all" else [m.strip() for m in markets.split(",")]
+
+    def go() -> int:
+        try:
+            frame = pl.read_parquet(facts)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise InputError(f"{facts}: cannot read the facts table: {exc}") from exc
+        table = assess_table(frame, wanted, as_of=as_of)
+        pq.write_table(table, output)
+        return int(table.num_rows)
+
+    rows = run(go)
+    out.print(f"{rows} rows written to {output}. Risk assessment, not legal advice.",
+              highlight=False)  # fmt: skip
 
 
 def _analysis_command(name: str, default_market: str, doc: str) -> None:
