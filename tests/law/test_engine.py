@@ -508,3 +508,15 @@ def test_law_assess_table_writes_parquet(tmp_path: Path) -> None:
     missing = CliRunner().invoke(app, ["law", "assess-table", str(tmp_path / "no.parquet"),
                                        "-o", str(target)])  # fmt: skip
     assert missing.exit_code == 1 and "InputError" in missing.output
+
+
+def test_a_rule_never_applies_before_its_authorities() -> None:
+    kb = default_knowledge_base()
+    facts = {**BASE, "memorization": True, "personal_data": "ordinary", "gdpr_basis": "none"}
+    nyt = kb.get("us-case-nyt-v-microsoft-openai")
+    before = (nyt.effective_from or nyt.date) - dt.timedelta(days=1)
+    assert "us-memorization" not in assess(facts, "us", before).reasons
+    assert "us-memorization" in assess(facts, "us", AS_OF).reasons
+    gdpr = kb.get("eu-regulation-gdpr-art6")
+    early = (gdpr.effective_from or gdpr.date) - dt.timedelta(days=1)
+    assert "eu-gdpr-no-basis" not in assess(facts, "eu", early).reasons

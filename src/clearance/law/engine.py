@@ -52,6 +52,7 @@ _STATUS_LEVEL: Final = {"available": 0, "arguable": 1, "contested": 1, "unknown"
 class _Context:
     rules: RuleSet
     statuses: dict[str, str]  # KB id -> status
+    since: dict[str, dt.date]  # KB id -> effective_from, else its date
     kb_as_of: str | None
     layers: dict[str, str]
     markets: tuple[str, ...]
@@ -62,16 +63,19 @@ def _default_context() -> _Context:
     from clearance.law.kb import LAYERS, MARKETS
 
     statuses: dict[str, str] = {}
+    since: dict[str, dt.date] = {}
     kb_as_of = None
     try:
         from clearance.law.kb import default_knowledge_base
 
         kb = default_knowledge_base()
         statuses = {e.id: e.status for e in kb}
+        since = {e.id: e.effective_from or e.date for e in kb}
         kb_as_of = kb.as_of.isoformat()
     except (ClearanceError, ImportError) as exc:  # the KB is optional for judging
         logger.warning("law knowledge base unavailable (%s); citations unchecked", exc)
-    return _Context(default_rules(), statuses, kb_as_of, dict(LAYERS), MARKETS + tuple(LAYERS))
+    markets = MARKETS + tuple(LAYERS)
+    return _Context(default_rules(), statuses, since, kb_as_of, dict(LAYERS), markets)
 
 
 def all_markets() -> tuple[str, ...]:
@@ -106,6 +110,16 @@ class _Compiled:
 _RANK: Final = {s: i for i, s in enumerate(BASIS_STATUSES)}
 
 
+def _start(rule: Rule, since: dict[str, dt.date]) -> dt.date | None:
+    """Return when a rule starts to apply: its own date, and never before every authority it
+    rests on existed (a rule cannot apply before the earliest of its citations)."""
+    dates = [since[c] for c in rule.citations if c in since]
+    earliest = min(dates) if dates else None
+    if rule.effective_from is None or earliest is None:
+        return rule.effective_from or earliest
+    return max(rule.effective_from, earliest)
+
+
 @functools.cache
 def _compiled(market: str) -> tuple[_Compiled, ...]:
     ctx = _default_context()
@@ -116,7 +130,7 @@ def _compiled(market: str) -> tuple[_Compiled, ...]:
             _Compiled(
                 rule=r,
                 conditions=r.conditions,
-                start=r.effective_from,
+                start=_start(r, ctx.since),
                 end=r.effective_to,
                 bases=tuple((b, _RANK[s], ctx.rules.bases[b].ground) for b, s in eff.bases.items()),
                 floor=(eff.ground, EXPOSURES.index(eff.exposure))
