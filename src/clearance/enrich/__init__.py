@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Enrichment: hosts (bundled Public Suffix List), source categories, licences."""
