@@ -6,6 +6,7 @@ Command modules register themselves on the shared Typer ``app`` when imported be
 
 from __future__ import annotations
 
+from clearance.cli import scan as _scan  # noqa: F401  (registers `clearance scan`, `assess`)
 from clearance.cli import demo as _demo  # noqa: F401  (registers `clearance demo`)
 from clearance.cli import evidence as _evidence  # noqa: F401  (registers `clearance evidence`)
 from clearance.cli import law as _law  # noqa: F401  (registers `clearance law`)
