@@ -105,11 +105,26 @@ def client_choice(port: int, n: int = 3000, concurrency: int = 64) -> dict[str, 
 
             await asyncio.gather(*(one(h) for h in paths))
 
+    async def sequential_aiohttp() -> None:
+        async with aiohttp.ClientSession() as session:
+            for host in paths[:300]:
+                async with session.get(target, headers={"Host": host}) as resp:
+                    await resp.read()
+
+    async def sequential_httpx() -> None:
+        async with httpx.AsyncClient() as client:
+            for host in paths[:300]:
+                (await client.get(target, headers={"Host": host})).read()
+
     out = {}
     for name, fn in (("aiohttp", with_aiohttp), ("httpx", with_httpx)):
         start = time.perf_counter()
         asyncio.run(fn())
         out[name] = n / (time.perf_counter() - start)
+    for name, fn in (("aiohttp_cpu_ms", sequential_aiohttp), ("httpx_cpu_ms", sequential_httpx)):
+        cpu = time.process_time()
+        asyncio.run(fn())
+        out[name] = (time.process_time() - cpu) / 300 * 1000
     return out
 
 
@@ -121,17 +136,24 @@ def load_test(port: int, hosts_n: int, workers: int, root: Path) -> dict[str, ob
     hosts += [f"http://db{i}.internal.test:{port}" for i in range(extra)]  # private address
     resolver = StaticResolver({"*.loop.test": "127.0.0.1", "*.internal.test": "10.0.0.5"})
     config = FetchConfig(
-        allow_networks=("127.0.0.0/8",), workers=workers, retries=1, backoff_base=0.05,
-        total_timeout=2.0, read_timeout=2.0, connect_timeout=2.0, max_crawl_delay=1.0,
-        max_hosts_in_flight=384, max_concurrency=512, commit_every=2000,
+        allow_networks=("127.0.0.0/8",),
+        workers=workers,
+        retries=1,
+        backoff_base=0.05,
+        total_timeout=2.0,
+        read_timeout=2.0,
+        connect_timeout=2.0,
+        max_crawl_delay=1.0,
+        max_hosts_in_flight=384,
+        max_concurrency=512,
+        commit_every=2000,
     )
     with PeakMemory() as mem:
         start = time.perf_counter()
         summary = fetch_host_documents(hosts, root, config=config, resolver=resolver)
         seconds = time.perf_counter() - start
     index = EvidenceIndex(root / "index.sqlite")
-    docs = index.query("SELECT host, doc FROM records WHERE final = 1 AND run = ?",
-                       (summary.run,))
+    docs = index.query("SELECT host, doc FROM records WHERE final = 1 AND run = ?", (summary.run,))
     index.close()
     per_host = Counter(str(r["host"]) for r in docs)
     robots = {str(r["host"]) for r in docs if r["doc"] == "robots"}
@@ -145,14 +167,21 @@ def load_test(port: int, hosts_n: int, workers: int, root: Path) -> dict[str, ob
     snapshot_s = time.perf_counter() - start
     variants = Counter(variant_of(h.split("://", 1)[1]) for h in hosts[:hosts_n])
     return {
-        "hosts": len(hosts), "seconds": seconds, "hosts_per_s": len(hosts) / seconds,
-        "documents": summary.documents, "docs_per_s": summary.documents / seconds,
+        "hosts": len(hosts),
+        "seconds": seconds,
+        "hosts_per_s": len(hosts) / seconds,
+        "documents": summary.documents,
+        "docs_per_s": summary.documents / seconds,
         "outcomes": dict(sorted(summary.outcomes.items())),
         "host_outcomes": dict(sorted(summary.host_outcomes.items())),
-        "peak_rss_mb": mem.peak / 2**20, "lost_hosts": len(lost),
-        "hosts_missing_documents": len(short), "verify_ok": report.ok,
-        "verify_records": report.records, "verify_s": verify_s,
-        "snapshot_index_s": snapshot_s, "snapshot_records": snap.records,
+        "peak_rss_mb": mem.peak / 2**20,
+        "lost_hosts": len(lost),
+        "hosts_missing_documents": len(short),
+        "verify_ok": report.ok,
+        "verify_records": report.records,
+        "verify_s": verify_s,
+        "snapshot_index_s": snapshot_s,
+        "snapshot_records": snap.records,
         "warc_mb": sum(p.stat().st_size for p in (root / "warc").glob("*")) / 2**20,
         "variants": dict(sorted(variants.items())),
     }
@@ -199,10 +228,15 @@ def datadiligence_vs_ours(port: int, n: int, root: Path) -> dict[str, object]:
         socket.getaddrinfo = real_getaddrinfo
     # our count covers every host document too; the comparison is per item URL
     return {
-        "urls": n, "ours_seconds": ours_s, "dd_seconds": dd_s,
-        "ours_urls_per_s": n / ours_s, "dd_urls_per_s": n / dd_s,
-        "ratio": (n / ours_s) / (n / dd_s), "ours_noai_seen": ours_noai,
-        "dd_disallowed": disallowed, "dd_errors": errors,
+        "urls": n,
+        "ours_seconds": ours_s,
+        "dd_seconds": dd_s,
+        "ours_urls_per_s": n / ours_s,
+        "dd_urls_per_s": n / dd_s,
+        "ratio": (n / ours_s) / (n / dd_s),
+        "ours_noai_seen": ours_noai,
+        "dd_disallowed": disallowed,
+        "dd_errors": errors,
     }
 
 
@@ -218,17 +252,29 @@ def main() -> None:
         print(f"machine: {psutil.cpu_count()} CPUs, python {sys.version.split()[0]}")
         if "client" not in args.skip:
             rates = client_choice(port)
-            print(f"[client] aiohttp {rates['aiohttp']:.0f} req/s, httpx {rates['httpx']:.0f}"
-                  f" req/s, ratio {rates['aiohttp'] / rates['httpx']:.1f}x")
+            print(
+                f"[client] 64 concurrent: aiohttp {rates['aiohttp']:.0f} req/s, httpx "
+                f"{rates['httpx']:.0f} req/s, ratio {rates['aiohttp'] / rates['httpx']:.1f}x; "
+                f"sequential CPU per request: aiohttp {rates['aiohttp_cpu_ms']:.2f} ms, httpx "
+                f"{rates['httpx_cpu_ms']:.2f} ms"
+            )
         if "load" not in args.skip:
             res = load_test(port, args.hosts, args.workers, Path(tmp) / "load")
-            print("[load] " + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
-                                        for k, v in res.items()))
+            print(
+                "[load] "
+                + ", ".join(
+                    f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in res.items()
+                )
+            )
             shutil.rmtree(Path(tmp) / "load")
         if "dd" not in args.skip:
             dd = datadiligence_vs_ours(port, args.dd_urls, Path(tmp) / "dd")
-            print("[datadiligence] " + ", ".join(
-                f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in dd.items()))
+            print(
+                "[datadiligence] "
+                + ", ".join(
+                    f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in dd.items()
+                )
+            )
 
 
 if __name__ == "__main__":

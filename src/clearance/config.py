@@ -28,8 +28,8 @@ class FetchConfig:
     agent_token: str = _s(
         "clearance", "Product token matched against robots.txt groups (for Crawl-delay)."
     )
-    max_concurrency: int = _s(256, "Open connections at most, over all hosts.")
-    max_hosts_in_flight: int = _s(512, "Hosts being worked on at once (per worker process).")
+    max_concurrency: int = _s(512, "Open connections at most, over all hosts (per worker).")
+    max_hosts_in_flight: int = _s(256, "Hosts being worked on at once (per worker process).")
     per_host_concurrency: int = _s(
         2, "Item requests in flight to one host (host documents go one at a time)."
     )
