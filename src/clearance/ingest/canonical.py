@@ -496,10 +496,11 @@ class Canonicalizer:
         reason = pl.coalesce(
             [pl.when(pl.col("__first") == j).then(c.reason) for j, c in enumerate(checks)]
         )
+        raw_cols = source.filter(bad).drop("source_row")
         payload = (
-            source.filter(bad)
-            .drop("source_row")
-            .select(pl.struct(pl.all()).struct.json_encode().alias("raw"))["raw"]
+            raw_cols.select(pl.struct(pl.all()).struct.json_encode().alias("raw"))["raw"]
+            if raw_cols.width
+            else pl.Series("raw", ["{}"] * raw_cols.height, dtype=pl.String)
         )
         rejects = raw.select(
             pl.lit(chunk.source_file).alias("source_file"),
