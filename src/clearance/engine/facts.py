@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from clearance.engine.reservations import DOCUMENTS, EpochSignals
 from clearance.enrich.licenses import add_license_columns
@@ -71,23 +70,7 @@ class FactSettings:
 
 def add_licences(items: pa.Table, purpose: str) -> pa.Table:
     """Return ``items`` with licence columns, the dataset licence as the second layer."""
-    use = LICENSE_USE[purpose]
-    datasets = pc.unique(items["dataset_license"]).to_pylist()
-    if datasets == [None]:
-        out = add_license_columns(items, use)
-    else:
-        parts, order = [], []
-        for value in datasets:
-            mask = pc.is_null(items["dataset_license"]) if value is None else pc.fill_null(
-                pc.equal(items["dataset_license"], value), False)
-            idx = pc.indices_nonzero(mask)
-            parts.append(add_license_columns(items.take(idx), use,
-                                             layers={"dataset": value} if value else None))
-            order.append(idx)
-        merged = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
-        position = pc.sort_indices(pa.chunked_array(order).combine_chunks())
-        out = merged.take(position)
-    return out
+    return add_license_columns(items, LICENSE_USE[purpose], layers={"dataset": "dataset_license"})
 
 
 def _host_frame(items: pa.Table) -> pl.DataFrame:
