@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Write the approved / restricted / prohibited manifests, in the input's own format.
+
+Each output row is the input row as the manifest holds it plus two columns, ``tier`` and
+``tier_reasons`` (``clearance_tier`` / ``clearance_tier_reasons`` if the input already uses
+those names). Rows are matched to their decision by ``(source_file, source_row)``, so the
+original columns, order and values survive: JSON Lines lines are copied verbatim with the two
+keys spliced in; CSV and TSV rows keep their text fields; Parquet keeps its types. Formats
+without a row-oriented text form (WebDataset, media directories, Arrow, Hugging Face) are
+written as Parquet of the columns as read. Rows the ingest rejected are not written (they
+are in ``rejects.jsonl``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from clearance.decide.policy import TIERS
+from clearance.ingest.readers.base import iter_lines
+from clearance.ingest.readers.detect import plan_reading
+
+__all__ = ["output_extension", "write_split_manifests"]
+
+logger = logging.getLogger(__name__)
+
+_EXT = {"csv": "csv", "tsv": "tsv", "jsonl": "jsonl", "parquet": "parquet"}
+
+
+def output_extension(fmt: str) -> str:
+    """Return the extension the split manifests get for an input format."""
+    return _EXT.get(fmt, "parquet")
+
+
+def _names(columns: list[str]) -> tuple[str, str]:
+    if "tier" in columns or "tier_reasons" in columns:
+        return "clearance_tier", "clearance_tier_reasons"
+    return "tier", "tier_reasons"
+
+
+class _Writers:
+    """One open writer per tier, created on first use, in one output format."""
+
+    def __init__(self, out: Path, fmt: str) -> None:
+        self.out, self.fmt = out, fmt
+        self.ext = output_extension(fmt)
+        self.paths = {t: out / f"{t}.{self.ext}" for t in TIERS}
+        self.counts = {t: 0 for t in TIERS}
+        self._handles: dict[str, Any] = {}
+        self.schema: pa.Schema | None = None
+        self.dropped: set[str] = set()
+
+    def _conform(self, table: pa.Table) -> pa.Table:
+        if self.schema is None:
+            self.schema = table.schema
+            return table
+        if table.schema.equals(self.schema):
+            return table
+        self.dropped |= set(table.column_names) - set(self.schema.names)
+        cols = [
+            table[f.name].cast(f.type)
+            if f.name in table.column_names
+            else pa.nulls(table.num_rows, f.type)
+            for f in self.schema
+        ]
+        return pa.Table.from_arrays(cols, schema=self.schema)
+
+    def write_table(self, tier: str, table: pa.Table) -> None:
+        table = self._conform(table)
+        handle = self._handles.get(tier)
+        if handle is None:
+            if self.fmt in ("csv", "tsv"):
+                options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
+                handle = pacsv.CSVWriter(self.paths[tier], table.schema, write_options=options)
+            else:
+                handle = pq.ParquetWriter(self.paths[tier], table.schema, compression="zstd")
+            self._handles[tier] = handle
+        handle.write_table(table)
+        self.counts[tier] += table.num_rows
+
+    def write_lines(self, tier: str, lines: list[str]) -> None:
+        handle = self._handles.get(tier)
+        if handle is None:
+            handle = self._handles[tier] = self.paths[tier].open("w", encoding="utf-8")
+        handle.write("".join(line + "\n" for line in lines))
+        self.counts[tier] += len(lines)
+
+    def close(self) -> dict[str, str]:
+        for handle in self._handles.values():
+            handle.close()
+        for tier, path in self.paths.items():  # an empty tier still gets its (empty) file
+            if tier not in self._handles:
+                if self.fmt in ("csv", "tsv", "jsonl"):
+                    path.write_text("", encoding="utf-8")
+                elif self.schema is not None:
+                    pq.write_table(self.schema.empty_table(), path)
+                else:
+                    path.write_text("", encoding="utf-8")
+        return {t: str(p) for t, p in self.paths.items()}
+
+
+def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str]) -> None:
+    """Write ``lines`` (the input lines of ``rows``, in order) with the tier keys spliced in."""
+    tier_name, reasons_name = "tier", "tier_reasons"
+    if lines and ('"tier"' in lines[0] or '"tier_reasons"' in lines[0]):
+        tier_name, reasons_name = "clearance_tier", "clearance_tier_reasons"
+    spliced = (
+        rows.with_columns(pl.Series("__line", lines, pl.String))
+        .select(
+            "tier",
+            pl.col("__line").str.strip_chars_end().str.strip_suffix("}").alias("__head"),
+            pl.struct(pl.col("tier").alias(tier_name), pl.col("tier_reasons").alias(reasons_name))
+            .struct.json_encode()
+            .str.slice(1)
+            .alias("__tail"),
+        )
+        .select(
+            "tier",
+            pl.when(pl.col("__head").str.strip_chars_end().str.ends_with("{"))
+            .then(pl.col("__head") + pl.col("__tail"))
+            .otherwise(pl.col("__head") + "," + pl.col("__tail"))
+            .alias("__out"),
+        )
+    )
+    for tier in TIERS:
+        out = spliced.filter(pl.col("tier") == tier)["__out"].to_list()
+        if out:
+            writers.write_lines(tier, out)
+
+
+def _jsonl(writers: _Writers, decisions: pl.DataFrame, block: int = 100_000) -> None:
+    for (source_file,), part in decisions.partition_by("source_file", as_dict=True).items():
+        rows = part.sort("source_row")
+        wanted = rows["source_row"].to_list()
+        pos = start = 0
+        lines: list[str] = []
+        for line in iter_lines(Path(str(source_file))):
+            if pos < len(wanted) and line.number == wanted[pos]:
+                lines.append(line.text)
+                pos += 1
+                if len(lines) >= block:
+                    _splice(writers, rows.slice(start, len(lines)), lines)
+                    start, lines = pos, []
+        if lines:
+            _splice(writers, rows.slice(start, len(lines)), lines)
+
+
+def _tabular(writers: _Writers, source: Any, fmt: str | None, decisions: pl.DataFrame) -> None:
+    parts = decisions.partition_by("source_file", as_dict=True)
+    plan = plan_reading(source, fmt=fmt)
+    text = writers.fmt in ("csv", "tsv")
+    for chunk in plan.chunks():
+        part = parts.get((chunk.source_file,))
+        if part is None or chunk.table.num_rows == 0:
+            continue
+        raw = pl.from_arrow(chunk.table)
+        assert isinstance(raw, pl.DataFrame)
+        tier_name, reasons_name = _names([c for c in raw.columns if c != "source_row"])
+        joined = raw.join(
+            part.select("source_row", "tier", "tier_reasons"),
+            on="source_row",
+            how="inner",
+            maintain_order="left",
+        )
+        reasons = pl.col("tier_reasons").list.join(" | ") if text else pl.col("tier_reasons")
+        joined = joined.with_columns(pl.col("tier").alias(tier_name), reasons.alias(reasons_name))
+        keep = [c for c in raw.columns if c != "source_row"] + [tier_name, reasons_name]
+        for tier in TIERS:
+            rows = joined.filter(pl.col("tier") == tier).select(keep)
+            if rows.height:
+                writers.write_table(tier, rows.to_arrow())
+
+
+def write_split_manifests(
+    source: Any, fmt: str, decisions: pl.DataFrame, out: Path
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Write ``approved``, ``restricted`` and ``prohibited`` manifests into ``out``.
+
+    ``decisions`` has ``source_file``, ``source_row``, ``tier`` and ``tier_reasons`` for every
+    accepted row; ``fmt`` is the format the reader chose. Returns the paths per tier and the
+    rows written per tier.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    writers = _Writers(out, fmt)
+    try:
+        if fmt == "jsonl":
+            _jsonl(writers, decisions)
+        else:
+            _tabular(writers, source, None if fmt not in _EXT else fmt, decisions)
+    finally:
+        paths = writers.close()
+    if writers.dropped:
+        logger.warning(
+            "split manifests: columns %s of later files were not in the first file's "
+            "header and were left out",
+            sorted(writers.dropped),
+        )
+    return paths, writers.counts

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Match a table of items against the takedown requests in force, vectorised.
+
+Each kind of request is one join: ``url`` on the URL key, ``url_prefix`` on the host then a
+vectorised ``starts_with``, ``domain`` on the suffixes of each distinct host, ``sha256`` on
+``content_sha256``, ``creator`` on the case-folded, space-collapsed creator. An item named
+by several requests gets every id. :func:`match_takedowns` is what the scan engine and the
+gate call; :func:`affected_items` is the per-dataset report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow as pa
+
+from clearance.decide.matching import match_domains, match_prefixes, match_values, url_key
+
+__all__ = ["TakedownMatch", "affected_items", "match_counts", "match_takedowns"]
+
+
+@dataclass(frozen=True, slots=True)
+class TakedownMatch:
+    """The ``takedown`` column (request ids, comma-joined, or null) and the (row, id) pairs."""
+
+    column: pa.Array
+    pairs: pl.DataFrame
+
+
+def _col(frame: pl.DataFrame, name: str) -> pl.Series:
+    if name in frame.columns:
+        return frame[name].cast(pl.String)
+    return pl.Series(name, [None] * frame.height, dtype=pl.String)
+
+
+def match_takedowns(table: pa.Table | pl.DataFrame, requests: pl.DataFrame) -> TakedownMatch:
+    """Return which rows each request in ``requests`` (``request_id``, ``kind``, ``key``) names.
+
+    Reads ``url``, ``host``, ``content_sha256`` and ``creator`` when present.
+    """
+    frame = (
+        table
+        if isinstance(table, pl.DataFrame)
+        else pl.from_arrow(
+            table.select(
+                [c for c in ("url", "host", "content_sha256", "creator") if c in table.column_names]
+            )
+        )
+    )
+    assert isinstance(frame, pl.DataFrame)
+    n = frame.height
+    req = requests.with_row_index("entry").with_columns(pl.col("entry").cast(pl.Int64))
+
+    def of(kind: str, name: str) -> pl.DataFrame:
+        return req.filter(pl.col("kind") == kind).select(pl.col("key").alias(name), "entry")
+
+    keys = pl.select(url_key(pl.lit(_col(frame, "url")))).to_series()
+    creators = (
+        _col(frame, "creator")
+        .str.split(" ")
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.join(" ")
+        .str.to_lowercase()
+    )
+    found = [
+        match_values(keys, of("url", "value"), best_only=False),
+        match_prefixes(
+            _col(frame, "url"),
+            of("url_prefix", "prefix").with_columns(
+                ("https://" + pl.col("prefix")).alias("prefix")
+            ),
+            best_only=False,
+        ),
+        match_domains(_col(frame, "host"), of("domain", "domain"), best_only=False),
+        match_values(
+            _col(frame, "content_sha256").str.to_lowercase(), of("sha256", "value"), best_only=False
+        ),
+        match_values(creators, of("creator", "value"), best_only=False),
+    ]
+    pairs = (
+        pl.concat(
+            [f.select(pl.col("row").cast(pl.UInt32), pl.col("entry").cast(pl.Int64)) for f in found]
+        )
+        .join(req.select("entry", "request_id"), on="entry")
+        .select("row", "request_id")
+        .unique()
+        .sort("row", "request_id")
+    )
+    joined = pairs.group_by("row").agg(pl.col("request_id").sort().str.join(",").alias("ids"))
+    column = pl.DataFrame({"row": pl.arange(0, n, dtype=pl.UInt32, eager=True)}).join(
+        joined, on="row", how="left", maintain_order="left"
+    )["ids"]
+    return TakedownMatch(column.to_arrow().cast(pa.string()), pairs)
+
+
+def match_counts(table: pa.Table | pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Return items per ``request_id``, ``dataset_name`` and ``dataset_version``."""
+    frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    meta = pl.DataFrame(
+        {
+            "dataset_name": _col(frame, "dataset_name"),
+            "dataset_version": _col(frame, "dataset_version"),
+        }
+    ).with_row_index("row")
+    return (
+        pairs.join(meta, on="row")
+        .group_by("request_id", "dataset_name", "dataset_version")
+        .agg(pl.len().alias("items"))
+        .sort("request_id", "dataset_name", "dataset_version", nulls_last=True)
+    )
+
+
+def affected_items(table: pa.Table | pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Return one row per (item, request): dataset, version, item id, url, source row, request."""
+    frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    cols = ("dataset_name", "dataset_version", "item_id", "url", "source_file", "source_row")
+    meta = pl.DataFrame({c: _col(frame, c) for c in cols}).with_row_index("row")
+    return (
+        pairs.join(meta, on="row")
+        .select(*cols, "request_id")
+        .sort("dataset_name", "dataset_version", "request_id", "item_id", nulls_last=True)
+    )
