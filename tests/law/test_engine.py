@@ -520,3 +520,22 @@ def test_a_rule_never_applies_before_its_authorities() -> None:
     gdpr = kb.get("eu-regulation-gdpr-art6")
     early = (gdpr.effective_from or gdpr.date) - dt.timedelta(days=1)
     assert "eu-gdpr-no-basis" not in assess(facts, "eu", early).reasons
+
+
+#: Condition dates that are boundaries of our own, not dates of an authority, and why.
+OWN_BOUNDARIES = {dt.date(2022, 1, 1): "end of the 2021 crawl year the Hamburg ruling concerned"}
+
+
+def test_every_encoded_date_is_an_authority_date() -> None:
+    """No invented dates: each rule date is the date or start date of an authority it cites."""
+    kb = default_knowledge_base()
+    for rule in default_rules().rules.values():
+        known = {d for c in rule.citations + rule.see_also
+                 for d in (kb.get(c).date, kb.get(c).effective_from) if d}  # fmt: skip
+        if rule.effective_from is not None:
+            assert rule.effective_from in known, rule.id
+        for spec in rule.when.values():
+            for op in ("before", "on_or_after"):
+                if isinstance(spec, dict) and op in spec:
+                    day = dt.date.fromisoformat(str(spec[op]))
+                    assert day in known or day in OWN_BOUNDARIES, (rule.id, day)
