@@ -65,10 +65,13 @@ from clearance.models import (
     LicenseMatch,
     LicensePermission,
     MarketAssessment,
+    ReportPaths,
     Resolution,
     RightsEvidence,
     SignalReport,
+    Vulnerability,
 )
+from clearance.report import build_report, rank_vulnerabilities, risk_matrix, write_reports
 from clearance.signals.detect import scan_bytes as scan_signal_bytes
 from clearance.signals.detect import scan_path as scan_signals
 from clearance.signals.resolve import resolve as resolve_signals
@@ -107,6 +110,7 @@ __all__ = [
     "MarketAssessment",
     "PolicyError",
     "ReportError",
+    "ReportPaths",
     "Resolution",
     "ResponseTooLarge",
     "RightsEvidence",
@@ -117,10 +121,12 @@ __all__ = [
     "TamperError",
     "UnknownFormatError",
     "VerifyReport",
+    "Vulnerability",
     "__version__",
     "analysis_table",
     "assess",
     "assess_table",
+    "build_report",
     "categorize_url",
     "database_right",
     "eu_tdm",
@@ -132,11 +138,14 @@ __all__ = [
     "load_knowledge_base",
     "normalize_license",
     "personal_data",
+    "rank_vulnerabilities",
     "resolve_license_layers",
     "resolve_signals",
     "resolve_signals_table",
+    "risk_matrix",
     "scan_signal_bytes",
     "scan_signals",
     "split_url_host",
     "verify_evidence",
+    "write_reports",
 ]

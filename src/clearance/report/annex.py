@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The annex's tables: per market, per category, policy tiers, reasons and authorities.
+
+Each function groups the prepared frames once (list columns are grouped by distinct value
+before they are exploded, so millions of rows cost one hash pass) and returns plain Python
+rows for the renderers: at most a few hundred, whatever the size of the scan.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import polars as pl
+import yaml
+
+from clearance.law.rules import default_rules
+from clearance.report.knowledge import EXPOSURE_LEVELS
+from clearance.report.tables import ScanTables, list_column
+
+__all__ = [
+    "TIERS",
+    "market_rows",
+    "rights_notes",
+    "rule_title",
+    "signal_rows",
+    "tier_rows",
+    "top_values",
+]
+
+TIERS = ("approved", "restricted", "prohibited")
+
+
+@functools.cache
+def rights_notes() -> dict[str, str]:
+    """Return each category's rights notes from the shipped vocabulary (empty when unreadable)."""
+    path = resources.files("clearance").joinpath("data/categories/vocabulary.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cats = data["categories"]
+        return {k: " ".join(str(v.get("rights_notes", "")).split()) for k, v in cats.items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+@functools.cache
+def _rule_titles() -> dict[str, str]:
+    try:
+        return {rid: rule.title for rid, rule in default_rules().rules.items()}
+    except Exception:
+        return {}
+
+
+def rule_title(rule_id: str) -> str:
+    """Return the title of a law rule, or the id itself when unknown."""
+    return _rule_titles().get(rule_id, rule_id)
+
+
+def top_values(frame: pl.DataFrame, column: str, by: str | None = None, n: int = 5) -> pl.DataFrame:
+    """Return the ``n`` most frequent values of a list (or comma) column, per ``by`` group.
+
+    Columns: [by,] value, count. Distinct lists are counted first, then exploded.
+    """
+    keys = [by] if by else []
+    if column not in frame.columns:
+        return pl.DataFrame(schema={**{k: pl.String for k in keys}, "value": pl.String,
+                                    "count": pl.Int64})  # fmt: skip
+    distinct = frame.group_by(*keys, column).len()  # raw values first: a few hundred rows
+    counted = (
+        distinct.select(
+            *[pl.col(k).cast(pl.String) for k in keys], list_column(distinct, column), "len"
+        )  # fmt: skip
+        .explode(column)
+        .drop_nulls(column)
+        .filter(pl.col(column) != "")
+        .group_by(*keys, column)
+        .agg(pl.col("len").sum().cast(pl.Int64).alias("count"))
+        .rename({column: "value"})
+        .sort([*keys, "count", "value"], descending=[*[False] * len(keys), True, False])
+    )
+    if by:
+        return counted.group_by(by, maintain_order=True).head(n)
+    return counted.head(n)
+
+
+def market_rows(tables: ScanTables, matrix: pl.DataFrame) -> list[dict[str, Any]]:
+    """Return per market: items, bytes, items and share per level, provisional, top reasons."""
+    sums = [f"items_{lv}" for lv in EXPOSURE_LEVELS] + [f"bytes_{lv}" for lv in EXPOSURE_LEVELS]
+    per = (
+        matrix.group_by("market", maintain_order=True)
+        .agg(pl.col("items", "bytes", "provisional_items", "items_unknown", *sums).sum())
+        .to_dicts()
+    )
+    a = tables.assessment
+    reasons = top_values(a, "reasons", by="market", n=5)
+    cites = top_values(a, "citations", by="market", n=6)
+    out = []
+    for row in per:
+        items = row["items"] or 0
+        row["shares"] = {
+            lv: (row[f"items_{lv}"] / items if items else 0.0) for lv in EXPOSURE_LEVELS
+        }
+        mine = reasons.filter(pl.col("market") == row["market"])
+        row["reasons"] = [
+            {"id": r, "title": rule_title(r), "count": c}
+            for r, c in zip(mine["value"].to_list(), mine["count"].to_list(), strict=True)
+        ]
+        mine = cites.filter(pl.col("market") == row["market"])
+        row["citations"] = list(zip(mine["value"].to_list(), mine["count"].to_list(), strict=True))
+        out.append(row)
+    order = {m: i for i, m in enumerate(tables.markets)}
+    return sorted(out, key=lambda r: order.get(r["market"], len(order)))
+
+
+def tier_rows(tables: ScanTables) -> dict[str, Any]:
+    """Return the policy results: items per tier overall and per category, top tier reasons."""
+    items = tables.items
+    if "tier" not in items.columns or items["tier"].null_count() == items.height:
+        return {"applied": False, "totals": {}, "by_category": [], "reasons": []}
+    counts = items.group_by("category", "tier").len()
+    by_category: list[dict[str, Any]] = []
+    for category in tables.categories:
+        mine = counts.filter(pl.col("category") == category)
+        tiers = dict(zip(mine["tier"].to_list(), mine["len"].to_list(), strict=True))
+        by_category.append({"category": category, **{t: int(tiers.get(t, 0)) for t in TIERS}})
+    totals: dict[str, int] = {t: sum(int(r[t]) for r in by_category) for t in TIERS}
+    totals["untiered"] = int(items["tier"].null_count())
+    reasons: list[tuple[str, int]] = []
+    a = tables.assessment
+    if "tier_reasons" in a.columns and tables.markets:
+        one = a.filter(pl.col("market").cast(pl.String) == tables.markets[0])
+        top = top_values(one, "tier_reasons", n=8)
+        reasons = list(zip(top["value"].to_list(), top["count"].to_list(), strict=True))
+    return {"applied": True, "totals": totals, "by_category": by_category, "reasons": reasons}
+
+
+def signal_rows(signals: Any) -> list[dict[str, Any]]:
+    """Return hosts per (standard, verdict) from signals.parquet; empty when none were given."""
+    if signals is None:
+        return []
+    frame = signals if isinstance(signals, pl.DataFrame) else pl.from_arrow(signals)
+    if not isinstance(frame, pl.DataFrame) or frame.is_empty():
+        return []
+    need = {"host", "standard", "verdict"}
+    if not need <= set(frame.columns):
+        return []
+    grouped = (
+        frame.group_by(pl.col("standard").cast(pl.String), pl.col("verdict").cast(pl.String))
+        .agg(pl.col("host").n_unique().alias("hosts"), pl.len().alias("signals"))
+        .sort(["hosts", "standard", "verdict"], descending=[True, False, False])
+    )
+    return grouped.head(40).to_dicts()

@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Everything a report says, computed once; the md, html, pdf and json renderers only format it.
+
+``build_report(facts, assessment, signals, config)`` prepares the tables, the risk matrix,
+the drivers, the ranked vulnerabilities with their authorities and recommendations, the next
+steps and the annex. The ``config`` mapping is the scan's configuration; the keys read are
+``markets``, ``purpose``, ``org_type``, ``policy``, ``policy_digest``, ``as_of``, ``manifest``,
+``title``, ``snapshot``, ``live``, ``tool_version`` and the ingest counts ``rows_read``,
+``rows_accepted``, ``rows_rejected`` (top level or under ``ingest``); all are optional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from clearance.enrich.categories import category_ids
+from clearance.law.kb import KnowledgeBase, default_knowledge_base
+from clearance.models import DISCLAIMER, CitedAuthority, RecommendedAction, Vulnerability
+from clearance.report.annex import market_rows, rights_notes, signal_rows, tier_rows
+from clearance.report.drivers import DATASET, driver_counts
+from clearance.report.knowledge import ReportKnowledge, default_report_knowledge
+from clearance.report.matrix import cell_items, matrix_frame
+from clearance.report.recommendations import next_steps
+from clearance.report.tables import ScanTables, prepare_tables
+from clearance.report.vulnerabilities import cite, rank_sources, situation_of
+
+__all__ = ["DRILL_LIMIT", "ReportContent", "build_report"]
+
+#: Items listed per matrix cell in the HTML drill-down (the cell states the full count).
+DRILL_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContent:
+    """The report, computed: numbers, ranked vulnerabilities, steps, annex rows."""
+
+    title: str
+    meta: dict[str, str]
+    disclaimer: str
+    as_of: str
+    kb_as_of: str
+    overview: dict[str, Any]
+    markets: tuple[str, ...]
+    exposure_by_market: list[dict[str, Any]]
+    matrix: pl.DataFrame
+    vulnerabilities: tuple[Vulnerability, ...]
+    top: tuple[Vulnerability, ...]
+    next_steps: tuple[RecommendedAction, ...]
+    tiers: dict[str, Any]
+    categories: list[dict[str, Any]]
+    authorities: list[CitedAuthority]
+    signals: list[dict[str, Any]]
+    method: list[tuple[str, str]]
+    drill: pl.DataFrame
+    drill_limit: int
+
+
+def _ingest(config: Mapping[str, Any], key: str) -> int | None:
+    nested = config.get("ingest")
+    value = config.get(key, nested.get(key) if isinstance(nested, Mapping) else None)
+    return int(value) if isinstance(value, int | float | str) and str(value).isdigit() else None
+
+
+def _meta_value(assessment: pa.Table | pl.DataFrame, key: str) -> str | None:
+    if isinstance(assessment, pa.Table) and assessment.schema.metadata:
+        raw = assessment.schema.metadata.get(key.encode())
+        return raw.decode() if raw else None
+    return None
+
+
+def _markets(config: Mapping[str, Any]) -> list[str]:
+    raw = config.get("markets") or []
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    return [str(m).strip().lower() for m in raw if str(m).strip()]
+
+
+def _overview(
+    tables: ScanTables, drivers: pl.DataFrame, config: Mapping[str, Any]
+) -> dict[str, Any]:
+    items = tables.items
+    total = drivers.filter(pl.col("category") == DATASET).row(0, named=True)
+    per = drivers.filter(pl.col("category") != DATASET).sort("items", descending=True)
+    sized = int(items.select((pl.col("size") > 0).sum()).item()) if items.height else 0
+    datasets: list[str] = []
+    if "dataset_name" in items.columns:
+        datasets = [d for d in items["dataset_name"].cast(pl.String).drop_nulls().unique(
+            maintain_order=True).head(5).to_list() if d]  # fmt: skip
+    modalities: list[tuple[str, int]] = []
+    if "modality" in items.columns:
+        mods = items.group_by(pl.col("modality").cast(pl.String).fill_null("unknown")).len()
+        modalities = [(str(m), int(n)) for m, n in mods.sort("len", descending=True).rows()]
+    return {
+        "items": int(total["items"]),
+        "bytes": int(total["bytes"]),
+        "sized_items": sized,
+        "categories": per.height,
+        "by_category": [
+            {"category": r["category"], "items": r["items"], "bytes": r["bytes"]}
+            for r in per.select("category", "items", "bytes").to_dicts()
+        ],
+        "datasets": datasets,
+        "modalities": modalities,
+        "rows_read": _ingest(config, "rows_read"),
+        "rows_accepted": _ingest(config, "rows_accepted") or int(total["items"]),
+        "rows_rejected": _ingest(config, "rows_rejected"),
+        "provisional_items": int(total["provisional"]),
+        "high_items": int(total["high_exposure"]),
+        "unknown_exposure_rows": tables.unknown_exposure_rows,
+    }
+
+
+def _category_rows(
+    content_matrix: pl.DataFrame, drivers: pl.DataFrame, ranked: tuple[Vulnerability, ...]
+) -> list[dict[str, Any]]:
+    notes = rights_notes()
+    by_rank = {v.category: v for v in ranked}
+    rows = []
+    for r in drivers.filter(pl.col("category") != DATASET).to_dicts():
+        cells = content_matrix.filter(pl.col("category") == r["category"])
+        v = by_rank.get(r["category"])
+        rows.append({
+            "category": r["category"],
+            "label": cells["category_label"][0] if cells.height else r["category"],
+            "rights_notes": notes.get(r["category"], ""),
+            "items": r["items"], "bytes": r["bytes"],
+            "rank": v.rank if v else None, "score": v.score if v else 0.0,
+            "drivers": v.drivers if v else (),
+            "worst": dict(zip(cells["market"].to_list(), cells["worst"].to_list(), strict=True)),
+        })  # fmt: skip
+    return rows
+
+
+def _authorities(ranked: tuple[Vulnerability, ...], markets: list[dict[str, Any]],
+                 kb: KnowledgeBase) -> list[CitedAuthority]:  # fmt: skip
+    found: dict[str, CitedAuthority] = {}
+    for v in ranked:
+        for a in (*v.authorities, *v.rules_cited):
+            found.setdefault(a.id, a)
+    for row in markets:
+        for kb_id, _ in row["citations"]:
+            if kb_id in kb and kb_id not in found:
+                found[kb_id] = cite(kb.get(kb_id))
+    return sorted(found.values(), key=lambda a: (a.market, a.date, a.id))
+
+
+def build_report(
+    facts: pa.Table | pl.DataFrame,
+    assessment: pa.Table | pl.DataFrame,
+    signals: pa.Table | pl.DataFrame | None = None,
+    config: Mapping[str, Any] | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    knowledge: ReportKnowledge | None = None,
+) -> ReportContent:
+    """Return the report's content; raise ReportError when a required column is missing."""
+    config = config or {}
+    kb = kb or default_knowledge_base()
+    knowledge = knowledge or default_report_knowledge()
+    kb_as_of = str(config.get("kb_as_of") or _meta_value(assessment, "kb_as_of") or kb.as_of)
+    as_of_text = str(config.get("as_of") or _meta_value(assessment, "as_of") or kb_as_of)
+    as_of = dt.date.fromisoformat(as_of_text[:10])
+    tables = prepare_tables(
+        facts, assessment, markets=_markets(config), category_order=category_ids()
+    )
+    matrix = matrix_frame(tables)
+    drivers = driver_counts(tables)
+    ranked = rank_sources(matrix, drivers, tables, knowledge, kb, as_of, limit=3)
+    total = drivers.filter(pl.col("category") == DATASET).row(0, named=True)
+    steps = next_steps(knowledge, situation_of(total, "the dataset"))
+    markets = market_rows(tables, matrix)
+    policy = str(config.get("policy") or _meta_value(assessment, "policy") or "")
+    meta = {
+        "Manifest": str(config.get("manifest") or ""),
+        "Markets": ", ".join(m.upper() for m in tables.markets),
+        "Purpose": str(config.get("purpose") or _meta_value(assessment, "purpose") or ""),
+        "Organisation": str(config.get("org_type") or ""),
+        "Sourcing policy": policy
+        + (
+            f" ({str(config.get('policy_digest'))[:12]})" if config.get("policy_digest") else ""
+        ),  # fmt: skip
+        "Law applied as of": as_of.isoformat(),
+        "Knowledge base as of": kb_as_of,
+        "Tool version": str(config.get("tool_version") or ""),
+    }
+    fmt = {"kb_as_of": kb_as_of, "as_of": as_of.isoformat()}
+    return ReportContent(
+        title=str(config.get("title") or "Preliminary risk assessment"),
+        meta={k: v for k, v in meta.items() if v},
+        disclaimer=DISCLAIMER,
+        as_of=as_of.isoformat(),
+        kb_as_of=kb_as_of,
+        overview=_overview(tables, drivers, config),
+        markets=tables.markets,
+        exposure_by_market=markets,
+        matrix=matrix,
+        vulnerabilities=ranked,
+        top=ranked[:3],
+        next_steps=steps,
+        tiers=tier_rows(tables),
+        categories=_category_rows(matrix, drivers, ranked),
+        authorities=_authorities(ranked, markets, kb),
+        signals=signal_rows(signals),
+        method=[(s.title, " ".join(s.text.format_map(fmt).split())) for s in knowledge.method],
+        drill=cell_items(tables, DRILL_LIMIT),
+        drill_limit=DRILL_LIMIT,
+    )

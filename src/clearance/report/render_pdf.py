@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: Apache-2.0
+"""PDF output with reportlab (pure pip, no system libraries): assessment.pdf and report.pdf.
+
+``assessment.pdf`` is exactly one A4 page (``pdf_page.assessment_page``); ``report.pdf``
+starts with the very same page and continues with the annex: the matrix figure, every market,
+every category, the ranking, the policy results, opt-out signals, the authorities cited, and
+the method and its limits. Output is reproducible (reportlab's invariant mode).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+from clearance.report.content import ReportContent
+from clearance.report.formatting import (
+    STATUS_WORDS,
+    clip,
+    count,
+    human_bytes,
+    percent,
+    reason_lines,
+)
+from clearance.report.pdf_page import assessment_page
+from clearance.report.pdf_style import Styles, safe, styles
+
+__all__ = ["write_assessment_pdf", "write_report_pdf"]
+
+_MARGIN = 14 * mm
+_LEVELS = ("low", "medium", "high", "critical")
+
+
+def _doc(path: Path, c: ReportContent, title: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
+        str(path), pagesize=A4, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_MARGIN,
+        bottomMargin=_MARGIN + 4, title=title, author="clearance", subject=c.disclaimer,
+        creator="clearance", invariant=1,
+    )  # fmt: skip
+
+
+def _footer(c: ReportContent) -> Any:
+    text = f"{c.disclaimer}  Knowledge base as of {c.kb_as_of}.  clearance"
+
+    def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        st = styles()
+        canvas.saveState()
+        canvas.setFont(st.font, 6.5)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(_MARGIN, _MARGIN - 2, text)
+        canvas.drawRightString(A4[0] - _MARGIN, _MARGIN - 2, f"page {doc.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+def _frame_size(doc: SimpleDocTemplate) -> tuple[float, float]:
+    return doc.width - 12.5, doc.height - 12.5  # the frame's 6 pt padding on each side
+
+
+def write_assessment_pdf(c: ReportContent, path: Path) -> None:
+    """Write the one-page preliminary risk assessment to ``path``."""
+    doc = _doc(path, c, c.title)
+    footer = _footer(c)
+    doc.build([assessment_page(c, *_frame_size(doc))], onFirstPage=footer, onLaterPages=footer)
+
+
+def _table(rows: list[list[Any]], widths: list[float], st: Styles) -> LongTable:
+    cells = [[Paragraph(safe(v), st.cell) if not isinstance(v, Flowable) else v for v in r]
+             for r in rows]  # fmt: skip
+    table = LongTable(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    ]))  # fmt: skip
+    return table
+
+
+def _markets(c: ReportContent, st: Styles) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("B. Every market", st.h1)]
+    for row in c.exposure_by_market:
+        market = row["market"]
+        shares = ", ".join(f"{percent(row['shares'][lv])} {lv}" for lv in _LEVELS)
+        out.append(Paragraph(safe(
+            f"{market.upper()}: {count(row['items'])} items, {human_bytes(row['bytes'])}; "
+            f"{shares}; {count(row['provisional_items'])} provisional †"), st.h2))  # fmt: skip
+        cells = c.matrix.filter(c.matrix["market"] == market).to_dicts()
+        rows: list[list[Any]] = [["Category", "Items", "Bytes", "Low", "Medium", "High",
+                                  "Critical", "Prov. †"]]  # fmt: skip
+        for r in cells:
+            rows.append([r["category_label"], count(r["items"]), human_bytes(r["bytes"]),
+                         *(percent(r[f"share_{lv}"]) for lv in _LEVELS),
+                         count(r["provisional_items"])])  # fmt: skip
+        out.append(_table(rows, [170, 50, 55, 45, 45, 45, 45, 50], st))
+        if row["reasons"]:
+            text = "; ".join(f"{r['title']} ({count(r['count'])})" for r in row["reasons"])
+            out.append(Paragraph(f"<b>Main reasons:</b> {safe(text)}", st.small))
+        if row["citations"]:
+            text = ", ".join(f"{kb_id} ({count(n)})" for kb_id, n in row["citations"])
+            out.append(Paragraph(f"<b>Authorities cited by the rules:</b> {safe(text)}", st.small))
+    return out
+
+
+def _categories(c: ReportContent, st: Styles) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("C. Every category", st.h1)]
+    for r in c.categories:
+        worst = ", ".join(f"{m.upper()} {w}" for m, w in r["worst"].items() if w)
+        rank = f"rank {r['rank']}, score {r['score']:,.1f}" if r["rank"] else "not ranked"
+        out.append(Paragraph(safe(
+            f"{r['label']}: {count(r['items'])} items, {human_bytes(r['bytes'])} ({rank})"),
+            st.h2))  # fmt: skip
+        if worst:
+            out.append(Paragraph(f"<b>Worst exposure per market:</b> {safe(worst)}", st.small))
+        if r["rights_notes"]:
+            out.append(Paragraph(f"<b>Rights notes:</b> {safe(r['rights_notes'])}", st.small))
+        v = next((v for v in c.vulnerabilities if v.category == r["category"]), None)
+        if v is not None and reason_lines(v):
+            out.append(Paragraph(f"<b>Causes:</b> {safe('; '.join(reason_lines(v)))}", st.small))
+    return out
+
+
+def _ranking_and_policy(c: ReportContent, st: Styles) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("D. Ranking of every source", st.h1)]
+    rows: list[list[Any]] = [["#", "Category", "Score", "Items", "Worst", "Markets at high+"]]
+    for v in c.vulnerabilities:
+        high = sum(1 for m in v.markets if m.worst in ("high", "critical"))
+        rows.append([str(v.rank), v.label, f"{v.score:,.1f}", count(v.items), v.worst or "–",
+                     str(high)])  # fmt: skip
+    out.append(_table(rows, [20, 190, 70, 60, 60, 80], st))
+    out.append(Paragraph("E. Policy results", st.h1))
+    tiers = c.tiers
+    if not tiers["applied"]:
+        out.append(Paragraph("No sourcing policy was applied to this scan.", st.body))
+        return out
+    t = tiers["totals"]
+    out.append(Paragraph(safe(
+        f"{count(t['approved'])} approved, {count(t['restricted'])} restricted, "
+        f"{count(t['prohibited'])} prohibited, {count(t.get('untiered', 0))} without a tier."),
+        st.body))  # fmt: skip
+    rows = [["Category", "Approved", "Restricted", "Prohibited"]]
+    labels = {r["category"]: r["label"] for r in c.categories}
+    for r in tiers["by_category"]:
+        rows.append([labels.get(r["category"], r["category"]), count(r["approved"]),
+                     count(r["restricted"]), count(r["prohibited"])])  # fmt: skip
+    out.append(_table(rows, [220, 80, 80, 80], st))
+    if tiers["reasons"]:
+        text = "; ".join(f"{reason} ({count(n)})" for reason, n in tiers["reasons"])
+        out.append(Paragraph(f"<b>Most frequent policy reasons:</b> {safe(text)}", st.small))
+    return out
+
+
+def _signals_and_authorities(c: ReportContent, st: Styles) -> list[Flowable]:
+    out: list[Flowable] = []
+    if c.signals:
+        out.append(Paragraph("F. Opt-out signals found", st.h1))
+        rows: list[list[Any]] = [["Standard", "Verdict", "Hosts", "Signals"]]
+        for r in c.signals:
+            rows.append([r["standard"], r["verdict"], count(r["hosts"]), count(r["signals"])])
+        out.append(_table(rows, [180, 120, 80, 80], st))
+    out.append(Paragraph("G. Authorities cited", st.h1))
+    rows = [["Authority", "Body", "Status", "Source"]]
+    for a in c.authorities:
+        status = STATUS_WORDS.get(a.status, a.status) + f", {a.date}"
+        status += "" if a.verified else "; unverified"
+        rows.append([f"{a.title}, {a.citation}", a.body, status, clip(a.source_url, 90)])
+    out.append(_table(rows, [190, 110, 75, 150], st))
+    return out
+
+
+def _annex(c: ReportContent, heatmap_png: Path | None) -> list[Flowable]:
+    st = styles(8.5)
+    out: list[Flowable] = [PageBreak(), Paragraph("Annex", st.title), Spacer(1, 4),
+                           Paragraph("A. Risk matrix", st.h1)]  # fmt: skip
+    if heatmap_png is not None and heatmap_png.exists():
+        image = Image(str(heatmap_png))
+        scale = min(520 / image.imageWidth, 470 / image.imageHeight)
+        image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+        out.append(image)
+    out.append(Paragraph(
+        "Per cell: items, bytes and share at each exposure level (tables below). report.html "
+        "lists the items of each cell.", st.small))  # fmt: skip
+    out += _markets(c, st) + _categories(c, st) + _ranking_and_policy(c, st)
+    out += _signals_and_authorities(c, st)
+    out.append(Paragraph("H. Method and limits", st.h1))
+    for title, text in c.method:
+        out.append(Paragraph(f"<b>{safe(title)}.</b> {safe(text)}", st.body))
+    out.append(Paragraph(safe(
+        f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of {c.kb_as_of}."),
+        st.banner))  # fmt: skip
+    return out
+
+
+def write_report_pdf(c: ReportContent, path: Path, heatmap_png: Path | None = None) -> None:
+    """Write report.pdf: page 1 is the one-page assessment, then the full annex."""
+    doc = _doc(path, c, f"{c.title}: full report")
+    footer = _footer(c)
+    story = [assessment_page(c, *_frame_size(doc)), *_annex(c, heatmap_png)]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
