@@ -539,3 +539,21 @@ def test_every_encoded_date_is_an_authority_date() -> None:
                 if isinstance(spec, dict) and op in spec:
                     day = dt.date.fromisoformat(str(spec[op]))
                     assert day in known or day in OWN_BOUNDARIES, (rule.id, day)
+
+
+def test_every_analysis_date_is_an_authority_date() -> None:
+    kb = default_knowledge_base()
+    for name in ANALYSES:
+        for c in _shipped(name).considerations:
+            known = {d for x in c.citations for d in (kb.get(x).date, kb.get(x).effective_from)
+                     if d}  # fmt: skip
+            dates = [c.effective_from] if c.effective_from else []
+            dates += [
+                dt.date.fromisoformat(str(spec[op]))
+                for spec in c.when.values()
+                if isinstance(spec, dict)
+                for op in ("before", "on_or_after")
+                if op in spec
+            ]
+            for day in dates:
+                assert day in known or day in OWN_BOUNDARIES or not c.citations, (c.id, day)
