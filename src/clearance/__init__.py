@@ -72,10 +72,13 @@ from clearance.models import (
     Vulnerability,
 )
 from clearance.report import build_report, rank_vulnerabilities, risk_matrix, write_reports
+from clearance.signals.crawlers import load_crawlers
 from clearance.signals.detect import scan_bytes as scan_signal_bytes
 from clearance.signals.detect import scan_path as scan_signals
 from clearance.signals.resolve import resolve as resolve_signals
 from clearance.signals.resolve import resolve_table as resolve_signals_table
+from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed
+from clearance.signals.robots_verdicts import robots_signals
 
 __version__ = "0.1.0"
 
@@ -114,6 +117,7 @@ __all__ = [
     "Resolution",
     "ResponseTooLarge",
     "RightsEvidence",
+    "RobotsPolicy",
     "RuleError",
     "SignalReport",
     "Snapshot",
@@ -135,14 +139,18 @@ __all__ = [
     "ingest_manifest",
     "license_columns",
     "license_permits",
+    "load_crawlers",
     "load_knowledge_base",
     "normalize_license",
+    "parse_robots",
     "personal_data",
     "rank_vulnerabilities",
     "resolve_license_layers",
     "resolve_signals",
     "resolve_signals_table",
     "risk_matrix",
+    "robots_allowed",
+    "robots_signals",
     "scan_signal_bytes",
     "scan_signals",
     "split_url_host",

@@ -22,6 +22,7 @@ docs/signals-robots.md). Verdicts per crawler, operator and purpose, and
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,7 @@ from clearance.signals.robots_match import (
     Rule,
     extract_path,
     extract_paths,
+    needs_normalizing,
     normalize_path,
     normalize_paths,
     normalize_pattern,
@@ -69,6 +71,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+_UNSEEN = object()
+_ORIGIN_OF = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\n]*")
 MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five; more MAY be read as unavailable
 State = Literal["parsed", "unavailable", "unreachable"]
 
@@ -119,6 +123,7 @@ class RobotsPolicy:
 
     __slots__ = (
         "_agent_cache",
+        "_by_agent",
         "_compiled",
         "_rules",
         "_signals",
@@ -183,6 +188,7 @@ class RobotsPolicy:
         self._signals: dict[str, list[Statement]] = {}
         self._compiled: dict[str, CompiledRules] = {}
         self._agent_cache: dict[str, str | None] = {}
+        self._by_agent: dict[str, CompiledRules | None] = {}
         self.notes = list(notes)
         for group in self.groups:
             self._add_group(group)
@@ -277,6 +283,17 @@ class RobotsPolicy:
         key = self.group_key(agent)
         return self._compile(key).rules if key is not None else ()
 
+    def compile(self, agents: Iterable[str] | None = None) -> None:
+        """Compile the groups now (all, or those ``agents`` obey) instead of on demand.
+
+        Worth it before judging many URLs of one host; by default a group compiles itself
+        once it has served enough checks to repay the cost.
+        """
+        keys = set(self._rules) if agents is None else {self.group_key(a) for a in agents}
+        for key in keys:
+            if key is not None:
+                self._compile(key).compile()
+
     def _compile(self, key: str) -> CompiledRules:
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -290,14 +307,27 @@ class RobotsPolicy:
         """Return True when ``agent`` may crawl the URL (or path) under this robots.txt."""
         if self.state != "parsed":
             return self.state == "unavailable"
-        path = extract_path(url_or_path)
+        compiled = self._by_agent.get(agent, _UNSEEN)
+        if compiled is _UNSEEN:
+            compiled = self._rules_of_agent(agent)
+        path = url_or_path
+        if path[:1] != "/" or path[1:2] == "/" or "#" in path:
+            path = extract_path(path)
         if path == "/robots.txt" and not self.google_compat:
             return True
-        key = self.group_key(agent)
-        if key is None:
+        if compiled is None:
             return True
-        compiled = self._compiled.get(key) or self._compile(key)
-        return compiled.allowed(normalize_path(path, google_compat=self.google_compat))
+        if self.google_compat or needs_normalizing(path):
+            path = normalize_path(path, google_compat=self.google_compat)
+        assert isinstance(compiled, CompiledRules)
+        return compiled.allowed(path)
+
+    def _rules_of_agent(self, agent: str) -> CompiledRules | None:
+        key = self.group_key(agent)
+        compiled = self._compile(key) if key is not None else None
+        if len(self._by_agent) < 4096:
+            self._by_agent[agent] = compiled
+        return compiled
 
     def allowed_many(self, agent: str, urls: Sequence[str | None]) -> list[bool | None]:
         """Return one verdict per URL (None for None): the batch form of :meth:`allowed`.
@@ -325,7 +355,7 @@ class RobotsPolicy:
             if text.count("\n") != count - 1:  # a URL held a newline: judge one by one
                 out = [self.allowed(agent, u) for u in strings]  # type: ignore[arg-type]
             else:
-                paths = normalize_paths(extract_paths(text), google_compat=self.google_compat)
+                paths = normalize_paths(_batch_paths(text, count), google_compat=self.google_compat)
                 compiled = self._compiled.get(key) or self._compile(key)
                 out = list(compiled.allowed_lines(paths, count))
                 if not self.google_compat and "/robots.txt" in paths:
@@ -398,6 +428,19 @@ class RobotsPolicy:
         key = self.group_key(agent)
         return tuple(self._signals[key]) if key is not None else ()
 
+    def comment_lines(self) -> str:
+        """Return the ``#`` comments, each on its own line number, other lines left empty.
+
+        The shape natural-language detectors read (see
+        :func:`clearance.signals.robots_verdicts.comment_signals`): prose split over several
+        comment lines stays together, and rules between comments break paragraphs.
+        """
+        last = max((c.line for c in self.comments), default=0)
+        lines = [""] * last
+        for comment in self.comments:
+            lines[comment.line - 1] = "# " + comment.text
+        return "\n".join(lines)
+
     @property
     def confidence(self) -> float:
         """Return 0..1: how cleanly the file was read (1.0 without problems or leniencies)."""
@@ -426,6 +469,24 @@ class RobotsPolicy:
             "truncated": self.truncated,
             "confidence": self.confidence,
         }
+
+
+def _batch_paths(text: str, count: int) -> str:
+    """Return the paths of ``count`` newline-joined URLs (see :func:`extract_paths`).
+
+    The usual batch holds URLs of one origin: stripping that origin with one ``replace`` is
+    much cheaper than a per-line regular expression.
+    """
+    found = _ORIGIN_OF.match(text)
+    if "#" not in text:
+        if found is not None and found.end() > 0:
+            origin = "\n" + found.group()
+            joined = "\n" + text
+            if joined.count(origin + "/") == count:
+                return joined.replace(origin, "\n")[1:]
+        elif text[:1] == "/" and ("\n" + text).count("\n/") == count and "//" not in text:
+            return text
+    return extract_paths(text)
 
 
 def _unique(by_agent: dict[str, list[Statement]]) -> tuple[Statement, ...]:

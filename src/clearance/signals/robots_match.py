@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 
 __all__ = [
     "CompiledRules",
@@ -41,20 +42,28 @@ __all__ = [
     "extract_path",
     "extract_paths",
     "normalize_path",
+    "needs_normalizing",
     "normalize_paths",
     "normalize_pattern",
 ]
 
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # anything outside these needs work; "?" needs work only when the query holds ":/?@"
-_NEEDS_PATH = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?\n]|\?[^\n]*?[:/?@]")
-_BAD_PATH = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?\n]")
+# A path needs normalising when it holds a character outside the kept set, a malformed or
+# lower-case escape, an escape of an unreserved character, or ":/?@" inside its query.
+_NEEDS_PATH = re.compile(
+    r"[^A-Za-z0-9\-._~/!&'()+,;=:@?%\n]"
+    r"|%(?![0-9A-F]{2})"
+    r"|%(?:2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
+    r"|\?[^\n]*?[:/?@]"
+)
 _BAD_PATTERN = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?*\n]")
 _QUERY_DATA = re.compile(r"[:/?@]")
 _SPECIAL_PATH = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~/!&'()+,;=:@]")
 _SPECIAL_QUERY = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!&'()+,;=]")
 _GOOGLE_SPECIAL = re.compile(r"%[0-9A-Fa-f]{2}|[^\x00-\x7f]")
 _MAX_TRIE_DEPTH = 150  # nested groups; deeper tries (hostile files) use a flat alternation
+MANY_WILDCARDS = 24  # above this, wildcard rules are pre-filtered by a literal they need
 UPGRADE_CHECKS = 256  # checks a group serves before it is compiled ...
 CHECKS_PER_CHAR = 2  # ... plus this many per character of its patterns (compile cost)
 
@@ -104,10 +113,13 @@ def _normalize(text: str, *, pattern: bool, google: bool) -> str:
         if text.isascii() and "%" not in text:
             return text
         return _GOOGLE_SPECIAL.sub(_google_repl_pattern if pattern else _google_repl_path, text)
-    if (_BAD_PATTERN if pattern else _BAD_PATH).search(text) is None:
-        at = text.find("?")
-        if at < 0 or _QUERY_DATA.search(text, at + 1) is None:
-            return text
+    if pattern:
+        if _BAD_PATTERN.search(text) is None:
+            at = text.find("?")
+            if at < 0 or _QUERY_DATA.search(text, at + 1) is None:
+                return text
+    elif _NEEDS_PATH.search(text) is None:
+        return text
     anchor = ""
     if pattern and text.endswith("$"):
         text, anchor = text[:-1], "$"
@@ -162,13 +174,35 @@ def extract_paths(text: str) -> str:
 
 
 def normalize_paths(text: str, *, google_compat: bool = False) -> str:
-    """Return :func:`normalize_path` applied to every line of ``\n``-joined paths."""
+    """Return :func:`normalize_path` applied to every line of ``\\n``-joined paths.
+
+    Only the lines that need it are touched; the common all-plain batch costs one scan.
+    """
     if google_compat:
         if text.isascii() and "%" not in text:
             return text
-    elif _NEEDS_PATH.search(text) is None:
+        return "\n".join(normalize_path(p, google_compat=True) for p in text.split("\n"))
+    found = _NEEDS_PATH.search(text)
+    if found is None:
         return text
-    return "\n".join(normalize_path(p, google_compat=google_compat) for p in text.split("\n"))
+    lines = text.split("\n")
+    index = 0
+    line_start = 0
+    while found is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        index += text.count("\n", line_start, start)
+        line_start = start
+        end = text.find("\n", found.start())
+        lines[index] = normalize_path(lines[index])
+        if end < 0:
+            break
+        found = _NEEDS_PATH.search(text, end + 1)
+    return "\n".join(lines)
+
+
+def needs_normalizing(path: str) -> bool:
+    """Return True when :func:`normalize_path` would change a (single-line) path."""
+    return _NEEDS_PATH.search(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +276,21 @@ def _trie_regex(words: Sequence[str]) -> str | None:
     return build(0, len(ordered), 0, 0) if ordered else None
 
 
+@lru_cache(maxsize=16384)
+def _single(pattern: str) -> re.Pattern[str]:
+    return re.compile(_pattern_regex(pattern), re.MULTILINE)
+
+
+def _needle(pattern: str) -> str:
+    """Return the longest literal piece of a wildcard pattern: every match contains it."""
+    return max((pattern[:-1] if pattern.endswith("$") else pattern).split("*"), key=len)
+
+
 @lru_cache(maxsize=4096)
 def _wild_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     # shared by every host: many sites publish the same wildcard rules (shop and CMS defaults)
     body = "|".join(f"({_pattern_regex(p)})" for p in patterns)
-    return re.compile(f"^(?:{body}|())", re.MULTILINE)
+    return re.compile(f"\\n(?:{body}|())", re.MULTILINE)
 
 
 class CompiledRules:
@@ -265,6 +309,8 @@ class CompiledRules:
         "_allow",
         "_checks",
         "_lengths",
+        "_needles",
+        "_pairs",
         "_plain",
         "_plain_rx",
         "_upgrade_at",
@@ -286,9 +332,11 @@ class CompiledRules:
         self._allow = {p: r.allow for p, r in self._plain.items()}
         self._lengths = tuple(sorted({len(p) for p in self._plain}, reverse=True))
         self._wild = tuple(r for r in ordered if not r.plain)
+        self._needles = tuple(_needle(r.pattern) for r in self._wild)
         self._plain_rx: re.Pattern[str] | None = None
         self._wild_rx: re.Pattern[str] | None = None
         self._checks = 0
+        self._pairs: dict[tuple[str, int | None], bool] = {}
         self._upgrade_at = UPGRADE_CHECKS + CHECKS_PER_CHAR * sum(map(len, self._plain))
 
     @property
@@ -303,7 +351,7 @@ class CompiledRules:
         words = sorted(self._plain, key=len, reverse=True)
         trie = _trie_regex(words)
         body = trie if trie is not None else "|".join(re.escape(w) for w in words)
-        self._plain_rx = re.compile(f"^({body}|)", re.MULTILINE)
+        self._plain_rx = re.compile(f"\\n({body}|)", re.MULTILINE)
 
     def _wild_expression(self) -> re.Pattern[str]:
         if self._wild_rx is None:
@@ -312,7 +360,7 @@ class CompiledRules:
 
     def _plain_best(self, path: str) -> Rule | None:
         if self._plain_rx is not None:
-            found = self._plain_rx.match(path)
+            found = self._plain_rx.match("\n" + path)
             return self._plain.get(found.group(1)) if found is not None else None
         size = len(path)
         plain = self._plain
@@ -324,11 +372,47 @@ class CompiledRules:
         return None
 
     def _wild_best(self, path: str, best: Rule | None) -> Rule | None:
-        found = self._wild_expression().match(path)
+        if len(self._wild) > MANY_WILDCARDS:
+            for rule, needle in zip(self._wild, self._needles, strict=True):
+                if best is not None and (
+                    rule.priority < best.priority
+                    or (rule.priority == best.priority and (best.allow or not rule.allow))
+                ):
+                    break  # precedence order: nothing further can win
+                if needle in path and _single(rule.pattern).match(path) is not None:
+                    return rule
+            return best
+        found = self._wild_expression().match("\n" + path)
         index = found.lastindex if found is not None else None
         if index is not None and index <= len(self._wild):
             return _better(best, self._wild[index - 1])
         return best
+
+    def _wild_winners(self, text: str, count: int) -> list[int | None]:
+        """Return, per line, the 1-based index of the first wildcard rule that matches it."""
+        if len(self._wild) <= MANY_WILDCARDS:
+            return [m.lastindex for m in self._wild_expression().finditer("\n" + text)]
+        lines = text.split("\n")
+        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+        winners: list[int | None] = [None] * count
+        for number, (rule, needle) in enumerate(zip(self._wild, self._needles, strict=True), 1):
+            if needle not in text:
+                continue
+            regex = _single(rule.pattern)
+            if not needle:
+                candidates: Iterable[int] = range(count)
+            else:
+                found_lines = []
+                at = text.find(needle)
+                while at >= 0:
+                    line = bisect_right(starts, at) - 1
+                    found_lines.append(line)
+                    at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
+                candidates = found_lines
+            for line in candidates:
+                if winners[line] is None and regex.match(lines[line]) is not None:
+                    winners[line] = number
+        return winners
 
     def decide(self, path: str) -> Rule | None:
         """Return the winning rule for a normalised path, or None when no rule matches."""
@@ -340,6 +424,10 @@ class CompiledRules:
 
     def allowed(self, path: str) -> bool:
         """Return True when a normalised path may be crawled under these rules."""
+        plain_rx = self._plain_rx
+        if plain_rx is not None and not self._wild:
+            found = plain_rx.match("\n" + path)
+            return self._allow.get(found.group(1), True) if found is not None else True
         rule = self.decide(path)
         return rule is None or rule.allow
 
@@ -351,19 +439,30 @@ class CompiledRules:
             return [self.allowed(path) for path in text.split("\n")]
         self._checks += count
         self.compile()
+        text = "\n" + text
         prefixes = self._plain_rx.findall(text) if self._plain_rx is not None else None
         if not self._wild:
             assert prefixes is not None
             return list(map(self._allow.get, prefixes, repeat(True)))
-        winners = [m.lastindex for m in self._wild_expression().finditer(text)]
-        limit = len(self._wild)
-        out = []
-        for position, index in enumerate(winners):
-            best = self._plain.get(prefixes[position]) if prefixes is not None else None
-            if index is not None and index <= limit:
-                best = _better(best, self._wild[index - 1])
-            out.append(best is None or best.allow)
-        return out
+        winners = self._wild_winners(text[1:], count)
+        plain = prefixes if prefixes is not None else [""] * len(winners)
+        pairs = list(zip(plain, winners, strict=True))
+        out = list(map(self._pairs.get, pairs))
+        if None in out:  # verdicts for (plain prefix, wildcard rule) pairs not seen before
+            for position, verdict in enumerate(out):
+                if verdict is None:
+                    out[position] = self._pair_verdict(pairs[position])
+        return out  # type: ignore[return-value]
+
+    def _pair_verdict(self, pair: tuple[str, int | None]) -> bool:
+        prefix, index = pair
+        best = self._plain.get(prefix) if prefix else None
+        if index is not None and index <= len(self._wild):
+            best = _better(best, self._wild[index - 1])
+        verdict = best is None or best.allow
+        if len(self._pairs) < 65536:
+            self._pairs[pair] = verdict
+        return verdict
 
 
 def _better(current: Rule | None, candidate: Rule) -> Rule:

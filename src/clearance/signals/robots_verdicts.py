@@ -19,6 +19,9 @@ line, its location (``<robots url>#L<line>``), the fetch time and the parse note
   interpretation);
 * ``content-usage`` and ``content-signal`` for the statements of every group that applies to
   the path, scoped to that group's agents.
+
+Natural-language reservations in comments come from :func:`comment_signals` (the
+natural-language detector over the comments), kept apart because they are contested.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from clearance.signals.vocab import NOT_RESERVED, RESERVED, UNKNOWN
 __all__ = [
     "ROBOTS_VERSION",
     "CrawlerVerdict",
+    "comment_signals",
     "crawler_verdicts",
     "operator_verdicts",
     "purpose_verdicts",
@@ -272,3 +276,20 @@ def _unregistered(token: str, registry: CrawlerRegistry) -> Crawler:
         checked=registry.as_of,
         verified=False,
     )
+
+
+def comment_signals(policy: RobotsPolicy) -> list[Signal]:
+    """Return the natural-language reservations in the comments (contested; see the module).
+
+    Runs the natural-language detector (:mod:`clearance.signals.natural_language`) over
+    :meth:`RobotsPolicy.comment_lines`; not part of :func:`robots_signals`, whose callers read
+    comments themselves when they want them.
+    """
+    from clearance.signals.natural_language import comment_text, find_reservations
+
+    report = find_reservations(
+        comment_text(policy.comment_lines()),
+        location=f"{policy.url or 'robots.txt'}#comments",
+        observed_at=policy.fetched_at,
+    )
+    return list(report.signals)

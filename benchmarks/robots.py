@@ -1,0 +1,262 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Benchmark: robots.txt path checks per second, clearance against protego and urllib.robotparser.
+
+Same run, same corpus: the 4,231 real robots.txt files of ``robots-protego-corpus.tar.gz``
+(``../shared/data/`` from the repository root, or ``--corpus``), and for every host the same
+URLs (``--urls`` per host, drawn deterministically from the host's own rules - so the rules
+are actually exercised - plus common paths). Every library answers the same questions:
+"may <agent> fetch <url>?" for each agent of ``--agents``.
+
+Phases, each timed as the best of ``--repeat`` runs (the machine is shared):
+
+* prepare: parse every file (protego ``Protego.parse``, urllib ``RobotFileParser.parse``,
+  clearance ``parse_robots``); for clearance also with its groups compiled up front
+  (``RobotsPolicy.compile``), which a scan amortises over a host's URLs;
+* check, per call: one ``can_fetch``/``allowed`` call per (agent, URL);
+* check, batch: clearance's ``allowed_many`` over each host's URLs (what a scan grouped by
+  host calls; the peers have no batch form, so their per-call figure stands).
+
+Then every (host, agent, URL) where the three verdicts are not all equal is printed, one line
+each, under the class that explains it (see ``classify``); docs/benchmarks.md ("robots.txt")
+explains each class.
+
+    python benchmarks/robots.py                          # 100 URLs per host, 2 agents
+    python benchmarks/robots.py --urls 20 --repeat 1 --quiet   # quick look, no case listing
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sys
+import tarfile
+import time
+import urllib.robotparser
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from protego import Protego
+
+from clearance.signals.robots import RobotsPolicy, parse_robots
+from clearance.signals.robots_match import extract_path, normalize_path
+from clearance.signals.robots_parse import product_token
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "data" / "robots-protego-corpus.tar.gz"
+COMMON = [
+    "/",
+    "/index.html",
+    "/about",
+    "/search?q=test",
+    "/search?q=a%20b&page=2",
+    "/wp-admin/",
+    "/wp-admin/admin-ajax.php",
+    "/images/photo.jpg",
+    "/product/123?sort=price&page=2",
+    "/news/2024/01/article.html",
+    "/robots.txt",
+    "/%7Euser/page",
+    "/caf%C3%A9/menu",
+    "/path/with%2Fslash",
+    "/cgi-bin/test.cgi",
+    "/tag/x?redirect=https://example.org/",
+]
+
+
+def load_corpus(path: Path) -> dict[str, bytes]:
+    """Return {host: robots.txt bytes} from the tarball (file name = host)."""
+    out: dict[str, bytes] = {}
+    with tarfile.open(path) as tar:
+        for member in tar:
+            if member.isfile():
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    out[member.name.rsplit("/", 1)[-1]] = handle.read()
+    return dict(sorted(out.items()))
+
+
+def make_urls(host: str, policy: RobotsPolicy, count: int, rng: random.Random) -> list[str]:
+    """Return ``count`` URLs for a host: paths built from its own patterns, and common ones."""
+    candidates = list(COMMON)
+    for group in policy.groups:
+        for record in group.rules:
+            if record.key not in ("allow", "disallow") or not record.value.startswith(("/", "*")):
+                continue
+            base = record.value.rstrip("$").replace("*", rng.choice(["x", "abc/def", "?a=1"]))
+            base = base if base.startswith("/") else "/" + base
+            # URLs as a crawler sends them: non-ASCII octets percent-encoded (as UTF-8, or as
+            # the file's own bytes when it was not UTF-8)
+            raw = base.encode("utf-8", "surrogateescape")
+            base = "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+            candidates += [base, base + "x.html", base + "?q=1"]
+    picked = [rng.choice(candidates) for _ in range(count)]
+    return [f"https://{host}{p}" for p in picked]
+
+
+def _protego(body: bytes) -> Protego:
+    return Protego.parse(body.decode("utf-8", "replace"))
+
+
+def _urllib(body: bytes) -> urllib.robotparser.RobotFileParser:
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(body.decode("utf-8", "replace").splitlines())
+    return parser
+
+
+def best_of(repeat: int, fn) -> float:  # type: ignore[no-untyped-def]
+    """Return the fastest of ``repeat`` timed runs of ``fn``, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def classify(
+    host: str, agent: str, url: str, ours: bool, prot: bool, urll: bool, policy: RobotsPolicy
+) -> str:
+    """Return the name of the class that explains one disagreement (see docs/benchmarks.md)."""
+    path = extract_path(url)
+    match = policy.explain(agent, url)
+    rule = match.rule
+    token = (product_token(agent)[0] or "").lower()
+    groups = [a for a in policy.agents if a != "*"]
+    if path == "/robots.txt":
+        return "robots.txt-implicitly-allowed"
+    if prot != ours and any(g != token and (g in token or token in g) for g in groups):
+        return "agent-substring-match"
+    if rule is not None and rule.line in policy.lenient_lines:
+        return "lenient-line"
+    if any(n.code.startswith("ua-") for n in policy.notes):
+        if prot != ours or urll != ours:
+            agents_lines = {r.line for g in policy.groups for r in g.agent_lines}
+            if any(n.line in agents_lines for n in policy.notes if n.code.startswith("ua-")):
+                return "nonstandard-user-agent-line"
+    if normalize_path(path) != path or (rule is not None and "%" in rule.raw):
+        return "percent-encoding"
+    if urll != ours and prot == ours:
+        if rule is not None and ("*" in rule.pattern or rule.pattern.endswith("$")):
+            return "urllib-no-wildcards"
+        first = _first_match(policy, agent, path)
+        if first is not None and first != ours:
+            return "urllib-first-match"
+        return "urllib-group-structure"
+    return "other"
+
+
+def _first_match(policy: RobotsPolicy, agent: str, path: str) -> bool | None:
+    key = policy.group_key(agent)
+    if key is None:
+        return None
+    from clearance.signals.robots_match import CompiledRules
+
+    npath = normalize_path(path)
+    for rule in sorted(policy.rules_for(agent), key=lambda r: r.line):
+        if CompiledRules([rule]).decide(npath) is not None:
+            return rule.allow
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its table and the disagreements."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--urls", type=int, default=100, help="URLs per host")
+    ap.add_argument("--agents", default="GPTBot,Googlebot", help="comma-separated tokens")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per phase (best kept)")
+    ap.add_argument("--quiet", action="store_true", help="do not list every disagreement")
+    args = ap.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    agents = [a.strip() for a in args.agents.split(",") if a.strip()]
+    bodies = load_corpus(args.corpus)
+    rng = random.Random(9309)
+    policies = {h: parse_robots(b, url=f"https://{h}/robots.txt") for h, b in bodies.items()}
+    urls = {h: make_urls(h, p, args.urls, rng) for h, p in policies.items()}
+    checks = sum(len(u) for u in urls.values()) * len(agents)
+    print(f"{len(bodies)} robots.txt files, {checks:,} checks ({args.urls} URLs/host x {agents})")
+
+    t_ours = best_of(args.repeat, lambda: [parse_robots(b) for b in bodies.values()])
+    t_prot = best_of(args.repeat, lambda: [_protego(b) for b in bodies.values()])
+    t_url = best_of(args.repeat, lambda: [_urllib(b) for b in bodies.values()])
+    prot = {h: _protego(b) for h, b in bodies.items()}
+    urll = {h: _urllib(b) for h, b in bodies.items()}
+
+    def compile_all() -> None:
+        for p in (parse_robots(b) for b in bodies.values()):
+            p.compile(agents)
+
+    t_comp = best_of(1, compile_all)
+    for p in policies.values():
+        p.compile(agents)
+
+    def run_ours() -> None:
+        for h, p in policies.items():
+            for a in agents:
+                for u in urls[h]:
+                    p.allowed(a, u)
+
+    def run_batch() -> None:
+        for h, p in policies.items():
+            for a in agents:
+                p.allowed_many(a, urls[h])
+
+    def run_prot() -> None:
+        for h, p in prot.items():
+            for a in agents:
+                for u in urls[h]:
+                    p.can_fetch(u, a)
+
+    def run_urllib() -> None:
+        for h, p in urll.items():
+            for a in agents:
+                for u in urls[h]:
+                    p.can_fetch(a, u)
+
+    c_ours = best_of(args.repeat, run_ours)
+    c_batch = best_of(args.repeat, run_batch)
+    c_prot = best_of(args.repeat, run_prot)
+    c_url = best_of(args.repeat, run_urllib)
+    print()
+    print("| library | parse all (s) | checks/s per call | vs protego | checks/s batch | vs protego |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        f"| clearance | {t_ours:.2f} (+{t_comp:.2f} compile) | {checks / c_ours:,.0f} | "
+        f"{c_prot / c_ours:.1f}x | {checks / c_batch:,.0f} | {c_prot / c_batch:.1f}x |"
+    )
+    print(f"| protego | {t_prot:.2f} | {checks / c_prot:,.0f} | 1.0x | - | - |")
+    print(f"| urllib.robotparser | {t_url:.2f} | {checks / c_url:,.0f} | {c_prot / c_url:.1f}x | - | - |")
+    end_ours = t_ours + t_comp + c_batch
+    print(f"\nend to end (parse + compile + batch checks): clearance {end_ours:.2f} s, "
+          f"protego {t_prot + c_prot:.2f} s ({(t_prot + c_prot) / end_ours:.1f}x)")
+
+    classes: dict[str, list[str]] = defaultdict(list)
+    totals: Counter[str] = Counter()
+    for h, p in policies.items():
+        for a in agents:
+            batch = p.allowed_many(a, urls[h])
+            for u, b in zip(urls[h], batch, strict=True):
+                o = p.allowed(a, u)
+                assert o == b, (h, a, u)
+                pr, ur = prot[h].can_fetch(u, a), urll[h].can_fetch(a, u)
+                if o == pr == ur:
+                    continue
+                name = classify(h, a, u, o, pr, ur, p)
+                totals[name] += 1
+                classes[name].append(f"{h}\t{a}\t{u}\tclearance={o} protego={pr} urllib={ur}")
+    print(f"\ndisagreements: {sum(totals.values()):,} of {checks:,} checks")
+    for name, n in totals.most_common():
+        print(f"  {name}: {n:,}")
+    if not args.quiet:
+        for name in sorted(classes):
+            print(f"\n## {name} ({len(classes[name]):,})")
+            for line in classes[name]:
+                print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
