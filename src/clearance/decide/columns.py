@@ -90,8 +90,11 @@ def fixed_columns() -> dict[str, ColumnSpec]:
             ("allowed", "conditional", "not_allowed"),
             "What the licence permits for the scan's purpose.",
         ),
+        ColumnSpec("license_effective_id", "string", help="Licence id that governs (layers)."),
+        ColumnSpec("license_evidence", "string", help="What the licence id was read from."),
         ColumnSpec("license_conditions", "list", help="Duties: attribution, share_alike, ..."),
         ColumnSpec("license_conflict", "bool", help="Licence layers disagree."),
+        ColumnSpec("license_conflict_reason", "string", help="Which layer won and why."),
         _enum("license_source", ("item", "dataset"), "Layer whose licence decided."),
         _enum("reservation", _RESERVATION, "AI-training reservation when collected."),
         _enum(
@@ -103,6 +106,11 @@ def fixed_columns() -> dict[str, ColumnSpec]:
         ColumnSpec("reservation_capture_at", "date", help="Capture judged."),
         ColumnSpec("reservation_evidence", "string", help="Evidence reference."),
         _enum("reservation_now", _RESERVATION, "Reservation on the latest capture."),
+        _enum(
+            "reservation_now_form",
+            ("machine_readable", "natural_language", "none"),
+            "Form of the reservation on the latest capture.",
+        ),
         ColumnSpec("piracy_source", "bool", help="Taken from a shadow library or pirate source."),
         ColumnSpec("blocklist", "string", help="Blocklist name and entry that matched."),
         ColumnSpec("known_work", "string", help="Known-works list and match kind."),
@@ -116,6 +124,7 @@ def fixed_columns() -> dict[str, ColumnSpec]:
         ColumnSpec("memorization", "bool", help="The model reproduces the item."),
         ColumnSpec("output_competes", "bool", help="Outputs compete with the work."),
         ColumnSpec("terms_prohibit_training", "bool", help="Site terms forbid training."),
+        ColumnSpec("gpai_eu_market", "bool", help="The model goes on the EU market (GPAI)."),
         ColumnSpec(
             "exposure_max",
             "ordered",

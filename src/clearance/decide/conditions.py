@@ -258,13 +258,13 @@ def _test(node: Node, dtype: pl.DataType) -> pl.Expr:
             hit = num.is_in(list(arg))
             return ~hit.fill_null(False) if op == "not" else hit.fill_null(node.or_unknown)
         bound = pl.lit(float(arg))
-        cmp: pl.Expr = {
+        ncmp: pl.Expr = {
             "gt": num > bound,
             "gte": num >= bound,
             "lt": num < bound,
             "lte": num <= bound,
         }[op]
-        return cmp.fill_null(node.or_unknown)
+        return ncmp.fill_null(node.or_unknown)
     text = col.cast(pl.String)
     if op in ("in", "not"):
         hit = text.is_in(list(arg))

@@ -1,20 +1,25 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Build the per-item decision table from canonical records, offline (no signals fetched).
+"""The per-item decision table: facts + the decide columns + one set of columns per market.
 
-This is the gate's stand-in for the scan engine until ``clearance.engine.scan`` provides the
-facts: it adds categories, licences, blocklist, known-work and takedown hits, the law facts
-(purpose, org type, personal data, piracy source) and, per market, ``exposure_<m>``,
-``provisional_<m>`` and ``reasons_<m>`` from :func:`clearance.law.assess_table`. Signals are
-not fetched here, so ``reservation`` and ``reservation_now`` are unknown, which every shipped
-policy treats as needing review. Each step is columnar and computed once per distinct value.
+Two functions are the seams with the scan engine:
+
+- :func:`add_decision_columns` appends ``blocklist``, ``known_work`` and ``takedown`` to the
+  items (before the law facts, which read ``blocklist`` for ``piracy_source``);
+- :func:`with_market_columns` turns ``assessment.parquet``'s rows (item x market) into
+  ``exposure_<m>``, ``provisional_<m>`` and ``reasons_<m>`` columns beside the facts.
+
+:class:`DecisionTableBuilder` strings the scan engine's fact functions
+(``clearance.engine.facts``: licences, reservations from an optional snapshot, law facts)
+around them for ``clearance gate``, which needs the table in memory without writing a scan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -24,161 +29,224 @@ from clearance.decide.blocklists import Blocklist, match_blocklists
 from clearance.decide.knownworks import KnownWorks, match_known_works
 from clearance.decide.takedown_match import match_counts, match_takedowns
 from clearance.enrich.annotate import Categorizer
-from clearance.enrich.licenses import add_license_columns
+from clearance.fetch.snapshot import Snapshot
 from clearance.law import assess_table
 
-__all__ = ["DecisionTableBuilder"]
+__all__ = [
+    "DecisionColumns",
+    "DecisionTableBuilder",
+    "add_decision_columns",
+    "with_market_columns",
+]
 
-_USE = {
-    "research": "research_training",
-    "commercial_training": "commercial_training",
-    "genai_training": "genai_training",
+#: Decision-table column -> law fact key (the others keep their names).
+_RENAME = {
+    "category": "source_category",
+    "license_effective_id": "license_id",
+    "personal_data_class": "personal_data",
 }
-_EMPTY_LIST = pa.list_(pa.string())
+_LAW_INPUT = {
+    c: _RENAME.get(c, c)
+    for c in (
+        "purpose",
+        "org_type",
+        "category",
+        "license_effective_id",
+        "license_permission",
+        "reservation",
+        "reservation_form",
+        "access",
+        "piracy_source",
+        "personal_data_class",
+        "database_substantial_extraction",
+        "collected_at",
+        "retained_after_training",
+        "memorization",
+        "output_competes",
+        "gpai_eu_market",
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionColumns:
+    """Items with the decide columns, and what the matching counted."""
+
+    table: pa.Table
+    known_works: dict[str, int]
+    takedown_counts: pl.DataFrame | None
+
+
+def add_decision_columns(
+    items: pa.Table,
+    *,
+    blocklists: Sequence[Blocklist] | None = None,
+    known_works: Sequence[KnownWorks] = (),
+    takedowns: pl.DataFrame | None = None,
+    base_dir: Path | None = None,
+    hash_images: bool = True,
+) -> DecisionColumns:
+    """Return ``items`` with ``blocklist``, ``known_work`` and ``takedown`` (replacing any).
+
+    ``blocklists`` None means the shipped lists; ``takedowns`` is the ledger's
+    :meth:`~clearance.decide.takedown.TakedownLedger.in_force` frame. Columnar throughout;
+    only PDQ hashing of image files, when known-work PDQ lists are given, reads each file.
+    """
+    frame = pl.from_arrow(
+        items.select(
+            [
+                c
+                for c in (
+                    "url",
+                    "host",
+                    "content_sha256",
+                    "creator",
+                    "modality",
+                    "file_path",
+                    "dataset_name",
+                    "dataset_version",
+                )
+                if c in items.column_names
+            ]
+        )
+    )
+    assert isinstance(frame, pl.DataFrame)
+    frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    blocked = match_blocklists(frame, blocklists)
+    known = match_known_works(frame, known_works, base_dir=base_dir, hash_images=hash_images)
+    counts = {
+        "sha256": known.sha256_hits,
+        "pdq": known.pdq_hits,
+        "images_hashed": known.images_hashed,
+        "unreadable_images": known.unreadable,
+        "missing_images": known.missing,
+        "low_quality_images": known.low_quality,
+    }
+    taken: pa.Array = pa.nulls(items.num_rows, pa.string())
+    per_request = None
+    if takedowns is not None and takedowns.height:
+        hit = match_takedowns(frame, takedowns)
+        taken = hit.column
+        per_request = match_counts(frame, hit.pairs) if hit.pairs.height else None
+    out = items
+    for name, values in (("blocklist", blocked), ("known_work", known.column), ("takedown", taken)):
+        if name in out.column_names:
+            out = out.drop_columns([name])
+        out = out.append_column(pa.field(name, pa.string()), values)
+    return DecisionColumns(out, counts, per_request)
+
+
+def _drop_empty(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    series = pl.from_arrow(values)
+    assert isinstance(series, pl.Series)
+    return series.list.eval(pl.element().filter(pl.element() != "")).to_arrow()
+
+
+def with_market_columns(facts: pa.Table, assessment: pa.Table, markets: Sequence[str]) -> pa.Table:
+    """Return ``facts`` plus ``exposure_<m>``, ``provisional_<m>`` and ``reasons_<m>`` per market.
+
+    ``assessment`` is :func:`clearance.law.assess_table`'s output for ``facts``' rows (its
+    ``row`` column is the facts row); ``reasons_<m>`` lists the law rule ids that fired.
+    """
+    market = assessment["market"].cast(pa.string())
+    out = facts
+    for m in markets:
+        part = assessment.filter(pc.equal(market, m)).sort_by("row")
+        if part.num_rows != facts.num_rows:
+            raise ValueError(f"assessment has {part.num_rows} rows for {m}, facts {facts.num_rows}")
+        reasons = pc.split_pattern(pc.fill_null(part["reasons"].cast(pa.string()), ""), ",")
+        for name, values in (
+            (f"exposure_{m}", part["exposure"].cast(pa.string())),
+            (f"provisional_{m}", part["provisional"]),
+            (f"reasons_{m}", _drop_empty(reasons)),
+        ):
+            if name in out.column_names:
+                out = out.drop_columns([name])
+            out = out.append_column(name, values)
+    return out
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    for i, fld in enumerate(table.schema):
+        if pa.types.is_dictionary(fld.type):
+            table = table.set_column(i, fld.name, table.column(i).cast(fld.type.value_type))
+        elif pa.types.is_list(fld.type) and pa.types.is_dictionary(fld.type.value_type):
+            plain = pa.list_(fld.type.value_type.value_type)
+            table = table.set_column(i, fld.name, table.column(i).cast(plain))
+    return table
 
 
 @dataclass
 class DecisionTableBuilder:
-    """Callable turning a canonical batch into decision-table rows; keeps running counts."""
+    """Callable turning canonical items into the decision table (see the module docstring).
+
+    ``settings`` passes further :class:`clearance.engine.facts.FactSettings` fields (access,
+    retained_after_training, memorization, output_competes, gpai_eu_market, agent).
+    """
 
     markets: Sequence[str]
     purpose: str = "genai_training"
-    org_type: str | None = None
+    org_type: str | None = "company"
     as_of: dt.date | None = None
+    snapshot: Snapshot | None = None
     blocklists: Sequence[Blocklist] | None = None
     known_works: Sequence[KnownWorks] = ()
     takedowns: pl.DataFrame | None = None
     base_dir: Path | None = None
     hash_images: bool = True
+    settings: Mapping[str, Any] = field(default_factory=dict)
     known_work_counts: dict[str, int] = field(default_factory=dict)
     takedown_counts: list[pl.DataFrame] = field(default_factory=list)
     kb_as_of: str = ""
 
-    def __post_init__(self) -> None:
-        self._categorize = Categorizer()
-
-    def _count(self, key: str, n: int) -> None:
-        self.known_work_counts[key] = self.known_work_counts.get(key, 0) + n
-
     def __call__(self, canonical: pa.Table) -> pa.Table:
-        """Return ``canonical`` with every decision-table column added (same rows, order)."""
-        table = canonical if "category" in canonical.column_names else self._categorize(canonical)
-        table = add_license_columns(
-            table, _USE.get(self.purpose, "genai_training"), layers={"dataset": "dataset_license"}
+        """Return the decision table of ``canonical`` (same rows, same order)."""
+        from clearance.engine.facts import (
+            FactSettings,
+            add_licences,
+            add_reservations,
+            law_facts,
         )
-        n = table.num_rows
-        frame = pl.from_arrow(table)
-        assert isinstance(frame, pl.DataFrame)
-        frame = frame.with_columns(_plain_text(frame))
-        blocked = match_blocklists(frame, self.blocklists)
-        known = match_known_works(
-            frame, self.known_works, base_dir=self.base_dir, hash_images=self.hash_images
-        )
-        for key, value in (
-            ("sha256", known.sha256_hits),
-            ("pdq", known.pdq_hits),
-            ("images_hashed", known.images_hashed),
-            ("unreadable_images", known.unreadable),
-            ("missing_images", known.missing),
-            ("low_quality_images", known.low_quality),
-        ):
-            self._count(key, value)
-        taken: pa.Array = pa.nulls(n, pa.string())
-        if self.takedowns is not None and self.takedowns.height:
-            hit = match_takedowns(frame, self.takedowns)
-            taken = hit.column
-            if hit.pairs.height:
-                self.takedown_counts.append(match_counts(frame, hit.pairs))
-        frame = frame.with_columns(
-            pl.Series("blocklist", blocked, pl.String),
-            pl.Series("known_work", known.column, pl.String),
-            pl.Series("takedown", taken, pl.String),
-        )
-        frame = frame.with_columns(
-            pl.lit("unknown").alias("reservation"),
-            pl.lit(None, pl.String).alias("reservation_form"),
-            pl.lit([], _as_pl(_EMPTY_LIST)).alias("reservation_standards"),
-            pl.lit(None, pl.Datetime("us", "UTC")).alias("reservation_capture_at"),
-            pl.lit(None, pl.String).alias("reservation_evidence"),
-            pl.lit("unknown").alias("reservation_now"),
-            (pl.col("blocklist").is_not_null() | (pl.col("category") == "shadow_library")).alias(
-                "piracy_source"
-            ),
-            pl.lit(self.purpose).alias("purpose"),
-            pl.lit(self.org_type, pl.String).alias("org_type"),
-            pl.lit(None, pl.String).alias("access"),
-            pl.when(pl.col("personal_data").is_null())
-            .then(pl.lit("unknown"))
-            .when(pl.col("personal_data"))
-            .then(pl.lit("ordinary"))
-            .otherwise(pl.lit("none"))
-            .alias("personal_data_class"),
-            *[
-                pl.lit(None, pl.Boolean).alias(c)
-                for c in (
-                    "database_substantial_extraction",
-                    "retained_after_training",
-                    "memorization",
-                    "output_competes",
-                    "terms_prohibit_training",
-                )
-            ],
-        )
-        return self._with_law(frame)
 
-    def _with_law(self, frame: pl.DataFrame) -> pa.Table:
-        facts = frame.select(
-            "purpose",
-            "org_type",
-            "access",
-            "piracy_source",
-            "collected_at",
-            "license_permission",
-            "reservation",
-            "reservation_form",
-            "license_id",
-            pl.col("category").alias("source_category"),
-            pl.col("personal_data_class").alias("personal_data"),
+        as_of = (
+            dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
+            if self.as_of
+            else None
         )
-        assessed = assess_table(facts, list(self.markets), as_of=self.as_of)
+        settings = FactSettings(
+            purpose=self.purpose,
+            org_type=self.org_type or "company",
+            as_of=as_of,
+            **dict(self.settings),
+        )
+        items = canonical if "category" in canonical.column_names else Categorizer()(canonical)
+        items = add_licences(items, self.purpose)
+        items, _signals = add_reservations(items, self.snapshot, settings)
+        found = add_decision_columns(
+            items,
+            blocklists=self.blocklists,
+            known_works=self.known_works,
+            takedowns=self.takedowns,
+            base_dir=self.base_dir,
+            hash_images=self.hash_images,
+        )
+        for key, n in found.known_works.items():
+            self.known_work_counts[key] = self.known_work_counts.get(key, 0) + n
+        if found.takedown_counts is not None:
+            self.takedown_counts.append(found.takedown_counts)
+        facts = _plain(found.table)
+        law = law_facts(facts, settings)
+        for name in law.column_names:
+            target = "personal_data_class" if name == "personal_data" else name
+            skip = name in ("item_id", "source_category", "license_id", "collected_at")
+            if not skip and target not in facts.column_names:
+                facts = facts.append_column(target, law[name])
+        names = [c for c in _LAW_INPUT if c in facts.column_names]
+        law_input = facts.select(names).rename_columns([_LAW_INPUT[c] for c in names])
+        collected = law_input["collected_at"].cast(pa.date32())
+        law_input = law_input.set_column(
+            law_input.column_names.index("collected_at"), "collected_at", collected
+        )
+        assessed = assess_table(law_input, list(self.markets), as_of=self.as_of)
         self.kb_as_of = (assessed.schema.metadata or {}).get(b"kb_as_of", b"").decode()
-        market = assessed["market"].cast(pa.string())
-        columns: dict[str, pa.Array] = {}
-        for m in self.markets:
-            part = assessed.filter(pc.equal(market, m))
-            rows = part["row"].to_numpy()
-            if len(rows) != frame.height or (len(rows) and (rows[:-1] > rows[1:]).any()):
-                part = part.sort_by("row")
-            columns[f"exposure_{m}"] = part["exposure"].cast(pa.string())
-            columns[f"provisional_{m}"] = part["provisional"]
-            reasons = part["reasons"].cast(pa.string())
-            columns[f"reasons_{m}"] = pc.split_pattern(pc.fill_null(reasons, ""), ",")
-        table = frame.to_arrow()
-        for name, values in columns.items():
-            if name.startswith("reasons_"):
-                values = _drop_empty(values)
-            table = table.append_column(name, values)
-        return table
-
-
-def _plain_text(frame: pl.DataFrame) -> list[pl.Expr]:
-    """Return casts of dictionary-encoded (categorical) columns to plain strings."""
-    out = []
-    for name, dtype in frame.schema.items():
-        if isinstance(dtype, pl.Categorical | pl.Enum):
-            out.append(pl.col(name).cast(pl.String))
-        elif isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Categorical | pl.Enum):
-            out.append(pl.col(name).cast(pl.List(pl.String)))
-    return out
-
-
-def _as_pl(kind: pa.DataType) -> pl.DataType:
-    series = pl.from_arrow(pa.array([], kind))
-    assert isinstance(series, pl.Series)
-    return series.dtype
-
-
-def _drop_empty(values: pa.ChunkedArray | pa.Array) -> pa.Array:
-    series = pl.from_arrow(values)
-    assert isinstance(series, pl.Series)
-    return series.list.eval(pl.element().filter(pl.element() != "")).to_arrow()
+        return with_market_columns(facts, assessed, self.markets)

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The gate job: read a manifest, decide every item's tier, write the split manifests.
 
-``gate_manifest`` streams the manifest in batches: each canonical batch becomes decision-table
-rows (:class:`~clearance.decide.decision_table.DecisionTableBuilder`), the policy gives each
-row its tier and reasons, and only ``(source_file, source_row, tier, tier_reasons)`` is kept.
-A second pass over the input writes the approved / restricted / prohibited manifests in the
-input's format. The counts reconcile: approved + restricted + prohibited + rejected = rows read.
+``gate_manifest`` reads the manifest's canonical rows (as the scan engine does, in memory),
+builds the decision table with the scan engine's fact functions
+(:class:`~clearance.decide.decision_table.DecisionTableBuilder`: categories, licences,
+reservations from an optional WARC snapshot, blocklists, known works, takedowns, law per
+market), gives each row its tier and reasons under the policy, and writes the approved /
+restricted / prohibited manifests in the input's format in a second pass over the input.
+The counts reconcile: approved + restricted + prohibited + rejected = rows read.
 Takedown matches are recorded in the ledger (received -> matched, and -> applied once the
 manifests are written).
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearance.decide.blocklists import Blocklist
@@ -31,6 +34,7 @@ from clearance.decide.policy import TIERS, Policy, load_policy
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
 from clearance.errors import InputError
+from clearance.fetch.snapshot import Snapshot
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
 from clearance.models import GateSummary
 
@@ -71,15 +75,19 @@ def gate_manifest(
     on_error: OnError = "skip",
     batch_rows: int = 1 << 18,
     hash_images: bool = True,
+    snapshots: Sequence[Path] = (),
+    settings: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> GateSummary:
     """Gate ``source`` under ``policy``; with ``out``, write the split manifests and a report.
 
     ``markets`` defaults to the markets the policy reads; ``purpose`` and ``org_type`` to the
-    policy's. Into ``out`` go ``approved|restricted|prohibited.<ext>``, ``decisions.parquet``
-    (every item's decision-table row with its tier and reasons), ``rejects.jsonl`` and
-    ``gate.json``. Raises PolicyError for a policy that does not fit the table, and the
-    ingest errors for an unreadable manifest.
+    policy's; ``snapshots`` are WARC files to judge opt-outs from (else they stay unknown);
+    ``settings`` passes the scan engine's fact settings (access, retained_after_training,
+    memorization, ...). Into ``out`` go ``approved|restricted|prohibited.<ext>``,
+    ``decisions.parquet`` (every item's decision-table row with its tier and reasons),
+    ``rejects.jsonl`` and ``gate.json``. Raises PolicyError for a policy that does not fit
+    the table, and the ingest errors for an unreadable manifest.
     """
     started = time.perf_counter()
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
@@ -99,72 +107,66 @@ def gate_manifest(
         batch_rows=batch_rows,
     )
     base_dir = Path(str(source)).parent if isinstance(source, str | Path) else None
+    missing_files = [str(p) for p in snapshots if not Path(p).exists()]
+    if missing_files:
+        raise InputError(f"snapshot files not found: {', '.join(missing_files)}")
     builder = DecisionTableBuilder(
         markets=chosen,
         purpose=purpose or pol.purpose,
-        org_type=org_type or pol.org_type,
+        org_type=org_type or pol.org_type or "company",
         as_of=on,
+        snapshot=Snapshot.from_paths(list(snapshots)) if snapshots else None,
         blocklists=blocklists,
         known_works=known_works,
         takedowns=ledger.in_force() if ledger is not None else None,
         base_dir=base_dir,
         hash_images=hash_images,
+        settings=dict(settings or {}),
     )
+    parts = []
+    try:
+        for batch in reader:
+            parts.append(batch)
+            if progress is not None:
+                progress(reader.rows_read, reader.rows_accepted)
+    finally:
+        reader.rejects.close()
+    expired = [w.id for w in pol.waivers if w.expires < on]
     counts = {t: 0 for t in TIERS}
     rule_hits: dict[str, int] = {}
     waived: dict[str, int] = {}
-    expired = [w.id for w in pol.waivers if w.expires < on]
-    missing: set[str] = set()
-    kept: list[pl.DataFrame] = []
-    writer: pq.ParquetWriter | None = None
-    try:
-        for batch in reader:
-            decision = builder(batch)
-            outcome = decide_tiers(decision, pol, as_of=on)
-            for tier, n in outcome.counts.items():
-                counts[tier] += n
-            for key, n in outcome.rule_hits.items():
-                rule_hits[key] = rule_hits.get(key, 0) + n
-            for key, n in outcome.waived.items():
-                waived[key] = waived.get(key, 0) + n
-            missing |= set(outcome.missing_columns)
-            decided = decision.append_column("tier", outcome.table["tier"]).append_column(
-                "tier_reasons", outcome.table["tier_reasons"]
-            )
+    missing: tuple[str, ...] = ()
+    outputs: dict[str, str] = {}
+    if parts:
+        decision = builder(pa.concat_tables(parts, promote_options="permissive"))
+        outcome = decide_tiers(decision, pol, as_of=on)
+        counts, rule_hits, waived = outcome.counts, outcome.rule_hits, outcome.waived
+        missing = outcome.missing_columns
+        decided = decision.append_column("tier", outcome.table["tier"]).append_column(
+            "tier_reasons", outcome.table["tier_reasons"]
+        )
+        if out is not None:
+            pq.write_table(decided, out / "decisions.parquet", compression="zstd")
             frame = pl.from_arrow(
                 decided.select(["source_file", "source_row", "tier", "tier_reasons"])
             )
             assert isinstance(frame, pl.DataFrame)
-            kept.append(frame)
-            if out is not None:
-                if writer is None:
-                    writer = pq.ParquetWriter(
-                        out / "decisions.parquet", decided.schema, compression="zstd"
-                    )
-                writer.write_table(decided.cast(writer.schema))
-            if progress is not None:
-                progress(reader.rows_read, reader.rows_accepted)
-    finally:
-        if writer is not None:
-            writer.close()
-        reader.rejects.close()
-    outputs: dict[str, str] = {}
-    if out is not None:
-        decisions = (
-            pl.concat(kept)
-            if kept
-            else pl.DataFrame(
-                schema={
-                    "source_file": pl.String,
-                    "source_row": pl.Int64,
-                    "tier": pl.String,
-                    "tier_reasons": pl.List(pl.String),
-                }
-            )
+            outputs, written = write_split_manifests(source, reader.format, frame, out)
+            if written != counts:
+                raise InputError(
+                    f"split manifests hold {written} rows per tier, "
+                    f"the decisions {counts}: the input changed while gating?"
+                )
+    elif out is not None:
+        empty = pl.DataFrame(
+            schema={
+                "source_file": pl.String,
+                "source_row": pl.Int64,
+                "tier": pl.String,
+                "tier_reasons": pl.List(pl.String),
+            }
         )
-        outputs, written = write_split_manifests(source, reader.format, decisions, out)
-        if written != counts:
-            logger.warning("split manifests hold %s rows per tier, decisions %s", written, counts)
+        outputs, _ = write_split_manifests(source, reader.format, empty, out)
     takedowns: dict[str, int] = {}
     if builder.takedown_counts:
         per = (
