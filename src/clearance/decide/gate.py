@@ -232,7 +232,7 @@ def decide_tiers(
     tier_col = pa.array([TIERS[r] for r in ranks], pa.string()).take(take)  # plain: CSV-safe
     reason_col = pa.array(reasons, pa.list_(pa.string())).take(take)
     if missing:
-        logger.warning("decision table lacks %s; read as unknown", ", ".join(missing))
+        logger.info("decision table lacks %s; read as unknown", ", ".join(missing))
     meta = {
         "policy": policy.id,
         "policy_version": str(policy.version),

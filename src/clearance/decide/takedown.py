@@ -30,14 +30,18 @@ from clearance.errors import TakedownError
 from clearance.models import TakedownRequest
 
 __all__ = [
+    "DEFAULT_LEDGER",
     "IN_FORCE",
     "KINDS",
     "STATUSES",
     "IntakeResult",
     "TakedownLedger",
+    "default_ledger_path",
     "normalize_request",
 ]
 
+#: Where the ledger lives unless ``--ledger`` or ``CLEARANCE_TAKEDOWN_LEDGER`` says otherwise.
+DEFAULT_LEDGER: Final = Path(".clearance") / "takedowns.sqlite"
 KINDS: Final = ("url", "url_prefix", "domain", "sha256", "creator")
 TYPES: Final = ("takedown", "opt_out")
 STATUSES: Final = ("received", "matched", "applied", "confirmed", "withdrawn")
@@ -80,6 +84,14 @@ _FIELDS: Final = (
     "reason",
     "reference",
 )
+
+
+def default_ledger_path() -> Path:
+    """Return ``$CLEARANCE_TAKEDOWN_LEDGER`` if set, else ``.clearance/takedowns.sqlite``."""
+    import os
+
+    env = os.environ.get("CLEARANCE_TAKEDOWN_LEDGER")
+    return Path(env) if env else DEFAULT_LEDGER
 
 
 def _now() -> str:

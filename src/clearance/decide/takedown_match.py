@@ -10,14 +10,22 @@ gate call; :func:`affected_items` is the per-dataset report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
 
 from clearance.decide.matching import match_domains, match_prefixes, match_values, url_key
 
-__all__ = ["TakedownMatch", "affected_items", "match_counts", "match_takedowns"]
+__all__ = [
+    "TakedownMatch",
+    "affected_items",
+    "match_counts",
+    "match_takedowns",
+    "report_manifest",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +131,44 @@ def affected_items(table: pa.Table | pl.DataFrame, pairs: pl.DataFrame) -> pl.Da
         .select(*cols, "request_id")
         .sort("dataset_name", "dataset_version", "request_id", "item_id", nulls_last=True)
     )
+
+
+def report_manifest(
+    source: Any,
+    requests: pl.DataFrame,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    fmt: str | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Return (items per request, dataset and version; affected items; rows read) for a manifest.
+
+    Reads the manifest batch by batch (rejected rows are skipped) and matches each batch
+    against ``requests`` (:meth:`TakedownLedger.in_force`).
+    """
+    from clearance.ingest.manifest import ManifestReader
+
+    reader = ManifestReader(source, mapping=mapping, on_error="skip", fmt=fmt)
+    counts: list[pl.DataFrame] = []
+    items: list[pl.DataFrame] = []
+    for batch in reader:
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        hit = match_takedowns(frame, requests)
+        if hit.pairs.height:
+            counts.append(match_counts(frame, hit.pairs))
+            items.append(affected_items(frame, hit.pairs))
+    if counts:
+        total = (
+            pl.concat(counts)
+            .group_by("request_id", "dataset_name", "dataset_version")
+            .agg(pl.col("items").sum())
+            .sort("request_id", "dataset_name", "dataset_version", nulls_last=True)
+        )
+        return total, pl.concat(items), reader.rows_read
+    empty = pl.DataFrame(
+        schema={"request_id": pl.String, "dataset_name": pl.String,
+                "dataset_version": pl.String, "items": pl.UInt32}
+    )  # fmt: skip
+    cols = ("dataset_name", "dataset_version", "item_id", "url", "source_file", "source_row",
+            "request_id")  # fmt: skip
+    return empty, pl.DataFrame(schema={c: pl.String for c in cols}), reader.rows_read
