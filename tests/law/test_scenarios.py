@@ -3,7 +3,8 @@
 
 Each scenario in ``scenarios/*.yaml`` starts from ``scenarios/_base.yaml`` (unless it says
 ``base: false``), overrides the facts it is about (``null`` makes a fact unknown) and states,
-per market, the expected exposure, the deciding basis (``none`` when no basis is left), a
+per market, the expected exposure, the deciding copyright basis (``none`` when no basis is
+left; database and personal-data bases are judged through the exposure and the reason), a
 rule id that must be among the reasons, and optionally ``provisional``, an ``obligation``
 substring and ``not_reasons``.
 """
@@ -43,8 +44,10 @@ SCENARIOS = _load()
 
 
 def _deciding(basis_status: tuple[tuple[str, str], ...]) -> set[str]:
-    """Return the bases with the best non-lost status (the ones that decide), or {'none'}."""
-    live = [(BASIS_STATUSES.index(s), b) for b, s in basis_status if s != "lost"]
+    """Return the copyright bases with the best non-lost status (they decide), or {'none'}."""
+    bases = default_rules().bases
+    live = [(BASIS_STATUSES.index(s), b) for b, s in basis_status
+            if s != "lost" and bases[b].ground == "copyright"]  # fmt: skip
     if not live:
         return {"none"}
     best = min(rank for rank, _ in live)
