@@ -15,8 +15,24 @@ from clearance.enrich.categories import category_ids
 
 LEVELS = ("low", "medium", "high", "critical")
 SIX = ("us", "eu", "uk", "jp", "cn", "sg")
-SIXTEEN = ("us", "eu", "de", "uk", "jp", "cn", "sg", "kr", "in", "ca", "au", "il", "br", "ch",
-           "hk", "tw")  # fmt: skip
+SIXTEEN = (
+    "us",
+    "eu",
+    "de",
+    "uk",
+    "jp",
+    "cn",
+    "sg",
+    "kr",
+    "in",
+    "ca",
+    "au",
+    "il",
+    "br",
+    "ch",
+    "hk",
+    "tw",
+)
 # Exposure odds per category (low, medium, high, critical): enforcing owners lean high.
 ODDS = {
     "news_publisher": (1, 2, 6, 1),
@@ -51,7 +67,17 @@ def build_scan(
 ) -> Scan:
     """Return a facts and an assessment table with ``n_items`` items spread over categories."""
     rnd = random.Random(seed)
-    ids, cats, urls, sizes, piracy, reservation, now, lic, pdata = [], [], [], [], [], [], [], [], []
+    ids, cats, urls, sizes, piracy, reservation, now, lic, pdata = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     for i in range(n_items):
         cat = categories[i % len(categories)]
         ids.append(f"item-{i:06d}")
@@ -88,9 +114,20 @@ def build_scan(
             "terms_prohibit_training": pa.array([None] * n_items, pa.bool_()),
         }
     )
-    cols: dict[str, list[object]] = {k: [] for k in (
-        "item_id", "market", "exposure", "provisional", "bases", "reasons", "citations", "tier",
-        "tier_reasons")}  # fmt: skip
+    cols: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "item_id",
+            "market",
+            "exposure",
+            "provisional",
+            "bases",
+            "reasons",
+            "citations",
+            "tier",
+            "tier_reasons",
+        )
+    }
     for i, cat in enumerate(cats):
         odds = ODDS.get(cat, (3, 3, 2, 1))
         levels = []

@@ -64,13 +64,14 @@ def top_values(frame: pl.DataFrame, column: str, by: str | None = None, n: int =
     """
     keys = [by] if by else []
     if column not in frame.columns:
-        return pl.DataFrame(schema={**{k: pl.String for k in keys}, "value": pl.String,
-                                    "count": pl.Int64})  # fmt: skip
+        return pl.DataFrame(
+            schema={**{k: pl.String for k in keys}, "value": pl.String, "count": pl.Int64}
+        )
     distinct = frame.group_by(*keys, column).len()  # raw values first: a few hundred rows
     counted = (
         distinct.select(
             *[pl.col(k).cast(pl.String) for k in keys], list_column(distinct, column), "len"
-        )  # fmt: skip
+        )
         .explode(column)
         .drop_nulls(column)
         .filter(pl.col(column) != "")

@@ -90,8 +90,16 @@ def _overview(
     sized = int(items.select((pl.col("size") > 0).sum()).item()) if items.height else 0
     datasets: list[str] = []
     if "dataset_name" in items.columns:
-        datasets = [d for d in items["dataset_name"].cast(pl.String).drop_nulls().unique(
-            maintain_order=True).head(5).to_list() if d]  # fmt: skip
+        datasets = [
+            d
+            for d in items["dataset_name"]
+            .cast(pl.String)
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .head(5)
+            .to_list()
+            if d
+        ]
     modalities: list[tuple[str, int]] = []
     if "modality" in items.columns:
         mods = items.group_by(pl.col("modality").cast(pl.String).fill_null("unknown")).len()
@@ -125,20 +133,27 @@ def _category_rows(
     for r in drivers.filter(pl.col("category") != DATASET).to_dicts():
         cells = content_matrix.filter(pl.col("category") == r["category"])
         v = by_rank.get(r["category"])
-        rows.append({
-            "category": r["category"],
-            "label": cells["category_label"][0] if cells.height else r["category"],
-            "rights_notes": notes.get(r["category"], ""),
-            "items": r["items"], "bytes": r["bytes"],
-            "rank": v.rank if v else None, "score": v.score if v else 0.0,
-            "drivers": v.drivers if v else (),
-            "worst": dict(zip(cells["market"].to_list(), cells["worst"].to_list(), strict=True)),
-        })  # fmt: skip
+        rows.append(
+            {
+                "category": r["category"],
+                "label": cells["category_label"][0] if cells.height else r["category"],
+                "rights_notes": notes.get(r["category"], ""),
+                "items": r["items"],
+                "bytes": r["bytes"],
+                "rank": v.rank if v else None,
+                "score": v.score if v else 0.0,
+                "drivers": v.drivers if v else (),
+                "worst": dict(
+                    zip(cells["market"].to_list(), cells["worst"].to_list(), strict=True)
+                ),
+            }
+        )
     return rows
 
 
-def _authorities(ranked: tuple[Vulnerability, ...], markets: list[dict[str, Any]],
-                 kb: KnowledgeBase) -> list[CitedAuthority]:  # fmt: skip
+def _authorities(
+    ranked: tuple[Vulnerability, ...], markets: list[dict[str, Any]], kb: KnowledgeBase
+) -> list[CitedAuthority]:
     found: dict[str, CitedAuthority] = {}
     for v in ranked:
         for a in (*v.authorities, *v.rules_cited):
@@ -182,9 +197,7 @@ def build_report(
         "Purpose": str(config.get("purpose") or _meta_value(assessment, "purpose") or ""),
         "Organisation": str(config.get("org_type") or ""),
         "Sourcing policy": policy
-        + (
-            f" ({str(config.get('policy_digest'))[:12]})" if config.get("policy_digest") else ""
-        ),  # fmt: skip
+        + (f" ({str(config.get('policy_digest'))[:12]})" if config.get("policy_digest") else ""),
         "Law applied as of": as_of.isoformat(),
         "Knowledge base as of": kb_as_of,
         "Tool version": str(config.get("tool_version") or ""),

@@ -38,15 +38,31 @@ __all__ = [
 EXPOSURE_LEVELS: Final[tuple[str, ...]] = ("low", "medium", "high", "critical")
 #: The actions a recommendation may take (the issue's list).
 ACTIONS: Final[tuple[str, ...]] = (
-    "cease_scraping", "seek_licences", "filter", "honour_opt_outs", "delete", "document",
-)  # fmt: skip
+    "cease_scraping",
+    "seek_licences",
+    "filter",
+    "honour_opt_outs",
+    "delete",
+    "document",
+)
 #: The drivers measured per category and over the dataset (report/drivers.py computes them).
 DRIVERS: Final[tuple[str, ...]] = (
-    "piracy", "takedown", "reserved", "reserved_since", "natural_language_reservation",
-    "terms_prohibit", "licence_not_allowed", "licence_unknown", "licence_conditional",
-    "personal_data", "sensitive_personal_data", "prohibited", "restricted", "provisional",
+    "piracy",
+    "takedown",
+    "reserved",
+    "reserved_since",
+    "natural_language_reservation",
+    "terms_prohibit",
+    "licence_not_allowed",
+    "licence_unknown",
+    "licence_conditional",
+    "personal_data",
+    "sensitive_personal_data",
+    "prohibited",
+    "restricted",
+    "provisional",
     "high_exposure",
-)  # fmt: skip
+)
 #: Drivers that are outcomes of the assessment rather than causes; pages show causes first.
 OUTCOME_DRIVERS: Final = frozenset({"prohibited", "restricted", "provisional", "high_exposure"})
 _PLACEHOLDERS: Final = frozenset({"label", "items", "markets", "driver_items", "driver_share"})

@@ -24,12 +24,19 @@ __all__ = ["EXPOSURE_WEIGHTS", "MATRIX_COLUMNS", "cell_items", "matrix_frame", "
 EXPOSURE_WEIGHTS: Final[dict[str, int]] = {"low": 0, "medium": 1, "high": 3, "critical": 9}
 
 MATRIX_COLUMNS: Final[tuple[str, ...]] = (
-    "category", "category_label", "market", "items", "bytes",
+    "category",
+    "category_label",
+    "market",
+    "items",
+    "bytes",
     *(f"items_{lv}" for lv in EXPOSURE_LEVELS),
     *(f"bytes_{lv}" for lv in EXPOSURE_LEVELS),
     *(f"share_{lv}" for lv in EXPOSURE_LEVELS),
-    "items_unknown", "provisional_items", "exposure_weight", "worst",
-)  # fmt: skip
+    "items_unknown",
+    "provisional_items",
+    "exposure_weight",
+    "worst",
+)
 
 
 def _label(category: str) -> str:
@@ -118,7 +125,7 @@ def cell_items(tables: ScanTables, limit: int = 20) -> pl.DataFrame:
     )
     a = tables.assessment[picked["arow"]]
     tier = pl.col("tier").cast(pl.String) if "tier" in a.columns else pl.lit(None, pl.String)
-    extra = a.select(list_column(a, "reasons"), tier.alias("tier"))
+    extra = a.with_columns(list_column(a, "reasons"), tier.alias("tier")).select("reasons", "tier")
     items = tables.items[picked["idx"]]
     url = pl.col("url").cast(pl.String) if "url" in items.columns else pl.lit(None, pl.String)
     path = pl.col("file_path").cast(pl.String) if "file_path" in items.columns else pl.lit(None)

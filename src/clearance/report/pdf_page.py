@@ -38,8 +38,9 @@ def _overview(c: ReportContent, st: Styles) -> list[Flowable]:
     size = human_bytes(o["bytes"])
     sized = (
         f" ({size} where the manifest states sizes: {count(o['sized_items'])} items)"
-        if size != "–" else ""
-    )  # fmt: skip
+        if size != "–"
+        else ""
+    )
     cats = ", ".join(
         f"{clip(_label(c, r['category']), 40)} {count(r['items'])} "
         f"({percent(r['items'] / o['items'] if o['items'] else 0)})"
@@ -57,11 +58,14 @@ def _overview(c: ReportContent, st: Styles) -> list[Flowable]:
     tiers = c.tiers
     if tiers["applied"]:
         t = tiers["totals"]
-        out.append(Paragraph(
-            f"Sourcing policy: <b>{count(t['prohibited'])} prohibited</b>, "
-            f"{count(t['restricted'])} restricted (need review), {count(t['approved'])} approved.",
-            st.body,
-        ))  # fmt: skip
+        out.append(
+            Paragraph(
+                f"Sourcing policy: <b>{count(t['prohibited'])} prohibited</b>, "
+                f"{count(t['restricted'])} restricted (need review), "
+                f"{count(t['approved'])} approved.",
+                st.body,
+            )
+        )
     else:
         out.append(Paragraph("No sourcing policy was applied to this scan.", st.body))
     out.append(Spacer(1, 3))
@@ -80,8 +84,10 @@ def _market_table(c: ReportContent, st: Styles) -> Flowable:
     data: list[list[Any]] = [header]
     for level in _LEVELS:
         data.append([level.capitalize()] + [percent(r["shares"][level]) for r in rows])
-    data.append(["Provisional †"] + [percent(r["provisional_items"] / r["items"]) if r["items"]
-                                     else "–" for r in rows])  # fmt: skip
+    data.append(
+        ["Provisional †"]
+        + [percent(r["provisional_items"] / r["items"]) if r["items"] else "–" for r in rows]
+    )
     width = 523.0
     first = 70.0
     col = min(40.0, (width - first) / max(1, len(rows)))
@@ -103,9 +109,10 @@ def _market_table(c: ReportContent, st: Styles) -> Flowable:
 def _vulnerability(v: Vulnerability, st: Styles) -> list[Flowable]:
     head = f"{v.rank}. {clip(v.label, 60)}"
     out: list[Flowable] = [
-        Paragraph(f"{safe(head)}: <font size={st.size}>{safe(vulnerability_headline(v))}</font>",
-                  st.h2),
-    ]  # fmt: skip
+        Paragraph(
+            f"{safe(head)}: <font size={st.size}>{safe(vulnerability_headline(v))}</font>", st.h2
+        ),
+    ]
     reasons = reason_lines(v)
     if reasons:
         out.append(Paragraph("<b>Why:</b> " + safe("; ".join(reasons)) + ".", st.item))
@@ -115,10 +122,12 @@ def _vulnerability(v: Vulnerability, st: Styles) -> list[Flowable]:
         label = "Authorities" if v.authorities else "Rules rest on"
         out.append(Paragraph(f"<b>{label}:</b> {safe(text)}.", st.item))
     if v.provisional_items:
-        out.append(Paragraph(
-            f"† {count(v.provisional_items)} of its item-market conclusions are provisional.",
-            st.item,
-        ))  # fmt: skip
+        out.append(
+            Paragraph(
+                f"† {count(v.provisional_items)} of its item-market conclusions are provisional.",
+                st.item,
+            )
+        )
     for rec in v.recommendations[:2]:
         out.append(Paragraph(f"<b>{safe(rec.label)}:</b> {safe(clip(rec.text, 300))}", st.item))
     return out
@@ -127,16 +136,19 @@ def _vulnerability(v: Vulnerability, st: Styles) -> list[Flowable]:
 def _story(c: ReportContent, st: Styles) -> list[Flowable]:
     meta = c.meta
     subtitle = " · ".join(
-        f"{k}: {clip(v, 60)}" for k, v in meta.items()
+        f"{k}: {clip(v, 60)}"
+        for k, v in meta.items()
         if k in ("Manifest", "Markets", "Purpose", "Sourcing policy")
-    )  # fmt: skip
+    )
     story: list[Flowable] = [
         Paragraph(safe(clip(c.title, 80)), st.title),
         Paragraph(safe(subtitle), st.small),
         Paragraph(
-            safe(f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of "
-                 f"{c.kb_as_of}. † marks provisional conclusions: they rest on pending, "
-                 "appealed or proposed authority and may change."),
+            safe(
+                f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of "
+                f"{c.kb_as_of}. † marks provisional conclusions: they rest on pending, "
+                "appealed or proposed authority and may change."
+            ),
             st.banner,
         ),
         Paragraph("What is in the dataset", st.h1),
@@ -145,26 +157,31 @@ def _story(c: ReportContent, st: Styles) -> list[Flowable]:
         Paragraph(
             "Ranked by exposure x volume x litigation salience (method in the annex).", st.small
         ),
-    ]  # fmt: skip
+    ]
     if not c.top:
-        story.append(Paragraph("No source carries medium or higher exposure in any market.",
-                               st.body))  # fmt: skip
+        story.append(
+            Paragraph("No source carries medium or higher exposure in any market.", st.body)
+        )
     for v in c.top:
         story.extend(_vulnerability(v, st))
     if 0 < len(c.top) < 3:
-        story.append(Paragraph(
-            f"Only {len(c.top)} source(s) carry medium or higher exposure.", st.small
-        ))  # fmt: skip
+        story.append(
+            Paragraph(f"Only {len(c.top)} source(s) carry medium or higher exposure.", st.small)
+        )
     story.append(Paragraph("Next steps", st.h1))
     for i, step in enumerate(c.next_steps[:5], start=1):
         story.append(Paragraph(safe(clip(step.text, 260)), st.item, bulletText=f"{i}."))
     story.append(Spacer(1, 4))
-    story.append(Paragraph(
-        safe("The annex (report.pdf from page 2, report.html, report.md) covers every market "
-             "and category, the policy results, the authorities cited, the method and its "
-             "limits."),
-        st.small,
-    ))  # fmt: skip
+    story.append(
+        Paragraph(
+            safe(
+                "The annex (report.pdf from page 2, report.html, report.md) covers every market "
+                "and category, the policy results, the authorities cited, the method and its "
+                "limits."
+            ),
+            st.small,
+        )
+    )
     return story
 
 

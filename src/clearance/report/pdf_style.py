@@ -75,9 +75,14 @@ class Styles:
         self.size = size
         self.title = ParagraphStyle("title", fontName=bold, fontSize=size + 7, leading=size + 10)
         self.h1 = ParagraphStyle(
-            "h1", fontName=bold, fontSize=size + 2.5, leading=size + 4, spaceBefore=5, spaceAfter=2,
+            "h1",
+            fontName=bold,
+            fontSize=size + 2.5,
+            leading=size + 4,
+            spaceBefore=5,
+            spaceAfter=2,
             textColor=colors.HexColor("#1f2d3d"),
-        )  # fmt: skip
+        )
         self.h2 = ParagraphStyle(
             "h2", fontName=bold, fontSize=size + 1, leading=size + 2.5, spaceBefore=4, spaceAfter=1
         )
@@ -98,10 +103,14 @@ class Styles:
             bulletFontSize=size,
         )
         self.banner = ParagraphStyle(
-            "banner", parent=self.small, textColor=colors.HexColor("#7a1f1f"),
-            backColor=colors.HexColor("#fbeaea"), borderPadding=2.5, spaceBefore=2,
+            "banner",
+            parent=self.small,
+            textColor=colors.HexColor("#7a1f1f"),
+            backColor=colors.HexColor("#fbeaea"),
+            borderPadding=2.5,
+            spaceBefore=2,
             spaceAfter=3,
-        )  # fmt: skip
+        )
 
 
 @functools.cache

@@ -10,6 +10,7 @@ at least one. Next steps use the same conditions over the whole dataset.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from clearance.models import RecommendedAction
 from clearance.report.knowledge import EXPOSURE_LEVELS, Recommendation, ReportKnowledge
 
 __all__ = ["Situation", "applies", "next_steps", "recommend"]
+
+_ONE_ITEM = re.compile(r"(?<![\d,.])1 items\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,8 @@ def _fill(rec: Recommendation, situation: Situation) -> str:
         "driver_items": f"{situation.drivers.get(driver, 0):,}" if driver else "",
         "driver_share": _percent(situation.share(driver)) if driver else "",
     }
-    return " ".join(rec.text.format_map(values).split())
+    text = " ".join(rec.text.format_map(values).split())
+    return _ONE_ITEM.sub("1 item", text)
 
 
 def recommend(

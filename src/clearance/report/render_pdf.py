@@ -47,10 +47,18 @@ _LEVELS = ("low", "medium", "high", "critical")
 
 def _doc(path: Path, c: ReportContent, title: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
-        str(path), pagesize=A4, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_MARGIN,
-        bottomMargin=_MARGIN + 4, title=title, author="clearance", subject=c.disclaimer,
-        creator="clearance", invariant=1,
-    )  # fmt: skip
+        str(path),
+        pagesize=A4,
+        leftMargin=_MARGIN,
+        rightMargin=_MARGIN,
+        topMargin=_MARGIN,
+        bottomMargin=_MARGIN + 4,
+        title=title,
+        author="clearance",
+        subject=c.disclaimer,
+        creator="clearance",
+        invariant=1,
+    )
 
 
 def _footer(c: ReportContent) -> Any:
@@ -80,16 +88,21 @@ def write_assessment_pdf(c: ReportContent, path: Path) -> None:
 
 
 def _table(rows: list[list[Any]], widths: list[float], st: Styles) -> LongTable:
-    cells = [[Paragraph(safe(v), st.cell) if not isinstance(v, Flowable) else v for v in r]
-             for r in rows]  # fmt: skip
+    cells = [
+        [Paragraph(safe(v), st.cell) if not isinstance(v, Flowable) else v for v in r] for r in rows
+    ]
     table = LongTable(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-    ]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+            ]
+        )
+    )
     return table
 
 
@@ -98,16 +111,29 @@ def _markets(c: ReportContent, st: Styles) -> list[Flowable]:
     for row in c.exposure_by_market:
         market = row["market"]
         shares = ", ".join(f"{percent(row['shares'][lv])} {lv}" for lv in _LEVELS)
-        out.append(Paragraph(safe(
-            f"{market.upper()}: {count(row['items'])} items, {human_bytes(row['bytes'])}; "
-            f"{shares}; {count(row['provisional_items'])} provisional †"), st.h2))  # fmt: skip
+        out.append(
+            Paragraph(
+                safe(
+                    f"{market.upper()}: {count(row['items'])} items, {human_bytes(row['bytes'])}; "
+                    f"{shares}; {count(row['provisional_items'])} provisional †"
+                ),
+                st.h2,
+            )
+        )
         cells = c.matrix.filter(c.matrix["market"] == market).to_dicts()
-        rows: list[list[Any]] = [["Category", "Items", "Bytes", "Low", "Medium", "High",
-                                  "Critical", "Prov. †"]]  # fmt: skip
+        rows: list[list[Any]] = [
+            ["Category", "Items", "Bytes", "Low", "Medium", "High", "Critical", "Prov. †"]
+        ]
         for r in cells:
-            rows.append([r["category_label"], count(r["items"]), human_bytes(r["bytes"]),
-                         *(percent(r[f"share_{lv}"]) for lv in _LEVELS),
-                         count(r["provisional_items"])])  # fmt: skip
+            rows.append(
+                [
+                    r["category_label"],
+                    count(r["items"]),
+                    human_bytes(r["bytes"]),
+                    *(percent(r[f"share_{lv}"]) for lv in _LEVELS),
+                    count(r["provisional_items"]),
+                ]
+            )
         out.append(_table(rows, [170, 50, 55, 45, 45, 45, 45, 50], st))
         if row["reasons"]:
             text = "; ".join(f"{r['title']} ({count(r['count'])})" for r in row["reasons"])
@@ -123,9 +149,14 @@ def _categories(c: ReportContent, st: Styles) -> list[Flowable]:
     for r in c.categories:
         worst = ", ".join(f"{m.upper()} {w}" for m, w in r["worst"].items() if w)
         rank = f"rank {r['rank']}, score {r['score']:,.1f}" if r["rank"] else "not ranked"
-        out.append(Paragraph(safe(
-            f"{r['label']}: {count(r['items'])} items, {human_bytes(r['bytes'])} ({rank})"),
-            st.h2))  # fmt: skip
+        out.append(
+            Paragraph(
+                safe(
+                    f"{r['label']}: {count(r['items'])} items, {human_bytes(r['bytes'])} ({rank})"
+                ),
+                st.h2,
+            )
+        )
         if worst:
             out.append(Paragraph(f"<b>Worst exposure per market:</b> {safe(worst)}", st.small))
         if r["rights_notes"]:
@@ -141,8 +172,9 @@ def _ranking_and_policy(c: ReportContent, st: Styles) -> list[Flowable]:
     rows: list[list[Any]] = [["#", "Category", "Score", "Items", "Worst", "Markets at high+"]]
     for v in c.vulnerabilities:
         high = sum(1 for m in v.markets if m.worst in ("high", "critical"))
-        rows.append([str(v.rank), v.label, f"{v.score:,.1f}", count(v.items), v.worst or "–",
-                     str(high)])  # fmt: skip
+        rows.append(
+            [str(v.rank), v.label, f"{v.score:,.1f}", count(v.items), v.worst or "–", str(high)]
+        )
     out.append(_table(rows, [20, 190, 70, 60, 60, 80], st))
     out.append(Paragraph("E. Policy results", st.h1))
     tiers = c.tiers
@@ -150,15 +182,27 @@ def _ranking_and_policy(c: ReportContent, st: Styles) -> list[Flowable]:
         out.append(Paragraph("No sourcing policy was applied to this scan.", st.body))
         return out
     t = tiers["totals"]
-    out.append(Paragraph(safe(
-        f"{count(t['approved'])} approved, {count(t['restricted'])} restricted, "
-        f"{count(t['prohibited'])} prohibited, {count(t.get('untiered', 0))} without a tier."),
-        st.body))  # fmt: skip
+    out.append(
+        Paragraph(
+            safe(
+                f"{count(t['approved'])} approved, {count(t['restricted'])} restricted, "
+                f"{count(t['prohibited'])} prohibited, "
+                f"{count(t.get('untiered', 0))} without a tier."
+            ),
+            st.body,
+        )
+    )
     rows = [["Category", "Approved", "Restricted", "Prohibited"]]
     labels = {r["category"]: r["label"] for r in c.categories}
     for r in tiers["by_category"]:
-        rows.append([labels.get(r["category"], r["category"]), count(r["approved"]),
-                     count(r["restricted"]), count(r["prohibited"])])  # fmt: skip
+        rows.append(
+            [
+                labels.get(r["category"], r["category"]),
+                count(r["approved"]),
+                count(r["restricted"]),
+                count(r["prohibited"]),
+            ]
+        )
     out.append(_table(rows, [220, 80, 80, 80], st))
     if tiers["reasons"]:
         text = "; ".join(f"{reason} ({count(n)})" for reason, n in tiers["reasons"])
@@ -186,24 +230,35 @@ def _signals_and_authorities(c: ReportContent, st: Styles) -> list[Flowable]:
 
 def _annex(c: ReportContent, heatmap_png: Path | None) -> list[Flowable]:
     st = styles(8.5)
-    out: list[Flowable] = [PageBreak(), Paragraph("Annex", st.title), Spacer(1, 4),
-                           Paragraph("A. Risk matrix", st.h1)]  # fmt: skip
+    out: list[Flowable] = [
+        PageBreak(),
+        Paragraph("Annex", st.title),
+        Spacer(1, 4),
+        Paragraph("A. Risk matrix", st.h1),
+    ]
     if heatmap_png is not None and heatmap_png.exists():
         image = Image(str(heatmap_png))
         scale = min(520 / image.imageWidth, 470 / image.imageHeight)
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         out.append(image)
-    out.append(Paragraph(
-        "Per cell: items, bytes and share at each exposure level (tables below). report.html "
-        "lists the items of each cell.", st.small))  # fmt: skip
+    out.append(
+        Paragraph(
+            "Per cell: items, bytes and share at each exposure level (tables below). report.html "
+            "lists the items of each cell.",
+            st.small,
+        )
+    )
     out += _markets(c, st) + _categories(c, st) + _ranking_and_policy(c, st)
     out += _signals_and_authorities(c, st)
     out.append(Paragraph("H. Method and limits", st.h1))
     for title, text in c.method:
         out.append(Paragraph(f"<b>{safe(title)}.</b> {safe(text)}", st.body))
-    out.append(Paragraph(safe(
-        f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of {c.kb_as_of}."),
-        st.banner))  # fmt: skip
+    out.append(
+        Paragraph(
+            safe(f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of {c.kb_as_of}."),
+            st.banner,
+        )
+    )
     return out
 
 

@@ -82,7 +82,7 @@ def summary_dict(
                 "worst": v.worst,
             }
             for v in c.vulnerabilities
-        ],  # fmt: skip
+        ],
         "next_steps": [s.text for s in c.next_steps],
         "configuration": _jsonable(dict(config or {})),
         "files": dict(files or {}),

@@ -55,15 +55,36 @@ class ScanTables:
 
 #: Facts columns the report reads (others are never converted).
 FACT_COLUMNS = (
-    "item_id", "category", "size_bytes", "url", "file_path", "dataset_name", "modality",
-    "reservation", "reservation_now", "reservation_form", "license_permission", "personal_data",
-    "personal_data_class", "piracy_source", "blocklist", "known_work", "takedown",
+    "item_id",
+    "category",
+    "size_bytes",
+    "url",
+    "file_path",
+    "dataset_name",
+    "modality",
+    "reservation",
+    "reservation_now",
+    "reservation_form",
+    "license_permission",
+    "personal_data",
+    "personal_data_class",
+    "piracy_source",
+    "blocklist",
+    "known_work",
+    "takedown",
     "terms_prohibit_training",
-)  # fmt: skip
+)
 #: Assessment columns the report reads.
 ASSESSMENT_COLUMNS = (
-    "item_id", "market", "exposure", "provisional", "reasons", "citations", "tier", "tier_reasons",
-)  # fmt: skip
+    "item_id",
+    "market",
+    "exposure",
+    "provisional",
+    "reasons",
+    "citations",
+    "tier",
+    "tier_reasons",
+)
 
 
 def _frame(table: pa.Table | pl.DataFrame, what: str, columns: Sequence[str]) -> pl.DataFrame:
@@ -194,7 +215,8 @@ def prepare_tables(
         rows = slim.hstack(keys.drop("item_id")[positions])
         per_item = _per_item_blocks(rows, a.select(tier.alias("tier")), f.height)
     else:
-        rows = slim.with_columns(a["item_id"].cast(pl.String), tier.alias("tier"))
+        tiers = a["tier"].cast(pl.String) if "tier" in a.columns else pl.lit(None, pl.String)
+        rows = slim.with_columns(a["item_id"].cast(pl.String), tiers.alias("tier"))
         rows = rows.join(keys, on="item_id", how="left").drop("item_id")
         per_item = (
             rows.filter(pl.col("idx").is_not_null())

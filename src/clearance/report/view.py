@@ -56,7 +56,7 @@ def _vulnerability(v: Vulnerability) -> dict[str, Any]:
         ],
         "rules_cited": [
             {"line": authority_line(a, limit=200), "url": a.source_url} for a in v.rules_cited
-        ],  # fmt: skip
+        ],
         "provisional": count(v.provisional_items) if v.provisional_items else "",
         "recommendations": [{"label": r.label, "text": r.text} for r in v.recommendations],
         "markets": [
@@ -68,7 +68,7 @@ def _vulnerability(v: Vulnerability) -> dict[str, Any]:
                 "score": f"{m.score:,.1f}",
             }
             for m in v.markets
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -76,8 +76,11 @@ def _matrix(c: ReportContent) -> dict[str, Any]:
     cells: dict[str, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
     for (category,), part in c.matrix.group_by("category", maintain_order=True):
-        row: dict[str, Any] = {"category": category, "label": part["category_label"][0],
-                               "cells": []}  # fmt: skip
+        row: dict[str, Any] = {
+            "category": category,
+            "label": part["category_label"][0],
+            "cells": [],
+        }
         for r in part.iter_rows(named=True):
             high = r["items_high"] + r["items_critical"]
             share = high / r["items"] if r["items"] else None
@@ -101,7 +104,7 @@ def _matrix(c: ReportContent) -> dict[str, Any]:
                         human_bytes(r[f"bytes_{lv}"]),
                     )
                     for lv in _LEVELS
-                ],  # fmt: skip
+                ],
                 "provisional": count(r["provisional_items"]),
                 "items_list": [],
             }
@@ -114,12 +117,17 @@ def _matrix(c: ReportContent) -> dict[str, Any]:
             continue
         cell = target
         url = r["url"] or ""
-        cell["items_list"].append({
-            "item_id": r["item_id"], "url": url,
-            "link": url if re.match(r"^https?://", url, re.IGNORECASE) else "",
-            "exposure": r["exposure"], "provisional": bool(r["provisional"]),
-            "reasons": ", ".join(r["reasons"] or []), "tier": r["tier"] or "",
-        })  # fmt: skip
+        cell["items_list"].append(
+            {
+                "item_id": r["item_id"],
+                "url": url,
+                "link": url if re.match(r"^https?://", url, re.IGNORECASE) else "",
+                "exposure": r["exposure"],
+                "provisional": bool(r["provisional"]),
+                "reasons": ", ".join(r["reasons"] or []),
+                "tier": r["tier"] or "",
+            }
+        )
     return {"markets": [m.upper() for m in c.markets], "rows": rows}
 
 
@@ -157,7 +165,7 @@ def report_view(c: ReportContent) -> dict[str, Any]:
                 }
                 for r in o["by_category"]
             ],
-        },  # fmt: skip
+        },
         "markets": [
             {
                 "market": r["market"].upper(),
@@ -172,7 +180,7 @@ def report_view(c: ReportContent) -> dict[str, Any]:
                 "citations": [(k, count(n)) for k, n in r["citations"]],
             }
             for r in c.exposure_by_market
-        ],  # fmt: skip
+        ],
         "levels": _LEVELS,
         "top": [_vulnerability(v) for v in c.top],
         "ranking": [
@@ -185,7 +193,7 @@ def report_view(c: ReportContent) -> dict[str, Any]:
                 "high_markets": sum(1 for m in v.markets if m.worst in ("high", "critical")),
             }
             for v in c.vulnerabilities
-        ],  # fmt: skip
+        ],
         "next_steps": [s.text for s in c.next_steps],
         "matrix": _matrix(c),
         "drill_limit": c.drill_limit,
@@ -200,12 +208,12 @@ def report_view(c: ReportContent) -> dict[str, Any]:
                 "worst": ", ".join(f"{m.upper()} {w}" for m, w in r["worst"].items() if w),
             }
             for r in c.categories
-        ],  # fmt: skip
+        ],
         "tiers": c.tiers,
         "tier_labels": {r["category"]: r["label"] for r in c.categories},
         "signals": [
             {**r, "hosts": count(r["hosts"]), "signals": count(r["signals"])} for r in c.signals
-        ],  # fmt: skip
+        ],
         "authorities": [
             {
                 "title": a.title,
@@ -218,7 +226,7 @@ def report_view(c: ReportContent) -> dict[str, Any]:
                 "id": a.id,
             }
             for a in c.authorities
-        ],  # fmt: skip
+        ],
         "method": c.method,
         "count": count,
     }

@@ -141,10 +141,13 @@ def rank_sources(
         full = limit is None or rank <= limit
         situation = situation_of(row, label, worst)
         present = sorted(
-            ((d, knowledge.drivers[d], situation.drivers[d], situation.share(d)) for d in DRIVERS
-             if situation.drivers[d] > 0),
+            (
+                (d, knowledge.drivers[d], situation.drivers[d], situation.share(d))
+                for d in DRIVERS
+                if situation.drivers[d] > 0
+            ),
             key=lambda t: (-t[2], DRIVERS.index(t[0])),
-        )  # fmt: skip
+        )
         salient = [salience[(name, m.market)] for m in per_market if m.score > 0]
         cited = [cite(kb.get(i)) for i in _rules_cited(tables, name, kb)] if full else []
         out.append(
@@ -186,6 +189,11 @@ def rank_vulnerabilities(
     on = dt.date.fromisoformat(str(as_of)[:10]) if as_of else kb.as_of
     tables = prepare_tables(facts, assessment, markets=markets, category_order=category_ids())
     return rank_sources(
-        matrix_frame(tables), driver_counts(tables), tables, default_report_knowledge(), kb, on,
+        matrix_frame(tables),
+        driver_counts(tables),
+        tables,
+        default_report_knowledge(),
+        kb,
+        on,
         limit=limit,
-    )  # fmt: skip
+    )

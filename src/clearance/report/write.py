@@ -91,8 +91,13 @@ def write_reports(
     def heatmap(_: Path) -> None:
         png_tmp = paths["risk_matrix_png"].with_name(".risk_matrix.png.tmp")
         svg_tmp = paths["risk_matrix_svg"].with_name(".risk_matrix.svg.tmp")
-        draw_heatmap(content.matrix, png_tmp, svg_tmp, markets=list(content.markets),
-                     kb_as_of=content.kb_as_of)  # fmt: skip
+        draw_heatmap(
+            content.matrix,
+            png_tmp,
+            svg_tmp,
+            markets=list(content.markets),
+            kb_as_of=content.kb_as_of,
+        )
         os.replace(svg_tmp, paths["risk_matrix_svg"])
         os.replace(png_tmp, paths["risk_matrix_png"])
 
