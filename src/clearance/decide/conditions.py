@@ -156,7 +156,7 @@ def _column(name: str, spec_value: Any) -> Node:
         if op not in _OPS[spec.kind]:
             allowed = ", ".join(sorted(_OPS[spec.kind] | {"present"}))
             raise ValueError(
-                f"{name}: unknown operator {op!r} for a {spec.kind} column; use {allowed}"
+                f"{name}: unknown operator {op!r} for {spec.kind} columns; use {allowed}"
             )
         tests.append(
             Node(
@@ -198,8 +198,9 @@ def columns_of(node: Node) -> set[str]:
 
 def _as_text(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Boolean:
-        return pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false"))
-    return col.cast(pl.String)
+        text = pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false"))
+        return pl.when(col.is_null()).then(pl.lit(None, pl.String)).otherwise(text)
+    return col.cast(pl.String).str.to_lowercase() if dtype == pl.String else col.cast(pl.String)
 
 
 def _as_date(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
