@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psutil
 
+IN_FLIGHT = 256  # hosts in flight per worker
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 

@@ -98,7 +98,7 @@ def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, worke
     _run_to_end(ev, port, workers)
 
     got, docs = _results(ev)
-    assert got == expected
+    assert got == expected, (sorted(got - expected)[:5], sorted(expected - got)[:5])
     assert len(docs) == len(set(docs)), "a document was recorded twice: it was fetched again"
     report = verify_evidence(ev)
     assert report.ok, report.problems[:5]

@@ -14,6 +14,7 @@ import asyncio
 import email.utils
 import logging
 import random
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -213,7 +214,9 @@ class Fetcher:
         except (aiohttp.InvalidURL, ValueError) as exc:
             hop.error, hop.detail = "invalid_url", str(exc)
         except TimeoutError as exc:
-            hop.error, hop.detail = "timeout", repr(exc)
+            waited = (datetime.now(UTC) - hop.started_at).total_seconds()
+            where = "".join(traceback.format_exception(exc, limit=-3)[-3:-1]).strip()
+            hop.error, hop.detail = "timeout", f"{exc!r} after {waited:.3f} s ({where})"
         except aiohttp.ClientConnectorDNSError as exc:
             hop.error, hop.detail = "dns_error", str(exc)
         except (aiohttp.ClientError, OSError) as exc:
