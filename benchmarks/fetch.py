@@ -129,6 +129,60 @@ def client_choice(port: int, n: int = 3000, concurrency: int = 64) -> dict[str, 
     return out
 
 
+async def _bare(port: int, start: int, stop: int) -> None:
+    """Fetch the three host documents of hosts [start, stop) with aiohttp alone, no evidence."""
+    import aiohttp
+
+    from clearance.fetch.guard import AddressGuard
+    from clearance.fetch.resolver import GuardedResolver
+
+    resolver = GuardedResolver(
+        StaticResolver({"*.loop.test": "127.0.0.1"}), AddressGuard(("127.0.0.0/8",))
+    )
+    gate = asyncio.Semaphore(IN_FLIGHT)
+    conn = aiohttp.TCPConnector(resolver=resolver, limit=512, use_dns_cache=False)
+    timeout = aiohttp.ClientTimeout(total=2.0)
+    async with aiohttp.ClientSession(
+        connector=conn, auto_decompress=False, timeout=timeout
+    ) as session:
+
+        async def one(i: int) -> None:
+            async with gate:
+                for path in ("/robots.txt", "/.well-known/tdmrep.json", "/ai.txt"):
+                    try:
+                        url = f"http://h{i:06d}.loop.test:{port}{path}"
+                        async with session.get(url, allow_redirects=False) as resp:
+                            await resp.content.read(512 * 1024)
+                    except (aiohttp.ClientError, TimeoutError):
+                        break
+
+        await asyncio.gather(*(one(i) for i in range(start, stop)))
+
+
+def bare_ceiling(port: int, hosts_n: int, workers: int) -> float:
+    """Return hosts/s of aiohttp alone (3 GETs per host, no evidence) in ``workers`` processes."""
+    import subprocess
+
+    step = -(-hosts_n // workers)
+    begin = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--bare-child",
+                str(port),
+                str(a),
+                str(min(hosts_n, a + step)),
+            ]
+        )
+        for a in range(0, hosts_n, step)
+    ]
+    for proc in procs:
+        proc.wait()
+    return hosts_n / (time.perf_counter() - begin)
+
+
 def load_test(port: int, hosts_n: int, workers: int, root: Path) -> dict[str, object]:
     """Run the fetcher over the mix; return throughput, outcomes, memory and checks."""
     hosts = [f"http://h{i:06d}.loop.test:{port}" for i in range(hosts_n)]
@@ -247,8 +301,14 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dd-urls", type=int, default=1000)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["client", "load", "dd"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["client", "bare", "load", "dd"])
+    parser.add_argument("--bare-child", nargs=3, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bare_child:
+        from clearance.fetch.run import run_event_loop
+
+        run_event_loop(_bare(*args.bare_child))
+        return
     with loopback_server(lifetime=1800) as port, tempfile.TemporaryDirectory() as tmp:
         print(f"machine: {psutil.cpu_count()} CPUs, python {sys.version.split()[0]}")
         if "client" not in args.skip:
@@ -258,6 +318,12 @@ def main() -> None:
                 f"{rates['httpx']:.0f} req/s, ratio {rates['aiohttp'] / rates['httpx']:.1f}x; "
                 f"sequential CPU per request: aiohttp {rates['aiohttp_cpu_ms']:.2f} ms, httpx "
                 f"{rates['httpx_cpu_ms']:.2f} ms"
+            )
+        if "bare" not in args.skip:
+            rate = bare_ceiling(port, args.hosts, args.workers)
+            print(
+                f"[bare] aiohttp alone, 3 GETs per host, no evidence, {args.workers} "
+                f"processes: {rate:.0f} hosts/s"
             )
         if "load" not in args.skip:
             res = load_test(port, args.hosts, args.workers, Path(tmp) / "load")

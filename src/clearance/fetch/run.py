@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clearance.config import FetchConfig
-from clearance.errors import EvidenceError
+from clearance.errors import EvidenceError, InputError
 from clearance.fetch.index import EvidenceIndex
 from clearance.fetch.plan import References, origin_of, robots_references
 from clearance.fetch.resolver import NameResolver
