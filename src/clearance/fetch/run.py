@@ -159,9 +159,16 @@ def _spawn(
                 continue
             spec = Path(tmp) / f"shard-{i}.pickle"
             mine = {o: items[o] for o in origins if o in items}
-            spec.write_bytes(
-                pickle.dumps((str(root), i, run, config, origins, mine, resolver, references))
-            )
+            try:
+                blob = pickle.dumps(
+                    (str(root), i, run, config, origins, mine, resolver, references)
+                )
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                raise InputError(
+                    "with workers > 1 the resolver and references must be picklable "
+                    f"(module-level functions, plain objects): {exc}"
+                ) from exc
+            spec.write_bytes(blob)
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "clearance.fetch.worker", str(spec)],
