@@ -166,3 +166,35 @@ def test_damaged_warc_is_counted_not_raised(tmp_path: Path, cut: int, junk: byte
     snap = Snapshot.from_paths([bad])
     snap.lookup("example.com", "robots.txt", None)  # must not raise
     assert snap.records >= 0
+
+
+def test_columnar_as_of_join_matches_lookup(tmp_path: Path) -> None:
+    import polars as pl
+
+    path = tmp_path / "robotstxt.warc.gz"
+    _crawl_like_warc(path)
+    snap = Snapshot.from_paths([path])
+    items = pl.DataFrame(
+        {
+            "host": ["example.com", "example.com", "example.com", "redir.example.org", "nope.org"],
+            "collected_at": [
+                _at("2023-05-01"),
+                _at("2024-02-01"),
+                _at("2024-07-01"),
+                _at("2024-05-01"),
+                _at("2024-05-01"),
+            ],
+        },
+        schema={"host": pl.String, "collected_at": pl.Datetime("us", "UTC")},
+    ).sort("collected_at")
+    joined = items.join_asof(
+        snap.table("robots.txt"),
+        left_on="collected_at",
+        right_on="captured_at",
+        by="host",
+        strategy="backward",
+    )
+    for host, when, cid in joined.select("host", "collected_at", "capture").iter_rows():
+        expected = snap.lookup(host, "robots.txt", when)
+        got = snap.capture(cid) if cid is not None else None
+        assert (got.body if got else None) == (expected.body if expected else None)

@@ -15,10 +15,11 @@ import bisect
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import polars as pl
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from clearance.errors import EvidenceError
@@ -26,7 +27,14 @@ from clearance.fetch.client import outcome_of_status
 from clearance.fetch.decode import decode_body
 from clearance.models import Capture
 
-__all__ = ["DOCUMENTS", "Snapshot", "capture_from_record", "host_key", "read_capture"]
+__all__ = [
+    "DOCUMENTS",
+    "REDIRECT_GRACE",
+    "Snapshot",
+    "capture_from_record",
+    "host_key",
+    "read_capture",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,8 @@ DOCUMENTS = {
 }
 """Short names for the host-level documents; any other document is taken as a path."""
 
+REDIRECT_GRACE = timedelta(days=1)
+"""How long after a redirect capture its target capture is looked for (:meth:`capture`)."""
 _WANTED = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.metadata
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _KINDS = {
@@ -162,6 +172,7 @@ class Snapshot:
         self.by_id: dict[str, tuple[str, str]] = {}
         self.records = 0
         self.problems: dict[str, int] = {}
+        self._ids: list[tuple[str, str, datetime]] = []
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | Path], *, cap: int = 1 << 20) -> Snapshot:
@@ -247,18 +258,21 @@ class Snapshot:
     def lookup(self, host: str, document: str, as_of: datetime | None = None) -> Capture | None:
         """Return the capture of ``document`` on ``host`` that stood at ``as_of`` (latest if None).
 
-        None means the snapshot holds no capture of it at or before that date.
+        None means the snapshot holds no capture of it at or before that date. Redirect
+        targets are taken as of the same date; a redirect whose target was not captured comes
+        back as the redirect itself (outcome ``redirect``).
         """
-        key = (host_key(host), _path(document))
+        entry = self._entry((host_key(host), _path(document)), as_of)
+        return None if entry is None else self._resolve(entry, as_of)
+
+    def _resolve(self, entry: _Entry, as_of: datetime | None) -> Capture | None:
         requested: str | None = None
         capture: Capture | None = None
         for _hop in range(6):
-            entry = self._entry(key, as_of)
-            if entry is None:
-                return None
-            capture = self._load(entry)
-            if capture is None:
-                return None
+            loaded = self._load(entry)
+            if loaded is None:
+                return capture and self._as_requested(capture, requested)
+            capture = loaded
             requested = requested or capture.url
             if entry.kind == "revisit":
                 capture = self._revisit(entry, capture, as_of)
@@ -267,9 +281,54 @@ class Snapshot:
             location = next((v for k, v in capture.headers if k.lower() == "location"), None)
             if not location:
                 return self._as_requested(capture, requested)
-            key = _target(urljoin(capture.url, location.strip()))
+            target = self._entry(_target(urljoin(capture.url, location.strip())), as_of)
+            if target is None:
+                return self._as_requested(capture, requested)
+            entry = target
         assert capture is not None
         return self._as_requested(capture, requested, outcome="too_many_redirects")
+
+    def table(self, document: str) -> pl.DataFrame:
+        """Return one row per capture of ``document``: host, captured_at (UTC), capture id.
+
+        Sorted by ``captured_at``, ready for a columnar as-of join: join items on
+        (host, collected_at) with ``join_asof(..., by="host", strategy="backward")``, then read
+        each distinct capture id once with :meth:`capture`.
+        """
+        path = _path(document)
+        hosts: list[str] = []
+        dates: list[datetime] = []
+        ids: list[int] = []
+        for (host, doc_path), entries in self.captures.items():
+            if doc_path != path:
+                continue
+            for entry in entries:
+                hosts.append(host)
+                dates.append(entry.when)
+                ids.append(len(self._ids))
+                self._ids.append((host, doc_path, entry.when))
+        frame = pl.DataFrame(
+            {"host": hosts, "captured_at": dates, "capture": ids},
+            schema={
+                "host": pl.String,
+                "captured_at": pl.Datetime("us", "UTC"),
+                "capture": pl.Int64,
+            },
+        )
+        return frame.sort("captured_at")
+
+    def capture(self, capture: int) -> Capture | None:
+        """Return the capture a :meth:`table` id names.
+
+        A redirect is followed to the target capture standing one day after it (crawlers
+        fetch the target right after the redirect), so the result does not depend on the
+        item's date and each id is read once.
+        """
+        host, path, when = self._ids[capture]
+        for entry in reversed(self.captures.get((host, path), [])):
+            if entry.when == when:  # the last of equal dates, as lookup() picks
+                return self._resolve(entry, when + REDIRECT_GRACE)
+        return None
 
     def lookup_many(
         self, host: str, document: str, dates: Sequence[datetime | None]
