@@ -150,24 +150,41 @@ def test_section_2_2_2_rules_outside_any_group_are_ignored() -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "to_match"),
+    ("path", "encoded", "to_match"),
     [
-        # RFC 9309 Figure 4, row by row
-        ("/foo/bar?baz=quz", "/foo/bar?baz=quz"),
-        ("/foo/bar?baz=https://foo.bar", "/foo/bar?baz=https%3A%2F%2Ffoo.bar"),
-        ("/foo/bar/\u30c4", "/foo/bar/%E3%83%84"),
-        ("/foo/bar/%E3%83%84", "/foo/bar/%E3%83%84"),
-        ("/foo/bar/%62%61%7A", "/foo/bar/baz"),
+        # RFC 9309 Figure 4, row by row: path, encoded path, path to match
+        ("/foo/bar?baz=quz", "/foo/bar?baz=quz", "/foo/bar?baz=quz"),
+        (
+            "/foo/bar?baz=https://foo.bar",
+            "/foo/bar?baz=https%3A%2F%2Ffoo.bar",
+            "/foo/bar?baz=https%3A%2F%2Ffoo.bar",
+        ),
+        ("/foo/bar/\u30c4", "/foo/bar/%E3%83%84", "/foo/bar/%E3%83%84"),
+        ("/foo/bar/%E3%83%84", "/foo/bar/%E3%83%84", "/foo/bar/%E3%83%84"),
+        ("/foo/bar/%62%61%7A", "/foo/bar/%62%61%7A", "/foo/bar/baz"),
     ],
 )
-def test_figure_4_percent_encoding_of_paths(path: str, to_match: str) -> None:
-    assert normalize_path(path) == to_match
-    assert normalize_pattern(path) == to_match
-    # a rule written in either spelling matches a URL written in either spelling
-    for rule in (path, to_match):
-        for url in (path, to_match):
+def test_figure_4_percent_encoding_of_paths(path: str, encoded: str, to_match: str) -> None:
+    # every spelling of a row normalises to one string, for URLs and for patterns alike
+    forms = {normalize_path(p) for p in (path, encoded, to_match)}
+    forms |= {normalize_pattern(p) for p in (path, encoded, to_match)}
+    assert len(forms) == 1
+    if "?" not in path:  # outside a query our canonical form is the figure's last column
+        assert forms == {to_match}
+    # a rule written in any spelling matches a URL written in any spelling
+    for rule in (path, encoded, to_match):
+        for url in (path, encoded, to_match):
             policy = parse_robots(f"user-agent: *\ndisallow: {rule}$\n".encode())
             assert policy.allowed("x", url) is False, (rule, url)
+
+
+def test_escaped_reserved_characters_differ_from_literal_ones_in_the_path() -> None:
+    # RFC 3986 §2.2: "/" and "%2F" are not the same in a path ...
+    assert normalize_path("/a%2Fb") != normalize_path("/a/b")
+    policy = parse_robots(b"user-agent: *\ndisallow: /a/b\n")
+    assert policy.allowed("x", "/a%2Fb") is True
+    # ... while lower-case hex digits are only a spelling
+    assert normalize_path("/a%2fb") == normalize_path("/a%2Fb") == "/a%2Fb"
 
 
 def test_figure_5_special_characters() -> None:
@@ -189,7 +206,9 @@ def test_figure_5_special_characters() -> None:
 
 
 def test_figure_6_percent_encoded_special_characters_match_literally() -> None:
-    policy = parse_robots(b"user-agent: *\ndisallow: /path/file-with-a-%2A.html\ndisallow: /path/foo-%24\n")
+    policy = parse_robots(
+        b"user-agent: *\ndisallow: /path/file-with-a-%2A.html\ndisallow: /path/foo-%24\n"
+    )
     assert policy.allowed("x", "https://www.example.com/path/file-with-a-*.html") is False
     assert policy.allowed("x", "https://www.example.com/path/file-with-a-b.html") is True
     assert policy.allowed("x", "https://www.example.com/path/foo-$") is False

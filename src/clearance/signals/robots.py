@@ -127,6 +127,7 @@ class RobotsPolicy:
         "_compiled",
         "_rules",
         "_signals",
+        "_spelling",
         "_usage",
         "bytes_read",
         "comments",
@@ -189,6 +190,7 @@ class RobotsPolicy:
         self._compiled: dict[str, CompiledRules] = {}
         self._agent_cache: dict[str, str | None] = {}
         self._by_agent: dict[str, CompiledRules | None] = {}
+        self._spelling: dict[str, str] = {}
         self.notes = list(notes)
         for group in self.groups:
             self._add_group(group)
@@ -197,6 +199,11 @@ class RobotsPolicy:
 
     def _add_group(self, group: RawGroup) -> None:
         agents = tuple(dict.fromkeys(group.agents))
+        for record in group.agent_lines:
+            value = record.value.strip()
+            token, _ = product_token(value, google_compat=self.google_compat)
+            if token is not None and token != "*":
+                self._spelling.setdefault(token, value[: len(token)])
         for agent in agents:
             self._rules.setdefault(agent, [])
             self._usage.setdefault(agent, [])
@@ -272,6 +279,10 @@ class RobotsPolicy:
         """Return True when a group names this agent's product token (not just ``*``)."""
         token, _ = product_token(agent.strip(), google_compat=self.google_compat)
         return token is not None and token != "*" and token in self._rules
+
+    def spelling(self, token: str) -> str:
+        """Return a product token as the file first wrote it (``GPTBot`` for ``gptbot``)."""
+        return self._spelling.get(token.lower(), token)
 
     @property
     def agents(self) -> tuple[str, ...]:

@@ -8,8 +8,10 @@ normalisation, so that the many spellings of one URL compare equal:
   (space, ``"``, ``<``, ``>``, ``\\``, ``^``, backtick, ``{``, ``|``, ``}``), are percent-encoded;
 * a percent-encoded *unreserved* character (``A-Z a-z 0-9 - . _ ~``) is decoded, other escapes
   keep their encoding with upper-case hex digits (``%2f`` -> ``%2F``);
-* in the query, the general delimiters ``: / ? @`` are data, so they are percent-encoded
-  (RFC 9309 Figure 4: ``?baz=https://foo.bar`` -> ``?baz=https%3A%2F%2Ffoo.bar``);
+* in the query, ``: / ? @`` are data, and their escaped and literal spellings are one (RFC
+  9309 Figure 4 matches ``?baz=https://foo.bar`` and ``?baz=https%3A%2F%2Ffoo.bar`` alike);
+  they are kept literal (Figure 4 shows the encoded form; the equivalence is the same, and the
+  common literal form then needs no work);
 * in a URL a literal ``*`` or ``$`` becomes ``%2A`` / ``%24`` (RFC 9309 Figure 6), while in a
   pattern ``*`` is the wildcard and a final ``$`` the end anchor.
 
@@ -31,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -50,17 +52,18 @@ __all__ = [
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # anything outside these needs work; "?" needs work only when the query holds ":/?@"
 # A path needs normalising when it holds a character outside the kept set, a malformed or
-# lower-case escape, an escape of an unreserved character, or ":/?@" inside its query.
+# lower-case escape, an escape of an unreserved character, or an escaped ":/?@" (data in a
+# query; in a path the slow path keeps them escaped). Two cheap scans decide for most paths.
+_BAD_CHARS = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?%\n]")
+_MALFORMED = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CHANGING_ESCAPES = re.compile(
+    r"%(?:[0-9A-Fa-f][a-f]|[a-f][0-9A-F]|2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
+)
+_QUERY_ESCAPES = re.compile(r"\?[^\n]*?%(?:3[AaFf]|2[Ff]|40)")
 _NEEDS_PATH = re.compile(
-    r"[^A-Za-z0-9\-._~/!&'()+,;=:@?%\n]"
-    r"|%(?![0-9A-F]{2})"
-    r"|%(?:2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
-    r"|\?[^\n]*?[:/?@]"
+    f"{_BAD_CHARS.pattern}|{_MALFORMED.pattern}|{_CHANGING_ESCAPES.pattern}|{_QUERY_ESCAPES.pattern}"
 )
 _BAD_PATTERN = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?*\n]")
-_QUERY_DATA = re.compile(r"[:/?@]")
-_SPECIAL_PATH = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~/!&'()+,;=:@]")
-_SPECIAL_QUERY = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!&'()+,;=]")
 _GOOGLE_SPECIAL = re.compile(r"%[0-9A-Fa-f]{2}|[^\x00-\x7f]")
 _MAX_TRIE_DEPTH = 150  # nested groups; deeper tries (hostile files) use a flat alternation
 MANY_WILDCARDS = 24  # above this, wildcard rules are pre-filtered by a literal they need
@@ -77,25 +80,42 @@ def _octets(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
+def _byte_table(keep: str) -> list[str]:
+    table = [f"%{b:02X}" for b in range(256)]
+    for ch in keep:
+        table[ord(ch)] = ch
+    return table
+
+
+# What each octet becomes outside escapes: kept as is, or percent-encoded. "*" and a final "$"
+# are pattern syntax; in a URL they are data (RFC 9309 Figure 6). In a query, "?" is data.
+_KEEP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!&'()+,;=:@/"
+_PATH_OCTETS = _byte_table(_KEEP)
+_PATTERN_OCTETS = _byte_table(_KEEP + "*")
+_QUERY_OCTETS = _byte_table(_KEEP + "?")
+_QUERY_PATTERN_OCTETS = _byte_table(_KEEP + "?*")
+# escapes decoded: unreserved characters anywhere; in a query also ":/?@", which are data
+# there (RFC 9309 Figure 4 treats "https://" and "https%3A%2F%2F" in a query as one)
+_DECODE_PATH = _UNRESERVED
+_DECODE_QUERY = _UNRESERVED | frozenset(":/?@")
+_ESCAPE = re.compile(r"(%[0-9A-Fa-f]{2})")
+
+
 def _escape_octets(text: str) -> str:
     return "".join(f"%{b:02X}" for b in _octets(text))
 
 
-def _rfc_replacer(pattern: bool) -> Callable[[re.Match[str]], str]:
-    def repl(found: re.Match[str]) -> str:
-        token = found.group()
-        if len(token) == 3 and token[0] == "%":
-            decoded = chr(int(token[1:], 16))
-            return decoded if decoded in _UNRESERVED else token.upper()
-        if token == "*" and pattern:
-            return "*"
-        return _escape_octets(token)
-
-    return repl
-
-
-_REPL_PATH = _rfc_replacer(False)
-_REPL_PATTERN = _rfc_replacer(True)
+def _encode(segment: str, table: list[str], decode: frozenset[str]) -> str:
+    if "%" not in segment:
+        return "".join(map(table.__getitem__, _octets(segment)))
+    out = []
+    for index, piece in enumerate(_ESCAPE.split(segment)):
+        if index % 2:  # an escape: decode the characters in `decode`, upper-case the rest
+            decoded = chr(int(piece[1:], 16))
+            out.append(decoded if decoded in decode else piece.upper())
+        elif piece:
+            out.append("".join(map(table.__getitem__, _octets(piece))))
+    return "".join(out)
 
 
 def _google_repl_pattern(found: re.Match[str]) -> str:
@@ -115,19 +135,17 @@ def _normalize(text: str, *, pattern: bool, google: bool) -> str:
         return _GOOGLE_SPECIAL.sub(_google_repl_pattern if pattern else _google_repl_path, text)
     if pattern:
         if _BAD_PATTERN.search(text) is None:
-            at = text.find("?")
-            if at < 0 or _QUERY_DATA.search(text, at + 1) is None:
-                return text
-    elif _NEEDS_PATH.search(text) is None:
+            return text
+    elif not needs_normalizing(text):
         return text
     anchor = ""
     if pattern and text.endswith("$"):
         text, anchor = text[:-1], "$"
-    repl = _REPL_PATTERN if pattern else _REPL_PATH
     path, mark, query = text.partition("?")
-    out = _SPECIAL_PATH.sub(repl, path)
+    out = _encode(path, _PATTERN_OCTETS if pattern else _PATH_OCTETS, _DECODE_PATH)
     if mark:
-        out += "?" + _SPECIAL_QUERY.sub(repl, query)
+        table = _QUERY_PATTERN_OCTETS if pattern else _QUERY_OCTETS
+        out += "?" + _encode(query, table, _DECODE_QUERY)
     return out + anchor
 
 
@@ -176,19 +194,28 @@ def extract_paths(text: str) -> str:
 def normalize_paths(text: str, *, google_compat: bool = False) -> str:
     """Return :func:`normalize_path` applied to every line of ``\\n``-joined paths.
 
-    Only the lines that need it are touched; the common all-plain batch costs one scan.
+    Escapes that only change spelling are fixed for the whole batch with ``str.replace``;
+    only lines holding other characters to encode, or escaped query data, are rebuilt.
     """
     if google_compat:
         if text.isascii() and "%" not in text:
             return text
         return "\n".join(normalize_path(p, google_compat=True) for p in text.split("\n"))
-    found = _NEEDS_PATH.search(text)
-    if found is None:
+    if "%" in text:
+        if _MALFORMED.search(text) is not None:
+            text = _MALFORMED.sub("%25", text)
+        for token in set(_CHANGING_ESCAPES.findall(text)):
+            decoded = chr(int(token[1:], 16))
+            text = text.replace(token, decoded if decoded in _UNRESERVED else token.upper())
+    if _BAD_CHARS.search(text) is None and (
+        "%" not in text or "?" not in text or _QUERY_ESCAPES.search(text) is None
+    ):
         return text
+    found = _NEEDS_PATH.search(text)
     lines = text.split("\n")
     index = 0
     line_start = 0
-    while found is not None:
+    while found is not None:  # only the flagged lines are rebuilt
         start = text.rfind("\n", 0, found.start()) + 1
         index += text.count("\n", line_start, start)
         line_start = start
@@ -201,8 +228,14 @@ def normalize_paths(text: str, *, google_compat: bool = False) -> str:
 
 
 def needs_normalizing(path: str) -> bool:
-    """Return True when :func:`normalize_path` would change a (single-line) path."""
-    return _NEEDS_PATH.search(path) is not None
+    """Return True when :func:`normalize_path` may change a path (or a batch of paths)."""
+    if _BAD_CHARS.search(path) is not None:
+        return True
+    if "%" not in path:
+        return False
+    if _MALFORMED.search(path) is not None or _CHANGING_ESCAPES.search(path) is not None:
+        return True
+    return "?" in path and _QUERY_ESCAPES.search(path) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,11 @@ as a :class:`ParseNote` so that findings can say so and lower their confidence.
 
 Grouping follows RFC 9309: a group is one or more ``user-agent`` lines followed by rules; it
 ends at the next ``user-agent`` line that follows a rule (empty lines and other records such as
-``Sitemap`` never end a group). ``Content-Usage`` (IETF aipref attach draft) and
-``Content-Signal`` (Cloudflare) are rules of the group they appear in; ``License`` (RSL) and
-``Sitemap`` are file-level records.
+``Sitemap`` never end a group). ``Content-Usage`` (IETF aipref attach draft, which extends
+the RFC's ``rule``) and ``Content-Signal`` (Cloudflare) belong to the group they appear in;
+only the former counts as a rule when groups are formed, since Content-Signal has no
+published grammar and RFC 9309 §2.2.4 forbids other records from changing the grouping.
+``License`` (RSL) and ``Sitemap`` are file-level records.
 """
 
 from __future__ import annotations
@@ -258,7 +260,9 @@ def parse_lines(
                 )
                 continue
             current.rules.append(record)
-            last_was_rule = True
+            # Content-Signal has no published grammar: like other records (RFC 9309 §2.2.4) it
+            # must not change how groups are formed. Content-Usage extends the RFC's rule.
+            last_was_rule = last_was_rule or key != "content-signal"
         elif key == "sitemap":
             parsed.sitemaps.append(record)
         elif key == "license":

@@ -196,17 +196,17 @@ def _generic_signal(policy: RobotsPolicy, path: str) -> list[Signal]:
     ]
 
 
-def _label(key: str, registry: CrawlerRegistry) -> str | None:
+def _label(policy: RobotsPolicy, key: str, registry: CrawlerRegistry) -> str | None:
     if key == "*":
         return None
     known = registry.get(key)
-    return known.token if known else key
+    return known.token if known else policy.spelling(key)
 
 
 def _statement_signals(policy: RobotsPolicy, path: str, registry: CrawlerRegistry) -> list[Signal]:
     out: list[Signal] = []
     for key in policy.agents:
-        label = _label(key, registry)
+        label = _label(policy, key, registry)
         for st in policy.content_usage_rules(key, path):
             assert isinstance(st.value, UsageRule)
             out.extend(
