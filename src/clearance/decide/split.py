@@ -2,7 +2,7 @@
 """Write the approved / restricted / prohibited manifests, in the input's own format.
 
 Each output row is the input row as the manifest holds it plus two columns, ``tier`` and
-``tier_reasons`` (``clearance_tier`` / ``clearance_tier_reasons`` if the input already uses
+``tier_reasons`` (``clearance_tier`` / ``clearance_tier_reasons`` in a file that already uses
 those names). Rows are matched to their decision by ``(source_file, source_row)``, so the
 original columns, order and values survive: JSON Lines lines are copied verbatim with the two
 keys spliced in; CSV and TSV rows keep their text fields; Parquet keeps its types. Formats
@@ -14,6 +14,7 @@ are in ``rejects.jsonl``).
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -105,29 +106,24 @@ class _Writers:
         return {t: str(p) for t, p in self.paths.items()}
 
 
-def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str]) -> None:
+_CLASH = re.compile(r'"tier(?:_reasons)?"\s*:')
+
+
+def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str], names: tuple[str, str]
+            ) -> None:  # fmt: skip
     """Write ``lines`` (the input lines of ``rows``, in order) with the tier keys spliced in."""
-    tier_name, reasons_name = "tier", "tier_reasons"
-    if lines and ('"tier"' in lines[0] or '"tier_reasons"' in lines[0]):
-        tier_name, reasons_name = "clearance_tier", "clearance_tier_reasons"
-    spliced = (
-        rows.with_columns(pl.Series("__line", lines, pl.String))
-        .select(
-            "tier",
-            pl.col("__line").str.strip_chars_end().str.strip_suffix("}").alias("__head"),
-            pl.struct(pl.col("tier").alias(tier_name), pl.col("tier_reasons").alias(reasons_name))
-            .struct.json_encode()
-            .str.slice(1)
-            .alias("__tail"),
-        )
-        .select(
-            "tier",
-            pl.when(pl.col("__head").str.strip_chars_end().str.ends_with("{"))
-            .then(pl.col("__head") + pl.col("__tail"))
-            .otherwise(pl.col("__head") + "," + pl.col("__tail"))
-            .alias("__out"),
-        )
-    )
+    tier_name, reasons_name = names
+    spliced = rows.with_columns(pl.Series("__line", lines, pl.String)).select(
+        "tier",
+        pl.col("__line").str.strip_chars_end().str.strip_suffix("}").alias("__head"),
+        pl.struct(pl.col("tier").alias(tier_name), pl.col("tier_reasons").alias(reasons_name))
+        .struct.json_encode().str.slice(1).alias("__tail"),
+    ).select(
+        "tier",
+        pl.when(pl.col("__head").str.strip_chars_end().str.ends_with("{"))
+        .then(pl.col("__head") + pl.col("__tail"))
+        .otherwise(pl.col("__head") + "," + pl.col("__tail")).alias("__out"),
+    )  # fmt: skip
     for tier in TIERS:
         out = spliced.filter(pl.col("tier") == tier)["__out"].to_list()
         if out:
@@ -136,19 +132,22 @@ def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str]) -> None:
 
 def _jsonl(writers: _Writers, decisions: pl.DataFrame, block: int = 100_000) -> None:
     for (source_file,), part in decisions.partition_by("source_file", as_dict=True).items():
+        path = Path(str(source_file))
+        clash = any(_CLASH.search(line.text) for line in iter_lines(path))
+        names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
         rows = part.sort("source_row")
         wanted = rows["source_row"].to_list()
         pos = start = 0
         lines: list[str] = []
-        for line in iter_lines(Path(str(source_file))):
+        for line in iter_lines(path):
             if pos < len(wanted) and line.number == wanted[pos]:
                 lines.append(line.text)
                 pos += 1
                 if len(lines) >= block:
-                    _splice(writers, rows.slice(start, len(lines)), lines)
+                    _splice(writers, rows.slice(start, len(lines)), lines, names)
                     start, lines = pos, []
         if lines:
-            _splice(writers, rows.slice(start, len(lines)), lines)
+            _splice(writers, rows.slice(start, len(lines)), lines, names)
 
 
 def _tabular(writers: _Writers, source: Any, fmt: str | None, decisions: pl.DataFrame) -> None:
