@@ -8,6 +8,14 @@ Everything clearance produces is a risk assessment, not legal advice.
 from __future__ import annotations
 
 from clearance.config import FetchConfig
+from clearance.decide import (
+    Policy,
+    TakedownLedger,
+    apply_policy,
+    gate_manifest,
+    load_policy,
+    match_takedowns,
+)
 from clearance.engine.ingest import ingest_manifest
 from clearance.enrich.categories import categorize_url
 from clearance.enrich.hosts import split_url_host
@@ -59,6 +67,7 @@ from clearance.models import (
     Capture,
     CategoryResult,
     FetchSummary,
+    GateSummary,
     HostParts,
     IngestSummary,
     LicenseConflict,
@@ -69,6 +78,7 @@ from clearance.models import (
     Resolution,
     RightsEvidence,
     SignalReport,
+    TakedownRequest,
     Vulnerability,
 )
 from clearance.report import build_report, rank_vulnerabilities, risk_matrix, write_reports
@@ -98,6 +108,7 @@ __all__ = [
     "FetchError",
     "FetchSummary",
     "FetchTimeout",
+    "GateSummary",
     "HostParts",
     "IngestSummary",
     "InputError",
@@ -111,6 +122,7 @@ __all__ = [
     "ManifestError",
     "ManifestReader",
     "MarketAssessment",
+    "Policy",
     "PolicyError",
     "ReportError",
     "ReportPaths",
@@ -122,12 +134,15 @@ __all__ = [
     "SignalReport",
     "Snapshot",
     "TakedownError",
+    "TakedownLedger",
+    "TakedownRequest",
     "TamperError",
     "UnknownFormatError",
     "VerifyReport",
     "Vulnerability",
     "__version__",
     "analysis_table",
+    "apply_policy",
     "assess",
     "assess_table",
     "build_report",
@@ -136,11 +151,14 @@ __all__ = [
     "eu_tdm",
     "fair_use",
     "fetch_host_documents",
+    "gate_manifest",
     "ingest_manifest",
     "license_columns",
     "license_permits",
     "load_crawlers",
     "load_knowledge_base",
+    "load_policy",
+    "match_takedowns",
     "normalize_license",
     "parse_robots",
     "personal_data",
