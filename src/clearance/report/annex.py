@@ -17,7 +17,7 @@ import yaml
 
 from clearance.law.rules import default_rules
 from clearance.report.knowledge import EXPOSURE_LEVELS
-from clearance.report.tables import ScanTables, list_column
+from clearance.report.tables import ScanTables, assessment_lists, list_column
 
 __all__ = [
     "TIERS",
@@ -65,13 +65,11 @@ def top_values(frame: pl.DataFrame, column: str, by: str | None = None, n: int =
     keys = [by] if by else []
     if column not in frame.columns:
         return pl.DataFrame(
-            schema={**{k: pl.String for k in keys}, "value": pl.String, "count": pl.Int64}
+            schema={**{k: frame.schema[k] for k in keys}, "value": pl.String, "count": pl.Int64}
         )
     distinct = frame.group_by(*keys, column).len()  # raw values first: a few hundred rows
     counted = (
-        distinct.select(
-            *[pl.col(k).cast(pl.String) for k in keys], list_column(distinct, column), "len"
-        )
+        distinct.select(*keys, list_column(distinct, column), "len")
         .explode(column)
         .drop_nulls(column)
         .filter(pl.col(column) != "")
@@ -93,21 +91,22 @@ def market_rows(tables: ScanTables, matrix: pl.DataFrame) -> list[dict[str, Any]
         .agg(pl.col("items", "bytes", "provisional_items", "items_unknown", *sums).sum())
         .to_dicts()
     )
-    a = tables.assessment
-    reasons = top_values(a, "reasons", by="market", n=5)
-    cites = top_values(a, "citations", by="market", n=6)
+    codes = {m: i for i, m in enumerate(tables.markets)}
+    reasons = top_values(assessment_lists(tables, "reasons"), "reasons", by="mkt", n=5)
+    cites = top_values(assessment_lists(tables, "citations"), "citations", by="mkt", n=6)
     out = []
     for row in per:
         items = row["items"] or 0
         row["shares"] = {
             lv: (row[f"items_{lv}"] / items if items else 0.0) for lv in EXPOSURE_LEVELS
         }
-        mine = reasons.filter(pl.col("market") == row["market"])
+        code = codes.get(row["market"], -1)
+        mine = reasons.filter(pl.col("mkt") == code)
         row["reasons"] = [
             {"id": r, "title": rule_title(r), "count": c}
             for r, c in zip(mine["value"].to_list(), mine["count"].to_list(), strict=True)
         ]
-        mine = cites.filter(pl.col("market") == row["market"])
+        mine = cites.filter(pl.col("mkt") == code)
         row["citations"] = list(zip(mine["value"].to_list(), mine["count"].to_list(), strict=True))
         out.append(row)
     order = {m: i for i, m in enumerate(tables.markets)}
@@ -128,9 +127,9 @@ def tier_rows(tables: ScanTables) -> dict[str, Any]:
     totals: dict[str, int] = {t: sum(int(r[t]) for r in by_category) for t in TIERS}
     totals["untiered"] = int(items["tier"].null_count())
     reasons: list[tuple[str, int]] = []
-    a = tables.assessment
-    if "tier_reasons" in a.columns and tables.markets:
-        one = a.filter(pl.col("market").cast(pl.String) == tables.markets[0])
+    if "tier_reasons" in tables.assessment.column_names and tables.markets:
+        first = tables.rows.filter(pl.col("mkt") == 0)["arow"]  # tiers are item-level
+        one = assessment_lists(tables, "tier_reasons", first)
         top = top_values(one, "tier_reasons", n=8)
         reasons = list(zip(top["value"].to_list(), top["count"].to_list(), strict=True))
     return {"applied": True, "totals": totals, "by_category": by_category, "reasons": reasons}

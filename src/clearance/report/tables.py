@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """Bring the scan's tables into the shape every report part reads, columnar and once.
 
-``prepare_tables(facts, assessment)`` joins the per-(item, market) assessment to the per-item
-facts once (category, size) and derives, per item, its worst exposure, whether any market's
-conclusion is provisional and its policy tier. Everything downstream (matrix, drivers,
-ranking, drill-down) groups these frames; nothing iterates over rows in Python.
+``prepare_tables(facts, assessment)`` maps every assessment row to its item (by position when
+the assessment is market blocks in the facts' order, as the law engine writes it; else by a
+hash join on ``item_id``) and encodes category, market and exposure as small integers with
+Arrow compute, so the matrix and the drill-down are integer group-bys over millions of rows.
+Per item it derives the worst exposure, whether any conclusion is provisional and the tier.
+Wide text columns (URLs, reasons, citations) stay in Arrow and are gathered only for the few
+rows a report shows.
 """
 
 from __future__ import annotations
@@ -14,106 +17,267 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from clearance.errors import ReportError
 from clearance.report.knowledge import EXPOSURE_LEVELS
 
 __all__ = [
-    "ASSESSMENT_COLUMNS",
-    "FACT_COLUMNS",
+    "DRIVER_COLUMNS",
     "ScanTables",
-    "column_or",
+    "assessment_lists",
+    "gather",
     "list_column",
     "prepare_tables",
 ]
 
 logger = logging.getLogger(__name__)
 
-_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
+#: Facts columns converted for the per-item frame (the drivers read them).
+DRIVER_COLUMNS = (
+    "dataset_name", "modality", "reservation", "reservation_now", "reservation_form",
+    "license_permission", "personal_data", "personal_data_class", "piracy_source", "blocklist",
+    "known_work", "takedown", "terms_prohibit_training",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class ScanTables:
     """The report's working frames.
 
-    ``rows``: one row per assessment row: ``idx`` (item position), ``arow`` (assessment row),
-    ``category``, ``market``, ``rank`` (0 low .. 3 critical, null when unknown), ``provisional``,
-    ``size`` (bytes, 0 when unknown). ``items``: one row per item of the facts: ``idx``,
-    ``item_id``, ``category``, ``size``, ``worst`` (rank), ``any_provisional``, ``tier`` and the
-    facts columns the drivers read. ``assessment``: the assessment as given (for reasons).
+    ``rows``: one row per assessment row, in its order: ``arow``, ``idx`` (item position, null
+    for an item missing from the facts), ``cat`` and ``mkt`` (codes into ``categories`` and
+    ``markets``), ``rank`` (0 low .. 3 critical, null when unknown), ``provisional``, ``size``
+    (bytes, 0 when unknown), ``cell`` ((cat x len(markets) + mkt) x 5 + level, level 4 for
+    unknown; ``n_cells`` for rows without an item or a market).
+    ``items``: one row per item: ``idx``, ``item_id``, ``category``,
+    ``size``, ``worst``, ``any_provisional``, ``tier`` and the driver columns. ``facts`` and
+    ``assessment`` are the Arrow tables as given, for gathering shown rows.
     """
 
     rows: pl.DataFrame
     items: pl.DataFrame
-    assessment: pl.DataFrame
+    facts: pa.Table
+    assessment: pa.Table
     markets: tuple[str, ...]
     categories: tuple[str, ...]
     unknown_exposure_rows: int
 
-
-#: Facts columns the report reads (others are never converted).
-FACT_COLUMNS = (
-    "item_id",
-    "category",
-    "size_bytes",
-    "url",
-    "file_path",
-    "dataset_name",
-    "modality",
-    "reservation",
-    "reservation_now",
-    "reservation_form",
-    "license_permission",
-    "personal_data",
-    "personal_data_class",
-    "piracy_source",
-    "blocklist",
-    "known_work",
-    "takedown",
-    "terms_prohibit_training",
-)
-#: Assessment columns the report reads.
-ASSESSMENT_COLUMNS = (
-    "item_id",
-    "market",
-    "exposure",
-    "provisional",
-    "reasons",
-    "citations",
-    "tier",
-    "tier_reasons",
-)
+    @property
+    def n_cells(self) -> int:
+        """Return the number of (category, market, level) keys; also the 'unlisted' key."""
+        return len(self.categories) * len(self.markets) * (len(EXPOSURE_LEVELS) + 1)
 
 
-def _frame(table: pa.Table | pl.DataFrame, what: str, columns: Sequence[str]) -> pl.DataFrame:
-    names = table.columns if isinstance(table, pl.DataFrame) else table.column_names
-    present = [c for c in columns if c in names]
-    if isinstance(table, pl.DataFrame):
-        return table.select(present)
-    frame = pl.from_arrow(table.select(present))
-    if not isinstance(frame, pl.DataFrame):  # pragma: no cover - a Table always gives a frame
-        raise ReportError(f"{what}: expected a table")
-    return frame
+def _arrow(table: pa.Table | pl.DataFrame) -> pa.Table:
+    return table.to_arrow() if isinstance(table, pl.DataFrame) else table
 
 
-def _aligned(f: pl.DataFrame, a: pl.DataFrame) -> pl.Series | None:
-    """Return item positions when ``a`` is market blocks in the facts' order, else None.
+def _require(table: pa.Table, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in table.column_names]
+    if missing:
+        raise ReportError(f"{what} lacks column(s) {', '.join(missing)}")
 
-    The law engine writes the assessment that way; comparing the ids block by block costs one
-    pass, where a hash join would cost several.
+
+def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column.cast(pa.large_string())
+
+
+def _codes(column: pa.ChunkedArray, values: Sequence[str]) -> np.ndarray:
+    """Return each value's position in ``values`` (-1 when absent or null) as int16.
+
+    A dictionary-encoded chunk is looked up once per dictionary entry, not once per row.
     """
-    n = f.height
-    if n == 0 or a.height % n:
+    parts = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            lookup = _codes(pa.chunked_array([chunk.dictionary]), values)
+            indices = np.asarray(chunk.indices.fill_null(0).to_numpy(), dtype=np.int64)
+            codes = lookup[indices] if len(lookup) else np.full(len(chunk), -1, np.int16)
+            parts.append(np.where(np.asarray(chunk.is_null()), -1, codes))
+            continue
+        target = chunk.type if pa.types.is_string(chunk.type) else pa.large_string()
+        found = pc.index_in(chunk.cast(target), value_set=pa.array(list(values), target))
+        parts.append(np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False)))
+    if not parts:
+        return np.zeros(0, dtype=np.int16)
+    return np.concatenate(parts).astype(np.int16)
+
+
+def _distinct(column: pa.ChunkedArray) -> list[str]:
+    if pa.types.is_dictionary(column.type):
+        used = pc.unique(column)  # the values used, still dictionary-encoded: a few entries
+        return [v for v in used.cast(column.type.value_type).to_pylist() if v is not None]
+    return [v for v in pc.unique(_text(column)).to_pylist() if v is not None]
+
+
+def _ordered(first: Sequence[str], found: Sequence[str]) -> tuple[str, ...]:
+    present = set(found)
+    head = [v for v in first if v in present or not found]
+    return tuple(dict.fromkeys(head + [v for v in found if v not in head]))
+
+
+def _positions(f_ids: pa.ChunkedArray, a_ids: pa.ChunkedArray) -> np.ndarray | None:
+    """Return item positions when the assessment is market blocks in the facts' order."""
+    n = len(f_ids)
+    if n == 0 or len(a_ids) % n:
         return None
-    ids = f["item_id"].cast(pl.String)
-    other = a["item_id"].cast(pl.String)
-    for block in range(a.height // n):
-        if not (other.slice(block * n, n) == ids).all():
+    right = a_ids if not pa.types.is_dictionary(a_ids.type) else _text(a_ids)
+    left = f_ids.cast(right.type) if f_ids.type != right.type else f_ids
+    for block in range(len(a_ids) // n):
+        same = pc.all(pc.fill_null(pc.equal(right.slice(block * n, n), left), False)).as_py()
+        if not same:
             return None
-    positions = pl.int_range(0, n, dtype=pl.UInt32, eager=True)
-    return pl.concat([positions] * (a.height // n))
+    return np.tile(np.arange(n, dtype=np.int64), len(a_ids) // n)
+
+
+def _joined(f_ids: pa.ChunkedArray, a_ids: pa.ChunkedArray) -> np.ndarray:
+    """Return each assessment row's item position by a hash join (-1 when absent)."""
+    left = pl.DataFrame({"item_id": pl.Series(_text(f_ids))}).with_row_index("idx")
+    right = pl.DataFrame({"item_id": pl.Series(_text(a_ids))}).with_row_index("arow")
+    found = right.join(left.unique("item_id", keep="first"), on="item_id", how="left")
+    found = found.sort("arow")
+    return np.asarray(found["idx"].cast(pl.Int64).fill_null(-1).to_numpy())
+
+
+def prepare_tables(
+    facts: pa.Table | pl.DataFrame,
+    assessment: pa.Table | pl.DataFrame,
+    *,
+    markets: Sequence[str] | None = None,
+    category_order: Sequence[str] = (),
+) -> ScanTables:
+    """Return the working frames; raise ReportError when a required column is missing.
+
+    ``markets`` fixes the column order (the scan's ``--markets``); ``category_order`` the row
+    order (the vocabulary's); categories and markets not listed follow in order of appearance.
+    """
+    f, a = _arrow(facts), _arrow(assessment)
+    _require(f, ["item_id"], "facts")
+    _require(a, ["item_id", "market", "exposure"], "assessment")
+    n = f.num_rows
+    category = (
+        pc.fill_null(_text(f["category"]), "unknown")
+        if "category" in f.column_names
+        else pa.chunked_array([pa.array(["unknown"] * n, pa.large_string())])
+    )
+    size = np.zeros(n, dtype=np.int64)
+    if "size_bytes" in f.column_names:
+        raw = pc.cast(f["size_bytes"], pa.int64(), safe=False).fill_null(0)
+        size = np.maximum(np.asarray(raw.to_numpy(), dtype=np.int64), 0)
+    categories = _ordered(category_order, _distinct(category))
+    market_list = _ordered(markets or (), _distinct(a["market"]))
+    cat_of_item = _codes(category, categories)
+    idx = _positions(f["item_id"], a["item_id"])
+    aligned = idx is not None
+    if idx is None:
+        idx = _joined(f["item_id"], a["item_id"])
+    known = idx >= 0
+    safe_idx = np.where(known, idx, 0)
+    rank = _codes(a["exposure"], EXPOSURE_LEVELS).astype(np.int8)
+    provisional = (
+        np.asarray(pc.fill_null(a["provisional"].cast(pa.bool_()), False).to_numpy(), dtype=bool)
+        if "provisional" in a.column_names
+        else np.zeros(a.num_rows, dtype=bool)
+    )
+    orphans = int((~known).sum())
+    if orphans:
+        logger.warning("%d assessment rows name items missing from the facts", orphans)
+        if "unknown" not in categories:
+            categories = (*categories, "unknown")
+    unknown_code = categories.index("unknown") if "unknown" in categories else 0
+    cat = cat_of_item[safe_idx] if not orphans else np.where(known, cat_of_item[safe_idx],
+                                                             unknown_code)  # fmt: skip
+    mkt = _codes(a["market"], market_list)
+    slots = len(EXPOSURE_LEVELS) + 1
+    cell = (cat.astype(np.int32) * len(market_list) + mkt) * slots
+    cell += np.where(rank >= 0, rank, slots - 1)
+    cell[(mkt < 0) | ~known] = len(categories) * len(market_list) * slots  # never listed
+    rows = pl.DataFrame(
+        {
+            "arow": pl.Series(np.arange(a.num_rows, dtype=np.uint32)),
+            "idx": pl.Series(safe_idx.astype(np.uint32)),
+            "cat": pl.Series(cat.astype(np.uint16)),
+            "mkt": pl.Series(mkt),
+            "rank": pl.Series(rank),
+            "provisional": pl.Series(provisional),
+            "size": pl.Series(
+                size[safe_idx] if not orphans else np.where(known, size[safe_idx], 0)
+            ),
+            "cell": pl.Series(cell),
+        }
+    ).with_columns(pl.when(pl.col("rank") >= 0).then(pl.col("rank")).alias("rank"))
+    if orphans:
+        rows = rows.with_columns(pl.when(pl.Series(known)).then(pl.col("idx")).alias("idx"))
+    tiers = _text(a["tier"]) if "tier" in a.column_names else None
+    per_item = _per_item(rows, tiers, n, aligned)
+    present = [c for c in DRIVER_COLUMNS if c in f.column_names]
+    converted = pl.from_arrow(f.select(present)) if present else pl.DataFrame()
+    assert isinstance(converted, pl.DataFrame)
+    items = pl.DataFrame(
+        {
+            "idx": pl.Series(np.arange(n, dtype=np.uint32)),
+            "item_id": pl.Series(_text(f["item_id"])),
+            "category": pl.Series(category),
+            "size": pl.Series(size),
+        }
+    )
+    items = items.hstack(converted) if present else items
+    items = items.hstack(per_item)
+    return ScanTables(
+        rows=rows,
+        items=items,
+        facts=f,
+        assessment=a,
+        markets=market_list,
+        categories=categories,
+        unknown_exposure_rows=int(rows["rank"].null_count()),
+    )
+
+
+def _per_item(
+    rows: pl.DataFrame, tiers: pa.ChunkedArray | None, n: int, aligned: bool
+) -> pl.DataFrame:
+    """Return worst rank, any provisional and tier for items 0..n-1, in item order."""
+    if aligned and n:
+        k = rows.height // n
+        worst = rows["rank"].fill_null(-1).to_numpy().reshape(k, n).max(axis=0)
+        prov = rows["provisional"].to_numpy().reshape(k, n).any(axis=0)
+        tier = pl.Series(tiers.slice(0, n)) if tiers is not None else None
+        frame = pl.DataFrame({"worst": pl.Series(worst, dtype=pl.Int8), "any_provisional": prov})
+    else:
+        grouped = rows.with_columns(pl.Series("tier", tiers)) if tiers is not None else rows
+        grouped = grouped.filter(pl.col("idx").is_not_null())
+        aggs = [pl.col("rank").max().alias("worst"), pl.col("provisional").any()]
+        if tiers is not None:
+            aggs.append(pl.col("tier").drop_nulls().first())
+        per = grouped.group_by("idx").agg(aggs)
+        base = pl.DataFrame({"idx": pl.Series(np.arange(n, dtype=np.uint32))})
+        joined = base.join(per, on="idx", how="left", maintain_order="left")
+        tier = joined["tier"] if tiers is not None else None
+        frame = joined.select(
+            pl.col("worst").cast(pl.Int8).fill_null(-1),
+            pl.col("provisional").fill_null(False).alias("any_provisional"),
+        )
+    frame = frame.with_columns(pl.when(pl.col("worst") >= 0).then(pl.col("worst")).alias("worst"))
+    tier_series = tier if tier is not None else pl.Series([None] * n, dtype=pl.String)
+    return frame.with_columns(tier_series.cast(pl.String).alias("tier"))
+
+
+def gather(table: pa.Table, column: str, positions: pl.Series | np.ndarray) -> pl.Series:
+    """Return ``table[column]`` at ``positions`` as a Polars series (nulls when absent)."""
+    take = np.asarray(positions.to_numpy() if isinstance(positions, pl.Series) else positions)
+    if column not in table.column_names:
+        return pl.Series(column, [None] * len(take), dtype=pl.String)
+    values = table[column].take(pa.array(take, pa.int64()))
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    return pl.Series(column, values)
 
 
 def list_column(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -132,129 +296,21 @@ def list_column(frame: pl.DataFrame, name: str) -> pl.Expr:
     )
 
 
-def _require(frame: pl.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ReportError(f"{what} lacks column(s) {', '.join(missing)}")
+def assessment_lists(tables: ScanTables, column: str, arows: Any = None) -> pl.DataFrame:
+    """Return the assessment's ``column`` (optionally at ``arows``) as a frame with ``mkt``.
 
-
-def _order(markets: Sequence[str] | None, found: list[str]) -> tuple[str, ...]:
-    if not markets:
-        return tuple(found)
-    wanted = [m for m in markets if m]
-    return tuple(wanted + [m for m in found if m not in wanted])
-
-
-def _per_item_blocks(rows: pl.DataFrame, tiers: pl.DataFrame, n: int) -> pl.DataFrame:
-    """Return worst rank, any provisional and tier per item when rows are aligned blocks."""
-    k = rows.height // n
-    ranks = rows["rank"].fill_null(-1).to_numpy().reshape(k, n).max(axis=0)
-    provisional = rows["provisional"].to_numpy().reshape(k, n).any(axis=0)
-    frame = pl.DataFrame(
-        {
-            "idx": pl.int_range(0, n, dtype=pl.UInt32, eager=True),
-            "worst": pl.Series(ranks, dtype=pl.Int8),
-            "any_provisional": pl.Series(provisional, dtype=pl.Boolean),
-            "tier": tiers["tier"].slice(0, n)
-            if tiers.height >= n
-            else pl.Series([None] * n, dtype=pl.String),
-        }
-    )
-    return frame.with_columns(pl.when(pl.col("worst") >= 0).then(pl.col("worst")).alias("worst"))
-
-
-def prepare_tables(
-    facts: pa.Table | pl.DataFrame,
-    assessment: pa.Table | pl.DataFrame,
-    *,
-    markets: Sequence[str] | None = None,
-    category_order: Sequence[str] = (),
-) -> ScanTables:
-    """Return the working frames; raise ReportError when a required column is missing.
-
-    ``markets`` fixes the column order (the scan's ``--markets``); ``category_order`` the row
-    order (the vocabulary's); categories and markets not listed follow in order of appearance.
+    The column stays in its raw type (list, dictionary or string) so callers can count
+    distinct values before splitting them with ``list_column``.
     """
-    f = _frame(facts, "facts", FACT_COLUMNS)
-    a = _frame(assessment, "assessment", ASSESSMENT_COLUMNS)
-    _require(f, ["item_id"], "facts")
-    _require(a, ["item_id", "market", "exposure"], "assessment")
-    size = (
-        pl.col("size_bytes").cast(pl.Int64, strict=False).fill_null(0).clip(lower_bound=0)
-        if "size_bytes" in f.columns
-        else pl.lit(0, dtype=pl.Int64)
-    )
-    category = (
-        pl.col("category").cast(pl.String).fill_null("unknown")
-        if "category" in f.columns
-        else pl.lit("unknown")
-    )
-    keys = f.select(
-        pl.col("item_id").cast(pl.String),
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx"),
-        category.alias("category"),
-        size.alias("size"),
-    )
-    rank = (
-        pl.col("exposure").cast(pl.String).replace_strict(_RANK, default=None, return_dtype=pl.Int8)
-    )
-    provisional = (
-        pl.col("provisional").cast(pl.Boolean).fill_null(False)
-        if "provisional" in a.columns
-        else pl.lit(False)
-    )
-    tier = pl.col("tier").cast(pl.String) if "tier" in a.columns else pl.lit(None, pl.String)
-    slim = a.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("arow"),
-        pl.col("market").cast(pl.String),
-        rank.alias("rank"),
-        provisional.alias("provisional"),
-    )
-    positions = _aligned(f, a)
-    if positions is not None:
-        rows = slim.hstack(keys.drop("item_id")[positions])
-        per_item = _per_item_blocks(rows, a.select(tier.alias("tier")), f.height)
-    else:
-        tiers = a["tier"].cast(pl.String) if "tier" in a.columns else pl.lit(None, pl.String)
-        rows = slim.with_columns(a["item_id"].cast(pl.String), tiers.alias("tier"))
-        rows = rows.join(keys, on="item_id", how="left").drop("item_id")
-        per_item = (
-            rows.filter(pl.col("idx").is_not_null())
-            .group_by("idx")
-            .agg(
-                pl.col("rank").max().alias("worst"),
-                pl.col("provisional").any().alias("any_provisional"),
-                pl.col("tier").drop_nulls().first().alias("tier"),
-            )
-        )
-        rows = rows.drop("tier")
-    orphans = rows["idx"].null_count()
-    if orphans:
-        logger.warning("%d assessment rows name items missing from the facts", orphans)
-        rows = rows.with_columns(
-            pl.col("category").fill_null("unknown"), pl.col("size").fill_null(0)
-        )
-    unknown_rows = int(rows["rank"].null_count())
-    keep = [c for c in f.columns if c not in {"item_id", "category", "size_bytes"}]
-    items = (
-        keys.hstack(f.select(keep))
-        .join(per_item, on="idx", how="left", maintain_order="left")
-        .with_columns(pl.col("any_provisional").fill_null(False))
-    )
-    found_markets = slim["market"].drop_nulls().unique(maintain_order=True).to_list()
-    found_categories = keys["category"].unique(maintain_order=True).to_list()
-    in_order = [c for c in category_order if c in set(found_categories)]
-    categories = tuple(in_order + [c for c in found_categories if c not in in_order])
-    return ScanTables(
-        rows=rows,
-        items=items,
-        assessment=a,
-        markets=_order(markets, found_markets),
-        categories=categories,
-        unknown_exposure_rows=unknown_rows,
-    )
-
-
-def column_or(frame: pl.DataFrame, name: str, default: Any = None) -> pl.Expr:
-    """Return ``pl.col(name)`` when the frame has it, else a literal null (or ``default``)."""
-    return pl.col(name) if name in frame.columns else pl.lit(default)
+    a = tables.assessment
+    if arows is None:
+        mkt = tables.rows["mkt"]
+        if column not in a.column_names:
+            return pl.DataFrame({"mkt": mkt})
+        return pl.DataFrame({"mkt": mkt, column: pl.Series(column, a[column])})
+    positions = np.asarray(arows.to_numpy() if isinstance(arows, pl.Series) else arows)
+    mkt = tables.rows["mkt"].gather(positions)
+    if column not in a.column_names:
+        return pl.DataFrame({"mkt": mkt})
+    values = a[column].take(pa.array(positions, pa.int64()))
+    return pl.DataFrame({"mkt": mkt, column: pl.Series(column, values)})

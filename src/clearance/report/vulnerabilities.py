@@ -27,7 +27,7 @@ from clearance.report.knowledge import DRIVERS, ReportKnowledge, default_report_
 from clearance.report.matrix import matrix_frame
 from clearance.report.recommendations import Situation, recommend
 from clearance.report.salience import Salience, salience_for
-from clearance.report.tables import ScanTables, list_column, prepare_tables
+from clearance.report.tables import ScanTables, assessment_lists, list_column, prepare_tables
 
 __all__ = ["cite", "rank_sources", "rank_vulnerabilities", "situation_of"]
 
@@ -64,10 +64,11 @@ def situation_of(row: Mapping[str, object], label: str, worst: str | None = None
 
 
 def _rules_cited(tables: ScanTables, category: str, kb: KnowledgeBase, n: int = 3) -> list[str]:
-    arows = tables.rows.filter((pl.col("category") == category) & (pl.col("rank") >= 1))["arow"]
-    if arows.is_empty() or "citations" not in tables.assessment.columns:
+    code = tables.categories.index(category)
+    arows = tables.rows.filter((pl.col("cat") == code) & (pl.col("rank") >= 1))["arow"]
+    if arows.is_empty() or "citations" not in tables.assessment.column_names:
         return []
-    sub = tables.assessment.select("citations")[arows].group_by("citations").len()
+    sub = assessment_lists(tables, "citations", arows).group_by("citations").len()
     counted = (
         sub.select(list_column(sub, "citations"), "len")
         .explode("citations")
