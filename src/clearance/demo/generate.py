@@ -382,7 +382,7 @@ def _segment_frame(seg: Segment, n: int, rng: np.random.Generator) -> pl.DataFra
             )
         ]
     )
-    start = datetime(2024, 6, 1, tzinfo=UTC).timestamp()
+    start = datetime(2025, 2, 1, tzinfo=UTC).timestamp()
     end = datetime(2026, 6, 30, tzinfo=UTC).timestamp()
     when = rng.uniform(start, end, n)
     dates = pl.Series((when * 1e6).astype(np.int64)).cast(pl.Datetime("us", "UTC"))

@@ -9,6 +9,7 @@ can be re-judged without reading the manifest or the network again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from clearance.engine.reservations import DOCUMENTS, EpochSignals
+from clearance.engine.reservations import DOCUMENTS, EpochSignals, Judgement
 from clearance.enrich.licenses import add_license_columns
 from clearance.fetch.snapshot import Snapshot
 from clearance.models import Capture, Signal
@@ -88,34 +89,59 @@ def _capture_row(host: str, when: dt.datetime, sig: Signal, evidence: str) -> di
 
 
 class _Columns:
-    """The reservation columns being filled, one slot per item."""
+    """The reservation columns being filled: per item an index into distinct judgements."""
 
     def __init__(self, n: int) -> None:
-        self.verdict = np.full(n, "unknown", dtype=object)
-        self.form = np.full(n, "none", dtype=object)
-        self.standards: list[list[str]] = [[] for _ in range(n)]
-        self.capture_at: list[dt.datetime | None] = [None] * n
-        self.evidence: list[str | None] = [None] * n
-        self.now = np.full(n, "unknown", dtype=object)
-        self.now_form = np.full(n, "none", dtype=object)
+        self.judgements: list[Judgement] = [Judgement("unknown", "none", (), None)]
+        self._ids: dict[Judgement, int] = {self.judgements[0]: 0}
+        self.then = np.zeros(n, dtype=np.int32)
+        self.now = np.zeros(n, dtype=np.int32)
+        self.capture_at = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+
+    def ids(self, judged: list[Judgement]) -> np.ndarray:
+        out = np.empty(len(judged), dtype=np.int32)
+        for k, one in enumerate(judged):
+            got = self._ids.get(one)
+            if got is None:
+                got = self._ids[one] = len(self.judgements)
+                self.judgements.append(one)
+            out[k] = got
+        return out
 
     def append_to(self, items: pa.Table) -> pa.Table:
+        distinct = pa.table({
+            "verdict": [j.verdict for j in self.judgements],
+            "form": [j.form for j in self.judgements],
+            "standards": pa.array([list(j.standards) for j in self.judgements],
+                                  pa.list_(pa.string())),
+            "evidence": pa.array([j.evidence for j in self.judgements], pa.string()),
+        })
+        then = distinct.take(pa.array(self.then))
+        now = distinct.take(pa.array(self.now))
+        missing = self.capture_at == np.iinfo(np.int64).min
+        stamps = pa.array(self.capture_at, mask=missing).cast(pa.timestamp("us", tz="UTC"))
         out = items
-        for name, values, kind in (
-            ("reservation", self.verdict, pa.string()),
-            ("reservation_form", self.form, pa.string()),
-            ("reservation_standards", self.standards, pa.list_(pa.string())),
-            ("reservation_capture_at", self.capture_at, pa.timestamp("us", tz="UTC")),
-            ("reservation_evidence", self.evidence, pa.string()),
-            ("reservation_now", self.now, pa.string()),
-            ("reservation_now_form", self.now_form, pa.string()),
+        for name, column in (
+            ("reservation", then["verdict"]),
+            ("reservation_form", then["form"]),
+            ("reservation_standards", then["standards"]),
+            ("reservation_capture_at", stamps),
+            ("reservation_evidence", then["evidence"]),
+            ("reservation_now", now["verdict"]),
+            ("reservation_now_form", now["form"]),
         ):
-            out = out.append_column(name, pa.array(list(values), type=kind))
+            out = out.append_column(name, column)
         return out
 
 
+def _digest(capture: Capture | None) -> tuple[object, ...]:
+    if capture is None:
+        return (None,)
+    return (capture.status, capture.outcome, hashlib.blake2b(capture.body, digest_size=16).digest())
+
+
 class _HostJudge:
-    """Judges one host's items on the epochs of its captures, parsing each epoch once."""
+    """Judges one host's items on the epochs of its captures, parsing each distinct state once."""
 
     def __init__(self, host: str, snapshot: Snapshot, settings: FactSettings,
                  registry: CrawlerRegistry, signal_rows: list[dict[str, object]]) -> None:
@@ -126,15 +152,20 @@ class _HostJudge:
         self.signal_rows = signal_rows
         self.cuts = sorted({d for doc in DOCUMENTS for d in snapshot.history(host, doc)})
         self.cache: dict[dt.datetime, EpochSignals] = {}
+        self.states: dict[tuple[object, ...], EpochSignals] = {}
 
     def epoch(self, at: dt.datetime) -> EpochSignals:
         state = self.cache.get(at)
         if state is None:
             captures: dict[str, Capture | None] = {
                 d: self.snapshot.lookup(self.host, d, at) for d in DOCUMENTS}
-            agents = (self.settings.agent,) if self.settings.agent else None
-            state = EpochSignals(self.host, captures, purpose=self.settings.purpose,
-                                 agents=agents, registry=self.registry)
+            key = tuple(_digest(captures[d]) for d in DOCUMENTS)
+            state = self.states.get(key)
+            if state is None:
+                agents = (self.settings.agent,) if self.settings.agent else None
+                state = EpochSignals(self.host, captures, purpose=self.settings.purpose,
+                                     agents=agents, registry=self.registry)
+                self.states[key] = state
             self.cache[at] = state
             for sig in state.signals:
                 self.signal_rows.append(_capture_row(self.host, at, sig, state.evidence))
@@ -146,25 +177,21 @@ class _HostJudge:
         rows = group["__i"].to_numpy()
         urls = group["url"].to_list()
         stamps = np.array([c.timestamp() for c in self.cuts])
-        collected = np.array([c.timestamp() if c is not None else -np.inf
-                              for c in group["collected_at"].to_list()])
+        collected = group["collected_at"].dt.epoch("us").to_numpy() / 1e6
+        collected = np.where(np.isnan(collected), -np.inf, collected)
         starts = np.searchsorted(stamps, collected, side="right") - 1
         for k in np.unique(starts):
             if k < 0:
                 continue  # collected before the first capture: what stood then is unknown
             pick = np.nonzero(starts == k)[0]
             when = self.cuts[int(k)]
-            for j, res in zip(pick, self.epoch(when).judge([urls[j] for j in pick]),
-                              strict=True):
-                i = int(rows[j])
-                cols.verdict[i], cols.form[i] = res.verdict, res.form
-                cols.standards[i] = list(res.standards)
-                cols.capture_at[i], cols.evidence[i] = when, res.evidence
+            ids = cols.ids(self.epoch(when).judge([urls[j] for j in pick]))
+            cols.then[rows[pick]] = ids
+            cols.capture_at[rows[pick]] = int(when.timestamp() * 1_000_000)
         as_of = self.settings.as_of or dt.datetime.now(UTC)
         current = [c for c in self.cuts if c <= as_of]
         if current:
-            for j, res in enumerate(self.epoch(current[-1]).judge(urls)):
-                cols.now[int(rows[j])], cols.now_form[int(rows[j])] = res.verdict, res.form
+            cols.now[rows] = cols.ids(self.epoch(current[-1]).judge(urls))
 
 
 def add_reservations(

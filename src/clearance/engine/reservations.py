@@ -10,8 +10,8 @@ what depends on the URL path (robots.txt groups with path rules, tdmrep.json loc
 patterns, ai.txt rules) is evaluated per URL, robots.txt with the vectorised matcher.
 
 Who counts: by default every registered AI *training* crawler (training and mixed classes of
-the crawler registry) plus any product token a robots.txt names that the registry does not
-know: a site that blocks GPTBot has reserved its content against AI training, whoever trains.
+the crawler registry): a site that blocks GPTBot has reserved its content against AI training,
+whoever trains; a group for ``*`` binds the training crawlers no group names.
 ``agent=`` narrows this to the crawler that actually collected the data. A missing capture
 gives ``unknown``, never permission.
 """
@@ -113,14 +113,16 @@ class EpochSignals:
         reg = registry or load_crawlers()
         robots_cap = self.captures.get("/robots.txt")
         self.robots = self._robots(robots_cap)
-        named = [a for a in (self.robots.agents if self.robots else ()) if a != "*"]
-        if agents is None:
-            pool = list(training_agents(reg)) + [a for a in named if a not in reg]
-        else:
-            pool = list(agents)
-        self.agents = tuple(dict.fromkeys(pool))
+        self.agents = tuple(dict.fromkeys(agents)) if agents else training_agents(reg)
         self.tdm = self._tdm(self.captures.get("/.well-known/tdmrep.json"))
         self.ai = self._ai(self.captures.get("/ai.txt"))
+        ai_capture = self.captures.get("/ai.txt")
+        self.ai_rules = (
+            parse_robots(ai_capture.body, status=ai_capture.status, url=ai_capture.url,
+                         fetched_at=ai_capture.captured_at)
+            if self.ai is not None and ai_capture is not None and not _ai_independent(self.ai)
+            else None
+        )
         self.seen = any(self._answered(c) for c in self.captures.values())
         self.evidence = ";".join(
             sorted(c.source or c.record_id or c.url for c in self.captures.values() if c))
@@ -149,15 +151,49 @@ class EpochSignals:
             return None
         return parse_ai_txt(capture.body, url=capture.url, observed_at=capture.captured_at)
 
+    def _groups(self) -> dict[str | None, tuple[str, ...]]:
+        """Return {group key: relevant agents obeying it}; None collects agents no group binds."""
+        assert self.robots is not None
+        groups: dict[str | None, list[str]] = {}
+        for agent in self.agents:
+            groups.setdefault(self.robots.group_key(agent), []).append(agent)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    def _robots_base(self) -> list[Signal]:
+        """Site-wide robots.txt signals: one per group the relevant agents obey, at ``/``."""
+        policy = self.robots
+        assert policy is not None
+        where = policy.url or self.host
+        if policy.state != "parsed":
+            verdict = NOT_RESERVED if policy.state == "unavailable" else UNKNOWN
+            return [Signal("robots.txt", self.purpose, verdict, where, policy.reason,
+                           observed_at=policy.fetched_at)]
+        out: list[Signal] = []
+        dependent: list[str] = []
+        for key, agents in self._groups().items():
+            if key is None:
+                out.append(Signal("robots.txt", self.purpose, NOT_RESERVED, where,
+                                  "no group applies", agent=agents[0], confidence=0.8,
+                                  observed_at=policy.fetched_at))
+                continue
+            if not _independent(policy, agents[0]):
+                dependent.extend(agents)
+                continue
+            allowed = policy.allowed(agents[0], "/")
+            label = None if key == "*" else agents[0]
+            out.append(Signal("robots.txt", self.purpose, NOT_RESERVED if allowed else RESERVED,
+                              where, f"User-agent group {key!r}: " + ("allowed" if allowed
+                                                                       else "Disallow /"),
+                              agent=label, observed_at=policy.fetched_at))
+        self.dependent_agents = tuple(dependent)
+        statements = robots_signals(policy, "/", agents=[])
+        return out + [s for s in statements if s.standard != "robots.txt"]
+
     def _base(self) -> list[Signal]:
         """Signals that do not depend on the URL path, for the purpose judged."""
         out: list[Signal] = []
         if self.robots is not None:
-            if self.robots.state == "parsed":
-                self.dependent_agents = tuple(
-                    a for a in self.agents if not _independent(self.robots, a))
-            fixed = [a for a in self.agents if a not in self.dependent_agents]
-            out += robots_signals(self.robots, "/", agents=fixed)
+            out += self._robots_base()
             if self.robots.comments:
                 text = "\n".join(c.text for c in self.robots.comments)
                 out += find_reservations(text, location=self.robots.url or self.host,
@@ -177,39 +213,70 @@ class EpochSignals:
         """Return the site-wide signals of this epoch (for signals.parquet)."""
         return list(self.base)
 
+    def _dependent_groups(self) -> dict[str, tuple[str, ...]]:
+        """Return {group key: agents obeying it} for the agents whose verdict needs the path."""
+        return {k: v for k, v in self._groups().items()
+                if k is not None and v[0] in self.dependent_agents}
+
     def judge(self, urls: Sequence[str | None]) -> list[Judgement]:
-        """Return one judgement per URL."""
-        per_url: list[list[Signal]] = [[] for _ in urls]
+        """Return one judgement per URL (equal judgements are the same object)."""
+        base = _reduce(self.base, self.evidence or None, self.seen)
+        n = len(urls)
+        blocked: list[tuple[str, ...]] = [()] * n
         if self.robots is not None and self.dependent_agents:
-            for agent in self.dependent_agents:
-                allowed = self.robots.allowed_many(agent, list(urls))
+            for key, agents in self._dependent_groups().items():
+                label = f"robots.txt:{agents[0]}" if key != "*" else "robots.txt:*"
+                allowed = self.robots.allowed_many(agents[0], list(urls))
                 for i, ok in enumerate(allowed):
                     if ok is False:
-                        per_url[i].append(Signal("robots.txt", self.purpose, RESERVED,
-                                                 self.robots.url or self.host,
-                                                 f"{agent} disallowed for this path", agent=agent,
-                                                 scope="item"))
-                    elif ok is True:
-                        per_url[i].append(Signal("robots.txt", self.purpose, NOT_RESERVED,
-                                                 self.robots.url or self.host,
-                                                 f"{agent} allowed for this path", agent=agent,
-                                                 scope="item"))
-        for parsed, independent in ((self.tdm, _tdm_independent), (self.ai, _ai_independent)):
-            if parsed is None or independent(parsed):  # type: ignore[arg-type]
-                continue
+                        blocked[i] = (*blocked[i], label)
+        if self.ai_rules is not None:
+            # ai.txt uses robots.txt syntax and matching: judge every URL in one batch.
+            for key in {self.ai_rules.group_key(a) or "" for a in ("*", *self.agents)} - {""}:
+                allowed = self.ai_rules.allowed_many(key, list(urls))
+                for i, ok in enumerate(allowed):
+                    if ok is False:
+                        blocked[i] = (*blocked[i], "ai.txt")
+        extra: list[list[Signal]] = [[] for _ in range(n)]
+        if self.tdm is not None and not _tdm_independent(self.tdm):
             memo: dict[str, list[Signal]] = {}
             for i, url in enumerate(urls):
                 if not url:
                     continue
                 if url not in memo:
-                    memo[url] = [s for s in parsed.evaluate(url).signals
-                                 if s.purpose == self.purpose and self._counts(s)]
-                per_url[i].extend(memo[url])
-        if not any(per_url):
-            one = _reduce(self.base, self.evidence or None, self.seen)
-            return [one] * len(urls)
-        return [_reduce([*self.base, *extra], self.evidence or None, self.seen)
-                for extra in per_url]
+                    memo[url] = [sig for sig in self.tdm.evaluate(url).signals
+                                 if sig.purpose == self.purpose and self._counts(sig)]
+                extra[i].extend(memo[url])
+        interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], Judgement] = {}
+        out: list[Judgement] = []
+        for i in range(n):
+            key = (blocked[i], tuple(extra[i]))
+            hit = interned.get(key)
+            if hit is None:
+                hit = _combine(base, blocked[i], extra[i], self.evidence or None, self.seen)
+                interned[key] = hit
+            out.append(hit)
+        return out
+
+
+def _combine(base: Judgement, blocked: tuple[str, ...], extra: Sequence[Signal],
+             evidence: str | None, seen: bool) -> Judgement:
+    """Return the judgement of one URL: site-wide verdict, path-dependent blocks, extras."""
+    if not blocked and not extra:
+        return base
+    more = _reduce(extra, evidence, seen) if extra else Judgement(UNKNOWN, "none", (), evidence)
+    if base.form == "machine_readable" or blocked or more.form == "machine_readable":
+        labels = set(blocked)
+        for part in (base, more):
+            if part.verdict == RESERVED:
+                labels |= set(part.standards)
+        return Judgement(RESERVED, "machine_readable", tuple(sorted(labels)), evidence)
+    for part in (base, more):
+        if part.verdict == RESERVED:
+            return part
+    if NOT_RESERVED in (base.verdict, more.verdict) or seen:
+        return Judgement(NOT_RESERVED, "none", (), evidence)
+    return Judgement(UNKNOWN, "none", (), evidence)
 
 
 def epochs(history: Mapping[str, Sequence[datetime]]) -> list[datetime]:
