@@ -162,6 +162,11 @@ def answer(state: _State, host: str, path: str, headers: dict[str, str]) -> tupl
         if variant == "rsl":
             lic = f"License: http://{host}/license.xml\n".encode()
             return _response(200, ROBOTS["plain"] + lic, text), 0.0
+        if variant == "rsl-etag":
+            lic = f"License: http://{host}/license.xml\n".encode()
+            if headers.get("if-none-match") == '"r1"':
+                return _response(304, b"", [("ETag", '"r1"')]), 0.0
+            return _response(200, ROBOTS["plain"] + lic, [*text, ("ETag", '"r1"')]), 0.0
         if variant == "etag":
             tag = '"v1"'
             if headers.get("if-none-match") == tag:
@@ -175,7 +180,7 @@ def answer(state: _State, host: str, path: str, headers: dict[str, str]) -> tupl
         return _response(200, TDMREP, [("Content-Type", "application/json")]), 0.0
     if path == "/ai.txt" and variant == "ai-block":
         return _response(200, AI_TXT, text), 0.0
-    if path == "/license.xml" and variant == "rsl":
+    if path == "/license.xml" and variant in ("rsl", "rsl-etag"):
         return _response(200, RSL, [("Content-Type", "application/rsl+xml")]), 0.0
     if path.startswith("/item/"):
         hdrs = [("Content-Type", "image/jpeg"), ("X-Robots-Tag", "noai")]

@@ -148,3 +148,12 @@ def test_warc_records_read_by_warcio_with_digests(
                     assert rec.rec_headers.get_header("WARC-Concurrent-To")
     assert kinds["request"] == kinds["response"] > 0
     assert kinds["metadata"] >= 2  # the reset host's failures and its skipped documents
+
+
+def test_rescan_304_still_follows_the_references(
+    port: int, resolver: StaticResolver, tmp_path: Path
+) -> None:
+    fetch(port, resolver, ["rsl-etag"], tmp_path)
+    second = fetch(port, resolver, ["rsl-etag"], tmp_path)
+    assert second.host_outcomes == {"not_modified": 1}
+    assert second.outcomes.get("ok") == 1  # the licence named in the unchanged robots.txt

@@ -138,13 +138,14 @@ class ShardRun:
         robots = await self.document(netloc, "robots", robots_url, cap=self.config.robots_max_bytes)
         down = robots.host_down
         delay = 0.0
-        if robots.outcome == "ok" and self.config.honour_crawl_delay:
+        readable = robots.outcome in ("ok", "not_modified")  # a 304 hands on the earlier body
+        if readable and self.config.honour_crawl_delay:
             delay = min(
                 crawl_delay(robots.body, self.config.agent_token) or 0.0,
                 self.config.max_crawl_delay,
             )
         plan = [(doc, origin + path) for doc, path in HOST_DOCUMENTS[1:]]
-        if robots.outcome == "ok" and self.config.follow_references > 0:
+        if readable and self.config.follow_references > 0:
             refs = self.references(robots.body, robots_url)[: self.config.follow_references]
             plan += [("rsl", url) for url in dict.fromkeys(refs)]
         fetched_before = robots.fetched
@@ -190,10 +191,14 @@ class ShardRun:
         row = self.recorded[key]
         outcome, status = str(row["outcome"]), row["status"]
         body = b""
-        if key[0] == "robots" and outcome == "ok":
+        if key[0] == "robots" and outcome in ("ok", "not_modified"):
+            # a 304's body is the earlier capture it confirmed
+            source = self.previous.get(key[1], row) if outcome == "not_modified" else row
             _, _, warc_dir = evidence_paths(self.root)
             cap = read_capture(
-                warc_dir / str(row["warc"]), int(str(row["pos"])), cap=self.config.robots_max_bytes
+                warc_dir / str(source["warc"]),
+                int(str(source["pos"])),
+                cap=self.config.robots_max_bytes,
             )
             body = cap.body if cap is not None else b""
         return DocResult(
