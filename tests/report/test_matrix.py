@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from clearance.errors import ReportError
 from clearance.report import cell_items, prepare_tables, risk_matrix
-from clearance.report.matrix import EXPOSURE_WEIGHTS, MATRIX_COLUMNS
+from clearance.report.matrix import EXPOSURE_WEIGHTS, MATRIX_COLUMNS, _first_rows
 
 
 def recount(scan: Scan) -> dict[tuple[str, str], dict[str, Any]]:
@@ -157,3 +158,47 @@ def test_matrix_totals_reconcile(
     matrix = risk_matrix(scan.facts, scan.assessment)
     check_matrix(scan, matrix)
     assert sum(matrix.column("items").to_pylist()) == scan.assessment.num_rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.integers(min_value=0, max_value=6), min_size=0, max_size=300),
+    limit=st.integers(min_value=0, max_value=5),
+    chunk=st.integers(min_value=1, max_value=64),
+)
+def test_first_rows_picks_the_first_of_each_key(keys: list[int], limit: int, chunk: int) -> None:
+    key = np.asarray(keys, dtype=np.int64)
+    need = np.minimum(np.bincount(key, minlength=8), limit)
+    need[7] = 0
+    expected, seen = [], Counter[int]()
+    for pos, k in enumerate(keys):
+        if seen[k] < need[k]:
+            expected.append(pos)
+            seen[k] += 1
+    assert _first_rows(key, need, chunk=chunk).tolist() == expected
+
+
+def test_per_item_facts_agree_on_both_paths(small_scan: Scan) -> None:
+    """Worst level, provisional flag and tier per item: block layout and hash join agree."""
+    aligned = prepare_tables(small_scan.facts, small_scan.assessment).items
+    order = np.random.default_rng(3).permutation(small_scan.assessment.num_rows)
+    shuffled = prepare_tables(small_scan.facts, small_scan.assessment.take(pa.array(order)))
+    columns = ["item_id", "worst", "any_provisional", "tier"]
+    assert shuffled.items.select(columns).equals(aligned.select(columns))
+    by_item: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in small_scan.assessment.to_pylist():
+        by_item[row["item_id"]].append(row)
+    for row in aligned.select(columns).to_dicts():
+        mine = by_item[row["item_id"]]
+        assert row["worst"] == max(LEVELS.index(r["exposure"]) for r in mine)
+        assert row["any_provisional"] == any(r["provisional"] for r in mine)
+        assert row["tier"] == mine[0]["tier"]
+
+
+def test_items_missing_from_the_facts_count_as_unknown_category() -> None:
+    facts = pa.table({"item_id": ["a"], "category": ["stock_media"], "size_bytes": [10]})
+    assessment = pa.table({"item_id": ["a", "ghost"], "market": ["eu", "eu"],
+                           "exposure": ["high", "low"]})  # fmt: skip
+    rows = {r["category"]: r for r in risk_matrix(facts, assessment).to_pylist()}
+    assert rows["stock_media"]["items_high"] == 1 and rows["stock_media"]["bytes"] == 10
+    assert rows["unknown"]["items_low"] == 1 and rows["unknown"]["bytes"] == 0

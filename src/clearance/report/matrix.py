@@ -156,7 +156,7 @@ def cell_items(tables: ScanTables, limit: int = 20) -> pl.DataFrame:
     small candidate set is sorted; text columns are gathered from Arrow for those rows only.
     """
     rows = tables.rows
-    key = rows["cell"].to_numpy()
+    key = np.where(rows["idx"].is_not_null().to_numpy(), rows["cell"].to_numpy(), tables.n_cells)
     need = np.minimum(np.bincount(key, minlength=tables.n_cells + 1), limit)
     need[-1] = 0  # rows without an item or a market are never listed
     candidates = rows[_first_rows(key, need)].with_columns(pl.col("rank").fill_null(-1))

@@ -52,7 +52,7 @@ class ScanTables:
     for an item missing from the facts), ``cat`` and ``mkt`` (codes into ``categories`` and
     ``markets``), ``rank`` (0 low .. 3 critical, null when unknown), ``provisional``, ``size``
     (bytes, 0 when unknown), ``cell`` ((cat x len(markets) + mkt) x 5 + level, level 4 for
-    unknown; ``n_cells`` for rows without an item or a market).
+    unknown; ``n_cells`` for a row outside every market).
     ``items``: one row per item: ``idx``, ``item_id``, ``category``,
     ``size``, ``worst``, ``any_provisional``, ``tier`` and the driver columns. ``facts`` and
     ``assessment`` are the Arrow tables as given, for gathering shown rows.
@@ -137,12 +137,15 @@ def _positions(f_ids: pa.ChunkedArray, a_ids: pa.ChunkedArray) -> np.ndarray | N
 
 
 def _joined(f_ids: pa.ChunkedArray, a_ids: pa.ChunkedArray) -> np.ndarray:
-    """Return each assessment row's item position by a hash join (-1 when absent)."""
-    left = pl.DataFrame({"item_id": pl.Series(_text(f_ids))}).with_row_index("idx")
-    right = pl.DataFrame({"item_id": pl.Series(_text(a_ids))}).with_row_index("arow")
-    found = right.join(left.unique("item_id", keep="first"), on="item_id", how="left")
-    found = found.sort("arow")
-    return np.asarray(found["idx"].cast(pl.Int64).fill_null(-1).to_numpy())
+    """Return each assessment row's item position by hash lookup (-1 when absent).
+
+    ``index_in`` hashes the facts' ids once and probes every assessment row; a repeated id in
+    the facts resolves to its first position.
+    """
+    right = _text(a_ids) if pa.types.is_dictionary(a_ids.type) else a_ids
+    left = f_ids.cast(right.type) if f_ids.type != right.type else f_ids
+    found = pc.index_in(right, value_set=left.combine_chunks())
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def prepare_tables(
@@ -197,7 +200,7 @@ def prepare_tables(
     slots = len(EXPOSURE_LEVELS) + 1
     cell = (cat.astype(np.int32) * len(market_list) + mkt) * slots
     cell += np.where(rank >= 0, rank, slots - 1)
-    cell[(mkt < 0) | ~known] = len(categories) * len(market_list) * slots  # never listed
+    cell[mkt < 0] = len(categories) * len(market_list) * slots  # outside every market
     rows = pl.DataFrame(
         {
             "arow": pl.Series(np.arange(a.num_rows, dtype=np.uint32)),
@@ -251,19 +254,24 @@ def _per_item(
         tier = pl.Series(tiers.slice(0, n)) if tiers is not None else None
         frame = pl.DataFrame({"worst": pl.Series(worst, dtype=pl.Int8), "any_provisional": prov})
     else:
-        grouped = rows.with_columns(pl.Series("tier", tiers)) if tiers is not None else rows
-        grouped = grouped.filter(pl.col("idx").is_not_null())
-        aggs = [pl.col("rank").max().alias("worst"), pl.col("provisional").any()]
+        known = rows["idx"].is_not_null().to_numpy()
+        where = rows["idx"].fill_null(0).to_numpy()[known].astype(np.int64)
+        rank = rows["rank"].fill_null(-1).to_numpy()[known]
+        worst = np.full(n, -1, dtype=np.int8)
+        for level in range(len(EXPOSURE_LEVELS)):  # ascending: the highest present wins
+            worst[np.bincount(where[rank == level], minlength=n)[:n] > 0] = level
+        prov_rows = rows["provisional"].to_numpy()[known]
+        prov = np.bincount(where, weights=prov_rows, minlength=n)[:n] > 0
+        frame = pl.DataFrame({"worst": pl.Series(worst), "any_provisional": prov})
+        tier = None
         if tiers is not None:
-            aggs.append(pl.col("tier").drop_nulls().first())
-        per = grouped.group_by("idx").agg(aggs)
-        base = pl.DataFrame({"idx": pl.Series(np.arange(n, dtype=np.uint32))})
-        joined = base.join(per, on="idx", how="left", maintain_order="left")
-        tier = joined["tier"] if tiers is not None else None
-        frame = joined.select(
-            pl.col("worst").cast(pl.Int8).fill_null(-1),
-            pl.col("provisional").fill_null(False).alias("any_provisional"),
-        )
+            firsts = (
+                pl.DataFrame({"idx": rows["idx"], "tier": pl.Series(tiers).cast(pl.String)})
+                .drop_nulls()
+                .unique("idx", keep="first", maintain_order=True)
+            )
+            base = pl.DataFrame({"idx": pl.Series(np.arange(n, dtype=np.uint32))})
+            tier = base.join(firsts, on="idx", how="left", maintain_order="left")["tier"]
     frame = frame.with_columns(pl.when(pl.col("worst") >= 0).then(pl.col("worst")).alias("worst"))
     tier_series = tier if tier is not None else pl.Series([None] * n, dtype=pl.String)
     return frame.with_columns(tier_series.cast(pl.String).alias("tier"))
