@@ -3,7 +3,7 @@
 
 Peers (same run): the per-row path a notebook would take, ``clearance.assess`` called for
 every item and market (timed on a sample), and a per-row loop that memoises on the whole
-row's facts (timed on the first million items); all in item-market judgements per second.
+row's facts (timed on the first 20,000 items); all in item-market judgements per second.
 
     .venv/bin/python benchmarks/law.py                 # 10M items, 16 markets
     .venv/bin/python benchmarks/law.py --rows 1000000  # quicker
@@ -94,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--sample", type=int, default=2_000, help="items for the per-row peer")
-    parser.add_argument("--memo-sample", type=int, default=1_000_000,
+    parser.add_argument("--memo-sample", type=int, default=20_000,
                         help="items for the memoised per-row peer")  # fmt: skip
     args = parser.parse_args()
     markets = list(MARKETS)
