@@ -64,9 +64,15 @@ def situation_of(row: Mapping[str, object], label: str, worst: str | None = None
 
 
 def _rules_cited(tables: ScanTables, category: str, kb: KnowledgeBase, n: int = 3) -> list[str]:
+    """Return the ids the rules cited most for the category's worst rows (high+, else medium)."""
+    if "citations" not in tables.assessment.column_names:
+        return []
     code = tables.categories.index(category)
-    arows = tables.rows.filter((pl.col("cat") == code) & (pl.col("rank") >= 1))["arow"]
-    if arows.is_empty() or "citations" not in tables.assessment.column_names:
+    mine = tables.rows.filter(pl.col("cat") == code)
+    arows = mine.filter(pl.col("rank") >= 2)["arow"]
+    if arows.is_empty():
+        arows = mine.filter(pl.col("rank") == 1)["arow"]
+    if arows.is_empty():
         return []
     sub = assessment_lists(tables, "citations", arows).group_by("citations").len()
     counted = (
