@@ -5,6 +5,7 @@ matching (checked against a per-row reading) and the ``clearance takedown`` comm
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from clearance.cli import app
+from clearance.decide.matching import url_keys
 from clearance.decide.takedown import TakedownLedger, normalize_request
 from clearance.decide.takedown_match import match_takedowns
 from clearance.errors import TakedownError
@@ -193,20 +195,24 @@ def test_matching_every_kind(tmp_path: Path) -> None:
     assert found.column.to_pylist() == ["U", "C,U", "P", "H", "D", "C", "P"]
 
 
+def _key(url: str | None) -> str | None:
+    """Per-value reading of the URL key rule (docs/takedowns.md)."""
+    if not url or "//" not in url:
+        return None
+    scheme, rest = url.strip().split("//", 1)
+    if scheme and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:", scheme):
+        return None
+    rest = rest.split("#", 1)[0]
+    cut = min([i for i in (rest.find("/"), rest.find("?")) if i >= 0], default=len(rest))
+    host, path = re.sub(r"^[^@]*@", "", rest[:cut]).lower(), rest[cut:]
+    host = host.removesuffix(":80").removesuffix(":443")
+    return host + (path if path.startswith("/") else "/" + path) if host else None
+
+
 def _reference(row: dict[str, Any], request: dict[str, Any]) -> bool:
     """Per-row reading of a request against an item, from docs/takedowns.md."""
     r = normalize_request(request)
-    url = row["url"]
-    key = None
-    if url and "//" in url:
-        rest = url.split("//", 1)[1].split("#", 1)[0]
-        host, _, path = rest.partition("/")
-        host = host.rsplit("@", 1)[-1].lower()
-        for port in (":80", ":443"):
-            host = host.removesuffix(port)
-        key = host + "/" + path if path or rest.endswith("/") else host + "/"
-        if "/" not in rest:
-            key = host + "/"
+    key = _key(row["url"])
     if r.kind == "url":
         return key == r.key
     if r.kind == "url_prefix":
@@ -323,3 +329,29 @@ def test_cli_add_list_show_status_report(tmp_path: Path) -> None:
     assert moved.output.strip() == "R1: confirmed"
     back = runner.invoke(app, ["takedown", "status", "R1", "received", "--ledger", ledger])
     assert back.exit_code == 1 and "cannot go from confirmed" in back.output
+
+
+url_parts = st.tuples(
+    st.sampled_from(["https:", "HTTP:", "", "ftp:", "1x:", "a b:"]),
+    st.sampled_from(["", "user@", "u:p@"]),
+    st.sampled_from(["Example.COM", "a.b", "", "x.org"]),
+    st.sampled_from(["", ":80", ":443", ":8080"]),
+    st.sampled_from(["", "/", "/p/Q", "/a b"]),
+    st.sampled_from(["", "?q=1", "?"]),
+    st.sampled_from(["", "#f", "#/x"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            url_parts.map(lambda p: p[0] + "//" + "".join(p[1:])), st.text(max_size=30), st.none()
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_url_keys_agree_with_per_value_reading(urls: list[str | None]) -> None:
+    got = url_keys(pl.Series(urls, dtype=pl.String)).to_list()
+    assert got == [_key(u) for u in urls]

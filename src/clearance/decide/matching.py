@@ -15,40 +15,71 @@ from __future__ import annotations
 import polars as pl
 
 __all__ = [
-    "host_suffixes",
     "match_domains",
     "match_prefixes",
     "match_values",
-    "url_key",
     "url_key_of",
+    "url_keys",
 ]
 
-_URL = r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//(?:[^@/?#]*@)?([^/?#]*)([^#]*)"
+_SCHEME = r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?$"
 
 
-def url_key(url: pl.Expr) -> pl.Expr:
-    """Return the comparison key of a URL column: ``host[:port]/path?query``, host lower-case.
+def url_keys(urls: pl.Series) -> pl.Series:
+    """Return the comparison keys of a URL column: ``host[:port]/path?query``, host lower-case.
 
-    Scheme, userinfo, fragment and the default ports 80 and 443 are dropped and an empty path
-    becomes ``/``; a value that is not an absolute or scheme-relative URL gives null.
+    Scheme, user info, fragment and the default ports 80 and 443 are dropped and the path
+    always starts with ``/`` (``a.b?q`` is ``a.b/?q``); a value that is not an absolute or
+    scheme-relative URL gives null. Plain string splits, evaluated step by step (each
+    intermediate column computed once).
     """
-    parts = url.str.strip_chars().str.extract_groups(_URL)
-    host = parts.struct.field("1").str.to_lowercase().str.replace(r":(?:80|443)$", "")
-    path = parts.struct.field("2")
-    path = pl.when(path == "").then(pl.lit("/")).otherwise(path)
-    return pl.when(host.is_null() | (host == "")).then(None).otherwise(host + path)
+    frame = pl.DataFrame({"u": urls.cast(pl.String).str.strip_chars()})
+    frame = frame.with_columns(pl.col("u").str.splitn("//", 2).alias("s")).select(
+        pl.col("s").struct.field("field_0").alias("scheme"),
+        pl.col("s")
+        .struct.field("field_1")
+        .str.splitn("#", 2)
+        .struct.field("field_0")
+        .alias("rest"),
+    )
+    frame = frame.with_columns(
+        pl.min_horizontal(
+            pl.col("rest").str.find("/", literal=True),
+            pl.col("rest").str.find("?", literal=True),
+        )
+        .fill_null(pl.col("rest").str.len_bytes())
+        .alias("cut")
+    )
+    frame = frame.select(
+        pl.col("scheme").str.contains(_SCHEME).alias("ok"),
+        pl.col("rest").str.slice(0, pl.col("cut")).alias("auth"),
+        pl.col("rest").str.slice(pl.col("cut")).alias("path"),
+    )
+    host = (
+        pl.col("auth")
+        .str.replace(r"^[^@]*@", "")
+        .str.to_lowercase()
+        .str.strip_suffix(":80")
+        .str.strip_suffix(":443")
+    )
+    path = (
+        pl.when(pl.col("path").str.starts_with("/"))
+        .then(pl.col("path"))
+        .otherwise(pl.lit("/") + pl.col("path"))
+    )
+    out = frame.select(host.alias("host"), path.alias("path"), "ok").select(
+        pl.when(pl.col("ok") & (pl.col("host") != ""))
+        .then(pl.col("host") + pl.col("path"))
+        .otherwise(None)
+        .alias("key")
+    )
+    return out["key"]
 
 
 def url_key_of(value: str) -> str | None:
-    """Return the comparison key of one URL (the same rule as :func:`url_key`)."""
-    key = pl.select(url_key(pl.lit(value, pl.String))).item()
+    """Return the comparison key of one URL (the same rule as :func:`url_keys`)."""
+    key = url_keys(pl.Series([value], dtype=pl.String))[0]
     return None if key is None else str(key)
-
-
-def host_suffixes(host: str) -> list[str]:
-    """Return a host and each parent domain: ``a.b.com`` -> ``a.b.com, b.com, com``."""
-    labels = host.strip(".").split(".")
-    return [".".join(labels[i:]) for i in range(len(labels))]
 
 
 def match_domains(
@@ -61,11 +92,20 @@ def match_domains(
     most specific (longest) wins, or, with ``best_only=False``, every one is returned.
     """
     frame = pl.DataFrame({"host": hosts.cast(pl.String).str.to_lowercase()}).with_row_index("row")
-    distinct = frame["host"].drop_nulls().unique()
-    pairs = [(h, s) for h in distinct.to_list() for s in host_suffixes(h)]
-    lookup = pl.DataFrame(
-        {"host": [p[0] for p in pairs], "domain": [p[1] for p in pairs]},
-        schema={"host": pl.String, "domain": pl.String},
+    distinct = frame.select(pl.col("host").drop_nulls().unique().str.strip_chars("."))
+    labels = distinct.select("host", pl.col("host").str.split(".").alias("labels"))
+    most = int(labels["labels"].list.len().max() or 0)
+    lookup = (
+        pl.concat(
+            [
+                labels.filter(pl.col("labels").list.len() > i).select(
+                    "host", pl.col("labels").list.slice(i).list.join(".").alias("domain")
+                )
+                for i in range(most)
+            ],
+        )
+        if most
+        else pl.DataFrame(schema={"host": pl.String, "domain": pl.String})
     )
     listed = domains.select(pl.col("domain").cast(pl.String), pl.col("entry"))
     found = lookup.join(listed, on="domain", how="inner")
@@ -85,12 +125,22 @@ def match_prefixes(
     ``prefixes`` has ``prefix`` (a URL) and ``entry``. Several matches keep the longest prefix
     unless ``best_only=False``.
     """
-    listed = prefixes.select(url_key(pl.col("prefix")).alias("pkey"), pl.col("entry"))
+    listed = prefixes.select(
+        url_keys(prefixes["prefix"]).alias("pkey")
+        if prefixes.height
+        else pl.col("prefix").alias("pkey"),
+        pl.col("entry"),
+    )
     listed = listed.drop_nulls("pkey").with_columns(
         pl.col("pkey").str.extract(r"^([^/?]*)").alias("phost")
     )
     frame = pl.DataFrame({"url": urls.cast(pl.String)}).with_row_index("row")
-    keyed = frame.select("row", url_key(pl.col("url")).alias("key")).drop_nulls("key")
+    hosts = listed["phost"].unique().to_list()
+    if not hosts:
+        return pl.DataFrame(schema={"row": pl.UInt32, "entry": listed.schema["entry"]})
+    if len(hosts) <= 10_000:  # keep only URLs that mention a listed host (Aho-Corasick)
+        frame = frame.filter(pl.col("url").str.contains_any(hosts, ascii_case_insensitive=True))
+    keyed = frame.select("row", url_keys(frame["url"]).alias("key")).drop_nulls("key")
     keyed = keyed.with_columns(pl.col("key").str.extract(r"^([^/?]*)").alias("phost"))
     joined = keyed.join(listed, on="phost", how="inner").filter(
         pl.col("key").str.starts_with(pl.col("pkey"))

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from clearance.decide.matching import match_domains, match_prefixes, match_values, url_key
+from clearance.decide.matching import match_domains, match_prefixes, match_values, url_keys
 
 __all__ = [
     "TakedownMatch",
@@ -63,7 +63,7 @@ def match_takedowns(table: pa.Table | pl.DataFrame, requests: pl.DataFrame) -> T
     def of(kind: str, name: str) -> pl.DataFrame:
         return req.filter(pl.col("kind") == kind).select(pl.col("key").alias(name), "entry")
 
-    keys = pl.select(url_key(pl.lit(_col(frame, "url")))).to_series()
+    keys = url_keys(_col(frame, "url"))
     creators = (
         _col(frame, "creator")
         .str.split(" ")
