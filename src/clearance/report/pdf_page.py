@@ -54,7 +54,12 @@ def _overview(c: ReportContent, st: Styles) -> list[Flowable]:
         f"<b>{count(o['items'])} items</b>{safe(sized)} from {o['categories']} source categories."
         f"{safe(rows)} Largest: {safe(cats)}{safe(f', and {more} more' if more > 0 else '')}."
     )
-    out: list[Flowable] = [Paragraph(text, st.body)]
+    share = o["high_items"] / o["items"] if o["items"] else 0.0
+    risk = (
+        f"<b>{count(o['high_items'])} items ({percent(share)}) are at high or critical exposure "
+        f"in at least one market.</b>"
+    )
+    out: list[Flowable] = [Paragraph(text, st.body), Paragraph(risk, st.body)]
     tiers = c.tiers
     if tiers["applied"]:
         t = tiers["totals"]
