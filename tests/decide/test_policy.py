@@ -4,10 +4,14 @@ the shipped policies load, cite real knowledge-base entries, and behave as docum
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clearance.decide.gate import decide_tiers
 from clearance.decide.policy import load_policy, load_waivers, shipped_policies
@@ -177,3 +181,69 @@ def test_shipped_policies_tier_documented_cases() -> None:
     assert tiers.to_pylist() == [c[3] for c in CASES]
     commercial = decide_tiers(table, load_policy("research-only"), as_of="2026-11-28")
     assert commercial.counts["prohibited"] == len(CASES)  # not a research purpose
+
+
+policy_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        st.text(max_size=8),
+        st.sampled_from(["approved", "prohibited", "category", "shadow_library", "r1"]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "tier",
+                    "reason",
+                    "when",
+                    "rules",
+                    "waivers",
+                    "rule",
+                    "items",
+                    "author",
+                    "expires",
+                    "category",
+                    "any",
+                    "not",
+                ]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "title",
+                "version",
+                "summary",
+                "default_tier",
+                "rules",
+                "waivers",
+                "markets",
+                "purpose",
+            ]
+        ),
+        policy_values,
+        max_size=9,
+    )
+)
+def test_hostile_policy_documents_raise_policy_error_only(data: dict[str, object]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "p.yaml"
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        try:
+            load_policy(path)
+        except PolicyError:
+            pass

@@ -24,19 +24,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import polars as pl
 import pyarrow as pa
 
-from clearance.decide.columns import EXPOSURE_LEVELS, fixed_columns, market_of
+from clearance.decide.columns import EXPOSURE_LEVELS, market_of
 from clearance.decide.conditions import Node, columns_of, parse_when, to_expr
 from clearance.decide.policy import BUILTIN_RULES, TIERS, Policy, PolicyRule, Waiver
 from clearance.errors import PolicyError
 from clearance.models import DISCLAIMER
 
-__all__ = ["GateOutcome", "apply_policy", "decide_tiers", "describe_fixed_columns"]
+__all__ = ["GateOutcome", "apply_policy", "decide_tiers"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +58,6 @@ class GateOutcome:
     waived: dict[str, int]
     expired_waivers: tuple[Waiver, ...]
     missing_columns: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
 
 def _frame(table: pa.Table | pl.DataFrame, needed: set[str]) -> pl.DataFrame:
@@ -255,11 +253,3 @@ def apply_policy(
     (ignored) and the not-legal-advice statement. The function the scan engine calls.
     """
     return decide_tiers(decision_table, policy, as_of=as_of).table
-
-
-def describe_fixed_columns() -> list[dict[str, Any]]:
-    """Return the fixed readable columns as dicts (name, kind, values, help) for the docs."""
-    return [
-        {"name": s.name, "kind": s.kind, "values": list(s.values), "help": s.help}
-        for s in fixed_columns().values()
-    ]

@@ -106,7 +106,9 @@ def gate_manifest(
         fmt=fmt,
         batch_rows=batch_rows,
     )
-    base_dir = Path(str(source)).parent if isinstance(source, str | Path) else None
+    base_dir = None
+    if isinstance(source, str | Path):
+        base_dir = Path(source) if Path(source).is_dir() else Path(source).parent
     missing_files = [str(p) for p in snapshots if not Path(p).exists()]
     if missing_files:
         raise InputError(f"snapshot files not found: {', '.join(missing_files)}")

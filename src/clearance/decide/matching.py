@@ -94,7 +94,8 @@ def match_domains(
     frame = pl.DataFrame({"host": hosts.cast(pl.String).str.to_lowercase()}).with_row_index("row")
     distinct = frame.select(pl.col("host").drop_nulls().unique().str.strip_chars("."))
     labels = distinct.select("host", pl.col("host").str.split(".").alias("labels"))
-    most = int(labels["labels"].list.len().max() or 0)
+    lengths = labels["labels"].list.len()
+    most = int(lengths.max()) if lengths.len() else 0  # type: ignore[arg-type]
     lookup = (
         pl.concat(
             [
