@@ -557,3 +557,14 @@ def test_every_analysis_date_is_an_authority_date() -> None:
             ]
             for day in dates:
                 assert day in known or day in OWN_BOUNDARIES or not c.citations, (c.id, day)
+
+
+def test_every_law_engine_command_is_documented() -> None:
+    from clearance.cli.law import law_app
+
+    mine = {"explain", "assess", "assess-table", "fair-use", "eu-tdm", "database-right",
+            "personal-data"}  # fmt: skip
+    registered = {c.name for c in law_app.registered_commands}
+    assert mine <= registered
+    doc = (Path(__file__).parents[2] / "docs" / "law-engine.md").read_text(encoding="utf-8")
+    assert all(f"clearance law {name}" in doc for name in mine)
