@@ -288,3 +288,58 @@ def test_demo_counts_reconcile_under_every_shipped_policy(
         "prohibited": summary.prohibited,
     }
     assert summary.rule_hits["builtin.blocklist"] > 0  # the demo has shadow-library rows
+
+
+def _robots_warc(path: Path, captures: list[tuple[str, str, bytes]]) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for uri, date, body in captures:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/plain")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    uri,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": date},
+                )
+            )
+
+
+def test_opt_outs_from_a_snapshot_reach_the_policy(tmp_path: Path) -> None:
+    warc = tmp_path / "robots.warc.gz"
+    _robots_warc(
+        warc,
+        [
+            (
+                "https://blocked.example/robots.txt",
+                "2024-01-01T00:00:00Z",
+                b"User-agent: GPTBot\nDisallow: /\n",
+            ),
+            (
+                "https://open.example/robots.txt",
+                "2024-01-01T00:00:00Z",
+                b"User-agent: *\nAllow: /\n",
+            ),
+        ],
+    )
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "url,collected_at,license\n"
+        "https://blocked.example/a.jpg,2024-06-01,\n"
+        "https://open.example/b.jpg,2024-06-01,\n"
+    )
+    out = tmp_path / "out"
+    summary = gate_manifest(manifest, "eu-ready-commercial", out=out, as_of=AS_OF, snapshots=[warc])
+    assert summary.rule_hits["machine-readable-opt-out"] == 1
+    decisions = pq.read_table(out / "decisions.parquet").to_pylist()
+    blocked, open_ = decisions
+    assert (blocked["reservation"], blocked["reservation_form"]) == ("reserved", "machine_readable")
+    assert blocked["tier"] == "prohibited" and open_["reservation"] == "not_reserved"
+    assert not any("opt-out" in r for r in open_["tier_reasons"])
