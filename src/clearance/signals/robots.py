@@ -461,7 +461,9 @@ class RobotsPolicy:
         quality = 1.0 - 0.03 * min(penalties, 10)
         if self.truncated:
             quality -= 0.1
-        return round(max(quality, 0.5), 3)
+        if any(n.code == "html" for n in self.notes):
+            quality -= 0.3
+        return round(max(quality, 0.3), 3)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready summary (state, groups named, records, notes)."""

@@ -34,9 +34,9 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
+from operator import itemgetter
 
 __all__ = [
     "CompiledRules",
@@ -66,9 +66,13 @@ _NEEDS_PATH = re.compile(
 _BAD_PATTERN = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?*\n]")
 _GOOGLE_SPECIAL = re.compile(r"%[0-9A-Fa-f]{2}|[^\x00-\x7f]")
 _MAX_TRIE_DEPTH = 150  # nested groups; deeper tries (hostile files) use a flat alternation
-MANY_WILDCARDS = 24  # above this, wildcard rules are pre-filtered by a literal they need
-UPGRADE_CHECKS = 256  # checks a group serves before it is compiled ...
-CHECKS_PER_CHAR = 2  # ... plus this many per character of its patterns (compile cost)
+MANY_WILDCARDS = 24  # above this, wildcard rules are pre-filtered by a literal they need ...
+FEW_WILDCARDS = 2  # ... and above this in batches (where the filter runs once per batch)
+# A group's prefixes are compiled into a trie expression once checks x distinct prefix lengths
+# (the work of the uncompiled lookups) reach COMPILE_WEIGHT x characters of prefixes (the
+# work of compiling them), and never before UPGRADE_CHECKS checks.
+UPGRADE_CHECKS = 256
+COMPILE_WEIGHT = 30
 
 
 def _octets(text: str) -> bytes:
@@ -238,21 +242,37 @@ def needs_normalizing(path: str) -> bool:
     return "?" in path and _QUERY_ESCAPES.search(path) is not None
 
 
-@dataclass(frozen=True, slots=True)
 class Rule:
-    """One allow/disallow rule of a group, with its normalised pattern and where it came from."""
+    """One allow/disallow rule of a group, with its normalised pattern and where it came from.
 
-    allow: bool
-    pattern: str  # normalised
-    raw: str  # the line as written in the file
-    line: int  # 1-based line number in the file
-    priority: int = field(init=False)  # RFC 9309 ranks matches by octets of the pattern
-    plain: bool = field(init=False)  # a plain prefix: no "*" wildcard, no "$" anchor
+    Immutable by convention (a plain slotted class: a frozen dataclass costs several times
+    more to build, and parsing builds one per line).
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "priority", len(self.pattern))
-        plain = "*" not in self.pattern and not self.pattern.endswith("$")
-        object.__setattr__(self, "plain", plain)
+    __slots__ = ("allow", "line", "pattern", "plain", "priority", "raw")
+
+    def __init__(self, allow: bool, pattern: str, raw: str, line: int) -> None:
+        self.allow = allow
+        self.pattern = pattern  # normalised
+        self.raw = raw  # the line as written in the file
+        self.line = line  # 1-based line number in the file
+        self.priority = len(pattern)  # RFC 9309 ranks matches by octets of the pattern
+        self.plain = "*" not in pattern and not pattern.endswith("$")  # a plain prefix
+
+    def _key(self) -> tuple[bool, str, str, int]:
+        return (self.allow, self.pattern, self.raw, self.line)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rule) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Rule(allow={self.allow!r}, pattern={self.pattern!r}, raw={self.raw!r}, "
+            f"line={self.line!r})"
+        )
 
 
 def _pattern_regex(pattern: str) -> str:
@@ -333,7 +353,7 @@ class CompiledRules:
     many sites publish the same wildcard rules). Plain prefixes have two tiers: until a group
     has served enough checks they are looked up by length in a dict (no compile cost, which
     suits the many hosts that see few URLs); once the checks would repay it
-    (:data:`UPGRADE_CHECKS` plus :data:`CHECKS_PER_CHAR` per character of prefixes) they are
+    (see :data:`COMPILE_WEIGHT`: many checks, many distinct prefix lengths) they are
     compiled into one prefix-trie expression, and batches are judged in a single pass
     (:meth:`allowed_lines`).
     """
@@ -341,6 +361,7 @@ class CompiledRules:
     __slots__ = (
         "_allow",
         "_checks",
+        "_by_length",
         "_lengths",
         "_needles",
         "_pairs",
@@ -370,7 +391,14 @@ class CompiledRules:
         self._wild_rx: re.Pattern[str] | None = None
         self._checks = 0
         self._pairs: dict[tuple[str, int | None], bool] = {}
-        self._upgrade_at = UPGRADE_CHECKS + CHECKS_PER_CHAR * sum(map(len, self._plain))
+        chars = sum(map(len, self._plain))
+        self._upgrade_at = max(UPGRADE_CHECKS, COMPILE_WEIGHT * chars // max(1, len(self._lengths)))
+        by_length: dict[int, dict[str, str]] = {}
+        for pattern in self._plain:
+            by_length.setdefault(len(pattern), {})[pattern] = pattern
+        self._by_length = tuple(
+            (n, itemgetter(slice(0, n)), d) for n, d in sorted(by_length.items())
+        )
 
     @property
     def compiled(self) -> bool:
@@ -423,7 +451,7 @@ class CompiledRules:
 
     def _wild_winners(self, text: str, count: int) -> list[int | None]:
         """Return, per line, the 1-based index of the first wildcard rule that matches it."""
-        if len(self._wild) <= MANY_WILDCARDS:
+        if len(self._wild) <= FEW_WILDCARDS:
             return [m.lastindex for m in self._wild_expression().finditer("\n" + text)]
         lines = text.split("\n")
         starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
@@ -450,7 +478,7 @@ class CompiledRules:
     def decide(self, path: str) -> Rule | None:
         """Return the winning rule for a normalised path, or None when no rule matches."""
         self._checks += 1
-        if self._checks == self._upgrade_at and self._plain:
+        if self._checks >= self._upgrade_at and self._plain_rx is None and self._plain:
             self.compile()
         best = self._plain_best(path) if self._plain else None
         return self._wild_best(path, best) if self._wild else best
@@ -468,16 +496,19 @@ class CompiledRules:
         """Return one verdict per line of ``text`` (``count`` normalised paths, ``\\n``-joined)."""
         if not self.rules:
             return [True] * count
-        if self._plain and self._plain_rx is None and self._checks + count < self._upgrade_at:
-            return [self.allowed(path) for path in text.split("\n")]
         self._checks += count
-        self.compile()
-        text = "\n" + text
-        prefixes = self._plain_rx.findall(text) if self._plain_rx is not None else None
+        if self._plain and self._plain_rx is None and self._checks >= self._upgrade_at:
+            self.compile()
+        if self._plain_rx is not None:
+            prefixes: list[str] | None = self._plain_rx.findall("\n" + text)
+        elif self._plain:
+            prefixes = self._prefixes_by_length(text.split("\n"))
+        else:
+            prefixes = None
         if not self._wild:
             assert prefixes is not None
             return list(map(self._allow.get, prefixes, repeat(True)))
-        winners = self._wild_winners(text[1:], count)
+        winners = self._wild_winners(text, count)
         plain = prefixes if prefixes is not None else [""] * len(winners)
         pairs = list(zip(plain, winners, strict=True))
         out = list(map(self._pairs.get, pairs))
@@ -486,6 +517,17 @@ class CompiledRules:
                 if verdict is None:
                     out[position] = self._pair_verdict(pairs[position])
         return out  # type: ignore[return-value]
+
+    def _prefixes_by_length(self, lines: list[str]) -> list[str]:
+        """Return, per line, the longest plain pattern prefixing it ("" for none).
+
+        Uncompiled batches: one pass of C-level slicing and dict lookups per distinct pattern
+        length, shortest first, each longer match overriding the shorter.
+        """
+        found = [""] * len(lines)
+        for _length, cut, patterns in self._by_length:
+            found = list(map(patterns.get, map(cut, lines), found))
+        return found
 
     def _pair_verdict(self, pair: tuple[str, int | None]) -> bool:
         prefix, index = pair

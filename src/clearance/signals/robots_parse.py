@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = [
     "MAX_BYTES",
@@ -70,7 +71,7 @@ class ParseNote:
     """A leniency applied or a problem met while parsing, with the line it concerns."""
 
     line: int  # 1-based; 0 for the file as a whole
-    code: str  # e.g. "key-typo", "missing-colon", "ua-nonstandard", "truncated", "invalid-utf8"
+    code: str  # e.g. "key-typo", "missing-colon", "ua-nonstandard", "truncated", "html"
     message: str
 
     def __str__(self) -> str:
@@ -78,8 +79,7 @@ class ParseNote:
         return f"{where}{self.code}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """One ``#`` comment: the text after ``#`` and whether the line held nothing else."""
 
     line: int
@@ -87,8 +87,7 @@ class Comment:
     whole_line: bool
 
 
-@dataclass(frozen=True, slots=True)
-class RawRecord:
+class RawRecord(NamedTuple):
     """One ``key: value`` line as read (key canonicalised, value stripped)."""
 
     line: int
@@ -201,10 +200,15 @@ def parse_lines(
     """Return the groups, records, comments and notes read from a robots.txt body."""
     parsed = ParsedFile()
     text = _decode(body, parsed, max_bytes)
+    head = text[:1024].lstrip().lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
+        # a web server answering /robots.txt with a page: its lines are read, none will parse
+        parsed.notes.append(ParseNote(0, "html", "the body looks like HTML, not robots.txt"))
     current: RawGroup | None = None
     last_was_rule = False
-    for number, line in enumerate(_LINE_SPLIT.split(text), start=1):
-        parsed.lines = number
+    lines = _LINE_SPLIT.split(text) if "\r" in text else text.split("\n")
+    parsed.lines = len(lines)
+    for number, line in enumerate(lines, start=1):
         if google_compat and len(line.encode("utf-8", "surrogateescape")) > GOOGLE_MAX_LINE:
             line = line.encode("utf-8", "surrogateescape")[:GOOGLE_MAX_LINE].decode(
                 "utf-8", "surrogateescape"
@@ -219,20 +223,25 @@ def parse_lines(
         stripped = line.strip()
         if not stripped:
             continue
-        split = _split_key_value(stripped)
-        if split is None:
-            parsed.notes.append(ParseNote(number, "unparsed", "not a key: value line"))
-            continue
-        key_text, value, missing_colon = split
-        key, typo = _canonical_key(key_text, google_compat)
-        if missing_colon and key not in _KNOWN:
-            parsed.notes.append(ParseNote(number, "unparsed", "not a key: value line"))
-            continue
-        lenient = missing_colon or typo
-        if missing_colon:
-            parsed.notes.append(ParseNote(number, "missing-colon", f"read as {key}: {value}"))
-        if typo:
-            parsed.notes.append(ParseNote(number, "key-typo", f"{key_text!r} read as {key!r}"))
+        colon = stripped.find(":")
+        known = _KEYS.get(stripped[:colon].rstrip().lower()) if colon > 0 else None
+        if known is not None:  # the common case: a well-formed line with a known key
+            key, value, lenient = known, stripped[colon + 1 :].strip(), False
+        else:
+            split = _split_key_value(stripped)
+            if split is None:
+                parsed.notes.append(ParseNote(number, "unparsed", "not a key: value line"))
+                continue
+            key_text, value, missing_colon = split
+            key, typo = _canonical_key(key_text, google_compat)
+            if missing_colon and key not in _KNOWN:
+                parsed.notes.append(ParseNote(number, "unparsed", "not a key: value line"))
+                continue
+            lenient = missing_colon or typo
+            if missing_colon:
+                parsed.notes.append(ParseNote(number, "missing-colon", f"read as {key}: {value}"))
+            if typo:
+                parsed.notes.append(ParseNote(number, "key-typo", f"{key_text!r} read as {key!r}"))
         record = RawRecord(number, key, value, stripped, lenient)
         if key == "user-agent":
             if current is None or last_was_rule:

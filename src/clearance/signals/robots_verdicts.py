@@ -26,6 +26,7 @@ natural-language detector over the comments), kept apart because they are contes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -137,10 +138,31 @@ def _state_signals(policy: RobotsPolicy, crawlers: Sequence[Crawler]) -> list[Si
     return out
 
 
+def _misspelt_mention(policy: RobotsPolicy, crawler: Crawler) -> str | None:
+    """Return a note when a user-agent value names the crawler but is not read as it."""
+    flagged = {n.line for n in policy.notes if n.code in ("ua-nonstandard", "ua-invalid")}
+    if not flagged:
+        return None
+    word = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(crawler.token)}(?![A-Za-z0-9_-])", re.I)
+    for group in policy.groups:
+        for record in group.agent_lines:
+            if record.line in flagged and word.search(record.value):
+                return (
+                    f"line {record.line} names {crawler.token} inside the user-agent value "
+                    f"{record.value[:80]!r}, which crawlers do not read as its product token"
+                )
+    return None
+
+
 def _crawler_signals(policy: RobotsPolicy, v: CrawlerVerdict) -> list[Signal]:
     rule = v.match.rule
     notes: list[str] = []
     confidence = policy.confidence
+    if not v.explicit:
+        mention = _misspelt_mention(policy, v.crawler)
+        if mention is not None:  # the site meant this crawler; the syntax did not say so
+            notes.append(mention)
+            confidence *= 0.5 if v.allowed else 1.0
     if v.match.group is None:
         notes.append("no group applies to this crawler and there is no '*' group")
         confidence *= 0.8
