@@ -17,7 +17,7 @@ from clearance.fetch import verify_evidence
 from clearance.fetch.index import EvidenceIndex
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTS = 300
+HOSTS = 200
 
 
 def _start(ev: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -85,7 +85,7 @@ def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, worke
     kills = 0
     for _ in range(4):
         before = _ledger_lines(ev)
-        target = before + rng.randint(1, 400)
+        target = before + rng.randint(1, 300)
         proc = _start(ev, port, workers)
         deadline = time.monotonic() + 60
         while proc.poll() is None and _ledger_lines(ev) < target and time.monotonic() < deadline:

@@ -82,21 +82,23 @@ class Ledger:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = open(self.path, "ab")
 
-    def chain(self, entries: list[dict[str, Any]]) -> None:
-        """Give each entry its ``seq``, ``prev`` and ``hash`` (in place), advancing the head."""
+    def chain(self, entries: list[dict[str, Any]]) -> list[bytes]:
+        """Give each entry its ``seq``, ``prev`` and ``hash`` (in place); return their lines."""
+        lines = []
         for entry in entries:
             entry["seq"] = self.seq
             entry["prev"] = self.head
-            entry["hash"] = self.head = entry_hash(entry)
+            body = orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)  # = entry_hash's input
+            entry["hash"] = self.head = hashlib.sha256(body).hexdigest()
+            lines.append(body[:-1] + b',"hash":"' + self.head.encode() + b'"}\n')
             self.seq += 1
+        return lines
 
-    def append(self, entries: list[dict[str, Any]]) -> None:
-        """Write chained entries as lines in one write and flush them to the OS."""
+    def append(self, lines: list[bytes]) -> None:
+        """Write chained lines in one write and flush them to the operating system."""
         if self._fh is None:
             raise EvidenceError(f"{self.path}: ledger is not open")
-        self._fh.write(
-            b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in entries)
-        )
+        self._fh.write(b"".join(lines))
         self._fh.flush()
 
     def close(self) -> None:

@@ -8,7 +8,8 @@ Layout of an evidence directory::
     ledger/<shard>.lock       held while a process writes the shard
     warc/<shard>-NNNNN.warc.gz
 
-Order of writes for each document: WARC bytes, then ledger lines, then index rows. On open,
+Order of writes: WARC bytes, then ledger lines (both batched: every 256 entries or 0.2 s),
+index rows committed every ``commit_every`` documents. On open,
 :meth:`EvidenceStore.open` cuts the ledger back to the last complete document, cuts each WARC
 file back to the end of its last ledgered record (or removes a file never ledgered) and syncs
 the index, so a process killed at any instant resumes from a consistent state.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -64,6 +66,8 @@ class EvidenceStore:
         self._lock_path = ledger_dir / f"{shard}.lock"
         self._lock: TextIO | None = None
         self._uncommitted = 0
+        self._lines: list[bytes] = []
+        self._drained = time.monotonic()
 
     def open(self) -> None:
         """Take the shard lock, recover from any crash, and get ready to append."""
@@ -121,15 +125,23 @@ class EvidenceStore:
                 }
             )
         entries[-1].update(final, final=1)
-        self.writer.flush()
-        self.ledger.chain(entries)
-        self.ledger.append(entries)
+        self._lines.extend(self.ledger.chain(entries))
         self.index.add(entries)
+        if len(self._lines) >= 256 or time.monotonic() - self._drained > 0.2:
+            self.drain()
         self._uncommitted += 1
         if self._uncommitted >= self.commit_every:
             self.index.commit()
             self._uncommitted = 0
         return entries
+
+    def drain(self) -> None:
+        """Write the batched WARC records, then their ledger lines (in that order)."""
+        self.writer.flush()
+        if self._lines:
+            self.ledger.append(self._lines)
+            self._lines = []
+        self._drained = time.monotonic()
 
     def begin_document(self) -> list[RecordRef]:
         """Start a new WARC file if needed; return the refs of records queued for it."""
@@ -140,6 +152,7 @@ class EvidenceStore:
 
     def close(self) -> None:
         """Flush everything, commit the index and release the shard lock."""
+        self.drain()
         self.writer.close()
         self.ledger.close()
         self.index.close()

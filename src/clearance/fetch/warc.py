@@ -133,6 +133,7 @@ class WarcFileWriter:
         self.size = 0
         self._fh: BinaryIO | None = None
         self._pending: list[tuple[bytes, RecordRef]] = []
+        self._pending_size = 0
 
     def open_file(self, name: str, size: int) -> None:
         """Continue appending to ``name`` (already cut back to ``size`` bytes by recovery)."""
@@ -174,7 +175,7 @@ class WarcFileWriter:
 
     def _add(self, kind: str, uri: str, date: str, block: bytes, **kw: object) -> RecordRef:
         member, rid, pdigest = record_member(kind, uri, date, block, **kw)  # type: ignore[arg-type]
-        offset = self.size + sum(len(m) for m, _ in self._pending)
+        offset = self.size + self._pending_size
         ref = RecordRef(
             kind,
             rid,
@@ -187,6 +188,7 @@ class WarcFileWriter:
             date,
         )
         self._pending.append((member, ref))
+        self._pending_size += len(member)
         return ref
 
     def add_exchange(self, hop: Hop, *, refers_to: dict[str, str] | None = None) -> list[RecordRef]:
@@ -261,6 +263,7 @@ class WarcFileWriter:
         self._fh.flush()
         self.size += len(data)
         self._pending.clear()
+        self._pending_size = 0
 
     def close(self) -> None:
         """Flush and close the open file."""
