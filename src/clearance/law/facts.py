@@ -62,6 +62,7 @@ BOOL_FACTS: Final[tuple[str, ...]] = (
     "ai_act_documentation",
     "illinois_subjects",
     "terms_prohibit_training",
+    "rag_outputs",
 )
 #: Facts holding a date (a ``date`` or an ISO ``YYYY-MM-DD`` string).
 DATE_FACTS: Final[tuple[str, ...]] = ("collected_at", "model_placed_at")
@@ -102,6 +103,7 @@ class Facts:
     model_placed_at: dt.date | str | None = None
     ai_act_documentation: bool | None = None
     terms_prohibit_training: bool | None = None
+    rag_outputs: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts that are set, as a plain mapping."""
