@@ -131,7 +131,7 @@ def requests(n: int) -> pl.DataFrame:
         elif kind == 1:
             raw.append({"url_prefix": f"https://img{i}.site{i % 5000}.example/p/1"})
         elif kind == 2:
-            raw.append({"domain": f"site{i % 5000}.example"})
+            raw.append({"domain": f"img{i}.site{i % 5000}.example"})
         elif kind == 3:
             raw.append({"sha256": f"{i:064x}"})
         else:
@@ -162,7 +162,7 @@ def per_row_match(rows: list[dict[str, Any]], reqs: pl.DataFrame) -> list[bool]:
         )
         taken = taken or any(s in by_kind.get("domain", {}) for s in suffixes)
         taken = taken or (row["content_sha256"] or "") in by_kind.get("sha256", {})
-        creator = " ".join((row["creator"] or "").split()).casefold()
+        creator = " ".join((row["creator"] or "").split()).lower()
         taken = taken or creator in by_kind.get("creator", {})
         out.append(hit or taken)
     return out

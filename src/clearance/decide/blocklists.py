@@ -252,13 +252,20 @@ def match_blocklists(
             schema={column: pl.String, "entry": pl.Int64},
         )
 
-    hits = [
-        match_prefixes(urls, listed("url_prefix", "prefix")).with_columns(pl.lit(0).alias("p")),
-        match_values(hosts.str.to_lowercase(), listed("host", "value")).with_columns(
-            pl.lit(1).alias("p")
-        ),
-        match_domains(hosts, listed("domain", "domain")).with_columns(pl.lit(2).alias("p")),
-    ]
+    has_host = "host" in frame.columns
+    hits = [pl.DataFrame(schema={"row": pl.UInt32, "entry": pl.Int64, "p": pl.Int32})]
+    for priority, kind, name in ((0, "url_prefix", "prefix"), (1, "host", "value"),
+                                   (2, "domain", "domain")):  # fmt: skip
+        entries = listed(kind, name)
+        if not entries.height:
+            continue
+        if kind == "url_prefix":
+            found = match_prefixes(urls, entries, hosts=hosts if has_host else None)
+        elif kind == "host":
+            found = match_values(hosts, entries)
+        else:
+            found = match_domains(hosts, entries)
+        hits.append(found.with_columns(pl.lit(priority).alias("p")))
     found = pl.concat(
         [
             h.select(

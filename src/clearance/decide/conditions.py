@@ -45,8 +45,8 @@ _OPS: dict[str, frozenset[str]] = {
     "list": frozenset({"contains", "contains_any", "contains_all", "empty"}),
     "ordered": frozenset({"in", "not", "at_least", "at_most"}),
 }
+_LEVELS = list(EXPOSURE_LEVELS)
 _RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
-_UNKNOWN_RANK = len(EXPOSURE_LEVELS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +200,7 @@ def _as_text(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Boolean:
         text = pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false"))
         return pl.when(col.is_null()).then(pl.lit(None, pl.String)).otherwise(text)
-    return col.cast(pl.String).str.to_lowercase() if dtype == pl.String else col.cast(pl.String)
+    return col.cast(pl.String)
 
 
 def _as_date(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -218,6 +218,25 @@ def _as_list(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return pl.when(text == "").then(pl.lit([], pl.List(pl.String))).otherwise(text.str.split(","))
 
 
+def _one_of(col: pl.Expr, dtype: pl.DataType, values: set[str]) -> pl.Expr:
+    """Return whether a closed-vocabulary column holds one of ``values`` (never null).
+
+    A null is the value ``unknown``. Booleans compare as booleans and strings with
+    ``is_in``: no per-row string is built.
+    """
+    unknown = col.is_null() if "unknown" in values else pl.lit(False)
+    if dtype == pl.Boolean:
+        parts = [unknown]
+        if "true" in values:
+            parts.append(col.fill_null(False))
+        if "false" in values:
+            parts.append((~col).fill_null(False))
+        return pl.any_horizontal(parts)
+    plain = dtype == pl.String or isinstance(dtype, pl.Categorical)
+    text = col if plain else _as_text(col, dtype)
+    return (text.is_in(sorted(values)).fill_null(False)) | unknown
+
+
 def _test(node: Node, dtype: pl.DataType) -> pl.Expr:
     col, kind, op, arg = pl.col(node.column), node.kind, node.test, node.operand
     if op == "present":
@@ -227,26 +246,22 @@ def _test(node: Node, dtype: pl.DataType) -> pl.Expr:
         if kind == "list":
             present = present & (_as_list(col, dtype).list.len() > 0)
         return present if arg else ~present
-    if kind in ("enum", "bool"):
-        text = _as_text(col, dtype).fill_null("unknown")
-        hit = text.is_in(list(arg))
-        return ~hit if op == "not" else hit
-    if kind == "ordered":
-        text = _as_text(col, dtype).fill_null("unknown")
-        rank = text.replace_strict(_RANK, default=_UNKNOWN_RANK, return_dtype=pl.Int8)
-        if op == "at_least":
-            return rank >= _RANK[arg]
+    if kind in ("enum", "bool", "ordered"):
+        wanted = set(arg)
+        if op == "at_least":  # everything not below the level, unknown and odd values included
+            below = _LEVELS[: _RANK[arg]]
+            return ~_one_of(col, dtype, set(below))
         if op == "at_most":
-            return rank <= _RANK[arg]
-        hit = text.is_in(list(arg))
+            return _one_of(col, dtype, set(_LEVELS[: _RANK[arg] + 1]))
+        hit = _one_of(col, dtype, wanted)
         return ~hit if op == "not" else hit
     if kind == "list":
         items = _as_list(col, dtype)
         if op == "empty":
             empty = items.list.len().fill_null(0) == 0
             return empty if arg else ~empty
-        wanted = [arg] if op == "contains" else list(arg)
-        checks = [items.list.contains(pl.lit(w)) for w in wanted]
+        needles = [arg] if op == "contains" else list(arg)
+        checks = [items.list.contains(pl.lit(w)) for w in needles]
         joined = pl.all_horizontal(checks) if op != "contains_any" else pl.any_horizontal(checks)
         return joined.fill_null(node.or_unknown)
     if kind == "date":

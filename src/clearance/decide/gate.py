@@ -134,7 +134,7 @@ def _states(
 ) -> tuple[list[pl.Expr], list[list[Waiver]]]:
     """Return one Int8 state per rule (0 no match, 1 holds, 2+k waived by its k-th waiver)."""
     exprs, per_rule = [], []
-    for i, rule in enumerate(rules):
+    for rule in rules:
         hit = to_expr(conds[rule.id], schema)
         waivers = [w for w in active if w.rule == rule.id or (w.rule is None and rule.waivable)]
         if rule.id == "builtin.blocklist":  # waivable item by item only
@@ -144,9 +144,33 @@ def _states(
             sel = selectors[waivers[k].id]
             picked = pl.lit(True) if sel is None else to_expr(sel, schema)
             state = pl.when(picked).then(pl.lit(2 + k, pl.Int8)).otherwise(state)
-        exprs.append(pl.when(hit).then(state).otherwise(pl.lit(0, pl.Int8)).alias(f"__s{i}"))
+        exprs.append(pl.when(hit).then(state).otherwise(pl.lit(0, pl.Int8)))
         per_rule.append(waivers)
     return exprs, per_rule
+
+
+def _pack(
+    states: list[pl.Expr], per_rule: list[list[Waiver]]
+) -> tuple[list[pl.Expr], list[tuple[int, int, int]]]:
+    """Return the rule states packed into Int64 words, and (word, shift, bits) per rule.
+
+    Each rule takes just enough bits for its states (0, 1, and one per waiver), so a policy
+    of up to ~60 rules fits one word and the distinct patterns are found on one column.
+    """
+    words: list[pl.Expr] = []
+    layout: list[tuple[int, int, int]] = []
+    current: list[pl.Expr] = []
+    shift = 0
+    for state, waivers in zip(states, per_rule, strict=True):
+        bits = max(1, (1 + len(waivers)).bit_length())
+        if shift + bits > 62:
+            words.append(pl.sum_horizontal(current).alias(f"__k{len(words)}"))
+            current, shift = [], 0
+        current.append(state.cast(pl.Int64) * (1 << shift))
+        layout.append((len(words), shift, bits))
+        shift += bits
+    words.append(pl.sum_horizontal(current).alias(f"__k{len(words)}"))
+    return words, layout
 
 
 def _verdict(
@@ -171,6 +195,21 @@ def _verdict(
     return rank, held + waived
 
 
+def _reason_lists(reasons: list[list[str]]) -> pa.ListArray:
+    """Return one list per pattern, its strings dictionary-encoded: gathering it back to every
+    row copies 4-byte codes, not the reason texts."""
+    texts: dict[str, int] = {}
+    codes: list[int] = []
+    offsets = [0]
+    for why in reasons:
+        codes.extend(texts.setdefault(text, len(texts)) for text in why)
+        offsets.append(len(codes))
+    values = pa.DictionaryArray.from_arrays(
+        pa.array(codes, pa.int32()), pa.array(list(texts), pa.string())
+    )
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
+
+
 def decide_tiers(
     table: pa.Table | pl.DataFrame, policy: Policy, *, as_of: dt.date | str | None = None
 ) -> GateOutcome:
@@ -179,8 +218,9 @@ def decide_tiers(
     ``table`` is the per-item decision table (facts + ``exposure_<market>`` ...). A column a
     rule reads that the table lacks is taken as unknown and reported in ``missing_columns``;
     a per-market column of a market not assessed raises PolicyError. The rule conditions are
-    evaluated as vectorised expressions; the tier and reasons are then built once per distinct
-    pattern of rule states (a handful, however many rows) and gathered back by index.
+    evaluated as vectorised expressions and packed into integer words; the tier and reasons
+    are built once per distinct pattern (a few thousand at most, however many rows) and
+    gathered back by index. ``tier_reasons`` is a list of dictionary-encoded strings.
     """
     on = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
     rules = [*BUILTIN_RULES, *policy.rules]
@@ -198,7 +238,8 @@ def decide_tiers(
     ]
     try:
         state_exprs, per_rule = _states(rules, conds, active, selectors, schema)
-        keys = frame.select(*state_exprs, *detail_cols)
+        words, layout = _pack(state_exprs, per_rule)
+        keys = frame.select(*words, *detail_cols)
         names = keys.columns
         groups = keys.group_by(names).agg(pl.len().alias("__n")).with_row_index("__g")
         index = keys.join(
@@ -215,8 +256,10 @@ def decide_tiers(
     counts = {t: 0 for t in TIERS}
     rule_hits = {r.id: 0 for r in rules}
     waived_counts: dict[str, int] = {}
+    n_words = len(words)
     for row in groups.iter_rows():
-        states, details, n = row[1 : 1 + len(rules)], row[1 + len(rules) : -1], row[-1]
+        packed, details, n = row[1 : 1 + n_words], row[1 + n_words : -1], row[-1]
+        states = tuple((packed[w] >> sh) & ((1 << bits) - 1) for w, sh, bits in layout)
         rank, why = _verdict(states, details, rules, per_rule, policy.default_tier)
         ranks.append(rank)
         reasons.append(why)
@@ -227,8 +270,8 @@ def decide_tiers(
             if state >= 2:
                 waived_counts[rules[i].id] = waived_counts.get(rules[i].id, 0) + n
     take = index.to_arrow().cast(pa.int64())
-    tier_col = pa.array([TIERS[r] for r in ranks], pa.string()).take(take)  # plain: CSV-safe
-    reason_col = pa.array(reasons, pa.list_(pa.string())).take(take)
+    tier_col = pa.array([TIERS[r] for r in ranks], pa.string()).take(take)
+    reason_col = _reason_lists(reasons).take(take)
     if missing:
         logger.info("decision table lacks %s; read as unknown", ", ".join(missing))
     meta = {

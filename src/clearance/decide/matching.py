@@ -15,6 +15,8 @@ from __future__ import annotations
 import polars as pl
 
 __all__ = [
+    "key_hosts",
+    "keyed_urls",
     "match_domains",
     "match_prefixes",
     "match_values",
@@ -91,9 +93,12 @@ def match_domains(
     (an index into the caller's list). When a host falls under several listed domains, the
     most specific (longest) wins, or, with ``best_only=False``, every one is returned.
     """
-    frame = pl.DataFrame({"host": hosts.cast(pl.String).str.to_lowercase()}).with_row_index("row")
-    distinct = frame.select(pl.col("host").drop_nulls().unique().str.strip_chars("."))
-    labels = distinct.select("host", pl.col("host").str.split(".").alias("labels"))
+    frame = pl.DataFrame({"host": hosts.cast(pl.String)}).with_row_index("row")
+    distinct = frame.select(pl.col("host").drop_nulls().unique())
+    labels = distinct.select(
+        "host",
+        pl.col("host").str.to_lowercase().str.strip_chars(".").str.split(".").alias("labels"),
+    )
     lengths = labels["labels"].list.len()
     most = int(lengths.max()) if lengths.len() else 0  # type: ignore[arg-type]
     lookup = (
@@ -115,34 +120,56 @@ def match_domains(
             "host", keep="first"
         )
     best = found.select("host", "entry")
+    if best_only:  # one entry per host: a hash lookup per row, no join
+        entry = frame["host"].replace_strict(
+            best["host"], best["entry"], default=None, return_dtype=best.schema["entry"]
+        )
+        hits = frame.select("row").with_columns(entry.alias("entry"))
+        return hits.drop_nulls("entry")
     return frame.join(best, on="host", how="inner").select("row", "entry").sort("row")
 
 
+def keyed_urls(urls: pl.Series, hosts: pl.Series | None, wanted: list[str]) -> pl.DataFrame:
+    """Return ``row``, ``key`` (URL key) and ``phost`` (its host part) for the rows whose host
+    is one of ``wanted`` (hosts without port), so keys are computed only where they can match.
+
+    With a ``hosts`` column (the canonical, lower-case ``host``) the rows are picked by a hash
+    lookup;
+    without one, by an Aho-Corasick search of the URL text.
+    """
+    frame = pl.DataFrame({"url": urls.cast(pl.String)}).with_row_index("row")
+    if not wanted:
+        return pl.DataFrame(schema={"row": pl.UInt32, "key": pl.String, "phost": pl.String})
+    if hosts is not None:  # the canonical host column is lower case already
+        frame = frame.filter(hosts.cast(pl.String).is_in(wanted))
+    elif len(wanted) <= 10_000:
+        frame = frame.filter(pl.col("url").str.contains_any(wanted, ascii_case_insensitive=True))
+    keyed = frame.select("row", url_keys(frame["url"]).alias("key")).drop_nulls("key")
+    return keyed.with_columns(pl.col("key").str.extract(r"^([^/?]*)").alias("phost"))
+
+
+def key_hosts(keys: pl.Series) -> list[str]:
+    """Return the distinct hosts (port removed) of URL keys."""
+    return keys.str.extract(r"^([^/?:]*)").drop_nulls().unique().to_list()
+
+
 def match_prefixes(
-    urls: pl.Series, prefixes: pl.DataFrame, *, best_only: bool = True
+    urls: pl.Series,
+    prefixes: pl.DataFrame,
+    *,
+    hosts: pl.Series | None = None,
+    best_only: bool = True,
 ) -> pl.DataFrame:
     """Return ``row``, ``entry`` for every row whose URL key starts with a listed prefix key.
 
-    ``prefixes`` has ``prefix`` (a URL) and ``entry``. Several matches keep the longest prefix
-    unless ``best_only=False``.
+    ``prefixes`` has ``prefix`` (a URL) and ``entry``; ``hosts`` is the rows' host column, when
+    there is one (it lets the URL keys be computed only for rows on a listed host). Several
+    matches keep the longest prefix unless ``best_only=False``.
     """
-    listed = prefixes.select(
-        url_keys(prefixes["prefix"]).alias("pkey")
-        if prefixes.height
-        else pl.col("prefix").alias("pkey"),
-        pl.col("entry"),
-    )
-    listed = listed.drop_nulls("pkey").with_columns(
-        pl.col("pkey").str.extract(r"^([^/?]*)").alias("phost")
-    )
-    frame = pl.DataFrame({"url": urls.cast(pl.String)}).with_row_index("row")
-    hosts = listed["phost"].unique().to_list()
-    if not hosts:
-        return pl.DataFrame(schema={"row": pl.UInt32, "entry": listed.schema["entry"]})
-    if len(hosts) <= 10_000:  # keep only URLs that mention a listed host (Aho-Corasick)
-        frame = frame.filter(pl.col("url").str.contains_any(hosts, ascii_case_insensitive=True))
-    keyed = frame.select("row", url_keys(frame["url"]).alias("key")).drop_nulls("key")
-    keyed = keyed.with_columns(pl.col("key").str.extract(r"^([^/?]*)").alias("phost"))
+    pkeys = url_keys(prefixes["prefix"]) if prefixes.height else prefixes["prefix"].cast(pl.String)
+    listed = prefixes.select(pkeys.alias("pkey"), pl.col("entry")).drop_nulls("pkey")
+    listed = listed.with_columns(pl.col("pkey").str.extract(r"^([^/?]*)").alias("phost"))
+    keyed = keyed_urls(urls, hosts, key_hosts(listed["pkey"]))
     joined = keyed.join(listed, on="phost", how="inner").filter(
         pl.col("key").str.starts_with(pl.col("pkey"))
     )

@@ -186,6 +186,9 @@ def write_split_manifests(
     rows written per tier.
     """
     out.mkdir(parents=True, exist_ok=True)
+    decisions = decisions.with_columns(
+        pl.col("tier").cast(pl.String), pl.col("tier_reasons").cast(pl.List(pl.String))
+    )
     writers = _Writers(out, fmt)
     try:
         if fmt == "jsonl":

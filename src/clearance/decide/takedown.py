@@ -122,7 +122,7 @@ def _key(kind: str, value: str) -> str:
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise TakedownError(f"sha256 {value!r} is not 64 hex digits")
         return digest
-    creator = " ".join(value.split()).casefold()
+    creator = " ".join(value.split()).lower()
     if not creator:
         raise TakedownError("creator is empty")
     return creator

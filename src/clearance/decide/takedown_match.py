@@ -3,7 +3,7 @@
 
 Each kind of request is one join: ``url`` on the URL key, ``url_prefix`` on the host then a
 vectorised ``starts_with``, ``domain`` on the suffixes of each distinct host, ``sha256`` on
-``content_sha256``, ``creator`` on the case-folded, space-collapsed creator. An item named
+``content_sha256``, ``creator`` on the lower-cased, space-collapsed creator. An item named
 by several requests gets every id. :func:`match_takedowns` is what the scan engine and the
 gate call; :func:`affected_items` is the per-dataset report.
 """
@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from clearance.decide.matching import match_domains, match_prefixes, match_values, url_keys
+from clearance.decide.matching import key_hosts, keyed_urls, match_domains, match_values
 
 __all__ = [
     "TakedownMatch",
@@ -63,29 +63,33 @@ def match_takedowns(table: pa.Table | pl.DataFrame, requests: pl.DataFrame) -> T
     def of(kind: str, name: str) -> pl.DataFrame:
         return req.filter(pl.col("kind") == kind).select(pl.col("key").alias(name), "entry")
 
-    keys = url_keys(_col(frame, "url"))
-    creators = (
-        _col(frame, "creator")
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.join(" ")
-        .str.to_lowercase()
-    )
-    found = [
-        match_values(keys, of("url", "value"), best_only=False),
-        match_prefixes(
-            _col(frame, "url"),
-            of("url_prefix", "prefix").with_columns(
-                ("https://" + pl.col("prefix")).alias("prefix")
-            ),
-            best_only=False,
-        ),
-        match_domains(_col(frame, "host"), of("domain", "domain"), best_only=False),
-        match_values(
-            _col(frame, "content_sha256").str.to_lowercase(), of("sha256", "value"), best_only=False
-        ),
-        match_values(creators, of("creator", "value"), best_only=False),
-    ]
+    hosts = frame["host"] if "host" in frame.columns else None
+    kinds = set(req["kind"].to_list())
+    found: list[pl.DataFrame] = []
+    if kinds & {"url", "url_prefix"}:
+        listed = pl.concat([of("url", "key"), of("url_prefix", "key")])
+        keyed = keyed_urls(_col(frame, "url"), hosts, key_hosts(listed["key"]))
+        exact = of("url", "key").join(keyed, on="key", how="inner").select("row", "entry")
+        prefixes = of("url_prefix", "pkey").with_columns(
+            pl.col("pkey").str.extract(r"^([^/?]*)").alias("phost")
+        )
+        under = (
+            keyed.join(prefixes, on="phost", how="inner")
+            .filter(pl.col("key").str.starts_with(pl.col("pkey")))
+            .select("row", "entry")
+        )
+        found += [exact, under]
+    if "domain" in kinds:
+        found.append(match_domains(_col(frame, "host"), of("domain", "domain"), best_only=False))
+    if "sha256" in kinds:
+        digests = _col(frame, "content_sha256").str.to_lowercase()
+        found.append(match_values(digests, of("sha256", "value"), best_only=False))
+    if "creator" in kinds:
+        creators = (
+            _col(frame, "creator").str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+        )
+        found.append(match_values(creators, of("creator", "value"), best_only=False))
+    found.append(pl.DataFrame(schema={"row": pl.UInt32, "entry": pl.Int64}))
     pairs = (
         pl.concat(
             [f.select(pl.col("row").cast(pl.UInt32), pl.col("entry").cast(pl.Int64)) for f in found]
