@@ -14,8 +14,10 @@ Phases, each timed as the least CPU time of ``--repeat`` runs (the machine is sh
   checks to repay it, and that cost is inside its check times (each timed run starts from
   freshly parsed policies); compiling everything up front is timed too, for information;
 * check, per call: one ``can_fetch``/``allowed`` call per (agent, URL);
-* check, batch: clearance's ``allowed_many`` over each host's URLs (what a scan grouped by
-  host calls; the peers have no batch form, so their per-call figure stands).
+* check, batch: clearance's ``allowed_many`` over each host's URLs, per agent, and
+  ``allowed_matrix`` for all agents at once (paths prepared once, each robots.txt group
+  judged once) - what a scan grouped by host calls; the peers have no batch form, so their
+  per-call figure stands.
 
 Then every (host, agent, URL) where the three verdicts are not all equal is printed, one line
 each, under the class that explains it (see ``classify``); docs/benchmarks.md ("robots.txt")
@@ -212,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
             for a in agents:
                 p.allowed_many(a, urls[h])
 
+    def run_matrix() -> None:
+        for h, p in fresh[0].items():
+            p.allowed_matrix(agents, urls[h])
+
     def compile_all() -> None:
         for p in fresh[0].values():
             p.compile(agents)
@@ -230,21 +236,22 @@ def main(argv: list[str] | None = None) -> int:
 
     c_ours = best_of(args.repeat, run_ours, reparse)
     c_batch = best_of(args.repeat, run_batch, reparse)
+    c_matrix = best_of(args.repeat, run_matrix, reparse)
     t_comp = best_of(1, compile_all, reparse)
     c_prot = best_of(args.repeat, run_prot)
     c_url = best_of(args.repeat, run_urllib)
     print()
-    print(
-        "| library | parse all (s) | checks/s per call | vs protego | checks/s batch | vs protego |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    print(
-        f"| clearance | {t_ours:.2f} | {checks / c_ours:,.0f} | "
-        f"{c_prot / c_ours:.1f}x | {checks / c_batch:,.0f} | {c_prot / c_batch:.1f}x |"
-    )
-    print(f"| protego | {t_prot:.2f} | {checks / c_prot:,.0f} | 1.0x | - | - |")
-    url_rate, url_ratio = checks / c_url, c_prot / c_url
-    print(f"| urllib.robotparser | {t_url:.2f} | {url_rate:,.0f} | {url_ratio:.1f}x | - | - |")
+    print("| library, API | parse all (s) | checks/s | vs protego |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, parse_time, check_time in (
+        ("clearance, per call (`allowed`)", t_ours, c_ours),
+        ("clearance, batch per agent (`allowed_many`)", t_ours, c_batch),
+        ("clearance, batch all agents (`allowed_matrix`)", t_ours, c_matrix),
+        ("protego, per call (`can_fetch`)", t_prot, c_prot),
+        ("urllib.robotparser, per call (`can_fetch`)", t_url, c_url),
+    ):
+        rate, ratio = checks / check_time, c_prot / check_time
+        print(f"| {name} | {parse_time:.2f} | {rate:,.0f} | {ratio:.1f}x |")
     end_ours = t_ours + c_batch
     print(
         f"\nend to end (parse + checks): clearance {end_ours:.2f} s (batch), "

@@ -346,35 +346,55 @@ class RobotsPolicy:
         The whole batch is judged in one pass of the compiled expressions (paths joined by
         newlines), which is what a scan of many items from one host should call.
         """
+        return self.allowed_matrix([agent], urls)[agent]
+
+    def allowed_matrix(
+        self, agents: Sequence[str], urls: Sequence[str | None]
+    ) -> dict[str, list[bool | None]]:
+        """Return {agent: verdicts} for several agents over one batch of URLs.
+
+        Paths are extracted and normalised once, and each *group* is judged once however
+        many of the agents obey it (GPTBot and CCBot often both fall to ``*``).
+        """
         items = list(urls)
         count = len(items)
         if count == 0:
-            return []
+            return {agent: [] for agent in agents}
         missing = [i for i, u in enumerate(items) if u is None] if None in items else []
-        strings = [u if u is not None else "" for u in items] if missing else items
-        constant = None
-        if self.state != "parsed":
-            constant = self.state == "unavailable"
-        key = self.group_key(agent) if constant is None else None
-        if constant is None and key is None:
-            constant = True
-        if constant is not None:
-            out: list[bool | None] = [constant] * count
-        else:
-            assert key is not None
-            text = "\n".join(strings)  # type: ignore[arg-type]
-            if text.count("\n") != count - 1:  # a URL held a newline: judge one by one
-                out = [self.allowed(agent, u) for u in strings]  # type: ignore[arg-type]
-            else:
-                paths = normalize_paths(_batch_paths(text, count), google_compat=self.google_compat)
-                compiled = self._compiled.get(key) or self._compile(key)
-                out = list(compiled.allowed_lines(paths, count))
-                if not self.google_compat and "/robots.txt" in paths:
-                    for i, path in enumerate(paths.split("\n")):
-                        if path == "/robots.txt":
-                            out[i] = True
-        for i in missing:
-            out[i] = None
+        strings = [u if u is not None else "" for u in items]
+        by_key: dict[str | None, list[bool | None]] = {}
+        out: dict[str, list[bool | None]] = {}
+        paths: str | None = None
+        for agent in agents:
+            key = self.group_key(agent) if self.state == "parsed" else None
+            if key not in by_key:
+                if self.state != "parsed" or key is None:
+                    by_key[key] = [self.state != "unreachable"] * count
+                else:
+                    if paths is None:
+                        paths = self._batch_text(strings)
+                    by_key[key] = self._judge_lines(key, paths, strings)
+            out[agent] = list(by_key[key])
+        for verdicts in out.values():
+            for i in missing:
+                verdicts[i] = None
+        return out
+
+    def _batch_text(self, strings: list[str]) -> str:
+        text = "\n".join(strings)
+        if text.count("\n") != len(strings) - 1:
+            return "\0"  # a URL held a newline: judged one by one
+        return normalize_paths(_batch_paths(text, len(strings)), google_compat=self.google_compat)
+
+    def _judge_lines(self, key: str, paths: str, strings: list[str]) -> list[bool | None]:
+        if paths == "\0":
+            return [self.allowed(key, u) for u in strings]
+        compiled = self._compiled.get(key) or self._compile(key)
+        out: list[bool | None] = list(compiled.allowed_lines(paths, len(strings)))
+        if not self.google_compat and "/robots.txt" in paths:
+            for i, path in enumerate(paths.split("\n")):
+                if path == "/robots.txt":
+                    out[i] = True
         return out
 
     def allowed_array(self, agent: str, urls: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -493,11 +513,11 @@ def _batch_paths(text: str, count: int) -> str:
     found = _ORIGIN_OF.match(text)
     if "#" not in text:
         if found is not None and found.end() > 0:
-            origin = "\n" + found.group()
-            joined = "\n" + text
-            if joined.count(origin + "/") == count:
-                return joined.replace(origin, "\n")[1:]
-        elif text[:1] == "/" and ("\n" + text).count("\n/") == count and "//" not in text:
+            origin = found.group()
+            cut = "\n" + origin
+            if text[found.end() : found.end() + 1] == "/" and text.count(cut + "/") == count - 1:
+                return text[found.end() :].replace(cut, "\n")
+        elif text[:1] == "/" and text.count("\n/") == count - 1 and "//" not in text:
             return text
     return extract_paths(text)
 

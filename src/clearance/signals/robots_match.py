@@ -55,6 +55,7 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 # lower-case escape, an escape of an unreserved character, or an escaped ":/?@" (data in a
 # query; in a path the slow path keeps them escaped). Two cheap scans decide for most paths.
 _BAD_CHARS = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?%\n]")
+_KEPT_OCTETS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/!&'()+,;=:@?\n"
 _MALFORMED = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CHANGING_ESCAPES = re.compile(
     r"%(?:[0-9A-Fa-f][a-f]|[a-f][0-9A-F]|2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
@@ -205,6 +206,8 @@ def normalize_paths(text: str, *, google_compat: bool = False) -> str:
         if text.isascii() and "%" not in text:
             return text
         return "\n".join(normalize_path(p, google_compat=True) for p in text.split("\n"))
+    if not needs_normalizing(text):
+        return text
     if "%" in text:
         if _MALFORMED.search(text) is not None:
             text = _MALFORMED.sub("%25", text)
@@ -233,7 +236,14 @@ def normalize_paths(text: str, *, google_compat: bool = False) -> str:
 
 def needs_normalizing(path: str) -> bool:
     """Return True when :func:`normalize_path` may change a path (or a batch of paths)."""
-    if _BAD_CHARS.search(path) is not None:
+    if path.isascii():
+        # bytes.translate deletes the kept octets at C speed; what is left decides
+        rest = path.encode("ascii").translate(None, _KEPT_OCTETS)
+        if not rest:
+            return False
+        if rest.strip(b"%"):
+            return True
+    elif _BAD_CHARS.search(path) is not None:
         return True
     if "%" not in path:
         return False
