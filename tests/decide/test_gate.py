@@ -269,3 +269,15 @@ def test_gate_agrees_with_per_row_precedence(rows: list[dict[str, Any]]) -> None
     frame = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
     got = apply_policy(frame, pol, as_of=AS_OF)["tier"].to_pylist()
     assert got == [_reference_tier(pol, r) for r in rows]
+
+
+def test_expired_waiver_fixture_is_ignored_and_reported() -> None:
+    pol = load_policy(POLICIES / "policy_expired_waiver.yaml")
+    rows = [{"item_id": "a", "category": "stock_media", "dataset_name": "licensed-stock"}]
+    on_the_day = decide_tiers(table(rows), pol, as_of="2025-12-31")
+    after = decide_tiers(table(rows), pol, as_of="2026-01-01")
+    assert on_the_day.table["tier"].to_pylist() == ["approved"]  # still in force that day
+    assert on_the_day.expired_waivers == ()
+    assert after.table["tier"].to_pylist() == ["restricted"]
+    assert [w.id for w in after.expired_waivers] == ["w-lapsed"]
+    assert json.loads(after.table.schema.metadata[b"expired_waivers"]) == ["w-lapsed"]
