@@ -210,7 +210,6 @@ def load_test(port: int, hosts_n: int, workers: int, root: Path) -> dict[str, ob
         retries=1,
         backoff_base=0.05,
         total_timeout=2.0,
-        read_timeout=2.0,
         connect_timeout=2.0,
         max_crawl_delay=1.0,
         max_hosts_in_flight=384,
@@ -283,7 +282,6 @@ def datadiligence_vs_ours(port: int, n: int, root: Path) -> dict[str, object]:
         retries=1,
         backoff_base=0.05,
         total_timeout=2.0,
-        read_timeout=2.0,
         max_crawl_delay=1.0,
     )
     start = time.perf_counter()

@@ -34,7 +34,6 @@ class FetchConfig:
         2, "Item requests in flight to one host (host documents go one at a time)."
     )
     connect_timeout: float = _s(10.0, "Seconds to resolve and connect.")
-    read_timeout: float = _s(20.0, "Seconds to wait for any read from the server.")
     total_timeout: float = _s(30.0, "Seconds for one request, headers and body.")
     retries: int = _s(2, "Extra attempts after a 429, a 5xx, a timeout or a dropped connection.")
     backoff_base: float = _s(0.5, "First back-off in seconds; doubles per attempt, full jitter.")

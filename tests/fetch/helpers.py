@@ -19,7 +19,6 @@ def make_config(**overrides: object) -> FetchConfig:
         "retries": 1,
         "backoff_base": 0.01,
         "total_timeout": 1.0,
-        "read_timeout": 1.0,
         "connect_timeout": 1.0,
         "max_crawl_delay": 0.05,
     }

@@ -27,7 +27,6 @@ def main() -> None:
     config = make_config(
         workers=workers,
         total_timeout=15.0,
-        read_timeout=15.0,
         connect_timeout=15.0,
         max_hosts_in_flight=64,
         commit_every=50,

@@ -48,7 +48,7 @@ def test_5xx_and_429_are_retried_a_bounded_number_of_times(
 
 
 def test_timeouts_and_resets_are_retried(port: int, resolver: StaticResolver) -> None:
-    cfg = make_config(retries=1, total_timeout=0.3, read_timeout=0.3)
+    cfg = make_config(retries=1, total_timeout=0.3)
     ex = _get(url(port, "slow"), resolver, cfg)
     assert ex.outcome == "timeout" and len(ex.hops) == 2
     ex = _get(url(port, "reset"), resolver, cfg)
