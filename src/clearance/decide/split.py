@@ -156,10 +156,10 @@ def _tabular(writers: _Writers, source: Any, fmt: str | None, decisions: pl.Data
     text = writers.fmt in ("csv", "tsv")
     for chunk in plan.chunks():
         part = parts.get((chunk.source_file,))
-        if part is None or chunk.table.num_rows == 0:
-            continue
-        raw = pl.from_arrow(chunk.table)
+        raw = chunk.table if isinstance(chunk.table, pl.DataFrame) else pl.from_arrow(chunk.table)
         assert isinstance(raw, pl.DataFrame)
+        if part is None or raw.height == 0:
+            continue
         tier_name, reasons_name = _names([c for c in raw.columns if c != "source_row"])
         joined = raw.join(
             part.select("source_row", "tier", "tier_reasons"),
