@@ -26,14 +26,25 @@ import hashlib
 import sys
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from clearance.demo.synthetic import (
+    BASE_ROBOTS,
+    Doc,
+    synthetic_documents,
+    synthetic_profile,
+)
 from clearance.errors import InputError
 from clearance.fetch.warc import record_member
 
-__all__ = ["MONTHS", "build_demo_snapshot", "demo_snapshot_path", "synthetic_profile"]
+__all__ = [
+    "MONTHS",
+    "build_demo_snapshot",
+    "default_news_dir",
+    "demo_snapshot_path",
+    "synthetic_profile",
+]
 
 MONTHS = (
     "2025-02",
@@ -55,26 +66,6 @@ MONTHS = (
 _NS = uuid.UUID("6f1c2a52-3b7e-4c55-9a1e-2d4c0b5e7a10")
 _REVISIT = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 _SOURCE = "robots-news-top100"
-_AI_BLOCK = (
-    "User-agent: GPTBot\nDisallow: /\n\nUser-agent: CCBot\nDisallow: /\n\n"
-    "User-agent: Google-Extended\nDisallow: /\n\nUser-agent: ClaudeBot\nDisallow: /\n\n"
-    "User-agent: PerplexityBot\nDisallow: /\n\n"
-)
-_BASE = "User-agent: *\nDisallow: /admin/\nDisallow: /search\n"
-PROFILES = (
-    "open",
-    "ai-block-from-2025-08",
-    "tdmrep",
-    "noai-header",
-    "ai-txt",
-    "content-signal",
-    "content-usage-from-2026-03",
-    "robots-404",
-    "robots-5xx-spells",
-    "redirect-to-www",
-    "rsl",
-    "ai-block-lifted-2025-09",
-)
 
 
 def demo_snapshot_path() -> Path:
@@ -90,100 +81,10 @@ def _date(month: str) -> str:
     return f"{month}-01T00:00:00.000000Z"
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    path: str
-    status: int | None  # None: failed capture
-    body: bytes = b""
-    headers: tuple[tuple[str, str], ...] = ()
-    content_type: str = "text/plain; charset=utf-8"
-
-
-def synthetic_profile(host: str) -> str:
-    """Return the synthetic policy profile a (non-news) demo host gets, stable per name."""
-    digest = hashlib.sha256(host.encode()).digest()
-    return PROFILES[int.from_bytes(digest[:4], "big") % len(PROFILES)]
-
-
-def _synthetic(host: str, month: str) -> list[_Doc]:
-    profile = synthetic_profile(host)
-    late = month >= "2025-08"
-    robots = _BASE
-    docs: list[_Doc] = []
-    if profile == "ai-block-from-2025-08" and late:
-        robots = _AI_BLOCK + _BASE
-    elif profile == "ai-block-lifted-2025-09" and month < "2025-09":
-        robots = _AI_BLOCK + _BASE
-    elif profile == "content-signal":
-        robots = (
-            "# As a condition of accessing this website, you agree to abide by the "
-            "following content signals.\nUser-agent: *\nContent-Signal: search=yes, "
-            "ai-train=no, ai-input=no\nAllow: /\n"
-        )
-    elif profile == "content-usage-from-2026-03" and month >= "2026-03":
-        robots = "User-agent: *\nContent-Usage: train-ai=n\nAllow: /\n"
-    elif profile == "rsl":
-        robots = _BASE + f"License: https://{host}/license.xml\n"
-        docs.append(
-            _Doc(
-                "/license.xml",
-                200,
-                (
-                    b'<rsl xmlns="https://rslstandard.org/rsl">\n  <content url="/">\n'
-                    b"    <license>\n"
-                    b'      <prohibits type="usage">ai-train</prohibits>\n    </license>\n'
-                    b"  </content>\n</rsl>\n"
-                ),
-                content_type="application/rsl+xml",
-            )
-        )
-    if profile == "robots-404":
-        docs.append(_Doc("/robots.txt", 404, b"<h1>Not Found</h1>", content_type="text/html"))
-    elif profile == "robots-5xx-spells" and month in ("2025-04", "2025-05", "2026-04"):
-        docs.append(_Doc("/robots.txt", 503, b"Service Unavailable"))
-    elif profile == "redirect-to-www" and not host.startswith("www."):
-        docs.append(
-            _Doc("/robots.txt", 301, b"", (("Location", f"https://www.{host}/robots.txt"),))
-        )
-    else:
-        docs.append(_Doc("/robots.txt", 200, robots.encode()))
-    if profile == "tdmrep":
-        body = (
-            b'[{"location": "/", "tdm-reservation": 1, '
-            b'"tdm-policy": "https://' + host.encode() + b'/tdm-policy.json"}]'
-        )
-        docs.append(_Doc("/.well-known/tdmrep.json", 200, body, content_type="application/json"))
-    else:
-        docs.append(_Doc("/.well-known/tdmrep.json", 404, b"", content_type="text/html"))
-    if profile == "ai-txt":
-        docs.append(
-            _Doc(
-                "/ai.txt",
-                200,
-                b"# Spawning AI\n# Prevent datasets from using the "
-                b"following file types\n\nUser-Agent: *\nDisallow: *.jpg\nDisallow: "
-                b"*.jpeg\nDisallow: *.png\nDisallow: *.gif\nDisallow: *.webp\n",
-            )
-        )
-    else:
-        docs.append(_Doc("/ai.txt", 404, b"", content_type="text/html"))
-    if profile == "noai-header":
-        docs.append(
-            _Doc(
-                "/",
-                200,
-                b"",
-                (("X-Robots-Tag", "noai, noimageai"),),
-                content_type="text/html; charset=utf-8",
-            )
-        )
-    return docs
-
-
 _REASONS = {200: "OK", 301: "Moved Permanently", 404: "Not Found", 503: "Service Unavailable"}
 
 
-def _http(doc: _Doc) -> bytes:
+def _http(doc: Doc) -> bytes:
     lines = [
         f"HTTP/1.1 {doc.status} {_REASONS.get(doc.status or 0, 'Status')}",
         f"Content-Type: {doc.content_type}",
@@ -199,7 +100,7 @@ class _Writer:
         self.last: dict[str, tuple[bytes, str, str]] = {}  # uri -> (block digest, id, date)
         self.counts: dict[str, int] = {}
 
-    def add(self, uri: str, month: str, doc: _Doc, origin: tuple[tuple[str, str], ...]) -> None:
+    def add(self, uri: str, month: str, doc: Doc, origin: tuple[tuple[str, str], ...]) -> None:
         date = _date(month)
         if doc.status is None:
             rid = f"uuid:{uuid.uuid5(_NS, f'{uri}|{date}|failed')}"
@@ -334,16 +235,16 @@ def build_demo_snapshot(
             if site not in rows:
                 continue  # not in that month's top 100: no capture
             body = rows[site]
-            doc = _Doc(
+            doc = Doc(
                 "/robots.txt", 200 if body is not None else None, (body or "").encode("utf-8")
             )
             origin = (("Clearance-Source", f"{_SOURCE}/{month}/robots_txt.csv"),)
             writer.add(uri, month, doc, origin)
     synthetic = (("Clearance-Synthetic", "true"),)
     for host in others:
-        before: list[_Doc] = []
+        before: list[Doc] = []
         for month in MONTHS:
-            docs = _synthetic(host, month)
+            docs = synthetic_documents(host, month)
             if docs == before and month not in (MONTHS[0], MONTHS[-1]):
                 continue  # unchanged: synthetic hosts are captured when they change
             before = docs
@@ -351,7 +252,9 @@ def build_demo_snapshot(
                 writer.add(f"https://{host}{doc.path}", month, doc, synthetic)
                 if doc.status == 301:
                     target = dict(doc.headers)["Location"]
-                    writer.add(target, month, _Doc("/robots.txt", 200, _BASE.encode()), synthetic)
+                    writer.add(
+                        target, month, Doc("/robots.txt", 200, BASE_ROBOTS.encode()), synthetic
+                    )
     path = Path(out) if out is not None else demo_snapshot_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"".join(writer.members))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clearance.errors import EvidenceError
+from clearance.fetch.capture import read_capture
 from clearance.fetch.index import EvidenceIndex
-from clearance.fetch.snapshot import read_capture
 from clearance.fetch.store import evidence_paths
 from clearance.models import Capture
 

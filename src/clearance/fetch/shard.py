@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from clearance.config import FetchConfig
+from clearance.fetch.capture import read_capture
 from clearance.fetch.client import Exchange, Fetcher
 from clearance.fetch.plan import (
     HOST_DOCUMENTS,
@@ -27,7 +28,6 @@ from clearance.fetch.plan import (
     item_requests,
 )
 from clearance.fetch.resolver import NameResolver
-from clearance.fetch.snapshot import read_capture
 from clearance.fetch.store import EvidenceStore, evidence_paths
 
 __all__ = ["DocResult", "ShardRun"]

@@ -17,14 +17,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import polars as pl
-from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from clearance.errors import EvidenceError
-from clearance.fetch.client import outcome_of_status
-from clearance.fetch.decode import decode_body
+from clearance.fetch.capture import (
+    DOCUMENTS,
+    capture_from_record,
+    document_path,
+    host_key,
+    read_capture,
+    target_key,
+)
 from clearance.models import Capture
 
 __all__ = [
@@ -38,118 +44,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DOCUMENTS = {
-    "robots": "/robots.txt",
-    "robots.txt": "/robots.txt",
-    "tdmrep": "/.well-known/tdmrep.json",
-    "tdmrep.json": "/.well-known/tdmrep.json",
-    "ai.txt": "/ai.txt",
-    "ai": "/ai.txt",
-    "home": "/",
-}
-"""Short names for the host-level documents; any other document is taken as a path."""
-
 REDIRECT_GRACE = timedelta(days=1)
 """How long after a redirect capture its target capture is looked for (:meth:`capture`)."""
 _WANTED = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.metadata
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _KINDS = {
     int(WarcRecordType.response): "response",
     int(WarcRecordType.revisit): "revisit",
     int(WarcRecordType.metadata): "metadata",
 }
-
-
-def host_key(host_or_url: str) -> str:
-    """Return the lookup key of a host: lower-case ``host[:port]``, default ports dropped."""
-    text = host_or_url if "//" in host_or_url else f"//{host_or_url}"
-    parts = urlsplit(text)
-    name = (parts.hostname or "").rstrip(".")
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if (
-        port is None
-        or port == _DEFAULT_PORTS.get(parts.scheme.lower())
-        or (not parts.scheme and port in (80, 443))
-    ):
-        return name
-    return f"{name}:{port}"
-
-
-def _path(document: str) -> str:
-    doc = DOCUMENTS.get(document.lower(), document)
-    return doc if doc.startswith("/") else f"/{doc}"
-
-
-def _target(uri: str) -> tuple[str, str]:
-    parts = urlsplit(uri)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return host_key(uri), path
-
-
-def _fields(text: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            out[key.strip().lower()] = value.strip()
-    return out
-
-
-def capture_from_record(
-    rec: WarcRecord, *, cap: int, source: str = "", max_ratio: int = 100
-) -> Capture | None:
-    """Return the capture one WARC record holds (None for records that are not captures)."""
-    uri = rec.headers.get("WARC-Target-URI") or ""
-    date = rec.record_date
-    when = date if date.tzinfo else date.replace(tzinfo=UTC)
-    rid = rec.record_id
-    if rec.record_type == WarcRecordType.metadata:
-        fields = _fields(rec.reader.read(65536).decode("utf-8", "replace"))
-        if "outcome" not in fields:
-            return None
-        return Capture(
-            uri, None, (), b"", when, outcome=fields["outcome"], record_id=rid, source=source
-        )
-    if not rec.is_http:
-        return None
-    if not rec.is_http_parsed:
-        rec.parse_http()
-    status = rec.http_headers.status_code
-    headers = tuple(rec.http_headers.astuples())
-    if rec.record_type == WarcRecordType.revisit:
-        return Capture(
-            uri, status, headers, b"", when, outcome="not_modified", record_id=rid, source=source
-        )
-    raw = rec.reader.read(cap + 1)
-    encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
-    decoded = decode_body(raw, encoding, cap, max_ratio)
-    truncated = decoded.truncated or len(raw) > cap or bool(rec.headers.get("WARC-Truncated"))
-    outcome = "too_large" if decoded.bomb else outcome_of_status(status or 0)
-    if status is not None and 300 <= status < 400 and status != 304:
-        outcome = "redirect"
-    return Capture(
-        uri,
-        status,
-        headers,
-        decoded.body,
-        when,
-        outcome=outcome,
-        truncated=truncated,
-        record_id=rid,
-        source=source,
-    )
-
-
-def read_capture(path: Path, pos: int, *, cap: int = 1 << 20) -> Capture | None:
-    """Return the capture of the record that starts at byte ``pos`` of a WARC file."""
-    with open(path, "rb") as fh:
-        fh.seek(pos)
-        for rec in ArchiveIterator(fh, parse_http=True, auto_decode="none"):
-            return capture_from_record(rec, cap=cap, source=f"{path}:{pos}")
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +120,7 @@ class Snapshot:
                         self._problem("record with an unreadable WARC-Date")
                         continue
                     when = when if when.tzinfo else when.replace(tzinfo=UTC)
-                    key = _target(uri)
+                    key = target_key(uri)
                     rid = rec.record_id or ""
                     refers = rec.headers.get("WARC-Refers-To")
                     self.captures.setdefault(key, []).append(
@@ -236,7 +138,7 @@ class Snapshot:
 
     def history(self, host: str, document: str) -> list[datetime]:
         """Return the capture dates of one document of one host, oldest first."""
-        return [e.when for e in self.captures.get((host_key(host), _path(document)), [])]
+        return [e.when for e in self.captures.get((host_key(host), document_path(document)), [])]
 
     def _entry(self, key: tuple[str, str], as_of: datetime | None) -> _Entry | None:
         entries = self.captures.get(key)
@@ -262,7 +164,7 @@ class Snapshot:
         targets are taken as of the same date; a redirect whose target was not captured comes
         back as the redirect itself (outcome ``redirect``).
         """
-        entry = self._entry((host_key(host), _path(document)), as_of)
+        entry = self._entry((host_key(host), document_path(document)), as_of)
         return None if entry is None else self._resolve(entry, as_of)
 
     def _resolve(self, entry: _Entry, as_of: datetime | None) -> Capture | None:
@@ -281,7 +183,7 @@ class Snapshot:
             location = next((v for k, v in capture.headers if k.lower() == "location"), None)
             if not location:
                 return self._as_requested(capture, requested)
-            target = self._entry(_target(urljoin(capture.url, location.strip())), as_of)
+            target = self._entry(target_key(urljoin(capture.url, location.strip())), as_of)
             if target is None:
                 return self._as_requested(capture, requested)
             entry = target
@@ -295,7 +197,7 @@ class Snapshot:
         (host, collected_at) with ``join_asof(..., by="host", strategy="backward")``, then read
         each distinct capture id once with :meth:`capture`.
         """
-        path = _path(document)
+        path = document_path(document)
         hosts: list[str] = []
         dates: list[datetime] = []
         ids: list[int] = []
