@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearance.enrich.annotate import Categorizer
@@ -31,11 +30,7 @@ class _Counts:
         self.domains: Counter[str] = Counter()
         self.licenses: Counter[str] = Counter()
 
-    def add(self, table: pa.Table) -> None:
-        frame = pl.from_arrow(
-            table.select(["modality", "category", "registrable_domain", "license_raw"])
-        )
-        assert isinstance(frame, pl.DataFrame)
+    def add(self, frame: pl.DataFrame) -> None:
         for column, counter in (
             ("modality", self.modalities),
             ("category", self.categories),
@@ -82,14 +77,15 @@ def ingest_manifest(
     counts = _Counts()
     writer: pq.ParquetWriter | None = None
     try:
-        for table in reader:
-            table = categorize(table)
-            counts.add(table)
+        for frame in reader.frames():
+            frame = categorize.frame(frame)
+            counts.add(frame)
             if out is not None:
+                table = frame.to_arrow()
                 if writer is None:
                     out.parent.mkdir(parents=True, exist_ok=True)
                     writer = pq.ParquetWriter(out, table.schema, compression="zstd")
-                writer.write_table(table)
+                writer.write_table(table.cast(writer.schema))
             if progress is not None:
                 progress(reader.rows_read, reader.rows_accepted)
     finally:

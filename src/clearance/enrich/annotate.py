@@ -42,8 +42,9 @@ class Categorizer:
         hit = self._cache.get(key)
         if hit is None:
             suffix = registrable.split(".", 1)[1] if registrable and "." in registrable else None
-            parts = HostParts(host=host, registrable_domain=registrable, public_suffix=suffix,
-                              is_ip=_is_ip(host))
+            parts = HostParts(
+                host=host, registrable_domain=registrable, public_suffix=suffix, is_ip=_is_ip(host)
+            )
             hit = self.knowledge.for_host(parts)
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
@@ -53,8 +54,10 @@ class Categorizer:
     def _lookup(self, frame: pl.DataFrame) -> pl.DataFrame:
         pairs = frame.select("host", "registrable_domain").unique().drop_nulls("host")
         hosts = pairs["host"].to_list()
-        decided = [self._decide(h, r) for h, r in zip(hosts, pairs["registrable_domain"].to_list(),
-                                                      strict=True)]
+        decided = [
+            self._decide(h, r)
+            for h, r in zip(hosts, pairs["registrable_domain"].to_list(), strict=True)
+        ]
         columns: dict[str, list[object]] = {
             "host": hosts,
             "__hc": [d.category for d in decided],
@@ -64,19 +67,23 @@ class Categorizer:
             "__htok": [d.tokens for d in decided],
         }
         schema: dict[str, pl.DataType | type[pl.DataType]] = {
-            "host": pl.String, "__hc": pl.String, "__hconf": pl.Float32, "__hwhy": pl.String,
-            "__open": pl.Boolean, "__htok": pl.String}
+            "host": pl.String,
+            "__hc": pl.String,
+            "__hconf": pl.Float32,
+            "__hwhy": pl.String,
+            "__open": pl.Boolean,
+            "__htok": pl.String,
+        }
         for cat in self._cats:
             columns[f"__hs_{cat}"] = [dict(d.scores).get(cat, 0.0) for d in decided]
             schema[f"__hs_{cat}"] = pl.Float32
         return pl.DataFrame(columns, schema=schema).unique("host", keep="first")
 
-    def __call__(self, table: pa.Table) -> pa.Table:
-        """Return ``table`` with the three category columns appended (or replaced)."""
-        frame = pl.from_arrow(table.select(["url", "host", "registrable_domain"]))
-        assert isinstance(frame, pl.DataFrame)
-        frame = frame.with_row_index("__i").join(
-            self._lookup(frame), on="host", how="left", maintain_order="left"
+    def frame(self, data: pl.DataFrame) -> pl.DataFrame:
+        """Return a canonical Polars frame with category columns appended (or replaced)."""
+        frame = data.select("url", "host").with_row_index("__i").join(
+            self._lookup(data.select("host", "registrable_domain")), on="host", how="left",
+            maintain_order="left",
         ).with_columns(
             pl.col("__hc").fill_null("unknown"),
             pl.col("__hconf").fill_null(0.0),
@@ -94,11 +101,18 @@ class Categorizer:
                 pl.coalesce("__dconf", "__hconf").alias("__hconf"),
                 pl.coalesce("__dwhy", "__hwhy").alias("__hwhy"),
             )
-        cols = frame.select(
-            pl.col("__hc").alias("category"),
-            pl.col("__hconf").cast(pl.Float32).alias("category_confidence"),
-            pl.col("__hwhy").alias("category_reason"),
-        ).to_arrow()
+        return data.with_columns(
+            frame["__hc"].alias("category"),
+            frame["__hconf"].cast(pl.Float32).alias("category_confidence"),
+            frame["__hwhy"].alias("category_reason"),
+        )
+
+    def __call__(self, table: pa.Table) -> pa.Table:
+        """Return an Arrow table with the three category columns appended (or replaced)."""
+        frame = pl.from_arrow(table.select(["url", "host", "registrable_domain"]))
+        assert isinstance(frame, pl.DataFrame)
+        cols = self.frame(frame).select(
+            "category", "category_confidence", "category_reason").to_arrow()
         for field in CATEGORY_FIELDS:
             column = cols[field.name].cast(field.type)
             if field.name in table.column_names:

@@ -159,8 +159,9 @@ class CategoryKnowledge:
         self.domains: dict[str, tuple[str, DomainEntry]] = {}
         domain_dir = root.joinpath("domains")
         files = (
-            sorted((p for p in domain_dir.iterdir() if p.name.endswith(".yaml")),
-                   key=lambda p: p.name)
+            sorted(
+                (p for p in domain_dir.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
+            )
             if domain_dir.is_dir()
             else []
         )
@@ -180,10 +181,12 @@ class CategoryKnowledge:
         self._suffix = [(re.compile(r.pattern), r) for r in self.rules.suffix]
         self._keyword = [(_token_regex(r), r) for r in self.rules.keyword]
         self._subdomain = [(_token_regex(r), r) for r in self.rules.subdomain]
-        self._path = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules.path]
+        self._path = [(re.compile(r.pattern), r) for r in self.rules.path]
         self.evidence_categories = tuple(
-            dict.fromkeys(r.category for r in (*self.rules.path, *self.rules.keyword,
-                                               *self.rules.subdomain)))
+            dict.fromkeys(
+                r.category for r in (*self.rules.path, *self.rules.keyword, *self.rules.subdomain)
+            )
+        )
 
     def _load_domains(self, path: Any) -> None:
         try:
@@ -230,10 +233,12 @@ class CategoryKnowledge:
         scores, tokens = self._token_scores(parts)
         best = max(scores, key=lambda kv: kv[1], default=None)
         if best is not None and best[1] >= self.rules.threshold:
-            return HostCategory(best[0], conf["evidence"], f"evidence:host {tokens}", True,
-                                tuple(scores), tokens)
-        return HostCategory(self.rules.fallback, conf["fallback"], "fallback", True,
-                            tuple(scores), tokens)
+            return HostCategory(
+                best[0], conf["evidence"], f"evidence:host {tokens}", True, tuple(scores), tokens
+            )
+        return HostCategory(
+            self.rules.fallback, conf["fallback"], "fallback", True, tuple(scores), tokens
+        )
 
     def _token_scores(self, parts: HostParts) -> tuple[list[tuple[str, float]], str]:
         host = parts.host or ""
@@ -260,11 +265,21 @@ class CategoryKnowledge:
         return sorted(totals.items()), ",".join(found)
 
     def path_hits(self, url: pl.Expr) -> list[tuple[str, float, pl.Expr]]:
-        """Return (category, weight, matched-text expression) for every path rule."""
+        """Return (category, weight, matched-text expression) for every path rule.
+
+        ``url`` must be lower-cased: the patterns are written in lower case and matched
+        case-sensitively, which lets the regex engine use its literal prefilters (twice as
+        fast as case-insensitive matching).
+        """
         return [
-            (rule.category, rule.weight, url.str.extract("(?i)(" + rule.pattern + ")", 1))
+            (rule.category, rule.weight, url.str.extract("(" + rule.pattern + ")", 1))
             for _, rule in self._path
         ]
+
+    @property
+    def any_path_rule(self) -> str:
+        """Return one alternation of every path rule (a cheap prefilter)."""
+        return "|".join(f"(?:{rule.pattern})" for _, rule in self._path)
 
     def decide_open(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Weigh host-token and path evidence for rows whose host left the decision open.
@@ -273,16 +288,23 @@ class CategoryKnowledge:
         and one ``__hs_<category>`` column of host-token score per evidence category; the
         same columns come back with the decision.
         """
-        hits = self.path_hits(pl.col("url"))
-        matched = frame.with_columns(
-            *[text.alias(f"__pm{i}") for i, (_, _, text) in enumerate(hits)])
+        hits = self.path_hits(pl.col("__low"))
+        low = frame.with_columns(pl.col("url").str.to_lowercase().alias("__low"))
+        any_hit = low["__low"].str.contains(self.any_path_rule).fill_null(False)
+        matched = pl.concat([
+            low.filter(any_hit).with_columns(
+                *[text.alias(f"__pm{i}") for i, (_, _, text) in enumerate(hits)]),
+            low.filter(~any_hit).with_columns(
+                *[pl.lit(None, pl.String).alias(f"__pm{i}") for i in range(len(hits))]),
+        ])
         totals = []
         for cat in self.evidence_categories:
             score: pl.Expr = pl.col(f"__hs_{cat}").fill_null(0.0)
             for i, (hit_cat, weight, _) in enumerate(hits):
                 if hit_cat == cat:
-                    score = score + pl.when(pl.col(f"__pm{i}").is_not_null()).then(weight)\
-                        .otherwise(0.0)
+                    score = score + pl.when(pl.col(f"__pm{i}").is_not_null()).then(
+                        weight
+                    ).otherwise(0.0)
             totals.append(score.alias(f"__tot_{cat}"))
         matched = matched.with_columns(totals)
         cats = list(self.evidence_categories)
@@ -290,20 +312,28 @@ class CategoryKnowledge:
         matched = matched.with_columns(
             pl.concat_list(tot_cols).list.arg_max().alias("__best"),
             pl.max_horizontal(tot_cols).alias("__bestscore"),
-            pl.concat_str([pl.col(f"__pm{i}") for i in range(len(hits))], separator=",",
-                          ignore_nulls=True).alias("__pwhy"),
+            pl.concat_str(
+                [pl.col(f"__pm{i}") for i in range(len(hits))], separator=",", ignore_nulls=True
+            ).alias("__pwhy"),
         )
         winner = pl.col("__best").replace_strict(dict(enumerate(cats)), return_dtype=pl.String)
         path_won = pl.col("__bestscore") >= self.rules.threshold
         changed = path_won & (pl.col("__pwhy").str.len_chars() > 0)
-        why = pl.lit("evidence:") + pl.when(pl.col("__pwhy").str.len_chars() > 0).then(
-            pl.lit("path ") + pl.col("__pwhy").str.slice(0, 60)).otherwise(pl.lit("")) + \
-            pl.when(pl.col("__htok").str.len_chars() > 0).then(
-                pl.lit(" host ") + pl.col("__htok")).otherwise(pl.lit(""))
+        why = (
+            pl.lit("evidence:")
+            + pl.when(pl.col("__pwhy").str.len_chars() > 0)
+            .then(pl.lit("path ") + pl.col("__pwhy").str.slice(0, 60))
+            .otherwise(pl.lit(""))
+            + pl.when(pl.col("__htok").str.len_chars() > 0)
+            .then(pl.lit(" host ") + pl.col("__htok"))
+            .otherwise(pl.lit(""))
+        )
         out = matched.with_columns(
             pl.when(changed).then(winner).otherwise(pl.col("__hc")).alias("__hc"),
-            pl.when(changed).then(pl.lit(self._conf["evidence"], pl.Float32))
-            .otherwise(pl.col("__hconf")).alias("__hconf"),
+            pl.when(changed)
+            .then(pl.lit(self._conf["evidence"], pl.Float32))
+            .otherwise(pl.col("__hconf"))
+            .alias("__hconf"),
             pl.when(changed).then(why).otherwise(pl.col("__hwhy")).alias("__hwhy"),
         )
         return out.select(frame.columns)
@@ -313,13 +343,20 @@ class CategoryKnowledge:
         from clearance.enrich.annotate import Categorizer
 
         parts = split_url_host(url)
-        table = pa.table({"url": [url], "host": [parts.host],
-                          "registrable_domain": [parts.registrable_domain]},
-                         schema=pa.schema([("url", pa.string()), ("host", pa.string()),
-                                           ("registrable_domain", pa.string())]))
+        table = pa.table(
+            {"url": [url], "host": [parts.host], "registrable_domain": [parts.registrable_domain]},
+            schema=pa.schema(
+                [("url", pa.string()), ("host", pa.string()), ("registrable_domain", pa.string())]
+            ),
+        )
         row = Categorizer(self)(table).to_pylist()[0]
-        return CategoryResult(row["category"], round(float(row["category_confidence"]), 4),
-                              row["category_reason"], parts.host, parts.registrable_domain)
+        return CategoryResult(
+            row["category"],
+            round(float(row["category_confidence"]), 4),
+            row["category_reason"],
+            parts.host,
+            parts.registrable_domain,
+        )
 
 
 @cache

@@ -18,12 +18,16 @@ import pyarrow as pa
 from clearance.enrich.hosts import host_parts, raw_host_expr
 from clearance.errors import ColumnMappingError
 from clearance.ingest.readers.base import RawChunk
-from clearance.ingest.schema import ACQUISITION_CHANNELS, MODALITIES, REJECT_SCHEMA, SCHEMA
+from clearance.ingest.schema import (
+    ACQUISITION_CHANNELS,
+    MODALITIES,
+    POLARS_TYPES,
+    REJECT_SCHEMA,
+    SCHEMA,
+)
 
 __all__ = ["Canonicalizer", "Defaults"]
 
-_URL_OK = r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\s\\]"
-_HOSTED_SCHEMES = r"^(?i:(?:https?|ftp)://|//)"
 _SHA_RE = r"^[0-9a-f]{64}$"
 _LANG_RE = r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$"
 _NULL_LANGS = ["und", "nolang", "unknown", "none", "n/a", "na", "null", "-", "xx", "zxx"]
@@ -194,11 +198,15 @@ class Canonicalizer:
         value = self.defaults.get(name, chunk.defaults.get(name))
         return pl.lit(value, dtype=pl.String)
 
-    def __call__(self, chunk: RawChunk) -> tuple[pa.Table, pa.Table]:
-        """Return (canonical table, rejects table) of one chunk."""
-        source = pl.from_arrow(chunk.table)
+    def __call__(self, chunk: RawChunk) -> tuple[pl.DataFrame, pa.Table]:
+        """Return (canonical frame, rejects table) of one chunk."""
+        source = (chunk.table if isinstance(chunk.table, pl.DataFrame)
+                  else pl.from_arrow(chunk.table))
         assert isinstance(source, pl.DataFrame)
         df = self._stage_text(source)
+        df = df.with_columns(
+            raw_host_expr(pl.col("__t_url")).alias("__auth") if "__t_url" in df.columns
+            else pl.lit(None, pl.String).alias("__auth"))
         n = df.height
         values: dict[str, pl.Expr] = {}
         checks: list[_Check] = []
@@ -239,7 +247,7 @@ class Canonicalizer:
         checks.append(
             _check(
                 "url",
-                url.is_not_null() & ~url.str.contains(_URL_OK),
+                url.is_not_null() & ~pl.col("__auth").str.contains(r"^\S").fill_null(False),
                 pl.lit("not an absolute URL (scheme://host/...): ") + _quoted(url),
             )
         )
@@ -268,11 +276,13 @@ class Canonicalizer:
         frame = df.select(
             pl.int_range(0, n, dtype=pl.Int64).alias("__i"),
             pl.col("source_row"),
+            pl.col("__auth"),
             *[expr.alias(k) for k, expr in values.items()],
             *[c.bad.fill_null(False).alias(f"__bad{j}") for j, c in enumerate(checks)],
         )
         self.position += n
         frame = self._collected_at_fallback(df, frame, checks)
+        frame = self._modality_from_extension(frame)
         frame = self._hosts(frame, checks)
         return self._split(df, source, frame, checks, chunk)
 
@@ -281,11 +291,7 @@ class Canonicalizer:
     ) -> None:
         """Modality: the column, else the dataset default, else the file extension."""
         raw = self._text(df, "modality")
-        ext = pl.coalesce(values["url"], values["file_path"]).str.extract(_EXT_RE, 1)
-        inferred = ext.str.to_lowercase().replace_strict(
-            EXTENSION_MODALITY, default=None, return_dtype=pl.String
-        )
-        fallback = pl.coalesce(self._default(chunk, "modality"), inferred)
+        fallback = self._default(chunk, "modality")  # the extension fills the rest later
         if raw is None:
             values["modality"] = fallback
             return
@@ -299,6 +305,32 @@ class Canonicalizer:
                 pl.lit("not one of " + "|".join(MODALITIES) + ": ") + _quoted(raw),
             )
         )
+
+    @staticmethod
+    def _modality_from_extension(frame: pl.DataFrame) -> pl.DataFrame:
+        """Fill a null modality from the file extension of url (or file_path).
+
+        The extension of a URL without a query or fragment is read from its last characters;
+        only the URLs with ``?`` or ``#`` need the full pattern (two cheap passes, not one
+        expensive one).
+        """
+        need = frame.select(
+            pl.col("modality").is_null()
+            & (pl.col("url").is_not_null() | pl.col("file_path").is_not_null())
+        ).to_series()
+        if not need.any():
+            return frame
+        sub = frame.filter(need).select("__i", pl.coalesce("url", "file_path").alias("s"))
+        query = sub["s"].str.contains(r"[?#]", literal=False)
+        plain = sub.filter(~query).select(
+            "__i", pl.col("s").str.tail(12).str.extract(r"\.([A-Za-z0-9]{1,5})$", 1).alias("e"))
+        rest = sub.filter(query).select("__i", pl.col("s").str.extract(_EXT_RE, 1).alias("e"))
+        found = pl.concat([plain, rest]).select(
+            "__i",
+            pl.col("e").str.to_lowercase().replace_strict(
+                EXTENSION_MODALITY, default=None, return_dtype=pl.String).alias("m"))
+        filled = frame.select("__i").join(found, on="__i", how="left", maintain_order="left")
+        return frame.with_columns(pl.coalesce(pl.col("modality"), filled["m"]).alias("modality"))
 
     def _typed(self, df: pl.DataFrame, values: dict[str, pl.Expr], checks: list[_Check]) -> None:
         """Typed columns: collected_at, size_bytes, content_sha256, language, personal_data."""
@@ -446,8 +478,8 @@ class Canonicalizer:
         return value
 
     def _hosts(self, frame: pl.DataFrame, checks: list[_Check]) -> pl.DataFrame:
-        raw = frame.select(raw_host_expr(pl.col("url")).alias("a"))["a"]
-        keys = raw.drop_nulls().unique().to_list()
+        """Add host and registrable_domain: one PSL lookup per distinct authority (cached)."""
+        keys = frame["__auth"].drop_nulls().unique().to_list()
         parts = [host_parts(k) for k in keys]
         lookup = pl.DataFrame(
             {
@@ -457,16 +489,17 @@ class Canonicalizer:
             },
             schema={"__auth": pl.String, "host": pl.String, "registrable_domain": pl.String},
         )
-        frame = (
-            frame.with_columns(raw.alias("__auth"))
-            .join(lookup, on="__auth", how="left", maintain_order="left")
-            .drop("__auth")
-        )
+        hosts = frame.select("__auth").join(lookup, on="__auth", how="left",
+                                            maintain_order="left")
+        frame = frame.drop("__auth").with_columns(hosts["host"], hosts["registrable_domain"])
         j = len(checks)
         checks.append(
             _check("url", pl.lit(True), pl.lit("no valid host name: ") + _quoted(pl.col("url")))
         )
-        bad = pl.col("url").str.contains(_HOSTED_SCHEMES) & pl.col("host").is_null()
+        scheme = pl.col("url").str.slice(0, 8).str.to_lowercase()
+        hosted = (scheme.str.starts_with("http://") | scheme.str.starts_with("https://")
+                  | scheme.str.starts_with("ftp://") | scheme.str.starts_with("//"))
+        bad = hosted & pl.col("host").is_null()
         return frame.with_columns(bad.fill_null(False).alias(f"__bad{j}"))
 
     def _split(
@@ -480,7 +513,8 @@ class Canonicalizer:
         flags = [f"__bad{j}" for j in range(len(checks))]
         bad = frame.select(pl.any_horizontal(flags).alias("b"))["b"]
         good = frame.filter(~bad).with_columns(pl.lit(chunk.source_file).alias("source_file"))
-        canonical = good.select([f.name for f in SCHEMA]).to_arrow().cast(SCHEMA)
+        canonical = good.select(
+            pl.col(f.name).cast(POLARS_TYPES[f.name]) for f in SCHEMA)
         if not bad.any():
             return canonical, REJECT_SCHEMA.empty_table()
         failed = frame.filter(bad)

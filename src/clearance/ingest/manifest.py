@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,7 +24,7 @@ from clearance.ingest.canonical import Canonicalizer, Defaults
 from clearance.ingest.columns import DERIVED, resolve_mapping
 from clearance.ingest.readers.base import RawChunk, rejects_table
 from clearance.ingest.readers.detect import plan_reading
-from clearance.ingest.schema import REJECT_SCHEMA
+from clearance.ingest.schema import REJECT_SCHEMA, SCHEMA
 
 __all__ = ["ManifestReader", "OnError", "RejectsSink"]
 
@@ -111,7 +112,9 @@ class ManifestReader:
         return list(mapping.values())
 
     def _map(self, chunk: RawChunk) -> None:
-        names = [c for c in chunk.table.column_names if c != "source_row"]
+        columns = (chunk.table.columns if isinstance(chunk.table, pl.DataFrame)
+                   else chunk.table.column_names)
+        names = [c for c in columns if c != "source_row"]
         key = "\x1f".join(names)
         mapping = self.mappings.get(key)
         if mapping is None:
@@ -136,16 +139,24 @@ class ManifestReader:
             )
 
     def __iter__(self) -> Iterator[pa.Table]:
+        """Yield the canonical rows as Arrow tables of SCHEMA."""
+        for frame in self.frames():
+            yield frame.to_arrow().cast(SCHEMA)
+
+    def frames(self) -> Iterator[pl.DataFrame]:
+        """Yield the canonical rows as Polars frames (the hot path; no Arrow round trip)."""
         any_rows = False
         for chunk in self.plan.chunks():
             pending = [t for t in (chunk.reject_table,) if t is not None]
             if chunk.rejects:
                 pending.append(rejects_table(chunk.rejects))
             self.rows_read += sum(t.num_rows for t in pending)
-            if chunk.table.num_rows:
+            height = (chunk.table.height if isinstance(chunk.table, pl.DataFrame)
+                      else chunk.table.num_rows)
+            if height:
                 self._map(chunk)
                 canonical, rejected = self._canon(chunk)
-                self.rows_read += chunk.table.num_rows
+                self.rows_read += height
                 pending.append(rejected)
             else:
                 canonical = None
@@ -154,8 +165,8 @@ class ManifestReader:
                 if self.on_error == "fail":
                     self._fail_on(rejected_all.sort_by("source_row"))
                 self.rejects.add(rejected_all)
-            if canonical is not None and canonical.num_rows:
-                self.rows_accepted += canonical.num_rows
+            if canonical is not None and canonical.height:
+                self.rows_accepted += canonical.height
                 any_rows = True
                 yield canonical
         self.rejects.close()

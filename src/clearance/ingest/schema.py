@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
 import pyarrow as pa
 
 __all__ = [
     "ACQUISITION_CHANNELS",
     "FIELDS",
     "MODALITIES",
+    "POLARS_TYPES",
     "REJECT_SCHEMA",
     "SCHEMA",
     "Field",
@@ -146,6 +148,11 @@ FIELDS: tuple[Field, ...] = (
 SCHEMA: pa.Schema = pa.schema(
     [pa.field(f.name, f.type, nullable=f.nullable, metadata={"help": f.help}) for f in FIELDS]
 )
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    f.name: pl.from_arrow(pa.array([], f.type)).dtype for f in FIELDS  # type: ignore[union-attr]
+}
+"""Each canonical column's Polars type (the in-memory form of the hot path)."""
 
 REJECT_SCHEMA: pa.Schema = pa.schema(
     [

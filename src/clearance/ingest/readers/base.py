@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
 
+import polars as pl
 import pyarrow as pa
 import zstandard
 
@@ -77,7 +78,7 @@ class RawChunk:
     img2dataset output); ``rejects`` are the records the reader could not use.
     """
 
-    table: pa.Table
+    table: pa.Table | pl.DataFrame
     source_file: str
     rejects: list[Reject] = field(default_factory=list)
     defaults: dict[str, str] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -29,61 +30,58 @@ def _with_rows(table: pa.Table, offset: int) -> pa.Table:
     return table.append_column("source_row", rows)
 
 
-def _img2dataset_split(table: pa.Table, source: str) -> tuple[pa.Table, pa.Table | None]:
+def _img2dataset_split(frame: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pa.Table | None]:
     """Keep successful downloads; return the others as excluded rejects."""
-    ok = pc.fill_null(pc.equal(table["status"], "success"), False)
-    if pc.all(ok).as_py():
-        return table, None
-    bad = table.filter(pc.invert(ok))
-    error = bad["error_message"] if "error_message" in bad.column_names else None
-    status = pc.fill_null(pc.cast(bad["status"], pa.string()), "null")
-    reason = pc.binary_join_element_wise("img2dataset: not downloaded (status=", status, ")", "")
-    if error is not None:
-        detail = pc.fill_null(pc.cast(error, pa.string()), "")
-        reason = pc.binary_join_element_wise(reason, " ", detail, "")
-    rejects = pa.table(
-        {
-            "source_file": pa.array([source] * bad.num_rows, pa.string()),
-            "source_row": bad["source_row"],
-            "column": pa.array(["status"] * bad.num_rows, pa.string()),
-            "reason": pc.utf8_trim_whitespace(reason),
-            "raw": pc.cast(bad["url"], pa.string()),
-            "kind": pa.array(["excluded"] * bad.num_rows, pa.string()),
-        }
-    ).cast(REJECT_SCHEMA)
-    return table.filter(ok), rejects
+    ok = (pl.col("status") == "success").fill_null(False)
+    bad = frame.filter(~ok)
+    if bad.height == 0:
+        return frame, None
+    detail = (pl.lit(" ") + pl.col("error_message").cast(pl.String).fill_null("")
+              if "error_message" in frame.columns else pl.lit(""))
+    rejects = bad.select(
+        pl.lit(source).alias("source_file"),
+        pl.col("source_row"),
+        pl.lit("status").alias("column"),
+        (pl.lit("img2dataset: not downloaded (status=")
+         + pl.col("status").cast(pl.String).fill_null("null") + pl.lit(")") + detail)
+        .str.strip_chars().alias("reason"),
+        pl.col("url").cast(pl.String).alias("raw"),
+        pl.lit("excluded").alias("kind"),
+    )
+    return frame.filter(ok), rejects.to_arrow().cast(REJECT_SCHEMA)
 
 
 def read_parquet(
     files: list[Path], *, select: Selector | None = None, batch_rows: int = 1 << 20
 ) -> Iterator[RawChunk]:
-    """Yield chunks of each Parquet file in turn, reading only the selected columns."""
+    """Yield chunks of each Parquet file in turn, reading only the selected columns (Polars)."""
     for path in files:
         try:
-            handle = pq.ParquetFile(path)
+            names = pq.read_schema(path).names
         except (pa.ArrowInvalid, OSError) as exc:
             raise ManifestError(f"not a readable Parquet file ({exc})", path=path) from exc
-        names = handle.schema_arrow.names
         is_img2dataset = IMG2DATASET_COLUMNS <= set(names)
         wanted = select(names) if select else None
         if wanted is not None and is_img2dataset:
-            wanted = list(
-                dict.fromkeys(
-                    [*wanted, "status", "url"]
-                    + (["error_message"] if "error_message" in names else [])
-                )
-            )
+            wanted = list(dict.fromkeys([*wanted, "status", "url"] + (
+                ["error_message"] if "error_message" in names else [])))
         offset = 0
         try:
-            for batch in handle.iter_batches(batch_size=batch_rows, columns=wanted):
-                table = _with_rows(pa.Table.from_batches([batch]), offset)
-                offset += batch.num_rows
-                chunk = RawChunk(table, str(path))
+            scan = pl.scan_parquet(path)
+            if wanted is not None:
+                scan = scan.select(wanted)
+            for frame in scan.with_row_index("source_row", offset=1).collect_batches(
+                    chunk_size=batch_rows):
+                if frame.height == 0:
+                    continue
+                offset += frame.height
+                frame = frame.with_columns(pl.col("source_row").cast(pl.Int64))
+                chunk = RawChunk(frame, str(path))
                 if is_img2dataset:
-                    chunk.table, chunk.reject_table = _img2dataset_split(table, str(path))
+                    chunk.table, chunk.reject_table = _img2dataset_split(frame, str(path))
                     chunk.defaults["modality"] = "image"
                 yield chunk
-        except (pa.ArrowInvalid, OSError) as exc:
+        except (pl.exceptions.PolarsError, OSError) as exc:
             raise ManifestError(
                 f"Parquet data is corrupt after row {offset} ({exc})", path=path, row=offset + 1
             ) from exc
