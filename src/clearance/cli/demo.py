@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""``clearance demo``: generate the bundled demo manifest and run clearance on it, offline."""
+"""``clearance demo``: the main job on bundled data, offline, ending with the report."""
 
 from __future__ import annotations
 
@@ -8,43 +8,49 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._app import app, console, print_json, run
-from clearance.cli.ingest import print_summary
+from clearance.cli._app import app, console, out, print_json, run
+from clearance.cli.scan import print_result
 from clearance.demo.generate import write_manifest
-from clearance.engine.ingest import ingest_manifest
+from clearance.demo.snapshot import demo_snapshot_path
+from clearance.engine.scan import ScanConfig, run_scan
 
 __all__ = ["demo"]
+
+DEMO_MARKETS = ("us", "eu", "uk", "jp", "cn", "sg")
 
 
 @app.command()
 def demo(
-    rows: Annotated[
-        int, typer.Option(help="Rows of the demo manifest (100k by default; scales to 10M).", min=1)
-    ] = 100_000,
+    rows: Annotated[int, typer.Option(help="Rows of the demo manifest (100k by default; "
+                                     "scales to 10M).", min=1)] = 100_000,
     output: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
-        "clearance-demo"
-    ),
-    seed: Annotated[
-        int, typer.Option(help="Random seed; the same seed gives the same manifest.")
-    ] = 2026,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+        "clearance-demo"),
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same "
+                                     "manifest.")] = 2026,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Generate a realistic scraped-image manifest (social media, news, portfolios, stock
-    previews, Wikimedia, archives, licensed and synthetic parts) and summarise it offline."""
+    """Scan a realistic scraped-image manifest offline and write the risk report.
+
+    "Acme AI" scraped social media, news sites, artist portfolios, stock-photo previews,
+    Wikimedia, Flickr and public-domain archives, licensed one collection and generated a
+    synthetic one. The demo generates that manifest, reads the sites' opt-outs from a bundled
+    WARC snapshot (real monthly robots.txt captures of the top-100 news sites, 2025-02 to
+    2026-06, and synthetic policies for the other hosts), judges every item in six markets
+    under the eu-ready-commercial policy, and writes the report.
+    """
     output.mkdir(parents=True, exist_ok=True)
     manifest = output / "manifest.parquet"
     console.print(f"writing the demo manifest ({rows:,} rows) to {manifest}")
     write_manifest(manifest, rows=rows, seed=seed)
-    summary = run(
-        lambda: ingest_manifest(
-            manifest,
-            rejects_path=output / "rejects.jsonl",
-            out=output / "items.parquet",
-            on_error="skip",
-        )
-    )
+    config = ScanConfig(manifest=str(manifest), out=output / "scan", markets=DEMO_MARKETS,
+                        purpose="genai_training", org_type="company",
+                        policy="eu-ready-commercial", snapshots=(demo_snapshot_path(),))
+    with console.status("scanning") as status:
+        result = run(lambda: run_scan(config, step=lambda text: status.update(text)))
     if as_json:
-        print_json(summary.to_dict())
+        print_json({"tiers": result.tiers, "exposure": result.exposure, "files": result.files})
         return
-    print_summary(summary)
-    console.print(f"canonical, categorised items: {output / 'items.parquet'}")
+    print_result(result)
+    out.print()
+    out.print(f"[bold]One-page risk assessment:[/] {result.files.get('assessment_pdf')}")
+    out.print(f"[bold]Full report:[/] {result.files.get('report_html')} (also .pdf and .md)")

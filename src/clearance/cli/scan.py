@@ -54,65 +54,129 @@ def print_result(result: ScanResult) -> None:
     out.print(table)
     if result.tiers:
         out.print("Policy tiers: " + ", ".join(f"{k} {v:,}" for k, v in result.tiers.items()))
-    out.print(f"rows read {result.rows_read:,} = accepted {result.rows_accepted:,} + rejected "
-              f"{result.rows_rejected:,}; {result.seconds:.1f} s")
+    out.print(
+        f"rows read {result.rows_read:,} = accepted {result.rows_accepted:,} + rejected "
+        f"{result.rows_rejected:,}; {result.seconds:.1f} s"
+    )
     for name, path in result.files.items():
-        out.print(f"  {name:<12} {path}")
+        out.print(f"  {name:<20} {path}")
     console.print("This is a risk assessment, not legal advice.")
 
 
 @app.command()
 def scan(
-    manifest: Annotated[str, typer.Argument(help="The manifest to scan (any format `clearance "
-                                            "ingest` reads).")],
+    manifest: Annotated[
+        str, typer.Argument(help="The manifest to scan (any format `clearance ingest` reads).")
+    ],
     output: Annotated[Path, typer.Option("--out", help="Folder for every output.")],
-    markets: Annotated[str, typer.Option(help="Comma-separated markets to judge, e.g. "
-                                         "us,eu,uk,jp,cn,sg.")] = "us,eu,uk,jp,cn,sg",
-    purpose: Annotated[str, typer.Option(help="research | commercial_training | "
-                                         "genai_training.")] = "genai_training",
-    org_type: Annotated[str, typer.Option(help="company | research_org | "
-                                          "cultural_heritage.")] = "company",
-    policy: Annotated[str | None, typer.Option(help="A shipped policy id (eu-ready-commercial, "
-                                               "us-fair-use-reliant, research-only) or a "
-                                               "policy YAML file.")] = None,
-    snapshot: Annotated[list[Path] | None, typer.Option(help="WARC files to read opt-out "
-                                                        "signals from (repeatable).")] = None,
-    as_of: Annotated[str | None, typer.Option(help="Judge the law and 'reserved now' as of "
-                                              "this date (YYYY-MM-DD).")] = None,
-    agent: Annotated[str | None, typer.Option(help="The crawler token the data was collected "
-                                              "with; default: any AI training crawler.")] = None,
-    access: Annotated[str, typer.Option(help="lawful: public URLs were fetched without "
-                                        "circumvention (stated in the report); unknown: do "
-                                        "not assume it.")] = "lawful",
-    memorization: Annotated[str | None, typer.Option(help="yes | no | unknown: does the model "
-                                                     "reproduce works verbatim?")] = None,
-    output_competes: Annotated[str | None, typer.Option(help="yes | no | unknown: does the "
-                                                        "product substitute for the works?")]
-    = None,
+    markets: Annotated[
+        str, typer.Option(help="Comma-separated markets to judge, e.g. us,eu,uk,jp,cn,sg.")
+    ] = "us,eu,uk,jp,cn,sg",
+    purpose: Annotated[
+        str, typer.Option(help="research | commercial_training | genai_training.")
+    ] = "genai_training",
+    org_type: Annotated[
+        str, typer.Option(help="company | research_org | cultural_heritage.")
+    ] = "company",
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            help="A shipped policy id (eu-ready-commercial, "
+            "us-fair-use-reliant, research-only) or a "
+            "policy YAML file."
+        ),
+    ] = None,
+    snapshot: Annotated[
+        list[Path] | None,
+        typer.Option(help="WARC files to read opt-out signals from (repeatable)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Judge the law and 'reserved now' as of this date (YYYY-MM-DD)."),
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            help="The crawler token the data was collected with; default: any AI training crawler."
+        ),
+    ] = None,
+    access: Annotated[
+        str,
+        typer.Option(
+            help="lawful: public URLs were fetched without "
+            "circumvention (stated in the report); unknown: do "
+            "not assume it."
+        ),
+    ] = "lawful",
+    memorization: Annotated[
+        str | None,
+        typer.Option(help="yes | no | unknown: does the model reproduce works verbatim?"),
+    ] = None,
+    output_competes: Annotated[
+        str | None,
+        typer.Option(help="yes | no | unknown: does the product substitute for the works?"),
+    ] = None,
+    blocklist: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra blocklist files (YAML, or one domain per line); the shipped "
+                     "shadow-library lists always apply."),
+    ] = None,
+    known_works: Annotated[
+        list[Path] | None,
+        typer.Option("--known-works", help="Lists of protected works (sha256 / PDQ)."),
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(help="Takedown ledger (SQLite) whose open requests apply to this scan."),
+    ] = None,
     map_: MapOption = None,
-    on_error: Annotated[str, typer.Option("--on-error", help="skip (default): malformed rows "
-                                          "go to rejects.jsonl; fail: stop.")] = "skip",
-    no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")]
-    = False,
+    on_error: Annotated[
+        str,
+        typer.Option(
+            "--on-error", help="skip (default): malformed rows go to rejects.jsonl; fail: stop."
+        ),
+    ] = "skip",
+    no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Scan a manifest: categories, licences, opt-outs, law per market, policy tiers, reports."""
     if on_error not in ("fail", "skip"):
         raise typer.BadParameter("must be 'fail' or 'skip'", param_hint="--on-error")
     config = ScanConfig(
-        manifest=manifest, out=output, markets=_markets(markets), purpose=purpose,
-        org_type=org_type, policy=policy, snapshots=tuple(snapshot or ()),
-        as_of=_date(as_of, "--as-of"), mapping=run(lambda: parse_mapping(map_)),
-        on_error="fail" if on_error == "fail" else "skip", agent=agent, access=access,
+        manifest=manifest,
+        out=output,
+        markets=_markets(markets),
+        purpose=purpose,
+        org_type=org_type,
+        policy=policy,
+        snapshots=tuple(snapshot or ()),
+        as_of=_date(as_of, "--as-of"),
+        mapping=run(lambda: parse_mapping(map_)),
+        on_error="fail" if on_error == "fail" else "skip",
+        agent=agent,
+        access=access,
         memorization=_tri(memorization, "--memorization"),
-        output_competes=_tri(output_competes, "--output-competes"), reports=not no_reports)
+        output_competes=_tri(output_competes, "--output-competes"),
+        blocklists=tuple(blocklist or ()),
+        known_works=tuple(known_works or ()),
+        takedowns=ledger,
+        reports=not no_reports,
+    )
     with console.status("scanning") as status:
         result = run(lambda: run_scan(config, step=lambda text: status.update(text)))
     if as_json:
-        print_json({"out": str(result.out), "rows_read": result.rows_read,
-                    "rows_accepted": result.rows_accepted, "rows_rejected": result.rows_rejected,
-                    "tiers": result.tiers, "exposure": result.exposure,
-                    "seconds": result.seconds, "files": result.files})
+        print_json(
+            {
+                "out": str(result.out),
+                "rows_read": result.rows_read,
+                "rows_accepted": result.rows_accepted,
+                "rows_rejected": result.rows_rejected,
+                "tiers": result.tiers,
+                "exposure": result.exposure,
+                "seconds": result.seconds,
+                "files": result.files,
+            }
+        )
         return
     print_result(result)
 
@@ -120,17 +184,24 @@ def scan(
 @app.command()
 def assess(
     scan_dir: Annotated[Path, typer.Argument(help="A folder written by `clearance scan`.")],
-    markets: Annotated[str | None, typer.Option(help="Markets to judge (default: the scan's)."
-                                                )] = None,
+    markets: Annotated[
+        str | None, typer.Option(help="Markets to judge (default: the scan's).")
+    ] = None,
     policy: Annotated[str | None, typer.Option(help="Policy id or YAML file.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Judge the law as of this date.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Re-judge a saved scan's facts (new markets, policy or date) without fetching anything."""
     with console.status("assessing") as status:
-        result = run(lambda: assess_scan(
-            scan_dir, markets=_markets(markets) if markets else None, policy=policy,
-            as_of=_date(as_of, "--as-of"), step=lambda text: status.update(text)))
+        result = run(
+            lambda: assess_scan(
+                scan_dir,
+                markets=_markets(markets) if markets else None,
+                policy=policy,
+                as_of=_date(as_of, "--as-of"),
+                step=lambda text: status.update(text),
+            )
+        )
     if as_json:
         print_json({"tiers": result.tiers, "exposure": result.exposure, "files": result.files})
         return

@@ -39,34 +39,6 @@ __all__ = [
     "with_market_columns",
 ]
 
-#: Decision-table column -> law fact key (the others keep their names).
-_RENAME = {
-    "category": "source_category",
-    "license_effective_id": "license_id",
-    "personal_data_class": "personal_data",
-}
-_LAW_INPUT = {
-    c: _RENAME.get(c, c)
-    for c in (
-        "purpose",
-        "org_type",
-        "category",
-        "license_effective_id",
-        "license_permission",
-        "reservation",
-        "reservation_form",
-        "access",
-        "piracy_source",
-        "personal_data_class",
-        "database_substantial_extraction",
-        "collected_at",
-        "retained_after_training",
-        "memorization",
-        "output_competes",
-        "gpai_eu_market",
-    )
-}
-
 
 @dataclass(frozen=True, slots=True)
 class DecisionColumns:
@@ -166,16 +138,6 @@ def with_market_columns(facts: pa.Table, assessment: pa.Table, markets: Sequence
     return out
 
 
-def _plain(table: pa.Table) -> pa.Table:
-    for i, fld in enumerate(table.schema):
-        if pa.types.is_dictionary(fld.type):
-            table = table.set_column(i, fld.name, table.column(i).cast(fld.type.value_type))
-        elif pa.types.is_list(fld.type) and pa.types.is_dictionary(fld.type.value_type):
-            plain = pa.list_(fld.type.value_type.value_type)
-            table = table.set_column(i, fld.name, table.column(i).cast(plain))
-    return table
-
-
 @dataclass
 class DecisionTableBuilder:
     """Callable turning canonical items into the decision table (see the module docstring).
@@ -201,12 +163,7 @@ class DecisionTableBuilder:
 
     def __call__(self, canonical: pa.Table) -> pa.Table:
         """Return the decision table of ``canonical`` (same rows, same order)."""
-        from clearance.engine.facts import (
-            FactSettings,
-            add_licences,
-            add_reservations,
-            law_facts,
-        )
+        from clearance.engine.facts import FactSettings, build_facts, law_input
 
         as_of = (
             dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
@@ -220,33 +177,21 @@ class DecisionTableBuilder:
             **dict(self.settings),
         )
         items = canonical if "category" in canonical.column_names else Categorizer()(canonical)
-        items = add_licences(items, self.purpose)
-        items, _signals = add_reservations(items, self.snapshot, settings)
-        found = add_decision_columns(
+        built = build_facts(
             items,
+            self.snapshot,
+            settings,
             blocklists=self.blocklists,
             known_works=self.known_works,
             takedowns=self.takedowns,
             base_dir=self.base_dir,
             hash_images=self.hash_images,
         )
-        for key, n in found.known_works.items():
+        for key, n in built.known_work_counts.items():
             self.known_work_counts[key] = self.known_work_counts.get(key, 0) + n
-        if found.takedown_counts is not None:
-            self.takedown_counts.append(found.takedown_counts)
-        facts = _plain(found.table)
-        law = law_facts(facts, settings)
-        for name in law.column_names:
-            target = "personal_data_class" if name == "personal_data" else name
-            skip = name in ("item_id", "source_category", "license_id", "collected_at")
-            if not skip and target not in facts.column_names:
-                facts = facts.append_column(target, law[name])
-        names = [c for c in _LAW_INPUT if c in facts.column_names]
-        law_input = facts.select(names).rename_columns([_LAW_INPUT[c] for c in names])
-        collected = law_input["collected_at"].cast(pa.date32())
-        law_input = law_input.set_column(
-            law_input.column_names.index("collected_at"), "collected_at", collected
-        )
-        assessed = assess_table(law_input, list(self.markets), as_of=self.as_of)
+        if built.takedown_counts is not None:
+            self.takedown_counts.append(built.takedown_counts)
+        facts = built.facts
+        assessed = assess_table(law_input(facts), list(self.markets), as_of=self.as_of)
         self.kb_as_of = (assessed.schema.metadata or {}).get(b"kb_as_of", b"").decode()
         return with_market_columns(facts, assessed, self.markets)

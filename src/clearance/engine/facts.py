@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from clearance.decide.blocklists import Blocklist
+from clearance.decide.decision_table import add_decision_columns
+from clearance.decide.knownworks import KnownWorks
 from clearance.engine.reservations import DOCUMENTS, EpochSignals, Judgement
 from clearance.enrich.licenses import add_license_columns
 from clearance.fetch.snapshot import Snapshot
@@ -24,12 +28,16 @@ from clearance.models import Capture, Signal
 from clearance.signals.crawlers import CrawlerRegistry, load_crawlers
 
 __all__ = [
+    "LAW_INPUT",
     "LICENSE_USE",
     "SIGNAL_SCHEMA",
     "FactSettings",
+    "BuiltFacts",
     "add_licences",
     "add_reservations",
+    "build_facts",
     "law_facts",
+    "law_input",
 ]
 
 LICENSE_USE = {
@@ -39,12 +47,21 @@ LICENSE_USE = {
 }
 UTC = dt.UTC
 
-SIGNAL_SCHEMA = pa.schema([
-    ("host", pa.string()), ("captured_at", pa.timestamp("us", tz="UTC")),
-    ("standard", pa.string()), ("purpose", pa.string()), ("verdict", pa.string()),
-    ("agent", pa.string()), ("excerpt", pa.string()), ("location", pa.string()),
-    ("confidence", pa.float32()), ("contested", pa.bool_()), ("evidence", pa.string()),
-])
+SIGNAL_SCHEMA = pa.schema(
+    [
+        ("host", pa.string()),
+        ("captured_at", pa.timestamp("us", tz="UTC")),
+        ("standard", pa.string()),
+        ("purpose", pa.string()),
+        ("verdict", pa.string()),
+        ("agent", pa.string()),
+        ("excerpt", pa.string()),
+        ("location", pa.string()),
+        ("confidence", pa.float32()),
+        ("contested", pa.bool_()),
+        ("evidence", pa.string()),
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +98,19 @@ def _host_frame(items: pa.Table) -> pl.DataFrame:
 
 
 def _capture_row(host: str, when: dt.datetime, sig: Signal, evidence: str) -> dict[str, object]:
-    return {"host": host, "captured_at": when, "standard": sig.standard,
-            "purpose": sig.purpose, "verdict": sig.verdict, "agent": sig.agent,
-            "excerpt": sig.excerpt[:500], "location": sig.location,
-            "confidence": sig.confidence, "contested": sig.contested, "evidence": evidence}
-
+    return {
+        "host": host,
+        "captured_at": when,
+        "standard": sig.standard,
+        "purpose": sig.purpose,
+        "verdict": sig.verdict,
+        "agent": sig.agent,
+        "excerpt": sig.excerpt[:500],
+        "location": sig.location,
+        "confidence": sig.confidence,
+        "contested": sig.contested,
+        "evidence": evidence,
+    }
 
 
 class _Columns:
@@ -109,13 +134,16 @@ class _Columns:
         return out
 
     def append_to(self, items: pa.Table) -> pa.Table:
-        distinct = pa.table({
-            "verdict": [j.verdict for j in self.judgements],
-            "form": [j.form for j in self.judgements],
-            "standards": pa.array([list(j.standards) for j in self.judgements],
-                                  pa.list_(pa.string())),
-            "evidence": pa.array([j.evidence for j in self.judgements], pa.string()),
-        })
+        distinct = pa.table(
+            {
+                "verdict": [j.verdict for j in self.judgements],
+                "form": [j.form for j in self.judgements],
+                "standards": pa.array(
+                    [list(j.standards) for j in self.judgements], pa.list_(pa.string())
+                ),
+                "evidence": pa.array([j.evidence for j in self.judgements], pa.string()),
+            }
+        )
         then = distinct.take(pa.array(self.then))
         now = distinct.take(pa.array(self.now))
         missing = self.capture_at == np.iinfo(np.int64).min
@@ -143,8 +171,14 @@ def _digest(capture: Capture | None) -> tuple[object, ...]:
 class _HostJudge:
     """Judges one host's items on the epochs of its captures, parsing each distinct state once."""
 
-    def __init__(self, host: str, snapshot: Snapshot, settings: FactSettings,
-                 registry: CrawlerRegistry, signal_rows: list[dict[str, object]]) -> None:
+    def __init__(
+        self,
+        host: str,
+        snapshot: Snapshot,
+        settings: FactSettings,
+        registry: CrawlerRegistry,
+        signal_rows: list[dict[str, object]],
+    ) -> None:
         self.host = host
         self.snapshot = snapshot
         self.settings = settings
@@ -158,13 +192,19 @@ class _HostJudge:
         state = self.cache.get(at)
         if state is None:
             captures: dict[str, Capture | None] = {
-                d: self.snapshot.lookup(self.host, d, at) for d in DOCUMENTS}
+                d: self.snapshot.lookup(self.host, d, at) for d in DOCUMENTS
+            }
             key = tuple(_digest(captures[d]) for d in DOCUMENTS)
             state = self.states.get(key)
             if state is None:
                 agents = (self.settings.agent,) if self.settings.agent else None
-                state = EpochSignals(self.host, captures, purpose=self.settings.purpose,
-                                     agents=agents, registry=self.registry)
+                state = EpochSignals(
+                    self.host,
+                    captures,
+                    purpose=self.settings.purpose,
+                    agents=agents,
+                    registry=self.registry,
+                )
                 self.states[key] = state
             self.cache[at] = state
             for sig in state.signals:
@@ -222,6 +262,7 @@ def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
         "reservation_form", "personal_data", "collected_at", "registrable_domain",
         "blocklist", "url"]))
     assert isinstance(frame, pl.DataFrame)
+    frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
     per_domain = pl.col("registrable_domain").count().over("registrable_domain")
     substantial = pl.when(pl.col("registrable_domain").is_null()).then(None).otherwise(
         per_domain >= settings.database_threshold)
@@ -251,3 +292,79 @@ def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
     )
     return facts.to_arrow()
 
+
+@dataclass(frozen=True, slots=True)
+class BuiltFacts:
+    """The facts of a batch of items, the signals behind them, and what matching counted."""
+
+    facts: pa.Table
+    signals: pa.Table
+    known_work_counts: dict[str, int]
+    takedown_counts: pl.DataFrame | None
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Return ``table`` with dictionary columns decoded (Parquet re-encodes them itself)."""
+    for i, fld in enumerate(table.schema):
+        if pa.types.is_dictionary(fld.type):
+            table = table.set_column(i, fld.name, table.column(i).cast(fld.type.value_type))
+        elif pa.types.is_list(fld.type) and pa.types.is_dictionary(fld.type.value_type):
+            plain = pa.list_(fld.type.value_type.value_type)
+            table = table.set_column(i, fld.name, table.column(i).cast(plain))
+    return table
+
+
+def build_facts(
+    items: pa.Table,
+    snapshot: Snapshot | None,
+    settings: FactSettings,
+    *,
+    blocklists: Sequence[Blocklist] | None = None,
+    known_works: Sequence[KnownWorks] = (),
+    takedowns: pl.DataFrame | None = None,
+    base_dir: Path | None = None,
+    hash_images: bool = True,
+) -> BuiltFacts:
+    """Return every fact of categorised canonical items: licences, reservations, list hits, law.
+
+    The one composition of the facts stage, shared by ``clearance scan`` and ``clearance
+    gate``. Law-fact columns that clash with item columns get a ``_class`` suffix
+    (``personal_data_class``: the law vocabulary's reading of the item's ``personal_data``).
+    """
+    items = add_licences(items, settings.purpose)
+    items, signals = add_reservations(items, snapshot, settings)
+    found = add_decision_columns(items, blocklists=blocklists, known_works=known_works,
+                                 takedowns=takedowns, base_dir=base_dir, hash_images=hash_images)
+    facts = _plain(found.table)
+    law = law_facts(facts, settings)
+    for name in law.column_names:
+        if name in ("item_id", "source_category", "license_id", "reservation",
+                    "reservation_form", "collected_at"):
+            continue  # already item columns under their own names
+        target = f"{name}_class" if name in facts.column_names else name
+        facts = facts.append_column(target, law[name])
+    return BuiltFacts(facts, signals, found.known_works, found.takedown_counts)
+
+
+#: facts column -> law fact key, for the columns the law engine reads.
+LAW_INPUT = {
+    "item_id": "item_id", "purpose": "purpose", "org_type": "org_type",
+    "category": "source_category", "license_effective_id": "license_id",
+    "license_permission": "license_permission", "reservation": "reservation",
+    "reservation_form": "reservation_form", "access": "access",
+    "piracy_source": "piracy_source", "personal_data_class": "personal_data",
+    "database_substantial_extraction": "database_substantial_extraction",
+    "collected_at": "collected_at", "retained_after_training": "retained_after_training",
+    "memorization": "memorization", "output_competes": "output_competes",
+    "gpai_eu_market": "gpai_eu_market",
+}
+
+
+def law_input(facts: pa.Table) -> pa.Table:
+    """Return the law engine's input columns, renamed to its vocabulary, from a facts table."""
+    names = [c for c in LAW_INPUT if c in facts.column_names]
+    table = facts.select(names).rename_columns([LAW_INPUT[c] for c in names])
+    if "collected_at" in table.column_names:
+        index = table.column_names.index("collected_at")
+        table = table.set_column(index, "collected_at", table["collected_at"].cast(pa.date32()))
+    return table

@@ -73,8 +73,9 @@ def _reduce(signals: Iterable[Signal], evidence: str | None, seen: bool) -> Judg
         labels = sorted({_label(s) for s in machine} | {_label(s) for s in natural})
         return Judgement(RESERVED, "machine_readable", tuple(labels), evidence)
     if natural:
-        return Judgement(RESERVED, "natural_language", tuple(sorted({_label(s) for s in natural})),
-                         evidence)
+        return Judgement(
+            RESERVED, "natural_language", tuple(sorted({_label(s) for s in natural})), evidence
+        )
     if permits or seen:
         return Judgement(NOT_RESERVED, "none", (), evidence)
     return Judgement(UNKNOWN, "none", (), evidence)
@@ -118,14 +119,19 @@ class EpochSignals:
         self.ai = self._ai(self.captures.get("/ai.txt"))
         ai_capture = self.captures.get("/ai.txt")
         self.ai_rules = (
-            parse_robots(ai_capture.body, status=ai_capture.status, url=ai_capture.url,
-                         fetched_at=ai_capture.captured_at)
+            parse_robots(
+                ai_capture.body,
+                status=ai_capture.status,
+                url=ai_capture.url,
+                fetched_at=ai_capture.captured_at,
+            )
             if self.ai is not None and ai_capture is not None and not _ai_independent(self.ai)
             else None
         )
         self.seen = any(self._answered(c) for c in self.captures.values())
         self.evidence = ";".join(
-            sorted(c.source or c.record_id or c.url for c in self.captures.values() if c))
+            sorted(c.source or c.record_id or c.url for c in self.captures.values() if c)
+        )
         self.dependent_agents: tuple[str, ...] = ()
         self.base = self._base()
 
@@ -138,8 +144,13 @@ class EpochSignals:
         if capture is None:
             return None
         redirects = 0 if capture.final_url in (None, capture.url) else 1
-        return parse_robots(capture.body, status=capture.status, url=capture.url,
-                            fetched_at=capture.captured_at, redirects=redirects)
+        return parse_robots(
+            capture.body,
+            status=capture.status,
+            url=capture.url,
+            fetched_at=capture.captured_at,
+            redirects=redirects,
+        )
 
     def _tdm(self, capture: Capture | None) -> TdmRepFile | None:
         if capture is None or capture.status is None or not 200 <= capture.status < 300:
@@ -166,25 +177,49 @@ class EpochSignals:
         where = policy.url or self.host
         if policy.state != "parsed":
             verdict = NOT_RESERVED if policy.state == "unavailable" else UNKNOWN
-            return [Signal("robots.txt", self.purpose, verdict, where, policy.reason,
-                           observed_at=policy.fetched_at)]
+            return [
+                Signal(
+                    "robots.txt",
+                    self.purpose,
+                    verdict,
+                    where,
+                    policy.reason,
+                    observed_at=policy.fetched_at,
+                )
+            ]
         out: list[Signal] = []
         dependent: list[str] = []
         for key, agents in self._groups().items():
             if key is None:
-                out.append(Signal("robots.txt", self.purpose, NOT_RESERVED, where,
-                                  "no group applies", agent=agents[0], confidence=0.8,
-                                  observed_at=policy.fetched_at))
+                out.append(
+                    Signal(
+                        "robots.txt",
+                        self.purpose,
+                        NOT_RESERVED,
+                        where,
+                        "no group applies",
+                        agent=agents[0],
+                        confidence=0.8,
+                        observed_at=policy.fetched_at,
+                    )
+                )
                 continue
             if not _independent(policy, agents[0]):
                 dependent.extend(agents)
                 continue
             allowed = policy.allowed(agents[0], "/")
             label = None if key == "*" else agents[0]
-            out.append(Signal("robots.txt", self.purpose, NOT_RESERVED if allowed else RESERVED,
-                              where, f"User-agent group {key!r}: " + ("allowed" if allowed
-                                                                       else "Disallow /"),
-                              agent=label, observed_at=policy.fetched_at))
+            out.append(
+                Signal(
+                    "robots.txt",
+                    self.purpose,
+                    NOT_RESERVED if allowed else RESERVED,
+                    where,
+                    f"User-agent group {key!r}: " + ("allowed" if allowed else "Disallow /"),
+                    agent=label,
+                    observed_at=policy.fetched_at,
+                )
+            )
         self.dependent_agents = tuple(dependent)
         statements = robots_signals(policy, "/", agents=[])
         return out + [s for s in statements if s.standard != "robots.txt"]
@@ -196,8 +231,9 @@ class EpochSignals:
             out += self._robots_base()
             if self.robots.comments:
                 text = "\n".join(c.text for c in self.robots.comments)
-                out += find_reservations(text, location=self.robots.url or self.host,
-                                         observed_at=self.robots.fetched_at).signals
+                out += find_reservations(
+                    text, location=self.robots.url or self.host, observed_at=self.robots.fetched_at
+                ).signals
         if self.tdm is not None and _tdm_independent(self.tdm):
             out += self.tdm.evaluate("/").signals
         if self.ai is not None and _ai_independent(self.ai):
@@ -205,8 +241,11 @@ class EpochSignals:
         return [s for s in out if s.purpose == self.purpose and self._counts(s)]
 
     def _counts(self, sig: Signal) -> bool:
-        return sig.agent is None or sig.agent in self.agents or sig.agent.lower() in {
-            a.lower() for a in self.agents}
+        return (
+            sig.agent is None
+            or sig.agent in self.agents
+            or sig.agent.lower() in {a.lower() for a in self.agents}
+        )
 
     @property
     def signals(self) -> list[Signal]:
@@ -215,8 +254,11 @@ class EpochSignals:
 
     def _dependent_groups(self) -> dict[str, tuple[str, ...]]:
         """Return {group key: agents obeying it} for the agents whose verdict needs the path."""
-        return {k: v for k, v in self._groups().items()
-                if k is not None and v[0] in self.dependent_agents}
+        return {
+            k: v
+            for k, v in self._groups().items()
+            if k is not None and v[0] in self.dependent_agents
+        }
 
     def judge(self, urls: Sequence[str | None]) -> list[Judgement]:
         """Return one judgement per URL (equal judgements are the same object)."""
@@ -244,8 +286,11 @@ class EpochSignals:
                 if not url:
                     continue
                 if url not in memo:
-                    memo[url] = [sig for sig in self.tdm.evaluate(url).signals
-                                 if sig.purpose == self.purpose and self._counts(sig)]
+                    memo[url] = [
+                        sig
+                        for sig in self.tdm.evaluate(url).signals
+                        if sig.purpose == self.purpose and self._counts(sig)
+                    ]
                 extra[i].extend(memo[url])
         interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], Judgement] = {}
         out: list[Judgement] = []
@@ -259,8 +304,13 @@ class EpochSignals:
         return out
 
 
-def _combine(base: Judgement, blocked: tuple[str, ...], extra: Sequence[Signal],
-             evidence: str | None, seen: bool) -> Judgement:
+def _combine(
+    base: Judgement,
+    blocked: tuple[str, ...],
+    extra: Sequence[Signal],
+    evidence: str | None,
+    seen: bool,
+) -> Judgement:
     """Return the judgement of one URL: site-wide verdict, path-dependent blocks, extras."""
     if not blocked and not extra:
         return base

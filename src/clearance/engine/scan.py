@@ -30,13 +30,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearance import __version__
-from clearance.engine.facts import FactSettings, add_licences, add_reservations, law_facts
+from clearance.decide.blocklists import load_blocklist
+from clearance.decide.decision_table import with_market_columns
+from clearance.decide.gate import apply_policy
+from clearance.decide.knownworks import load_known_works
+from clearance.decide.policy import TIERS, load_policy
+from clearance.decide.split import write_split_manifests
+from clearance.decide.takedown import TakedownLedger
+from clearance.engine.facts import FactSettings, build_facts, law_input
 from clearance.enrich.annotate import Categorizer
 from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
 from clearance.fetch.snapshot import Snapshot
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
 from clearance.law.table import assess_table
+from clearance.report.write import write_reports
 
 __all__ = ["ScanConfig", "ScanResult", "assess_scan", "run_scan"]
 
@@ -70,24 +78,39 @@ class ScanConfig:
     output_competes: bool | None = None
     gpai_eu_market: bool | None = None
     database_threshold: int = 5000
+    blocklists: tuple[Path, ...] = ()
+    known_works: tuple[Path, ...] = ()
+    takedowns: Path | None = None
     reports: bool = True
 
     def settings(self) -> FactSettings:
         """Return the fact settings this configuration implies."""
-        as_of = (dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
-                 if self.as_of else None)
+        as_of = (
+            dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
+            if self.as_of
+            else None
+        )
         return FactSettings(
-            purpose=self.purpose, org_type=self.org_type, access=self.access,
+            purpose=self.purpose,
+            org_type=self.org_type,
+            access=self.access,
             retained_after_training=self.retained_after_training,
-            memorization=self.memorization, output_competes=self.output_competes,
-            gpai_eu_market=self.gpai_eu_market, database_threshold=self.database_threshold,
-            agent=self.agent, as_of=as_of)
+            memorization=self.memorization,
+            output_competes=self.output_competes,
+            gpai_eu_market=self.gpai_eu_market,
+            database_threshold=self.database_threshold,
+            agent=self.agent,
+            as_of=as_of,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Return the configuration as JSON-ready data."""
         data = asdict(self)
         data["out"] = str(self.out)
         data["snapshots"] = [str(p) for p in self.snapshots]
+        data["blocklists"] = [str(p) for p in self.blocklists]
+        data["known_works"] = [str(p) for p in self.known_works]
+        data["takedowns"] = str(self.takedowns) if self.takedowns else None
         data["as_of"] = self.as_of.isoformat() if self.as_of else None
         data["mapping"] = dict(self.mapping)
         data["defaults"] = dict(self.defaults)
@@ -126,19 +149,10 @@ def _items(config: ScanConfig, step: Step) -> tuple[pa.Table, ManifestReader]:
                             on_error=config.on_error,
                             rejects=RejectsSink(config.out / "rejects.jsonl"), fmt=config.fmt)
     categorize = Categorizer()
-    parts = [categorize(table) for table in reader]
-    if not parts:
+    frames = [categorize.frame(frame) for frame in reader.frames()]
+    if not frames:
         raise InputError(f"{config.manifest}: no row was accepted; see rejects.jsonl")
-    items = pa.concat_tables(parts)
-    step("normalising licences")
-    return add_licences(items, config.purpose), reader
-
-
-def _with_decision_columns(items: pa.Table) -> pa.Table:
-    for name in ("blocklist", "known_work", "takedown"):
-        if name not in items.column_names:
-            items = items.append_column(name, pa.nulls(items.num_rows, pa.string()))
-    return items
+    return pl.concat(frames).to_arrow(), reader
 
 
 def _digest(paths: Sequence[Path]) -> list[dict[str, str]]:
@@ -158,70 +172,91 @@ def run_scan(config: ScanConfig, *, step: Step | None = None) -> ScanResult:
     say = step or (lambda _text: None)
     out = config.out
     out.mkdir(parents=True, exist_ok=True)
-    settings = config.settings()
     items, reader = _items(config, say)
     say("reading opt-out signals from the snapshot" if config.snapshots else
         "no snapshot given: reservations stay unknown")
-    snapshot = _snapshot(config)
-    items, signals = add_reservations(items, snapshot, settings)
-    items = _with_decision_columns(items)
-    facts = _merge_facts(items, law_facts(items, settings))
+    ledger = TakedownLedger(config.takedowns) if config.takedowns else None
+    built = build_facts(
+        items, _snapshot(config), config.settings(),
+        blocklists=[load_blocklist(p) for p in config.blocklists] or None,
+        known_works=[load_known_works(p) for p in config.known_works],
+        takedowns=ledger.in_force() if ledger else None,
+        base_dir=Path(config.manifest).parent if Path(config.manifest).exists() else None)
     meta = {
         "clearance.version": __version__,
         "clearance.config": json.dumps(config.to_json()),
         "clearance.psl_version": default_psl().version,
+        "clearance.counts": json.dumps({"rows_read": reader.rows_read,
+                                        "rows_accepted": reader.rows_accepted,
+                                        "rows_rejected": reader.rows_rejected,
+                                        "format": reader.format,
+                                        "known_works": built.known_work_counts}),
     }
     say("writing facts.parquet")
-    pq.write_table(facts.replace_schema_metadata(meta), out / "facts.parquet", compression="zstd")
-    pq.write_table(signals, out / "signals.parquet", compression="zstd")
+    pq.write_table(built.facts.replace_schema_metadata(meta), out / "facts.parquet",
+                   compression="zstd")
+    pq.write_table(built.signals, out / "signals.parquet", compression="zstd")
     evidence = out / "evidence"
     evidence.mkdir(exist_ok=True)
     if config.snapshots:
         (evidence / "snapshots.json").write_text(
             json.dumps(_digest(config.snapshots), indent=2), encoding="utf-8")
     (out / "scan.json").write_text(json.dumps(config.to_json(), indent=2), encoding="utf-8")
+    if ledger is not None and built.takedown_counts is not None:
+        ledger.record_matches(built.takedown_counts)
     result = assess_scan(out, markets=config.markets, policy=config.policy,
                          as_of=config.as_of, step=say, reports=config.reports)
-    return replace(result, rows_read=reader.rows_read, rows_accepted=reader.rows_accepted,
-                   rows_rejected=reader.rows_rejected,
-                   seconds=round(time.perf_counter() - started, 3))
+    return replace(result, seconds=round(time.perf_counter() - started, 3))
 
 
-def _plain(table: pa.Table) -> pa.Table:
-    """Return ``table`` with dictionary columns decoded (Parquet re-encodes them itself)."""
-    for i, fld in enumerate(table.schema):
-        if pa.types.is_dictionary(fld.type):
-            table = table.set_column(i, fld.name, table.column(i).cast(fld.type.value_type))
-    return table
+def default_policy(purpose: str, markets: Sequence[str]) -> str:
+    """Return the shipped policy a scan uses when none is given."""
+    if purpose == "research":
+        return "research-only"
+    return "eu-ready-commercial" if "eu" in markets else "us-fair-use-reliant"
 
 
-def _merge_facts(items: pa.Table, law: pa.Table) -> pa.Table:
-    """Return items plus the law-fact columns that are not already item columns."""
-    out = _plain(items)
-    for name in law.column_names:
-        if name == "item_id":
-            continue
-        target = name if name not in out.column_names else f"{name}_class"
-        if name in ("source_category", "license_id", "reservation", "reservation_form",
-                    "collected_at"):
-            continue  # already item columns under their own names
-        out = out.append_column(target, law[name])
-    return out
+def _lists(column: pa.ChunkedArray) -> pa.Array:
+    """Return a comma-joined string column as list<string> (empty string: empty list)."""
+    frame = pl.from_arrow(column.cast(pa.string()))
+    assert isinstance(frame, pl.Series)
+    return frame.fill_null("").str.split(",").list.eval(
+        pl.element().filter(pl.element() != "")).to_arrow()
 
 
-def _law_input(facts: pa.Table) -> pa.Table:
-    """Return the law engine's input columns from a facts table."""
-    rename = {"category": "source_category", "license_effective_id": "license_id",
-              "personal_data_class": "personal_data"}
-    cols = ["item_id", "purpose", "org_type", "category", "license_effective_id",
-            "license_permission", "reservation", "reservation_form", "access", "piracy_source",
-            "personal_data_class", "database_substantial_extraction", "collected_at",
-            "retained_after_training", "memorization", "output_competes", "gpai_eu_market"]
-    table = facts.select(cols)
-    names = [rename.get(c, c) for c in table.column_names]
-    table = table.rename_columns(names)
-    collected = table["collected_at"].cast(pa.date32())
-    return table.set_column(names.index("collected_at"), "collected_at", collected)
+def _assessment_with_tiers(assessment: pa.Table, tiers: pa.Table) -> pa.Table:
+    """Return assessment rows (item x market) with list columns and the item's tier."""
+    rows = assessment["row"].cast(pa.int64())
+    out = assessment
+    for name in ("reasons", "citations", "bases"):
+        if name in out.column_names and not pa.types.is_list(out.schema.field(name).type):
+            out = out.set_column(out.column_names.index(name), name, _lists(out[name]))
+    plain_reasons = tiers["tier_reasons"].cast(pa.list_(pa.string()))
+    out = out.append_column("tier", tiers["tier"].take(rows))
+    out = out.append_column("tier_reasons", plain_reasons.take(rows))
+    return out.replace_schema_metadata({**(assessment.schema.metadata or {}),
+                                        **(tiers.schema.metadata or {})})
+
+
+def _split(scan_dir: Path, saved: Mapping[str, Any], facts: pa.Table, tiers: pa.Table,
+           fmt: str) -> dict[str, str]:
+    """Write approved / restricted / prohibited manifests when the manifest is still there."""
+    manifest = saved.get("manifest")
+    if not manifest:
+        return {}
+    decisions = pl.from_arrow(facts.select(["source_file", "source_row"]))
+    assert isinstance(decisions, pl.DataFrame)
+    decisions = decisions.with_columns(
+        pl.from_arrow(tiers["tier"]).alias("tier"),  # type: ignore[union-attr]
+        pl.from_arrow(tiers["tier_reasons"].cast(pa.list_(pa.string())))
+        .alias("tier_reasons"),  # type: ignore[union-attr]
+    )
+    try:
+        paths, _ = write_split_manifests(manifest, fmt, decisions, scan_dir)
+    except (OSError, InputError) as exc:
+        log.warning("split manifests not written: %s", exc)
+        return {}
+    return {f"manifest_{tier}": path for tier, path in paths.items()}
 
 
 def assess_scan(
@@ -233,27 +268,58 @@ def assess_scan(
     step: Step | None = None,
     reports: bool = True,
 ) -> ScanResult:
-    """Judge a saved scan's facts per market (and policy) and write the outputs again."""
+    """Judge a saved scan's facts per market and policy; write assessment, manifests, reports."""
     started = time.perf_counter()
     say = step or (lambda _text: None)
     facts_path = scan_dir / "facts.parquet"
     if not facts_path.exists():
         raise InputError(f"{scan_dir}: no facts.parquet; run `clearance scan` first")
     facts = pq.read_table(facts_path)
-    saved = json.loads((facts.schema.metadata or {}).get(b"clearance.config", b"{}"))
+    meta = facts.schema.metadata or {}
+    saved = json.loads(meta.get(b"clearance.config", b"{}"))
+    counts = json.loads(meta.get(b"clearance.counts", b"{}"))
     market_list = tuple(markets or saved.get("markets") or ("us", "eu"))
+    purpose = str(saved.get("purpose") or "genai_training")
+    policy_id = policy or saved.get("policy") or default_policy(purpose, market_list)
+    chosen = load_policy(policy_id)
     say(f"assessing {facts.num_rows:,} items in {len(market_list)} markets")
-    assessment = assess_table(_law_input(facts), market_list, as_of=as_of)
-    pq.write_table(assessment, scan_dir / "assessment.parquet", compression="zstd")
-    counts: dict[str, dict[str, int]] = {}
+    assessment = assess_table(law_input(facts), market_list, as_of=as_of)
+    say(f"applying the policy {chosen.id}")
+    decision = with_market_columns(facts, assessment, market_list)
+    tiers = apply_policy(decision, chosen, as_of=as_of)
+    full = _assessment_with_tiers(assessment, tiers)
+    pq.write_table(full, scan_dir / "assessment.parquet", compression="zstd")
+    files = {"facts": str(facts_path), "assessment": str(scan_dir / "assessment.parquet"),
+             "signals": str(scan_dir / "signals.parquet")}
+    say("writing the split manifests")
+    files |= _split(scan_dir, saved, facts, tiers, str(counts.get("format") or "parquet"))
+    tier_counts = _counts(tiers["tier"])
+    exposure: dict[str, dict[str, int]] = {}
     grouped = pl.from_arrow(assessment.select(["market", "exposure"]))
     assert isinstance(grouped, pl.DataFrame)
-    for market, exposure, n in grouped.cast(pl.String).group_by(
-            ["market", "exposure"]).len().iter_rows():
-        counts.setdefault(market, {})[exposure] = n
-    del policy, reports
-    return ScanResult(out=scan_dir, rows_read=facts.num_rows, rows_accepted=facts.num_rows,
-                      rows_rejected=0, tiers={}, exposure=counts,
-                      seconds=round(time.perf_counter() - started, 3),
-                      files={"facts": str(facts_path),
-                             "assessment": str(scan_dir / "assessment.parquet")})
+    for market, level, n in grouped.cast(pl.String).group_by(["market", "exposure"]).len()\
+            .iter_rows():
+        exposure.setdefault(market, {})[level] = n
+    if reports:
+        say("writing the reports")
+        signals = (pq.read_table(scan_dir / "signals.parquet")
+                   if (scan_dir / "signals.parquet").exists() else None)
+        report_config = {**saved, "markets": list(market_list), "policy": chosen.id,
+                         "policy_digest": chosen.digest(), "tool_version": __version__,
+                         "as_of": as_of.isoformat() if as_of else None, **counts}
+        paths = write_reports(scan_dir, facts, full, signals, report_config)
+        files |= {k: str(v) for k, v in asdict(paths).items() if v}
+    return ScanResult(
+        out=scan_dir,
+        rows_read=int(counts.get("rows_read", facts.num_rows)),
+        rows_accepted=int(counts.get("rows_accepted", facts.num_rows)),
+        rows_rejected=int(counts.get("rows_rejected", 0)),
+        tiers=tier_counts, exposure=exposure,
+        seconds=round(time.perf_counter() - started, 3), files=files)
+
+
+def _counts(column: pa.ChunkedArray) -> dict[str, int]:
+    series = pl.from_arrow(column.cast(pa.string()))
+    assert isinstance(series, pl.Series)
+    found = dict(series.value_counts().iter_rows())
+    return {tier: int(found.get(tier, 0)) for tier in TIERS}

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The main job end to end on the demo: files, one-page assessment, reconciled tiers, and a
+report whose matrix and top-3 agree with assessment.parquet."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from clearance.cli import app
+from clearance.demo.generate import write_manifest
+from clearance.demo.snapshot import demo_snapshot_path
+from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, run_scan
+
+ROWS = 3000
+LEVELS = ("low", "medium", "high", "critical")
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    root = tmp_path_factory.mktemp("demo")
+    manifest = write_manifest(root / "manifest.parquet", rows=ROWS, seed=7)
+    config = ScanConfig(manifest=str(manifest), out=root / "scan",
+                        markets=("us", "eu", "uk", "jp", "cn", "sg"),
+                        policy="eu-ready-commercial", snapshots=(demo_snapshot_path(),))
+    return run_scan(config)
+
+
+def test_every_output_is_written(scanned: ScanResult) -> None:
+    out = scanned.out
+    for name in ("facts.parquet", "assessment.parquet", "signals.parquet", "summary.json",
+                 "report.md", "report.html", "report.pdf", "assessment.pdf", "risk_matrix.png",
+                 "risk_matrix.svg", "approved.parquet", "restricted.parquet",
+                 "prohibited.parquet", "scan.json", "evidence/snapshots.json"):
+        assert (out / name).is_file(), name
+    assert "not legal advice" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_assessment_pdf_is_exactly_one_page_and_opens_report_pdf(scanned: ScanResult) -> None:
+    one = PdfReader(scanned.out / "assessment.pdf")
+    full = PdfReader(scanned.out / "report.pdf")
+    assert len(one.pages) == 1
+    assert len(full.pages) > 1
+    assert one.pages[0].extract_text() == full.pages[0].extract_text()
+
+
+def test_tiers_reconcile_with_the_input(scanned: ScanResult) -> None:
+    assert scanned.rows_read == scanned.rows_accepted + scanned.rows_rejected == ROWS
+    tiers = scanned.tiers
+    assert tiers["approved"] + tiers["restricted"] + tiers["prohibited"] == scanned.rows_accepted
+    for tier, n in tiers.items():
+        written = pl.read_parquet(scanned.out / f"{tier}.parquet")
+        assert written.height == n
+        if n:
+            assert set(written["tier"].unique()) == {tier}
+
+
+def test_matrix_and_top3_agree_with_the_assessment(scanned: ScanResult) -> None:
+    summary = json.loads((scanned.out / "summary.json").read_text(encoding="utf-8"))
+    assessment = pl.read_parquet(scanned.out / "assessment.parquet")
+    facts = pl.read_parquet(scanned.out / "facts.parquet", columns=["item_id", "category"])
+    joined = assessment.join(facts, on="item_id").with_columns(pl.col(pl.Categorical)
+                                                              .cast(pl.String))
+    counted = joined.group_by("category", "market", "exposure").len()
+    expected = {(c, m, e): n for c, m, e, n in counted.iter_rows()}
+    for cell in summary["risk_matrix"]:
+        for level in LEVELS:
+            key = (cell["category"], cell["market"], level)
+            assert cell[f"items_{level}"] == expected.get(key, 0), key
+    weights = {"low": 0, "medium": 1, "high": 3, "critical": 9}
+    exposure = (joined.with_columns(pl.col("exposure").replace_strict(weights,
+                                                                       return_dtype=pl.Int64)
+                                    .alias("w")).group_by("category").agg(pl.col("w").sum()))
+    by_weight = dict(exposure.iter_rows())
+    top = summary["top_vulnerabilities"]
+    assert len(top) == 3
+    assert all(by_weight[t["category"]] > 0 for t in top)
+    assert [t["rank"] for t in top] == [1, 2, 3]
+    assert top[0]["score"] >= top[1]["score"] >= top[2]["score"]
+
+
+def test_reserved_then_and_now_are_both_recorded(scanned: ScanResult) -> None:
+    facts = pl.read_parquet(scanned.out / "facts.parquet")
+    news = facts.filter(pl.col("category") == "news_publisher")
+    assert news.filter(pl.col("reservation") == "reserved").height > 0
+    changed = facts.filter(pl.col("reservation") != pl.col("reservation_now")).height
+    assert changed > 0
+    assert facts["reservation_evidence"].drop_nulls().len() > 0
+
+
+def test_assess_rejudges_saved_facts_without_the_manifest(scanned: ScanResult,
+                                                          tmp_path: Path) -> None:
+    copy = tmp_path / "scan"
+    shutil.copytree(scanned.out, copy)
+    (copy / "assessment.parquet").unlink()
+    again = assess_scan(copy, markets=("us", "de", "kr"), policy="us-fair-use-reliant",
+                        reports=False)
+    assessment = pl.read_parquet(copy / "assessment.parquet")
+    assert set(assessment["market"].cast(pl.String).unique()) == {"us", "de", "kr"}
+    assert sum(again.tiers.values()) == scanned.rows_accepted
+
+
+def test_scan_cli_on_a_csv(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "url,license,crawl_date\n"
+        "https://pbs.twimg.com/media/a.jpg,,2025-05-01\n"
+        "https://upload.wikimedia.org/wikipedia/commons/a/ab/X.jpg,CC0,2025-05-01\n"
+        "https://libgen.is/covers/1000/abc.jpg,,2025-05-01\n"
+        "not a url,,\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["scan", str(manifest), "--out", str(tmp_path / "out"),
+                                      "--markets", "us,eu", "--no-reports", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["rows_read"] == 4 and data["rows_rejected"] == 1
+    assert sum(data["tiers"].values()) == 3
+    assert data["tiers"]["prohibited"] >= 1  # the shadow-library cover
+    assert (tmp_path / "out" / "approved.csv").exists()
