@@ -6,14 +6,14 @@ Command modules register themselves on the shared Typer ``app`` when imported be
 
 from __future__ import annotations
 
-from clearance.cli import scan as _scan  # noqa: F401  (registers `clearance scan`, `assess`)
 from clearance.cli import demo as _demo  # noqa: F401  (registers `clearance demo`)
 from clearance.cli import evidence as _evidence  # noqa: F401  (registers `clearance evidence`)
 from clearance.cli import gate as _gate  # noqa: F401  (registers `clearance gate`)
+from clearance.cli import ingest as _ingest  # noqa: F401  (registers commands)
 from clearance.cli import law as _law  # noqa: F401  (registers `clearance law`)
 from clearance.cli import law_explain as _law_explain  # noqa: F401  (law explain, analyses)
-from clearance.cli import ingest as _ingest  # noqa: F401  (registers commands)
 from clearance.cli import license as _license  # noqa: F401
+from clearance.cli import scan as _scan  # noqa: F401  (registers `clearance scan`, `assess`)
 from clearance.cli import signals as _signals  # noqa: F401  (registers `clearance signals`)
 from clearance.cli import takedown as _takedown  # noqa: F401  (registers `clearance takedown`)
 from clearance.cli._app import app
