@@ -63,7 +63,9 @@ def _label(sig: Signal) -> str:
 
 
 def _reduce(signals: Iterable[Signal], evidence: str | None, seen: bool) -> Judgement:
-    machine, natural, permits = [], [], []
+    machine: list[Signal] = []
+    natural: list[Signal] = []
+    permits: list[Signal] = []
     for sig in signals:
         if sig.verdict == RESERVED:
             (natural if sig.contested else machine).append(sig)
@@ -295,11 +297,11 @@ class EpochSignals:
         interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], Judgement] = {}
         out: list[Judgement] = []
         for i in range(n):
-            key = (blocked[i], tuple(extra[i]))
-            hit = interned.get(key)
+            pair = (blocked[i], tuple(extra[i]))
+            hit = interned.get(pair)
             if hit is None:
                 hit = _combine(base, blocked[i], extra[i], self.evidence or None, self.seen)
-                interned[key] = hit
+                interned[pair] = hit
             out.append(hit)
         return out
 

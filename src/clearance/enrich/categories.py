@@ -182,11 +182,9 @@ class CategoryKnowledge:
         self._keyword = [(_token_regex(r), r) for r in self.rules.keyword]
         self._subdomain = [(_token_regex(r), r) for r in self.rules.subdomain]
         self._path = [(re.compile(r.pattern), r) for r in self.rules.path]
-        self.evidence_categories = tuple(
-            dict.fromkeys(
-                r.category for r in (*self.rules.path, *self.rules.keyword, *self.rules.subdomain)
-            )
-        )
+        ordered = [r.category for r in self.rules.path]
+        ordered += [r.category for r in (*self.rules.keyword, *self.rules.subdomain)]
+        self.evidence_categories = tuple(dict.fromkeys(ordered))
 
     def _load_domains(self, path: Any) -> None:
         try:

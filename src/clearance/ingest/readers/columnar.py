@@ -115,11 +115,10 @@ def read_arrow_stream(path: Path, *, batch_rows: int = 1 << 20) -> Iterator[RawC
         offset = 0
         for table in table_iter:
             for chunk in iter_arrow_table(table, str(path), batch_rows=batch_rows):
-                chunk.table = chunk.table.set_column(
-                    chunk.table.num_columns - 1,
-                    "source_row",
-                    pc.add(chunk.table["source_row"], offset),
-                )
+                arrow = chunk.table
+                assert isinstance(arrow, pa.Table)
+                chunk.table = arrow.set_column(
+                    arrow.num_columns - 1, "source_row", pc.add(arrow["source_row"], offset))
                 yield chunk
             offset += table.num_rows
     except (pa.ArrowInvalid, OSError) as exc:
