@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import itemgetter
@@ -67,13 +67,13 @@ _NEEDS_PATH = re.compile(
 _BAD_PATTERN = re.compile(r"[^A-Za-z0-9\-._~/!&'()+,;=:@?*\n]")
 _GOOGLE_SPECIAL = re.compile(r"%[0-9A-Fa-f]{2}|[^\x00-\x7f]")
 _MAX_TRIE_DEPTH = 150  # nested groups; deeper tries (hostile files) use a flat alternation
-MANY_WILDCARDS = 24  # above this, wildcard rules are pre-filtered by a literal they need ...
-FEW_WILDCARDS = 2  # ... and above this in batches (where the filter runs once per batch)
+MANY_WILDCARDS = 24  # above this, single checks pre-filter wildcard rules by a needed literal
+SWEEP_LENGTHS = 4  # above this many distinct prefix lengths, batches use the sorted sweep
 # A group's prefixes are compiled into a trie expression once checks x distinct prefix lengths
 # (the work of the uncompiled lookups) reach COMPILE_WEIGHT x characters of prefixes (the
 # work of compiling them), and never before UPGRADE_CHECKS checks.
 UPGRADE_CHECKS = 256
-COMPILE_WEIGHT = 30
+COMPILE_WEIGHT = 100
 
 
 def _octets(text: str) -> bytes:
@@ -359,56 +359,64 @@ def _wild_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
 class CompiledRules:
     """The rules of one (merged) group, prepared once; answers which rule decides a path.
 
-    Wildcard rules are compiled into one expression on first use (cached across hosts, since
-    many sites publish the same wildcard rules). Plain prefixes have two tiers: until a group
-    has served enough checks they are looked up by length in a dict (no compile cost, which
-    suits the many hosts that see few URLs); once the checks would repay it
-    (see :data:`COMPILE_WEIGHT`: many checks, many distinct prefix lengths) they are
-    compiled into one prefix-trie expression, and batches are judged in a single pass
+    Plain prefixes (nearly every rule) have two tiers: until a group has served enough checks
+    they are looked up by length in dicts (no compile cost, which suits the many hosts that
+    see few URLs); once the checks would repay it (see :data:`COMPILE_WEIGHT`) they are
+    compiled into one prefix-trie expression. Wildcard rules are tried in precedence order:
+    singly (and behind a literal each one needs) for batches and for groups with many of
+    them, otherwise as one alternation (cached across hosts, since many sites publish the same
+    wildcard rules). Batches are judged in one pass over the newline-joined paths
     (:meth:`allowed_lines`).
     """
 
     __slots__ = (
         "_allow",
-        "_checks",
         "_by_length",
+        "_checks",
         "_lengths",
         "_needles",
-        "_pairs",
         "_plain",
         "_plain_rx",
+        "_rules",
+        "_sorted",
+        "_source",
         "_upgrade_at",
         "_wild",
         "_wild_rx",
-        "rules",
     )
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        unique: dict[tuple[bool, str], Rule] = {}
+        self._source = rules
+        self._rules: tuple[Rule, ...] | None = None
+        plain: dict[str, Rule] = {}
+        wild: dict[tuple[bool, str], Rule] = {}
         for rule in rules:
-            unique.setdefault((rule.allow, rule.pattern), rule)  # RFC: duplicates MAY be dropped
-        ordered = sorted(unique.values(), key=lambda r: (-r.priority, not r.allow, r.line))
-        self.rules: tuple[Rule, ...] = tuple(ordered)
-        self._plain: dict[str, Rule] = {}
-        for rule in ordered:
             if rule.plain:
-                self._plain.setdefault(rule.pattern, rule)  # allow sorts first: wins ties
-        self._allow = {p: r.allow for p, r in self._plain.items()}
-        self._lengths = tuple(sorted({len(p) for p in self._plain}, reverse=True))
-        self._wild = tuple(r for r in ordered if not r.plain)
+                seen = plain.get(rule.pattern)
+                if seen is None or (rule.allow and not seen.allow):  # allow wins a tie
+                    plain[rule.pattern] = rule
+            else:
+                wild.setdefault((rule.allow, rule.pattern), rule)  # duplicates MAY be dropped
+        self._plain = plain
+        self._allow = {p: r.allow for p, r in plain.items()}
+        self._lengths = tuple(sorted({len(p) for p in plain}, reverse=True))
+        self._wild = tuple(sorted(wild.values(), key=_precedence))
         self._needles = tuple(_needle(r.pattern) for r in self._wild)
         self._plain_rx: re.Pattern[str] | None = None
         self._wild_rx: re.Pattern[str] | None = None
+        self._by_length: tuple[tuple[Callable[[str], str], dict[str, str]], ...] | None = None
+        self._sorted: list[str] | None = None
         self._checks = 0
-        self._pairs: dict[tuple[str, int | None], bool] = {}
-        chars = sum(map(len, self._plain))
+        chars = sum(map(len, plain))
         self._upgrade_at = max(UPGRADE_CHECKS, COMPILE_WEIGHT * chars // max(1, len(self._lengths)))
-        by_length: dict[int, dict[str, str]] = {}
-        for pattern in self._plain:
-            by_length.setdefault(len(pattern), {})[pattern] = pattern
-        self._by_length = tuple(
-            (n, itemgetter(slice(0, n)), d) for n, d in sorted(by_length.items())
-        )
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Return the distinct rules in precedence order (longest first, allow first on ties)."""
+        if self._rules is None:
+            unique = {(r.allow, r.pattern): r for r in reversed(self._source)}
+            self._rules = tuple(sorted(unique.values(), key=_precedence))
+        return self._rules
 
     @property
     def compiled(self) -> bool:
@@ -423,11 +431,6 @@ class CompiledRules:
         trie = _trie_regex(words)
         body = trie if trie is not None else "|".join(re.escape(w) for w in words)
         self._plain_rx = re.compile(f"\\n({body}|)", re.MULTILINE)
-
-    def _wild_expression(self) -> re.Pattern[str]:
-        if self._wild_rx is None:
-            self._wild_rx = _wild_regex(tuple(r.pattern for r in self._wild))
-        return self._wild_rx
 
     def _plain_best(self, path: str) -> Rule | None:
         if self._plain_rx is not None:
@@ -445,45 +448,18 @@ class CompiledRules:
     def _wild_best(self, path: str, best: Rule | None) -> Rule | None:
         if len(self._wild) > MANY_WILDCARDS:
             for rule, needle in zip(self._wild, self._needles, strict=True):
-                if best is not None and (
-                    rule.priority < best.priority
-                    or (rule.priority == best.priority and (best.allow or not rule.allow))
-                ):
+                if best is not None and not _can_beat(rule, best):
                     break  # precedence order: nothing further can win
                 if needle in path and _single(rule.pattern).match(path) is not None:
                     return rule
             return best
-        found = self._wild_expression().match("\n" + path)
+        if self._wild_rx is None:
+            self._wild_rx = _wild_regex(tuple(r.pattern for r in self._wild))
+        found = self._wild_rx.match("\n" + path)
         index = found.lastindex if found is not None else None
         if index is not None and index <= len(self._wild):
             return _better(best, self._wild[index - 1])
         return best
-
-    def _wild_winners(self, text: str, count: int) -> list[int | None]:
-        """Return, per line, the 1-based index of the first wildcard rule that matches it."""
-        if len(self._wild) <= FEW_WILDCARDS:
-            return [m.lastindex for m in self._wild_expression().finditer("\n" + text)]
-        lines = text.split("\n")
-        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
-        winners: list[int | None] = [None] * count
-        for number, (rule, needle) in enumerate(zip(self._wild, self._needles, strict=True), 1):
-            if needle not in text:
-                continue
-            regex = _single(rule.pattern)
-            if not needle:
-                candidates: Iterable[int] = range(count)
-            else:
-                found_lines = []
-                at = text.find(needle)
-                while at >= 0:
-                    line = bisect_right(starts, at) - 1
-                    found_lines.append(line)
-                    at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
-                candidates = found_lines
-            for line in candidates:
-                if winners[line] is None and regex.match(lines[line]) is not None:
-                    winners[line] = number
-        return winners
 
     def decide(self, path: str) -> Rule | None:
         """Return the winning rule for a normalised path, or None when no rule matches."""
@@ -504,50 +480,112 @@ class CompiledRules:
 
     def allowed_lines(self, text: str, count: int) -> list[bool]:
         """Return one verdict per line of ``text`` (``count`` normalised paths, ``\\n``-joined)."""
-        if not self.rules:
+        if not self._plain and not self._wild:
             return [True] * count
         self._checks += count
         if self._plain and self._plain_rx is None and self._checks >= self._upgrade_at:
             self.compile()
-        if self._plain_rx is not None:
-            prefixes: list[str] | None = self._plain_rx.findall("\n" + text)
-        elif self._plain:
-            prefixes = self._prefixes_by_length(text.split("\n"))
+        lines = text.split("\n") if self._wild or self._plain_rx is None else None
+        if not self._plain:
+            prefixes: list[str] = [""] * count
+        elif self._plain_rx is not None:
+            prefixes = self._plain_rx.findall("\n" + text)
         else:
-            prefixes = None
-        if not self._wild:
-            assert prefixes is not None
-            return list(map(self._allow.get, prefixes, repeat(True)))
-        winners = self._wild_winners(text, count)
-        plain = prefixes if prefixes is not None else [""] * len(winners)
-        pairs = list(zip(plain, winners, strict=True))
-        out = list(map(self._pairs.get, pairs))
-        if None in out:  # verdicts for (plain prefix, wildcard rule) pairs not seen before
-            for position, verdict in enumerate(out):
-                if verdict is None:
-                    out[position] = self._pair_verdict(pairs[position])
-        return out  # type: ignore[return-value]
+            assert lines is not None
+            prefixes = self._prefixes_by_length(lines)
+        out: list[bool] = list(map(self._allow.get, prefixes, repeat(True)))
+        if self._wild:
+            assert lines is not None
+            plain = self._plain
+            for line, rule in self._wild_matches(text, lines):
+                best = plain.get(prefixes[line]) if prefixes[line] else None
+                if best is None or _can_beat(rule, best):
+                    out[line] = rule.allow
+        return out
 
     def _prefixes_by_length(self, lines: list[str]) -> list[str]:
         """Return, per line, the longest plain pattern prefixing it ("" for none).
 
-        Uncompiled batches: one pass of C-level slicing and dict lookups per distinct pattern
-        length, shortest first, each longer match overriding the shorter.
+        Uncompiled batches. With few distinct pattern lengths: one pass of C-level slicing and
+        dict lookups per length, shortest first, each longer match overriding the shorter.
+        With many: one sorted sweep of lines and patterns together (a stack of the patterns
+        that prefix the current position), linear in lines plus patterns.
         """
+        if len(self._lengths) > SWEEP_LENGTHS:
+            return self._prefixes_by_sweep(lines)
+        if self._by_length is None:
+            by_length: dict[int, dict[str, str]] = {}
+            for pattern in self._plain:
+                by_length.setdefault(len(pattern), {})[pattern] = pattern
+            self._by_length = tuple(
+                (itemgetter(slice(0, n)), d) for n, d in sorted(by_length.items())
+            )
         found = [""] * len(lines)
-        for _length, cut, patterns in self._by_length:
+        for cut, patterns in self._by_length:
             found = list(map(patterns.get, map(cut, lines), found))
         return found
 
-    def _pair_verdict(self, pair: tuple[str, int | None]) -> bool:
-        prefix, index = pair
-        best = self._plain.get(prefix) if prefix else None
-        if index is not None and index <= len(self._wild):
-            best = _better(best, self._wild[index - 1])
-        verdict = best is None or best.allow
-        if len(self._pairs) < 65536:
-            self._pairs[pair] = verdict
-        return verdict
+    def _prefixes_by_sweep(self, lines: list[str]) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self._plain)
+        patterns = self._sorted
+        found = [""] * len(lines)
+        stack: list[str] = []  # patterns, each a prefix of the next
+        next_pattern = 0
+        for index in sorted(range(len(lines)), key=lines.__getitem__):
+            line = lines[index]
+            while next_pattern < len(patterns) and patterns[next_pattern] <= line:
+                pattern = patterns[next_pattern]
+                while stack and not pattern.startswith(stack[-1]):
+                    stack.pop()  # sorted order: it can prefix no later string
+                stack.append(pattern)
+                next_pattern += 1
+            while stack and not line.startswith(stack[-1]):
+                stack.pop()
+            if stack:
+                found[index] = stack[-1]
+        return found
+
+    def _wild_matches(self, text: str, lines: list[str]) -> Iterable[tuple[int, Rule]]:
+        """Yield (line, rule) for the first wildcard rule, in precedence order, matching a line.
+
+        Each rule is tried only on the lines holding the literal it needs (found with
+        ``str.find`` over the whole batch), so rules no line can match cost one scan.
+        """
+        count = len(lines)
+        starts: list[int] | None = None
+        taken: set[int] = set()
+        for rule, needle in zip(self._wild, self._needles, strict=True):
+            if needle not in text:
+                continue
+            regex = _single(rule.pattern)
+            if not needle:
+                candidates: Iterable[int] = range(count)
+            else:
+                if starts is None:
+                    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+                found_lines = []
+                at = text.find(needle)
+                while at >= 0:
+                    line = bisect_right(starts, at) - 1
+                    found_lines.append(line)
+                    at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
+                candidates = found_lines
+            for line in candidates:
+                if line not in taken and regex.match(lines[line]) is not None:
+                    taken.add(line)
+                    yield line, rule
+
+
+def _precedence(rule: Rule) -> tuple[int, bool, int]:
+    return (-rule.priority, not rule.allow, rule.line)
+
+
+def _can_beat(rule: Rule, best: Rule) -> bool:
+    """Return True when ``rule`` outranks ``best`` (longer, or as long and an allow)."""
+    return rule.priority > best.priority or (
+        rule.priority == best.priority and rule.allow and not best.allow
+    )
 
 
 def _better(current: Rule | None, candidate: Rule) -> Rule:
