@@ -84,7 +84,7 @@ def test_line_length_cut_only_for_google() -> None:
         (b"user agent: *\nDisallow: /private\n", "key-typo"),
         (b"User-agent: *\ndissallow: /private\n", "key-typo"),
         (b"User-agent: *\ndisalow: /private\n", "key-typo"),
-        (b"User-agent: */1.0\nDisallow: /private\n", "ua-nonstandard"),
+        (b"User-agent: x/1.0\nDisallow: /private\n", "ua-nonstandard"),
     ],
 )
 def test_leniencies_both_modes_read_and_we_flag(
@@ -111,3 +111,21 @@ def test_a_global_group_with_trailing_text() -> None:
     for policy in (rfc, google):
         assert policy.group_key("anybot") == "*"
         assert policy.allowed("anybot", "/a") is False
+
+
+def test_star_followed_by_other_text() -> None:
+    rfc, google = both(b"User-agent: */1.0\nDisallow: /a\n\nUser-agent: *OrkashBot*\nDisallow: /\n")
+    assert rfc.group_key("anybot") == "*" and rfc.allowed("anybot", "/a") is False
+    assert rfc.allowed("OrkashBot", "/b") is False  # the name between asterisks, flagged
+    assert google.group_key("anybot") is None  # Google: neither line names a token
+    assert google.allowed("OrkashBot", "/b") is True
+
+
+def test_a_user_agent_line_after_another_record() -> None:
+    body = b"User-agent: *\nCrawl-delay: 120\n\nUser-agent: 008\nDisallow: /\n"
+    rfc, google = both(body)
+    # RFC 9309 §2.2.4: the Crawl-delay record must not end the group, so "*" shares the rule
+    assert rfc.allowed("anybot", "/a") is False
+    assert any(n.code == "ua-after-record" for n in rfc.notes)
+    # google/robotstxt starts a new group after any record: "*" has no rules
+    assert google.allowed("anybot", "/a") is True

@@ -221,6 +221,8 @@ def test_section_2_2_4_other_records_do_not_end_a_group() -> None:
     assert policy.allowed("a", "/p") is False
     assert policy.allowed("b", "/p") is False
     assert policy.sitemaps == ("https://x/s.xml",)
+    # flagged, because Google's reference parser starts a new group there
+    assert [n.code for n in policy.notes] == ["ua-after-record"]
 
 
 def test_section_2_2_group_ends_only_at_a_user_agent_line_after_rules() -> None:

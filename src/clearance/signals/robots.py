@@ -123,6 +123,7 @@ class RobotsPolicy:
 
     __slots__ = (
         "_agent_cache",
+        "_agent_lines",
         "_by_agent",
         "_compiled",
         "_rules",
@@ -191,6 +192,7 @@ class RobotsPolicy:
         self._agent_cache: dict[str, str | None] = {}
         self._by_agent: dict[str, CompiledRules | None] = {}
         self._spelling: dict[str, str] = {}
+        self._agent_lines: dict[str, list[int]] = {}
         self.notes = list(notes)
         for group in self.groups:
             self._add_group(group)
@@ -203,7 +205,9 @@ class RobotsPolicy:
             value = record.value.strip()
             token, _ = product_token(value, google_compat=self.google_compat)
             if token is not None and token != "*":
-                self._spelling.setdefault(token, value[: len(token)])
+                self._spelling.setdefault(token, value.lstrip("*")[: len(token)])
+        for agent in agents:
+            self._agent_lines.setdefault(agent, []).extend(r.line for r in group.agent_lines)
         for agent in agents:
             self._rules.setdefault(agent, [])
             self._usage.setdefault(agent, [])
@@ -251,11 +255,10 @@ class RobotsPolicy:
         pattern = normalize_pattern(value, google_compat=self.google_compat)
         rules = [Rule(allow, pattern, record.raw, record.line)]
         if self.google_compat and allow:
-            for suffix in ("/index.html", "/index.htm"):
-                if pattern.endswith(suffix):
-                    # google/robotstxt: allowing .../index.html also allows the directory URL
-                    base = pattern[: -len(suffix) + 1] + "$"
-                    rules.append(Rule(True, base, record.raw, record.line))
+            slash = pattern.rfind("/")
+            if slash >= 0 and pattern[slash:].startswith("/index.htm"):
+                # google/robotstxt: allowing .../index.htm(l) also allows the directory URL
+                rules.append(Rule(True, pattern[: slash + 1] + "$", record.raw, record.line))
         return rules
 
     # ---- group selection ------------------------------------------------------------------
@@ -279,6 +282,11 @@ class RobotsPolicy:
         """Return True when a group names this agent's product token (not just ``*``)."""
         token, _ = product_token(agent.strip(), google_compat=self.google_compat)
         return token is not None and token != "*" and token in self._rules
+
+    def group_notes(self, key: str) -> list[ParseNote]:
+        """Return the notes on the user-agent lines of the (merged) group ``key``."""
+        lines = set(self._agent_lines.get(key, ()))
+        return [n for n in self.notes if n.line in lines]
 
     def spelling(self, token: str) -> str:
         """Return a product token as the file first wrote it (``GPTBot`` for ``gptbot``)."""

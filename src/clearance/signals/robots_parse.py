@@ -178,19 +178,27 @@ def _canonical_key(key: str, google_compat: bool) -> tuple[str, bool]:
 def product_token(value: str, *, google_compat: bool = False) -> tuple[str | None, bool]:
     """Return the lower-cased product token a user-agent value names, and whether it was cut.
 
-    ``*`` (optionally followed by anything) is the global group. Otherwise the token is the
-    leading run of ``A-Z a-z _ -`` as RFC 9309 defines it, extended with digits because real
-    crawlers use them (``AI2Bot``, ``img2dataset``); ``google_compat`` keeps Google's letters-only
-    run (so ``img2dataset`` names ``img``). ``Googlebot/2.1`` names ``googlebot``. The flag is
-    True when anything was cut off or digits were needed. None when nothing usable is there.
+    ``*`` alone, or followed by white space, is the global group (as Google reads it).
+    Otherwise the token is the leading run of ``A-Z a-z _ -`` as RFC 9309 defines it,
+    extended with digits because real crawlers use them (``AI2Bot``, ``img2dataset``);
+    ``Googlebot/2.1`` names ``googlebot``. Outside ``google_compat``, asterisks around a name
+    (``*OrkashBot*``) are dropped and the name read, and ``*`` followed by anything else is
+    the global group, both flagged; Google reads no token in either, and only letters (so
+    ``img2dataset`` names ``img``). The flag is True when anything was cut
+    off or had to be read leniently. None when nothing usable is there.
     """
-    if value.startswith("*"):
+    if value == "*" or (value[:1] == "*" and value[1:2].isspace()):
         return "*", value != "*"
+    lenient = False
+    if not google_compat and value[:1] == "*":
+        if not _TOKEN_DIGITS.match(value.lstrip("*")):
+            return "*", True  # "*/1.0", "*\x00": the global group, read leniently
+        value, lenient = value.lstrip("*"), True
     found = (_TOKEN if google_compat else _TOKEN_DIGITS).match(value)
     if found is None:
         return None, True
     token = found.group(0)
-    nonstandard = found.end() != len(value) or not _TOKEN.fullmatch(token)
+    nonstandard = lenient or found.end() != len(value) or not _TOKEN.fullmatch(token)
     return token.lower(), nonstandard
 
 
@@ -206,6 +214,7 @@ def parse_lines(
         parsed.notes.append(ParseNote(0, "html", "the body looks like HTML, not robots.txt"))
     current: RawGroup | None = None
     last_was_rule = False
+    record_since_agent = False  # a record that is not a rule since the last user-agent line
     lines = _LINE_SPLIT.split(text) if "\r" in text else text.split("\n")
     parsed.lines = len(lines)
     for number, line in enumerate(lines, start=1):
@@ -244,6 +253,21 @@ def parse_lines(
                 parsed.notes.append(ParseNote(number, "key-typo", f"{key_text!r} read as {key!r}"))
         record = RawRecord(number, key, value, stripped, lenient)
         if key == "user-agent":
+            if current is not None and not last_was_rule and record_since_agent:
+                # RFC 9309 §2.2.4: another record must not end the group, so this line joins
+                # the one above; google/robotstxt starts a new group after any record
+                if google_compat:
+                    last_was_rule = True
+                else:
+                    parsed.notes.append(
+                        ParseNote(
+                            number,
+                            "ua-after-record",
+                            "joins the group above (RFC 9309 §2.2.4); Google starts a new one",
+                        )
+                    )
+                    lenient = True
+            record_since_agent = False
             if current is None or last_was_rule:
                 current = RawGroup()
                 parsed.groups.append(current)
@@ -272,12 +296,16 @@ def parse_lines(
             # Content-Signal has no published grammar: like other records (RFC 9309 §2.2.4) it
             # must not change how groups are formed. Content-Usage extends the RFC's rule.
             last_was_rule = last_was_rule or key != "content-signal"
+            record_since_agent = record_since_agent or key == "content-signal"
         elif key == "sitemap":
             parsed.sitemaps.append(record)
+            record_since_agent = True
         elif key == "license":
             parsed.licenses.append(record)
+            record_since_agent = True
         else:
             parsed.other.append(record)
+            record_since_agent = True
         if lenient:
             parsed.lenient_lines.add(number)
     return parsed

@@ -170,6 +170,11 @@ def _crawler_signals(policy: RobotsPolicy, v: CrawlerVerdict) -> list[Signal]:
         notes.append("no group names this crawler; the '*' group applies")
         if v.allowed:
             confidence *= 0.8
+    if v.match.group is not None:
+        for note in policy.group_notes(v.match.group):
+            notes.append(str(note))
+            if note.code == "ua-after-record":  # the group's extent is an interpretation
+                confidence *= 0.6
     if rule is None:
         notes.append("no rule matches the path: allowed")
         excerpt = f"user-agent group {v.match.group}" if v.match.group else "(no applicable group)"
