@@ -83,11 +83,12 @@ def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, worke
     ev = tmp_path / "killed"
     rng = random.Random(5 + workers)
     kills = 0
-    for _ in range(4):
-        before = _ledger_lines(ev)
-        target = before + rng.randint(1, 300)
+    for _ in range(5):
+        # kill when the ledger has grown by a random amount or at a random moment, first of
+        # the two (ledger writes are batched, so growth comes in steps)
+        target = _ledger_lines(ev) + rng.randint(1, 150)
         proc = _start(ev, port, workers)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + rng.uniform(0.8, 2.5)
         while proc.poll() is None and _ledger_lines(ev) < target and time.monotonic() < deadline:
             time.sleep(0.002)
         if proc.poll() is None:
