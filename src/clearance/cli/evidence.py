@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from clearance.cli._app import app, out, print_json, run
+from clearance.cli._app import app, console, out, print_json, run
 from clearance.errors import TamperError
 from clearance.fetch.history import url_history
 from clearance.fetch.verify import VerifyReport, verify_evidence
@@ -33,7 +33,8 @@ def verify(
     as_json: bool = _JSON,
 ) -> None:
     """Check that no record or ledger entry was edited, deleted, inserted or reordered."""
-    report: VerifyReport = run(lambda: verify_evidence(evidence_dir, deep=not quick))
+    with console.status(f"verifying {evidence_dir} ..."):
+        report: VerifyReport = run(lambda: verify_evidence(evidence_dir, deep=not quick))
     if as_json:
         print_json(
             {
