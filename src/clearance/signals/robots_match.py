@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import itemgetter
 
 __all__ = [
@@ -61,6 +61,11 @@ _CHANGING_ESCAPES = re.compile(
     r"%(?:[0-9A-Fa-f][a-f]|[a-f][0-9A-F]|2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
 )
 _QUERY_ESCAPES = re.compile(r"\?[^\n]*?%(?:3[AaFf]|2[Ff]|40)")
+# one scan for "an escape needs work": malformed, lower-case, unreserved, or ":/?@" (which only
+# matters in a query; a path one sends the line down the slow path, which keeps it escaped)
+_ESCAPE_WORK = re.compile(
+    r"%(?:(?![0-9A-F]{2})|2[DEF]|3[0-9AF]|4[0-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
+)
 _NEEDS_PATH = re.compile(
     f"{_BAD_CHARS.pattern}|{_MALFORMED.pattern}|{_CHANGING_ESCAPES.pattern}|{_QUERY_ESCAPES.pattern}"
 )
@@ -214,9 +219,7 @@ def normalize_paths(text: str, *, google_compat: bool = False) -> str:
         for token in set(_CHANGING_ESCAPES.findall(text)):
             decoded = chr(int(token[1:], 16))
             text = text.replace(token, decoded if decoded in _UNRESERVED else token.upper())
-    if _BAD_CHARS.search(text) is None and (
-        "%" not in text or "?" not in text or _QUERY_ESCAPES.search(text) is None
-    ):
+    if not needs_normalizing(text):
         return text
     found = _NEEDS_PATH.search(text)
     lines = text.split("\n")
@@ -245,11 +248,7 @@ def needs_normalizing(path: str) -> bool:
             return True
     elif _BAD_CHARS.search(path) is not None:
         return True
-    if "%" not in path:
-        return False
-    if _MALFORMED.search(path) is not None or _CHANGING_ESCAPES.search(path) is not None:
-        return True
-    return "?" in path and _QUERY_ESCAPES.search(path) is not None
+    return "%" in path and _ESCAPE_WORK.search(path) is not None
 
 
 class Rule:
@@ -549,8 +548,9 @@ class CompiledRules:
     def _wild_matches(self, text: str, lines: list[str]) -> Iterable[tuple[int, Rule]]:
         """Yield (line, rule) for the first wildcard rule, in precedence order, matching a line.
 
-        Each rule is tried only on the lines holding the literal it needs (found with
-        ``str.find`` over the whole batch), so rules no line can match cost one scan.
+        A rule no line can match costs one substring scan of the batch. The common shapes
+        ``S*`` and ``S*L`` are matched with C-level ``startswith``/``find`` over the lines;
+        others run their expression on the lines that hold the literal they need.
         """
         count = len(lines)
         starts: list[int] | None = None
@@ -558,23 +558,51 @@ class CompiledRules:
         for rule, needle in zip(self._wild, self._needles, strict=True):
             if needle not in text:
                 continue
-            regex = _single(rule.pattern)
-            if not needle:
-                candidates: Iterable[int] = range(count)
+            head, tail = _single_star(rule.pattern)
+            if head is not None:
+                hits: Iterable[int] = compress(
+                    range(count), map(str.startswith, lines, repeat(head))
+                )
+                if tail:  # keep the lines where the tail occurs after the head (C-level)
+                    heads = list(hits)
+                    found = map(
+                        str.find, map(lines.__getitem__, heads), repeat(tail), repeat(len(head))
+                    )
+                    hits = compress(heads, map((-1).__lt__, found))
             else:
                 if starts is None:
                     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
-                found_lines = []
-                at = text.find(needle)
-                while at >= 0:
-                    line = bisect_right(starts, at) - 1
-                    found_lines.append(line)
-                    at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
-                candidates = found_lines
-            for line in candidates:
-                if line not in taken and regex.match(lines[line]) is not None:
+                hits = self._regex_hits(rule, needle, text, lines, starts)
+            for line in hits:
+                if line not in taken:
                     taken.add(line)
                     yield line, rule
+
+    @staticmethod
+    def _regex_hits(
+        rule: Rule, needle: str, text: str, lines: list[str], starts: list[int]
+    ) -> list[int]:
+        count = len(lines)
+        regex = _single(rule.pattern)
+        if not needle:
+            return [i for i in range(count) if regex.match(lines[i]) is not None]
+        hits = []
+        at = text.find(needle)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            if regex.match(lines[line]) is not None:
+                hits.append(line)
+            at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
+        return hits
+
+
+@lru_cache(maxsize=16384)
+def _single_star(pattern: str) -> tuple[str | None, str]:
+    """Return (head, tail) for a pattern ``head*tail`` (one ``*``, no ``$``), else (None, "")."""
+    if pattern.endswith("$") or pattern.count("*") != 1:
+        return None, ""
+    head, _, tail = pattern.partition("*")
+    return head, tail
 
 
 def _precedence(rule: Rule) -> tuple[int, bool, int]:
