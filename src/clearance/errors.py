@@ -31,6 +31,7 @@ for the web layer, an HTTP ``status``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "BlockedAddressError",
@@ -95,6 +96,17 @@ class ManifestError(InputError):
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
         self.reason = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keep path/row/column when the error crosses a process boundary
+        return (_rebuild_manifest_error, (type(self), self.reason, self.path, self.row,
+                                          self.column))
+
+
+def _rebuild_manifest_error(
+    cls: type[ManifestError], reason: str, path: str | None, row: int | None, column: str | None
+) -> ManifestError:
+    return cls(reason, path=path, row=row, column=column)
 
 
 class UnknownFormatError(ManifestError):

@@ -26,7 +26,7 @@ from clearance.ingest.readers.base import RawChunk, rejects_table
 from clearance.ingest.readers.detect import plan_reading
 from clearance.ingest.schema import REJECT_SCHEMA, SCHEMA
 
-__all__ = ["ManifestReader", "OnError", "RejectsSink"]
+__all__ = ["ManifestReader", "OnError", "RejectsSink", "fail_on"]
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,16 @@ def _reason_key(reason: str) -> str:
     return head.split(" (line ", 1)[0]
 
 
+def fail_on(table: pa.Table) -> None:
+    """Raise MalformedRowError for the first malformed reject of ``table`` (sorted by row)."""
+    malformed = table.filter(pc.equal(table["kind"], "malformed"))
+    if malformed.num_rows:
+        first = malformed.slice(0, 1).to_pylist()[0]
+        raise MalformedRowError(
+            first["reason"] + " (use --on-error skip to set such rows aside)",
+            path=first["source_file"], row=first["source_row"], column=first["column"])
+
+
 class ManifestReader:
     """Iterate over a manifest's canonical tables; see the module docstring."""
 
@@ -89,6 +99,7 @@ class ManifestReader:
         if on_error not in ("fail", "skip"):
             raise ValueError(f"on_error must be 'fail' or 'skip', not {on_error!r}")
         self.user_mapping = dict(mapping or {})
+        self.defaults = dict(defaults or {})
         self.on_error = on_error
         self.rejects = rejects or RejectsSink()
         self.plan = plan_reading(source, fmt=fmt, select=self._select, batch_rows=batch_rows)
@@ -128,15 +139,7 @@ class ManifestReader:
         self._canon.mapping = mapping
 
     def _fail_on(self, table: pa.Table) -> None:
-        malformed = table.filter(pc.equal(table["kind"], "malformed"))
-        if malformed.num_rows:
-            first = malformed.slice(0, 1).to_pylist()[0]
-            raise MalformedRowError(
-                first["reason"] + " (use --on-error skip to set such rows aside)",
-                path=first["source_file"],
-                row=first["source_row"],
-                column=first["column"],
-            )
+        fail_on(table)
 
     def __iter__(self) -> Iterator[pa.Table]:
         """Yield the canonical rows as Arrow tables of SCHEMA."""

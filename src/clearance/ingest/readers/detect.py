@@ -63,6 +63,7 @@ class Plan:
     source: str
     files: int
     chunks: Callable[[], Iterator[RawChunk]]
+    paths: tuple[Path, ...] = ()
 
 
 def _ext_format(path: Path) -> str | None:
@@ -118,7 +119,7 @@ def _file_plan(path: Path, fmt: str, select: Selector | None, batch_rows: int) -
     }
     if fmt not in readers:
         raise UnknownFormatError(f"format {fmt!r} is not one of {sorted(readers)}", path=path)
-    return Plan(fmt, str(path), 1, readers[fmt])
+    return Plan(fmt, str(path), 1, readers[fmt], (path,) if fmt == "parquet" else ())
 
 
 def _chain(plans: list[Plan]) -> Callable[[], Iterator[RawChunk]]:
@@ -145,6 +146,7 @@ def _dir_plan(root: Path, select: Selector | None, batch_rows: int) -> Plan:
             str(root),
             len(parts),
             lambda: read_parquet(parts, select=select, batch_rows=batch_rows),
+            tuple(parts),
         )
     if "webdataset" in by_format:
         shards = by_format["webdataset"]
@@ -215,6 +217,7 @@ def plan_reading(
                 text,
                 len(matches),
                 lambda: read_parquet(matches, select=select, batch_rows=batch_rows),
+                tuple(matches),
             )
         return Plan(plans[0].format, text, len(plans), _chain(plans))
     path = Path(text)

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The local executor: Parquet manifests cut into row ranges, judged in worker processes.
+
+A unit is a slice of one Parquet file; a worker reads it (only the mapped columns), turns it
+into canonical rows, categorises them and runs the job's per-unit function, and hands back a
+small result. Units keep their global row position, so item ids and counts are the same as
+a sequential read. The executor only decides where units run; the per-unit work is the same
+functions the sequential path calls.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from clearance.enrich.annotate import Categorizer
+from clearance.errors import ManifestError
+from clearance.ingest.canonical import Canonicalizer, Defaults
+from clearance.ingest.columns import DERIVED, resolve_mapping
+from clearance.ingest.readers.base import RawChunk
+from clearance.ingest.readers.columnar import IMG2DATASET_COLUMNS
+
+__all__ = ["ParquetUnit", "UnitOutput", "default_workers", "parquet_units", "run_units"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ParquetUnit:
+    """Rows ``offset .. offset+length`` of one Parquet file; ``position`` is its first row's
+    0-based position in the whole manifest."""
+
+    path: str
+    offset: int
+    length: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnitOutput:
+    """A unit's canonical, categorised rows (or what a job kept of them) and its rejects."""
+
+    value: Any
+    rejects: pa.Table
+    rows_read: int
+    rows_accepted: int
+    mapping: dict[str, str]
+    mapping_key: str
+
+
+def default_workers() -> int:
+    """Return how many worker processes to use: the CPUs this process may run on.
+
+    One when the main module cannot be re-imported by a spawned worker (code piped to
+    ``python -``), since spawned workers start by importing it.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is not None and not Path(path).exists():
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parquet_units(files: Sequence[Path], rows: int) -> list[ParquetUnit]:
+    """Return the units of ``files``, about ``rows`` rows each, in manifest order."""
+    units: list[ParquetUnit] = []
+    position = 0
+    for path in files:
+        try:
+            total = pq.ParquetFile(path).metadata.num_rows
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise ManifestError(f"not a readable Parquet file ({exc})", path=path) from exc
+        for offset in range(0, total, rows):
+            length = min(rows, total - offset)
+            units.append(ParquetUnit(str(path), offset, length, position + offset))
+        position += total
+    return units
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    user_mapping: Mapping[str, str]
+    defaults: Mapping[str, str]
+    finish: Callable[[pl.DataFrame], Any]
+
+
+_CATEGORIZER: Categorizer | None = None
+
+
+def _read(job: _Job, unit: ParquetUnit) -> UnitOutput:
+    global _CATEGORIZER
+    names = pq.read_schema(unit.path).names
+    if IMG2DATASET_COLUMNS <= set(names):
+        raise ManifestError("img2dataset output is read sequentially", path=unit.path)
+    mapping = {k: v for k, v in resolve_mapping(names, job.user_mapping).items()
+               if k not in DERIVED}
+    frame = (pl.scan_parquet(unit.path).select(list(mapping.values()))
+             .slice(unit.offset, unit.length).collect()
+             .with_row_index("source_row", offset=unit.offset + 1)
+             .with_columns(pl.col("source_row").cast(pl.Int64)))
+    canon = Canonicalizer(mapping, Defaults(dict(job.defaults)))
+    canon.position = unit.position
+    canonical, rejects = canon(RawChunk(frame, unit.path))
+    if _CATEGORIZER is None:
+        _CATEGORIZER = Categorizer()
+    value = job.finish(_CATEGORIZER.frame(canonical))
+    key = "\x1f".join(n for n in names)
+    return UnitOutput(value, rejects, frame.height, canonical.height, mapping, key)
+
+
+def run_units(
+    units: Sequence[ParquetUnit],
+    finish: Callable[[pl.DataFrame], T],
+    *,
+    user_mapping: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    workers: int | None = None,
+) -> Iterator[UnitOutput]:
+    """Yield each unit's output in manifest order, computed in ``workers`` processes.
+
+    ``finish`` turns a unit's canonical, categorised frame into what the job keeps (counts,
+    an Arrow table to write, ...); it must be a picklable module-level function.
+    """
+    job = _Job(dict(user_mapping or {}), dict(defaults or {}), finish)
+    count = min(workers or default_workers(), default_workers())
+    if count <= 1 or len(units) <= 1:
+        for unit in units:
+            yield _read(job, unit)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield from pool.map(_read, [job] * len(units), units)
