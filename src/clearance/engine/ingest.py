@@ -96,7 +96,7 @@ def _parallel(reader: ManifestReader, rows: int, workers: int) -> bool:
     try:
         if IMG2DATASET_COLUMNS <= set(pq.read_schema(paths[0]).names):
             return False
-        total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
+        total = int(sum(pq.ParquetFile(p).metadata.num_rows for p in paths))
     except (pa.ArrowInvalid, OSError):
         return False  # the sequential reader raises the error that names the file
     return total >= 2 * rows
