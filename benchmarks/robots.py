@@ -36,13 +36,13 @@ import tarfile
 import time
 import urllib.robotparser
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from protego import Protego
 
 from clearance.signals.robots import RobotsPolicy, parse_robots
-from clearance.signals.robots_match import extract_path, normalize_path
-from clearance.signals.robots_parse import product_token
+from clearance.signals.robots_match import CompiledRules, extract_path, normalize_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "robots-protego-corpus.tar.gz"
@@ -128,43 +128,86 @@ def best_of(repeat: int, fn, setup=None) -> float:  # type: ignore[no-untyped-de
 
 
 def classify(
-    host: str, agent: str, url: str, ours: bool, prot: bool, urll: bool, policy: RobotsPolicy
+    host: str,
+    agent: str,
+    url: str,
+    verdicts: tuple[bool, bool, bool],
+    policy: RobotsPolicy,
+    body: bytes,
+    prot: Protego,
 ) -> str:
-    """Return the name of the class that explains one disagreement (see docs/benchmarks.md)."""
+    """Return the name of the class that explains one disagreement (see docs/benchmarks.md).
+
+    ``verdicts`` is (clearance, protego, urllib). The checks run from the most specific cause
+    to the most general; the first that applies names the class.
+    """
+    ours, pr, ur = verdicts
     path = extract_path(url)
     match = policy.explain(agent, url)
     rule = match.rule
-    token = (product_token(agent)[0] or "").lower()
-    groups = [a for a in policy.agents if a != "*"]
-    if path == "/robots.txt":
-        return "robots.txt-implicitly-allowed"
-    if prot != ours and any(g != token and (g in token or token in g) for g in groups):
-        return "agent-substring-match"
-    if rule is not None and rule.line in policy.lenient_lines:
-        return "lenient-line"
-    if any(n.code.startswith("ua-") for n in policy.notes):
-        if prot != ours or urll != ours:
-            agents_lines = {r.line for g in policy.groups for r in g.agent_lines}
-            if any(n.line in agents_lines for n in policy.notes if n.code.startswith("ua-")):
+    if path.split("?", 1)[0] == "/robots.txt":
+        return "robots.txt-with-query" if "?" in path else "robots.txt-implicitly-allowed"
+    if body.startswith((b"\xef\xbb\xbf", b"\xbb\xbf", b"\xbf")) and pr != ours:
+        return "byte-order-mark"
+    group_codes = {n.code for n in policy.group_notes(match.group)} if match.group else set()
+    if "ua-after-record" in group_codes:
+        return "group-extent-after-record"
+    values = [r.raw.split(":", 1)[-1].strip() for r in policy.rules_for(agent)]
+    encoded = normalize_path(path) != path or any(
+        "%" in v or not v.isascii() or " " in v for v in values
+    )
+    lenient = rule is not None and rule.line in policy.lenient_lines
+    if pr != ours:
+        theirs = getattr(prot._get_matching_rule_set(agent), "user_agent", None)
+        mine = match.group
+        if theirs != mine and not (theirs is None and mine is None):
+            if theirs and theirs != "*" and theirs in agent.lower():
+                return "agent-substring-match"
+            if group_codes & {"ua-nonstandard", "ua-invalid"} or mine is None:
                 return "nonstandard-user-agent-line"
-    if normalize_path(path) != path or (rule is not None and "%" in rule.raw):
+            return "agent-selection"
+        if _longest_match(policy, agent, path, lambda p: len(p.replace("?", "%3F"))) == pr:
+            return "protego-measures-quoted-patterns"
+        dir_path = path.split("?", 1)[0]
+        if dir_path.endswith("/") and any(
+            v.startswith(dir_path) and v[len(dir_path) :].startswith("index.htm") for v in values
+        ):
+            return "index-html-directory"
+        if encoded:
+            return "percent-encoding"
+        if lenient:
+            return "lenient-line"
+        if any(not v.startswith("/") for v in values):
+            return "pattern-without-leading-slash"
+        return "other"
+    # only urllib.robotparser (Python 3.11) differs
+    if encoded:
         return "percent-encoding"
-    if urll != ours and prot == ours:
-        if rule is not None and ("*" in rule.pattern or rule.pattern.endswith("$")):
-            return "urllib-no-wildcards"
-        first = _first_match(policy, agent, path)
-        if first is not None and first != ours:
-            return "urllib-first-match"
-        return "urllib-group-structure"
-    return "other"
+    if lenient:
+        return "lenient-line"
+    if any("*" in v or v.endswith("$") for v in values):
+        return "urllib-no-wildcards"
+    first = _first_match(policy, agent, path)
+    if first is not None and first != ours:
+        return "urllib-first-match"
+    return "urllib-group-structure"
+
+
+def _longest_match(
+    policy: RobotsPolicy, agent: str, path: str, length: Callable[[str], int]
+) -> bool | None:
+    """Return the verdict when matches are ranked by ``length(pattern)`` (allow on ties)."""
+    npath = normalize_path(path)
+    best: tuple[int, bool] | None = None
+    for rule in policy.rules_for(agent):
+        if CompiledRules([rule]).decide(npath) is not None:
+            rank = (length(rule.pattern), rule.allow)
+            best = rank if best is None or rank > best else best
+    return True if best is None else best[1]
 
 
 def _first_match(policy: RobotsPolicy, agent: str, path: str) -> bool | None:
-    key = policy.group_key(agent)
-    if key is None:
-        return None
-    from clearance.signals.robots_match import CompiledRules
-
+    """Return the verdict of the first rule in file order that matches (urllib's reading)."""
     npath = normalize_path(path)
     for rule in sorted(policy.rules_for(agent), key=lambda r: r.line):
         if CompiledRules([rule]).decide(npath) is not None:
@@ -274,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                 pr, ur = prot[h].can_fetch(u, a), urll[h].can_fetch(a, u)
                 if o == pr == ur:
                     continue
-                name = classify(h, a, u, o, pr, ur, p)
+                name = classify(h, a, u, (o, pr, ur), p, bodies[h], prot[h])
                 totals[name] += 1
                 classes[name].append(f"{h}\t{a}\t{u}\tclearance={o} protego={pr} urllib={ur}")
     print(f"\ndisagreements: {sum(totals.values()):,} of {checks:,} checks")

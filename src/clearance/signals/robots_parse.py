@@ -37,6 +37,7 @@ MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: the parsing limit MUST be at least 500
 GOOGLE_MAX_LINE = 8 * 2083  # google/robotstxt cuts lines after this many bytes
 
 _BOM = b"\xef\xbb\xbf"
+_WS = " \t\v\f"  # RFC 9309 white space is SP and HTAB; VT and FF are read as such too
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _TOKEN = re.compile(r"[A-Za-z_-]+")
 _TOKEN_DIGITS = re.compile(r"[A-Za-z0-9_-]+")
@@ -149,7 +150,7 @@ def _decode(body: bytes, parsed: ParsedFile, max_bytes: int) -> str:
 def _split_key_value(line: str) -> tuple[str, str, bool] | None:
     colon = line.find(":")
     if colon >= 0:
-        return line[:colon].strip(), line[colon + 1 :].strip(), False
+        return line[:colon].strip(_WS), line[colon + 1 :].strip(_WS), False
     # google/robotstxt: a line without a colon is read when it is exactly "key value"
     words = line.split()
     if len(words) == 2:
@@ -229,13 +230,13 @@ def parse_lines(
             content = line[:hash_at]
             parsed.comments.append(Comment(number, comment, not content.strip()))
             line = content
-        stripped = line.strip()
+        stripped = line.strip(_WS)
         if not stripped:
             continue
         colon = stripped.find(":")
-        known = _KEYS.get(stripped[:colon].rstrip().lower()) if colon > 0 else None
+        known = _KEYS.get(stripped[:colon].rstrip(_WS).lower()) if colon > 0 else None
         if known is not None:  # the common case: a well-formed line with a known key
-            key, value, lenient = known, stripped[colon + 1 :].strip(), False
+            key, value, lenient = known, stripped[colon + 1 :].strip(_WS), False
         else:
             split = _split_key_value(stripped)
             if split is None:
