@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from clearance.decide.matching import match_domains, match_prefixes, match_values
 from clearance.errors import KnowledgeBaseError
+from clearance.yamlio import load_yaml
 
 __all__ = ["Blocklist", "BlockEntry", "default_blocklists", "load_blocklist", "match_blocklists"]
 
@@ -116,7 +117,7 @@ class Blocklist:
 
 def _read(path: Path | Any) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(
             f"cannot read blocklist: {exc}".replace("\n", " "), path=str(path)

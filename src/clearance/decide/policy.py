@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from clearance.decide.columns import market_of
 from clearance.decide.conditions import Node, columns_of, parse_when
 from clearance.errors import PolicyError
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "BUILTIN_RULES",
@@ -196,21 +197,6 @@ def _check(policy: Policy, path: str) -> None:
     policy.selectors()
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a mapping with the same key twice."""
-
-
-def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    keys = [loader.construct_object(k) for k, _ in node.value]
-    for i, key in enumerate(keys):
-        if key in keys[:i]:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", node.value[i][0].start_mark
-            )
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 def _read(path: Path | Any) -> Any:
@@ -219,7 +205,7 @@ def _read(path: Path | Any) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read: {exc}", path=str(path)) from exc
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        return load_yaml(text, unique_keys=True)
     except yaml.YAMLError as exc:
         raise PolicyError(f"invalid YAML: {exc}".replace("\n", " "), path=str(path)) from exc
 

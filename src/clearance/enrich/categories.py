@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from clearance.enrich.hosts import split_url_host
 from clearance.errors import KnowledgeBaseError
 from clearance.models import CategoryResult, HostParts
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "CategoryKnowledge",
@@ -128,7 +129,7 @@ class HostCategory:
 
 def _load_yaml(path: Path | Any) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read YAML: {exc}", path=str(path)) from exc
 

@@ -12,6 +12,7 @@ import yaml
 
 from clearance.errors import ColumnMappingError, KnowledgeBaseError
 from clearance.ingest.schema import FIELDS
+from clearance.yamlio import load_yaml
 
 __all__ = ["DERIVED", "parse_mapping", "resolve_mapping"]
 
@@ -30,7 +31,7 @@ def _norm(name: str) -> str:
 def _aliases() -> dict[str, tuple[str, ...]]:
     path = resources.files("clearance").joinpath("data/ingest/column_aliases.yaml")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"invalid YAML ({exc})", path=str(path)) from exc
     unknown = set(data) - set(_CANONICAL)

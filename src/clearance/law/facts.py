@@ -19,6 +19,7 @@ from typing import Any, Final
 import yaml
 
 from clearance.errors import FactsError
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "BOOL_FACTS",
@@ -179,7 +180,7 @@ def load_facts(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise FactsError(f"{path}: cannot read facts: {exc}".replace("\n", " ")) from exc
     if not isinstance(data, dict):

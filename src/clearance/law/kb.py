@@ -32,6 +32,7 @@ from pydantic import (
 
 from clearance.errors import InputError, RuleError
 from clearance.models import TimelineEvent
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "ENTRY_TYPES",
@@ -290,32 +291,6 @@ def _check(what: str, value: str | None, allowed: tuple[str, ...]) -> None:
         raise InputError(f"unknown {what} {value!r}; one of: {', '.join(allowed)}")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a mapping with the same key twice."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
 
 
 def _summarise(exc: ValidationError) -> str:
@@ -341,7 +316,7 @@ def read_entry(path: str | Path) -> LawEntry:
     except UnicodeDecodeError as exc:
         raise RuleError(f"not valid UTF-8 at byte {exc.start}", path=path) from exc
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        data = load_yaml(text, unique_keys=True)
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         # PyYAML raises ValueError for impossible dates such as 2025-02-30
         raise RuleError(f"invalid YAML: {exc}".replace("\n", " "), path=path) from exc

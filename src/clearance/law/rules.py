@@ -29,6 +29,7 @@ from pydantic import (
 
 from clearance.errors import RuleError
 from clearance.law.conditions import Condition, compile_conditions
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "BASIS_STATUSES",
@@ -172,7 +173,7 @@ class RuleSet:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=path) from exc
     except yaml.YAMLError as exc:

@@ -18,6 +18,7 @@ import yaml
 from clearance.law.rules import default_rules
 from clearance.report.knowledge import EXPOSURE_LEVELS
 from clearance.report.tables import ScanTables, assessment_lists, list_column
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "TIERS",
@@ -37,7 +38,7 @@ def rights_notes() -> dict[str, str]:
     """Return each category's rights notes from the shipped vocabulary (empty when unreadable)."""
     path = resources.files("clearance").joinpath("data/categories/vocabulary.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         cats = data["categories"]
         return {k: " ".join(str(v.get("rights_notes", "")).split()) for k, v in cats.items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from clearance.enrich.categories import category_ids
 from clearance.errors import KnowledgeBaseError
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "ACTIONS",
@@ -185,7 +186,7 @@ class ReportKnowledge:
 
 def _read(path: Path | Any, model: type[BaseModel]) -> Any:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeBaseError(f"cannot read: {exc}", path=str(path)) from exc
     except yaml.YAMLError as exc:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from clearance.errors import KnowledgeBaseError
 from clearance.signals.vocab import PURPOSES, Purpose
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "CRAWLER_CLASSES",
@@ -134,7 +135,7 @@ class CrawlerRegistry:
 
 def _load(path: Path) -> CrawlerRegistry:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read crawler registry: {exc}", path=path) from exc
     try:

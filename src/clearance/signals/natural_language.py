@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from clearance.errors import KnowledgeBaseError
 from clearance.models import Signal, SignalReport
 from clearance.signals.vocab import Purpose
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "CONTESTED_NOTE",
@@ -117,7 +118,7 @@ def _load(raw: bytes | None, where: str) -> PhraseBook:
     if raw is None:
         raise KnowledgeBaseError("file not found", path=where)
     try:
-        book = _Book.model_validate(yaml.safe_load(raw))
+        book = _Book.model_validate(load_yaml(raw))
     except (yaml.YAMLError, ValidationError) as exc:
         raise KnowledgeBaseError(f"invalid phrase book: {exc}", path=where) from exc
     compiled = []

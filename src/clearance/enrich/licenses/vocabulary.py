@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from clearance.enrich.licenses.schema import LicenseEntry
 from clearance.errors import KnowledgeBaseError
+from clearance.yamlio import load_yaml
 
 __all__ = [
     "Vocabulary",
@@ -136,7 +137,7 @@ class Vocabulary:
 
 def _read_entry(path: Path) -> LicenseEntry:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read licence entry: {exc}", path=path) from exc
     if not isinstance(raw, dict):

@@ -26,6 +26,7 @@ from clearance.law.conditions import Condition, compile_conditions
 from clearance.law.engine import PENDING_STATUSES, _as_of, _default_context, prepare
 from clearance.law.facts import Facts
 from clearance.models import DISCLAIMER, AnalysisFinding, AnalysisResult
+from clearance.yamlio import load_yaml
 
 __all__ = ["ANALYSES", "ANALYSES_ROOT", "Analysis", "load_analysis", "run_analysis"]
 
@@ -109,7 +110,7 @@ def load_analysis(name: str, root: str | Path | None = None) -> Analysis:
     """Return the analysis ``name`` from ``root`` (default: shipped); RuleError names the file."""
     path = Path(root or ANALYSES_ROOT) / f"{name}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"cannot read analysis: {exc}".replace("\n", " "), path=path) from exc
     try:
