@@ -123,15 +123,17 @@ class _Columns:
         self.now = np.zeros(n, dtype=np.int32)
         self.capture_at = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
 
-    def ids(self, judged: list[Judgement]) -> np.ndarray:
-        out = np.empty(len(judged), dtype=np.int32)
-        for k, one in enumerate(judged):
+    def ids(self, judged: tuple[list[Judgement], np.ndarray]) -> np.ndarray:
+        """Return the global ids of a (distinct judgements, per-URL index) pair."""
+        distinct, index = judged
+        local = np.empty(len(distinct), dtype=np.int32)
+        for k, one in enumerate(distinct):
             got = self._ids.get(one)
             if got is None:
                 got = self._ids[one] = len(self.judgements)
                 self.judgements.append(one)
-            out[k] = got
-        return out
+            local[k] = got
+        return local[index]
 
     def append_to(self, items: pa.Table) -> pa.Table:
         distinct = pa.table(

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from clearance.models import Capture, Signal
 from clearance.signals.aitxt import AiTxt, parse_ai_txt
 from clearance.signals.crawlers import CrawlerRegistry, load_crawlers
@@ -262,12 +264,21 @@ class EpochSignals:
             if k is not None and v[0] in self.dependent_agents
         }
 
-    def judge(self, urls: Sequence[str | None]) -> list[Judgement]:
-        """Return one judgement per URL (equal judgements are the same object)."""
+    def judge(self, urls: Sequence[str | None]) -> tuple[list[Judgement], np.ndarray]:
+        """Return (distinct judgements, index per URL into them).
+
+        When nothing depends on the path the answer is one judgement for every URL, with no
+        per-URL work at all.
+        """
         base = _reduce(self.base, self.evidence or None, self.seen)
         n = len(urls)
+        dependent = bool(self.robots is not None and self.dependent_agents)
+        tdm_dependent = self.tdm is not None and not _tdm_independent(self.tdm)
+        if not dependent and self.ai_rules is None and not tdm_dependent:
+            return [base], np.zeros(n, dtype=np.int32)
         blocked: list[tuple[str, ...]] = [()] * n
-        if self.robots is not None and self.dependent_agents:
+        if dependent:
+            assert self.robots is not None
             for key, agents in self._dependent_groups().items():
                 label = f"robots.txt:{agents[0]}" if key != "*" else "robots.txt:*"
                 allowed = self.robots.allowed_many(agents[0], list(urls))
@@ -281,29 +292,32 @@ class EpochSignals:
                 for i, ok in enumerate(allowed):
                     if ok is False:
                         blocked[i] = (*blocked[i], "ai.txt")
-        extra: list[list[Signal]] = [[] for _ in range(n)]
-        if self.tdm is not None and not _tdm_independent(self.tdm):
-            memo: dict[str, list[Signal]] = {}
+        extra: list[tuple[Signal, ...]] = [()] * n
+        if tdm_dependent:
+            assert self.tdm is not None
+            memo: dict[str, tuple[Signal, ...]] = {}
             for i, url in enumerate(urls):
                 if not url:
                     continue
                 if url not in memo:
-                    memo[url] = [
+                    memo[url] = tuple(
                         sig
                         for sig in self.tdm.evaluate(url).signals
                         if sig.purpose == self.purpose and self._counts(sig)
-                    ]
-                extra[i].extend(memo[url])
-        interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], Judgement] = {}
-        out: list[Judgement] = []
+                    )
+                extra[i] = memo[url]
+        interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], int] = {}
+        distinct: list[Judgement] = []
+        index = np.empty(n, dtype=np.int32)
         for i in range(n):
-            pair = (blocked[i], tuple(extra[i]))
-            hit = interned.get(pair)
-            if hit is None:
-                hit = _combine(base, blocked[i], extra[i], self.evidence or None, self.seen)
-                interned[pair] = hit
-            out.append(hit)
-        return out
+            pair = (blocked[i], extra[i])
+            k = interned.get(pair)
+            if k is None:
+                k = interned[pair] = len(distinct)
+                distinct.append(
+                    _combine(base, blocked[i], extra[i], self.evidence or None, self.seen))
+            index[i] = k
+        return distinct, index
 
 
 def _combine(

@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearance import __version__
@@ -216,24 +217,27 @@ def default_policy(purpose: str, markets: Sequence[str]) -> str:
     return "eu-ready-commercial" if "eu" in markets else "us-fair-use-reliant"
 
 
-def _lists(column: pa.ChunkedArray) -> pa.Array:
-    """Return a comma-joined string column as list<string> (empty string: empty list)."""
-    frame = pl.from_arrow(column.cast(pa.string()))
-    assert isinstance(frame, pl.Series)
-    return frame.fill_null("").str.split(",").list.eval(
-        pl.element().filter(pl.element() != "")).to_arrow()
+TIER_REASON_SEPARATOR = "; "
+"""assessment.parquet joins an item's tier reasons with this (a rule id never contains it)."""
+
+
+def _dictionary(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
 
 
 def _assessment_with_tiers(assessment: pa.Table, tiers: pa.Table) -> pa.Table:
-    """Return assessment rows (item x market) with list columns and the item's tier."""
+    """Return assessment rows (item x market) with the item's tier and its reasons.
+
+    Item-level columns are dictionary-encoded and repeated by index, so adding them to
+    millions of item x market rows copies no strings.
+    """
     rows = assessment["row"].cast(pa.int64())
-    out = assessment
-    for name in ("reasons", "citations", "bases"):
-        if name in out.column_names and not pa.types.is_list(out.schema.field(name).type):
-            out = out.set_column(out.column_names.index(name), name, _lists(out[name]))
-    plain_reasons = tiers["tier_reasons"].cast(pa.list_(pa.string()))
-    out = out.append_column("tier", tiers["tier"].take(rows))
-    out = out.append_column("tier_reasons", plain_reasons.take(rows))
+    reasons = pl.from_arrow(tiers["tier_reasons"])
+    assert isinstance(reasons, pl.Series)
+    joined = reasons.cast(pl.List(pl.String)).list.join(TIER_REASON_SEPARATOR).to_arrow()
+    out = assessment.append_column("tier", _dictionary(tiers["tier"]).take(rows))
+    out = out.append_column("tier_reasons", _dictionary(joined).take(rows))
     return out.replace_schema_metadata({**(assessment.schema.metadata or {}),
                                         **(tiers.schema.metadata or {})})
 

@@ -288,8 +288,12 @@ def gather(table: pa.Table, column: str, positions: pl.Series | np.ndarray) -> p
     return pl.Series(column, values)
 
 
+#: Columns joined with another separator than a comma (tier reasons hold commas).
+SEPARATORS = {"tier_reasons": "; "}
+
+
 def list_column(frame: pl.DataFrame, name: str) -> pl.Expr:
-    """Return an expression for ``name`` as list<string>; comma-joined strings are split."""
+    """Return an expression for ``name`` as list<string>; joined strings are split."""
     if name not in frame.columns:
         return pl.lit([], dtype=pl.List(pl.String)).alias(name)
     dtype = frame.schema[name]
@@ -299,7 +303,7 @@ def list_column(frame: pl.DataFrame, name: str) -> pl.Expr:
     return (
         pl.when(text.is_null() | (text == ""))
         .then(pl.lit([], dtype=pl.List(pl.String)))
-        .otherwise(text.str.split(","))
+        .otherwise(text.str.split(SEPARATORS.get(name, ",")))
         .alias(name)
     )
 
