@@ -133,7 +133,8 @@ class _Columns:
                 got = self._ids[one] = len(self.judgements)
                 self.judgements.append(one)
             local[k] = got
-        return local[index]
+        result: np.ndarray = local[index]
+        return result
 
     def append_to(self, items: pa.Table) -> pa.Table:
         distinct = pa.table(
