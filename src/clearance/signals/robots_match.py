@@ -66,6 +66,7 @@ _QUERY_ESCAPES = re.compile(r"\?[^\n]*?%(?:3[AaFf]|2[Ff]|40)")
 _ESCAPE_WORK = re.compile(
     r"%(?:(?![0-9A-F]{2})|2[DEF]|3[0-9AF]|4[0-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
 )
+_LINE_WORK = re.compile(f"{_BAD_CHARS.pattern}|{_QUERY_ESCAPES.pattern}")  # after the fixes
 _NEEDS_PATH = re.compile(
     f"{_BAD_CHARS.pattern}|{_MALFORMED.pattern}|{_CHANGING_ESCAPES.pattern}|{_QUERY_ESCAPES.pattern}"
 )
@@ -213,15 +214,16 @@ def normalize_paths(text: str, *, google_compat: bool = False) -> str:
         return "\n".join(normalize_path(p, google_compat=True) for p in text.split("\n"))
     if not needs_normalizing(text):
         return text
-    if "%" in text:
+    if "%" in text:  # escapes that only change spelling: fixed across the batch at once
         if _MALFORMED.search(text) is not None:
             text = _MALFORMED.sub("%25", text)
         for token in set(_CHANGING_ESCAPES.findall(text)):
             decoded = chr(int(token[1:], 16))
             text = text.replace(token, decoded if decoded in _UNRESERVED else token.upper())
-    if not needs_normalizing(text):
+    bad = not text.isascii() or bool(text.encode("ascii").translate(None, _KEPT_OCTETS + b"%"))
+    if not bad and ("?" not in text or "%" not in text or _QUERY_ESCAPES.search(text) is None):
         return text
-    found = _NEEDS_PATH.search(text)
+    found = _LINE_WORK.search(text)
     lines = text.split("\n")
     index = 0
     line_start = 0
@@ -233,7 +235,7 @@ def normalize_paths(text: str, *, google_compat: bool = False) -> str:
         lines[index] = normalize_path(lines[index])
         if end < 0:
             break
-        found = _NEEDS_PATH.search(text, end + 1)
+        found = _LINE_WORK.search(text, end + 1)
     return "\n".join(lines)
 
 
@@ -546,16 +548,17 @@ class CompiledRules:
         return found
 
     def _wild_matches(self, text: str, lines: list[str]) -> Iterable[tuple[int, Rule]]:
-        """Yield (line, rule) for the first wildcard rule, in precedence order, matching a line.
+        """Return (line, rule) pairs: the first wildcard rule, in precedence order, per line.
 
         A rule no line can match costs one substring scan of the batch. The common shapes
         ``S*`` and ``S*L`` are matched with C-level ``startswith``/``find`` over the lines;
-        others run their expression on the lines that hold the literal they need.
+        others run their expression on the lines that hold the literal they need. Rules are
+        applied lowest precedence first, so a later (stronger) one overwrites the winner.
         """
         count = len(lines)
         starts: list[int] | None = None
-        taken: set[int] = set()
-        for rule, needle in zip(self._wild, self._needles, strict=True):
+        winners: dict[int, Rule] = {}
+        for rule, needle in zip(reversed(self._wild), reversed(self._needles), strict=True):
             if needle not in text:
                 continue
             head, tail = _single_star(rule.pattern)
@@ -573,10 +576,8 @@ class CompiledRules:
                 if starts is None:
                     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
                 hits = self._regex_hits(rule, needle, text, lines, starts)
-            for line in hits:
-                if line not in taken:
-                    taken.add(line)
-                    yield line, rule
+            winners.update(zip(hits, repeat(rule)))
+        return winners.items()
 
     @staticmethod
     def _regex_hits(
