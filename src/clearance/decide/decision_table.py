@@ -114,24 +114,40 @@ def _drop_empty(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return series.list.eval(pl.element().filter(pl.element() != "")).to_arrow()
 
 
-def with_market_columns(facts: pa.Table, assessment: pa.Table, markets: Sequence[str]) -> pa.Table:
+def with_market_columns(
+    facts: pa.Table,
+    assessment: pa.Table,
+    markets: Sequence[str],
+    *,
+    read: set[str] | None = None,
+) -> pa.Table:
     """Return ``facts`` plus ``exposure_<m>``, ``provisional_<m>`` and ``reasons_<m>`` per market.
 
     ``assessment`` is :func:`clearance.law.assess_table`'s output for ``facts``' rows (its
     ``row`` column is the facts row); ``reasons_<m>`` lists the law rule ids that fired.
+    With ``read`` (the columns a policy reads), only ``reasons_<m>`` columns in it are built:
+    splitting millions of reason strings into lists is the costly part.
     """
     market = assessment["market"].cast(pa.string())
     out = facts
     for m in markets:
-        part = assessment.filter(pc.equal(market, m)).sort_by("row")
+        part = assessment.filter(pc.equal(market, m))
+        rows = part["row"]
+        if (
+            len(rows) > 1
+            and not pc.all(pc.greater(rows.slice(1), rows.slice(0, len(rows) - 1))).as_py()
+        ):
+            part = part.sort_by("row")
         if part.num_rows != facts.num_rows:
             raise ValueError(f"assessment has {part.num_rows} rows for {m}, facts {facts.num_rows}")
-        reasons = pc.split_pattern(pc.fill_null(part["reasons"].cast(pa.string()), ""), ",")
-        for name, values in (
+        columns: list[tuple[str, pa.Array | pa.ChunkedArray]] = [
             (f"exposure_{m}", part["exposure"].cast(pa.string())),
             (f"provisional_{m}", part["provisional"]),
-            (f"reasons_{m}", _drop_empty(reasons)),
-        ):
+        ]
+        if read is None or f"reasons_{m}" in read:
+            reasons = pc.split_pattern(pc.fill_null(part["reasons"].cast(pa.string()), ""), ",")
+            columns.append((f"reasons_{m}", _drop_empty(reasons)))
+        for name, values in columns:
             if name in out.column_names:
                 out = out.drop_columns([name])
             out = out.append_column(name, values)

@@ -135,6 +135,14 @@ class Policy(BaseModel):
             for w in self.waivers
         }
 
+    def read_columns(self) -> set[str]:
+        """Return every decision-table column the rules and waivers read."""
+        read: set[str] = set()
+        for node in (*self.conditions().values(), *self.selectors().values()):
+            if node is not None:
+                read |= columns_of(node)
+        return read
+
     def needed_markets(self) -> list[str]:
         """Return the markets whose columns the rules or waivers read, plus ``markets``."""
         read: set[str] = set()

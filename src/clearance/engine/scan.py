@@ -289,7 +289,8 @@ def assess_scan(
     say(f"assessing {facts.num_rows:,} items in {len(market_list)} markets")
     assessment = assess_table(law_input(facts), market_list, as_of=as_of)
     say(f"applying the policy {chosen.id}")
-    decision = with_market_columns(facts, assessment, market_list)
+    decision = with_market_columns(facts, assessment, market_list,
+                                   read=chosen.read_columns())
     tiers = apply_policy(decision, chosen, as_of=as_of)
     full = _assessment_with_tiers(assessment, tiers)
     pq.write_table(full, scan_dir / "assessment.parquet", compression="zstd")
