@@ -509,10 +509,12 @@ class CompiledRules:
 
         Uncompiled batches. With few distinct pattern lengths: one pass of C-level slicing and
         dict lookups per length, shortest first, each longer match overriding the shorter.
-        With many: one sorted sweep of lines and patterns together (a stack of the patterns
-        that prefix the current position), linear in lines plus patterns.
+        With many (relative to the batch and the patterns): one sorted sweep of lines and
+        patterns together (a stack of the patterns that prefix the current position), linear
+        in lines plus patterns.
         """
-        if len(self._lengths) > SWEEP_LENGTHS:
+        count, lengths = len(lines), len(self._lengths)
+        if lengths > SWEEP_LENGTHS and lengths * count > 8 * (count + len(self._plain)):
             return self._prefixes_by_sweep(lines)
         if self._by_length is None:
             by_length: dict[int, dict[str, str]] = {}
