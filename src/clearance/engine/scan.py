@@ -194,8 +194,8 @@ def run_scan(config: ScanConfig, *, step: Step | None = None) -> ScanResult:
                                         "known_works": built.known_work_counts}),
     }
     say("writing facts.parquet")
-    pq.write_table(built.facts.replace_schema_metadata(meta), out / "facts.parquet",
-                   compression="zstd")
+    facts = built.facts.replace_schema_metadata(meta)
+    pq.write_table(facts, out / "facts.parquet", compression="zstd")
     pq.write_table(built.signals, out / "signals.parquet", compression="zstd")
     evidence = out / "evidence"
     evidence.mkdir(exist_ok=True)
@@ -206,7 +206,8 @@ def run_scan(config: ScanConfig, *, step: Step | None = None) -> ScanResult:
     if ledger is not None and built.takedown_counts is not None:
         ledger.record_matches(built.takedown_counts)
     result = assess_scan(out, markets=config.markets, policy=config.policy,
-                         as_of=config.as_of, step=say, reports=config.reports)
+                         as_of=config.as_of, step=say, reports=config.reports,
+                         facts=facts, signals=built.signals)
     return replace(result, seconds=round(time.perf_counter() - started, 3))
 
 
@@ -271,14 +272,20 @@ def assess_scan(
     as_of: dt.date | None = None,
     step: Step | None = None,
     reports: bool = True,
+    facts: pa.Table | None = None,
+    signals: pa.Table | None = None,
 ) -> ScanResult:
-    """Judge a saved scan's facts per market and policy; write assessment, manifests, reports."""
+    """Judge a saved scan's facts per market and policy; write assessment, manifests, reports.
+
+    ``facts`` and ``signals`` skip re-reading the scan's files when the caller has them.
+    """
     started = time.perf_counter()
     say = step or (lambda _text: None)
     facts_path = scan_dir / "facts.parquet"
     if not facts_path.exists():
         raise InputError(f"{scan_dir}: no facts.parquet; run `clearance scan` first")
-    facts = pq.read_table(facts_path)
+    if facts is None:
+        facts = pq.read_table(facts_path)
     meta = facts.schema.metadata or {}
     saved = json.loads(meta.get(b"clearance.config", b"{}"))
     counts = json.loads(meta.get(b"clearance.counts", b"{}"))
@@ -307,8 +314,8 @@ def assess_scan(
         exposure.setdefault(market, {})[level] = n
     if reports:
         say("writing the reports")
-        signals = (pq.read_table(scan_dir / "signals.parquet")
-                   if (scan_dir / "signals.parquet").exists() else None)
+        if signals is None and (scan_dir / "signals.parquet").exists():
+            signals = pq.read_table(scan_dir / "signals.parquet")
         report_config = {**saved, "markets": list(market_list), "policy": chosen.id,
                          "policy_digest": chosen.digest(), "tool_version": __version__,
                          "as_of": as_of.isoformat() if as_of else None, **counts}
