@@ -22,31 +22,26 @@ docs/signals-robots.md). Verdicts per crawler, operator and purpose, and
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from clearance.signals.aipref import (
     UsagePreference,
     UsageRule,
     combine_usage,
-    parse_usage_rule,
     select_usage_rules,
 )
-from clearance.signals.content_signal import ContentSignal, parse_content_signal
-from clearance.signals.robots_match import (
-    CompiledRules,
-    Rule,
-    extract_path,
-    extract_paths,
-    needs_normalizing,
-    normalize_path,
-    normalize_paths,
-    normalize_pattern,
+from clearance.signals.robots_groups import (
+    MAX_REDIRECTS,
+    GroupIndex,
+    RuleMatch,
+    State,
+    Statement,
+    access_state,
 )
+from clearance.signals.robots_match import CompiledRules, Rule
 from clearance.signals.robots_parse import (
     MAX_BYTES,
     Comment,
@@ -55,6 +50,13 @@ from clearance.signals.robots_parse import (
     RawRecord,
     parse_lines,
     product_token,
+)
+from clearance.signals.robots_paths import (
+    batch_paths,
+    extract_path,
+    needs_normalizing,
+    normalize_path,
+    normalize_paths,
 )
 
 if TYPE_CHECKING:
@@ -72,46 +74,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _UNSEEN = object()
-_ORIGIN_OF = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^/?#\n]*")
-MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five; more MAY be read as unavailable
-State = Literal["parsed", "unavailable", "unreachable"]
-
-
-@dataclass(frozen=True, slots=True)
-class RuleMatch:
-    """Why a path is or is not allowed for an agent."""
-
-    allowed: bool
-    group: str | None  # the group that applied: a token, "*", or None
-    rule: Rule | None  # the deciding rule; None when no rule matched
-    reason: str  # "rule", "no-matching-rule", "no-group", "robots.txt", or the policy state
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """A Content-Usage or Content-Signal line, with the group it belongs to."""
-
-    agents: tuple[str, ...]  # lower-cased product tokens of the group ("*" for everyone)
-    line: int
-    raw: str
-    value: UsageRule | ContentSignal
-    lenient: bool = False
-
-
-def _state_for(status: int | None, redirects: int) -> tuple[State, str]:
-    if redirects > MAX_REDIRECTS:
-        return "unavailable", f"more than {MAX_REDIRECTS} redirects: read as unavailable (§2.3.1.2)"
-    if status is None:
-        return "unreachable", "no response (network error): complete disallow (§2.3.1.4)"
-    if 200 <= status <= 299:
-        return "parsed", f"HTTP {status}: rules parsed (§2.3.1.1)"
-    if 300 <= status <= 399:
-        return "unavailable", f"HTTP {status}: redirect not followed to a file (§2.3.1.2)"
-    if 400 <= status <= 499:
-        return "unavailable", f"HTTP {status}: unavailable, any resource may be crawled (§2.3.1.3)"
-    if 500 <= status <= 599:
-        return "unreachable", f"HTTP {status}: unreachable, complete disallow (§2.3.1.4)"
-    return "unreachable", f"HTTP {status}: not a valid final status, treated as unreachable"
 
 
 class RobotsPolicy:
@@ -185,81 +147,19 @@ class RobotsPolicy:
         self.lenient_lines = frozenset(lenient_lines)
         self.truncated = truncated
         self.bytes_read = bytes_read
-        self._rules: dict[str, list[Rule]] = {}
-        self._usage: dict[str, list[Statement]] = {}
-        self._signals: dict[str, list[Statement]] = {}
+        self.notes = list(notes)
+        index = GroupIndex(google_compat=google_compat, lenient_lines=self.lenient_lines)
+        for group in self.groups:
+            index.add(group)
+        self.notes.extend(index.notes)
+        self._rules = index.rules
+        self._usage = index.usage
+        self._signals = index.signals
+        self._spelling = index.spelling
+        self._agent_lines = index.agent_lines
         self._compiled: dict[str, CompiledRules] = {}
         self._agent_cache: dict[str, str | None] = {}
         self._by_agent: dict[str, CompiledRules | None] = {}
-        self._spelling: dict[str, str] = {}
-        self._agent_lines: dict[str, list[int]] = {}
-        self.notes = list(notes)
-        for group in self.groups:
-            self._add_group(group)
-
-    # ---- building -------------------------------------------------------------------------
-
-    def _add_group(self, group: RawGroup) -> None:
-        agents = tuple(dict.fromkeys(group.agents))
-        for record in group.agent_lines:
-            value = record.value.strip()
-            token, _ = product_token(value, google_compat=self.google_compat)
-            if token is not None and token != "*":
-                self._spelling.setdefault(token, value.lstrip("*")[: len(token)])
-        for agent in agents:
-            self._agent_lines.setdefault(agent, []).extend(r.line for r in group.agent_lines)
-        for agent in agents:
-            self._rules.setdefault(agent, [])
-            self._usage.setdefault(agent, [])
-            self._signals.setdefault(agent, [])
-        for record in group.rules:
-            lenient = record.line in self.lenient_lines
-            if record.key in ("allow", "disallow"):
-                for rule in self._rules_of(record):
-                    for agent in agents:
-                        self._rules[agent].append(rule)
-            elif record.key == "content-usage":
-                st = Statement(
-                    agents,
-                    record.line,
-                    record.raw,
-                    parse_usage_rule(record.value, line=record.line, raw=record.raw),
-                    lenient,
-                )
-                for agent in agents:
-                    self._usage[agent].append(st)
-            elif record.key == "content-signal":
-                st = Statement(
-                    agents, record.line, record.raw, parse_content_signal(record.value), lenient
-                )
-                for agent in agents:
-                    self._signals[agent].append(st)
-
-    def _rules_of(self, record: RawRecord) -> list[Rule]:
-        value = record.value
-        if not value:
-            return []  # "Disallow:" with no path: no rule (allows everything)
-        if value.lower().startswith(("http://", "https://")):
-            self.notes.append(
-                ParseNote(
-                    record.line,
-                    "absolute-url",
-                    "a full URL is not a path pattern; it matches no path",
-                )
-            )
-        elif not value.startswith(("/", "*")):
-            self.notes.append(
-                ParseNote(record.line, "pattern-no-slash", "pattern does not start with '/' or '*'")
-            )
-        allow = record.key == "allow"
-        pattern = normalize_pattern(value, google_compat=self.google_compat)
-        rules = [Rule(allow, pattern, record.raw, record.line)]
-        if self.google_compat and allow:
-            slash = pattern.rfind("/")
-            if slash >= 0 and pattern[slash:].startswith("/index.htm"):
-                # google/robotstxt: allowing .../index.htm(l) also allows the directory URL
-                rules.append(Rule(True, pattern[: slash + 1] + "$", record.raw, record.line))
-        return rules
 
     # ---- group selection ------------------------------------------------------------------
 
@@ -392,7 +292,7 @@ class RobotsPolicy:
         text = "\n".join(strings)
         if text.count("\n") != len(strings) - 1:
             return "\0"  # a URL held a newline: judged one by one
-        return normalize_paths(_batch_paths(text, len(strings)), google_compat=self.google_compat)
+        return normalize_paths(batch_paths(text, len(strings)), google_compat=self.google_compat)
 
     def _judge_lines(self, key: str, paths: str, strings: list[str]) -> list[bool | None]:
         if paths == "\0":
@@ -512,24 +412,6 @@ class RobotsPolicy:
         }
 
 
-def _batch_paths(text: str, count: int) -> str:
-    """Return the paths of ``count`` newline-joined URLs (see :func:`extract_paths`).
-
-    The usual batch holds URLs of one origin: stripping that origin with one ``replace`` is
-    much cheaper than a per-line regular expression.
-    """
-    found = _ORIGIN_OF.match(text)
-    if "#" not in text:
-        if found is not None and found.end() > 0:
-            origin = found.group()
-            cut = "\n" + origin
-            if text[found.end() : found.end() + 1] == "/" and text.count(cut + "/") == count - 1:
-                return text[found.end() :].replace(cut, "\n")
-        elif text[:1] == "/" and text.count("\n/") == count - 1 and "//" not in text:
-            return text
-    return extract_paths(text)
-
-
 def _unique(by_agent: dict[str, list[Statement]]) -> tuple[Statement, ...]:
     seen: dict[int, Statement] = {}
     for statements in by_agent.values():
@@ -553,7 +435,7 @@ def parse_robots(
     ``status`` is the final HTTP status (None when there was no response at all),
     ``redirects`` how many were followed to reach it. The body is only parsed for 2xx.
     """
-    state, reason = _state_for(status, redirects)
+    state, reason = access_state(status, redirects)
     common: dict[str, Any] = {
         "state": state,
         "reason": reason,

@@ -36,7 +36,7 @@ from clearance.signals.aipref import UsageRule, content_usage_signals
 from clearance.signals.content_signal import ContentSignal, content_signal_signals
 from clearance.signals.crawlers import Crawler, CrawlerClass, CrawlerRegistry, load_crawlers
 from clearance.signals.robots import RobotsPolicy, RuleMatch
-from clearance.signals.robots_match import extract_path
+from clearance.signals.robots_paths import extract_path
 from clearance.signals.vocab import NOT_RESERVED, RESERVED, UNKNOWN
 
 __all__ = [
