@@ -151,7 +151,7 @@ def classify(
     if body.startswith((b"\xef\xbb\xbf", b"\xbb\xbf", b"\xbf")) and pr != ours:
         return "byte-order-mark"
     group_codes = {n.code for n in policy.group_notes(match.group)} if match.group else set()
-    if "ua-after-record" in group_codes:
+    if "ua-after-record" in group_codes and pr != ours:
         return "group-extent-after-record"
     values = [r.raw.split(":", 1)[-1].strip() for r in policy.rules_for(agent)]
     encoded = normalize_path(path) != path or any(
