@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, filterfalse, repeat
 from operator import itemgetter
 
 __all__ = ["CompiledRules", "Rule"]
@@ -34,7 +34,7 @@ SWEEP_LENGTHS = 4  # above this many distinct prefix lengths, batches use the so
 # (the work of the uncompiled lookups) reach COMPILE_WEIGHT x characters of prefixes (the
 # work of compiling them), and never before UPGRADE_CHECKS checks.
 UPGRADE_CHECKS = 256
-COMPILE_WEIGHT = 100
+COMPILE_WEIGHT = 30
 
 
 class Rule:
@@ -338,14 +338,14 @@ class CompiledRules:
 
         A rule no line can match costs one substring scan of the batch. The common shapes
         ``S*`` and ``S*L`` are matched with C-level ``startswith``/``find`` over the lines;
-        others run their expression on the lines that hold the literal they need. Rules are
-        applied lowest precedence first, so a later (stronger) one overwrites the winner.
+        others run their expression on the undecided lines that hold the literal they need.
+        Each line is decided once, by the strongest rule that matches it.
         """
         count = len(lines)
         starts: list[int] | None = None
-        winners: dict[int, Rule] = {}
-        for rule, needle in zip(reversed(self._wild), reversed(self._needles), strict=True):
-            if needle not in text:
+        decided: dict[int, Rule] = {}
+        for rule, needle in zip(self._wild, self._needles, strict=True):
+            if needle not in text or len(decided) == count:
                 continue
             head, tail = _single_star(rule.pattern)
             if head is not None:
@@ -353,7 +353,7 @@ class CompiledRules:
                     range(count), map(str.startswith, lines, repeat(head))
                 )
                 if tail:  # keep the lines where the tail occurs after the head (C-level)
-                    heads = list(hits)
+                    heads = list(filterfalse(decided.__contains__, hits))
                     found = map(
                         str.find, map(lines.__getitem__, heads), repeat(tail), repeat(len(head))
                     )
@@ -361,26 +361,32 @@ class CompiledRules:
             else:
                 if starts is None:
                     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
-                hits = self._regex_hits(rule, needle, text, lines, starts)
-            winners.update(zip(hits, repeat(rule)))
-        return winners.items()
+                hits = _regex_hits(rule, needle, text, lines, starts, decided)
+            decided.update(zip(filterfalse(decided.__contains__, hits), repeat(rule)))
+        return decided.items()
 
-    @staticmethod
-    def _regex_hits(
-        rule: Rule, needle: str, text: str, lines: list[str], starts: list[int]
-    ) -> list[int]:
-        count = len(lines)
-        regex = _single(rule.pattern)
-        if not needle:
-            return [i for i in range(count) if regex.match(lines[i]) is not None]
-        hits = []
-        at = text.find(needle)
-        while at >= 0:
-            line = bisect_right(starts, at) - 1
-            if regex.match(lines[line]) is not None:
-                hits.append(line)
-            at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
-        return hits
+
+def _regex_hits(
+    rule: Rule,
+    needle: str,
+    text: str,
+    lines: list[str],
+    starts: list[int],
+    decided: dict[int, Rule],
+) -> list[int]:
+    """Return the undecided lines a wildcard rule's expression matches (needle lines only)."""
+    count = len(lines)
+    regex = _single(rule.pattern)
+    if not needle:
+        return [i for i in filterfalse(decided.__contains__, range(count)) if regex.match(lines[i])]
+    hits = []
+    at = text.find(needle)
+    while at >= 0:
+        line = bisect_right(starts, at) - 1
+        if line not in decided and regex.match(lines[line]) is not None:
+            hits.append(line)
+        at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
+    return hits
 
 
 @lru_cache(maxsize=16384)
