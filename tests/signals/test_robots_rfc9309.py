@@ -66,6 +66,15 @@ def test_section_5_2_longest_match() -> None:
     assert rule is not None and rule.line == 3
 
 
+def test_figure_1_the_product_token_is_what_a_crawler_is_matched_by() -> None:
+    # the crawler sending "Mozilla/5.0 (compatible; ExampleBot/0.1; ...)" obeys "ExampleBot"
+    policy = parse_robots(b"user-agent: ExampleBot\ndisallow: /\n")
+    assert policy.allowed("ExampleBot", "/a") is False
+    # callers pass the product token; the header string names another token ("mozilla")
+    header = "Mozilla/5.0 (compatible; ExampleBot/0.1; https://www.example.com/bot.html)"
+    assert policy.allowed(header, "/a") is True
+
+
 def test_figure_2_groups_for_the_same_token_are_merged() -> None:
     body = (
         b"user-agent: ExampleBot\ndisallow: /foo\ndisallow: /bar\n\n"

@@ -49,6 +49,11 @@ def test_a_training_crawler_blocked_reserves_training_for_that_agent() -> None:
     assert by(robots_signals(policy, "/private/x"), None, "tdm").verdict == "reserved"
 
 
+def test_the_policy_method_is_the_function() -> None:
+    policy = parse_robots(BODY, url=URL, fetched_at=WHEN)
+    assert policy.signals("/", agents=["GPTBot"]) == robots_signals(policy, "/", agents=["GPTBot"])
+
+
 def test_the_path_decides() -> None:
     policy = parse_robots(BODY, url=URL)
     assert (

@@ -62,6 +62,9 @@ from clearance.signals.robots_paths import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from clearance.models import Signal
+    from clearance.signals.crawlers import CrawlerRegistry
+
 __all__ = [
     "MAX_REDIRECTS",
     "RobotsPolicy",
@@ -366,6 +369,18 @@ class RobotsPolicy:
         """Return the Content-Signal lines of the group an agent obeys."""
         key = self.group_key(agent)
         return tuple(self._signals[key]) if key is not None else ()
+
+    def signals(
+        self,
+        path: str = "/",
+        *,
+        agents: Sequence[str] | None = None,
+        registry: CrawlerRegistry | None = None,
+    ) -> list[Signal]:
+        """Return the Signals this robots.txt gives for a path (see ``robots_signals``)."""
+        from clearance.signals.robots_verdicts import robots_signals  # imports this module
+
+        return robots_signals(self, path, agents=agents, registry=registry)
 
     def comment_lines(self) -> str:
         """Return the ``#`` comments, each on its own line number, other lines left empty.
