@@ -25,7 +25,11 @@ def run_side(script: Path, *args: str) -> dict[str, Any]:
 
 
 def peak_rss_mib() -> float:
-    """Return this process's peak resident set size, in MiB (Linux ru_maxrss is in KiB)."""
+    """Return peak resident memory in MiB: this process's peak plus its worker processes'
+    largest peak times their number (an upper bound; Linux ru_maxrss is in KiB)."""
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = 2 if child else 0
+    return own + workers * child

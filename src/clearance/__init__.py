@@ -2,29 +2,16 @@
 """clearance: rights clearance for AI training data and outputs.
 
 The public API is exactly the names in ``__all__``; a test keeps it sorted and complete.
-Everything clearance produces is a risk assessment, not legal advice.
+Names load on first use (PEP 562), so ``import clearance`` and the worker processes that
+import one module of it stay cheap. Everything clearance produces is a risk assessment, not
+legal advice.
 """
 
 from __future__ import annotations
 
-from clearance.config import FetchConfig
-from clearance.decide import (
-    Policy,
-    TakedownLedger,
-    apply_policy,
-    gate_manifest,
-    load_policy,
-    match_takedowns,
-)
-from clearance.engine.ingest import ingest_manifest
-from clearance.enrich.categories import categorize_url
-from clearance.enrich.hosts import split_url_host
-from clearance.enrich.licenses import (
-    license_columns,
-    license_permits,
-    normalize_license,
-    resolve_license_layers,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from clearance.errors import (
     BlockedAddressError,
     ClearanceError,
@@ -47,48 +34,131 @@ from clearance.errors import (
     TamperError,
     UnknownFormatError,
 )
-from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
-from clearance.ingest.manifest import ManifestReader
-from clearance.law import (
-    Facts,
-    KnowledgeBase,
-    LawEntry,
-    analysis_table,
-    assess,
-    assess_table,
-    database_right,
-    eu_tdm,
-    fair_use,
-    load_knowledge_base,
-    personal_data,
-)
-from clearance.models import (
-    AnalysisResult,
-    Capture,
-    CategoryResult,
-    FetchSummary,
-    GateSummary,
-    HostParts,
-    IngestSummary,
-    LicenseConflict,
-    LicenseMatch,
-    LicensePermission,
-    MarketAssessment,
-    ReportPaths,
-    Resolution,
-    RightsEvidence,
-    SignalReport,
-    TakedownRequest,
-    Vulnerability,
-)
-from clearance.report import build_report, rank_vulnerabilities, risk_matrix, write_reports
-from clearance.signals.crawlers import load_crawlers
-from clearance.signals.detect import scan_bytes as scan_signal_bytes
-from clearance.signals.detect import scan_path as scan_signals
-from clearance.signals.resolve import resolve as resolve_signals
-from clearance.signals.resolve import resolve_table as resolve_signals_table
-from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed
-from clearance.signals.robots_verdicts import robots_signals
+
+if TYPE_CHECKING:
+    from clearance.config import FetchConfig
+    from clearance.decide import (
+        Policy,
+        TakedownLedger,
+        apply_policy,
+        gate_manifest,
+        load_policy,
+        match_takedowns,
+    )
+    from clearance.engine.ingest import ingest_manifest
+    from clearance.enrich.categories import categorize_url
+    from clearance.enrich.hosts import split_url_host
+    from clearance.enrich.licenses import (
+        license_columns,
+        license_permits,
+        normalize_license,
+        resolve_license_layers,
+    )
+    from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
+    from clearance.ingest.manifest import ManifestReader
+    from clearance.law import (
+        Facts,
+        KnowledgeBase,
+        LawEntry,
+        analysis_table,
+        assess,
+        assess_table,
+        database_right,
+        eu_tdm,
+        fair_use,
+        load_knowledge_base,
+        personal_data,
+    )
+    from clearance.models import (
+        AnalysisResult,
+        Capture,
+        CategoryResult,
+        FetchSummary,
+        GateSummary,
+        HostParts,
+        IngestSummary,
+        LicenseConflict,
+        LicenseMatch,
+        LicensePermission,
+        MarketAssessment,
+        ReportPaths,
+        Resolution,
+        RightsEvidence,
+        SignalReport,
+        TakedownRequest,
+        Vulnerability,
+    )
+    from clearance.report import build_report, rank_vulnerabilities, risk_matrix, write_reports
+    from clearance.signals.crawlers import load_crawlers
+    from clearance.signals.detect import scan_bytes as scan_signal_bytes
+    from clearance.signals.detect import scan_path as scan_signals
+    from clearance.signals.resolve import resolve as resolve_signals
+    from clearance.signals.resolve import resolve_table as resolve_signals_table
+    from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed
+    from clearance.signals.robots_verdicts import robots_signals
+
+_LAZY: dict[str, tuple[str, str]] = {
+    "AnalysisResult": ("clearance.models", "AnalysisResult"),
+    "Capture": ("clearance.models", "Capture"),
+    "CategoryResult": ("clearance.models", "CategoryResult"),
+    "Facts": ("clearance.law", "Facts"),
+    "FetchConfig": ("clearance.config", "FetchConfig"),
+    "FetchSummary": ("clearance.models", "FetchSummary"),
+    "GateSummary": ("clearance.models", "GateSummary"),
+    "HostParts": ("clearance.models", "HostParts"),
+    "IngestSummary": ("clearance.models", "IngestSummary"),
+    "KnowledgeBase": ("clearance.law", "KnowledgeBase"),
+    "LawEntry": ("clearance.law", "LawEntry"),
+    "LicenseConflict": ("clearance.models", "LicenseConflict"),
+    "LicenseMatch": ("clearance.models", "LicenseMatch"),
+    "LicensePermission": ("clearance.models", "LicensePermission"),
+    "ManifestReader": ("clearance.ingest.manifest", "ManifestReader"),
+    "MarketAssessment": ("clearance.models", "MarketAssessment"),
+    "Policy": ("clearance.decide", "Policy"),
+    "ReportPaths": ("clearance.models", "ReportPaths"),
+    "Resolution": ("clearance.models", "Resolution"),
+    "RightsEvidence": ("clearance.models", "RightsEvidence"),
+    "RobotsPolicy": ("clearance.signals.robots", "RobotsPolicy"),
+    "SignalReport": ("clearance.models", "SignalReport"),
+    "Snapshot": ("clearance.fetch", "Snapshot"),
+    "TakedownLedger": ("clearance.decide", "TakedownLedger"),
+    "TakedownRequest": ("clearance.models", "TakedownRequest"),
+    "VerifyReport": ("clearance.fetch", "VerifyReport"),
+    "Vulnerability": ("clearance.models", "Vulnerability"),
+    "analysis_table": ("clearance.law", "analysis_table"),
+    "apply_policy": ("clearance.decide", "apply_policy"),
+    "assess": ("clearance.law", "assess"),
+    "assess_table": ("clearance.law", "assess_table"),
+    "build_report": ("clearance.report", "build_report"),
+    "categorize_url": ("clearance.enrich.categories", "categorize_url"),
+    "database_right": ("clearance.law", "database_right"),
+    "eu_tdm": ("clearance.law", "eu_tdm"),
+    "fair_use": ("clearance.law", "fair_use"),
+    "fetch_host_documents": ("clearance.fetch", "fetch_host_documents"),
+    "gate_manifest": ("clearance.decide", "gate_manifest"),
+    "ingest_manifest": ("clearance.engine.ingest", "ingest_manifest"),
+    "license_columns": ("clearance.enrich.licenses", "license_columns"),
+    "license_permits": ("clearance.enrich.licenses", "license_permits"),
+    "load_crawlers": ("clearance.signals.crawlers", "load_crawlers"),
+    "load_knowledge_base": ("clearance.law", "load_knowledge_base"),
+    "load_policy": ("clearance.decide", "load_policy"),
+    "match_takedowns": ("clearance.decide", "match_takedowns"),
+    "normalize_license": ("clearance.enrich.licenses", "normalize_license"),
+    "parse_robots": ("clearance.signals.robots", "parse_robots"),
+    "personal_data": ("clearance.law", "personal_data"),
+    "rank_vulnerabilities": ("clearance.report", "rank_vulnerabilities"),
+    "resolve_license_layers": ("clearance.enrich.licenses", "resolve_license_layers"),
+    "resolve_signals": ("clearance.signals.resolve", "resolve"),
+    "resolve_signals_table": ("clearance.signals.resolve", "resolve_table"),
+    "risk_matrix": ("clearance.report", "risk_matrix"),
+    "robots_allowed": ("clearance.signals.robots", "robots_allowed"),
+    "robots_signals": ("clearance.signals.robots_verdicts", "robots_signals"),
+    "scan_signal_bytes": ("clearance.signals.detect", "scan_bytes"),
+    "scan_signals": ("clearance.signals.detect", "scan_path"),
+    "split_url_host": ("clearance.enrich.hosts", "split_url_host"),
+    "verify_evidence": ("clearance.fetch", "verify_evidence"),
+    "write_reports": ("clearance.report", "write_reports"),
+}
 
 __version__ = "0.1.0"
 
@@ -175,3 +245,18 @@ __all__ = [
     "verify_evidence",
     "write_reports",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Return a public name, importing its module on first use."""
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'clearance' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -31,7 +31,7 @@ Progress = Callable[[int, int], None]
 """Called after each batch with (rows read so far, rows accepted so far)."""
 
 _COUNTED = ("modality", "category", "registrable_domain", "license_raw")
-UNIT_ROWS = 1 << 19
+UNIT_ROWS = 1 << 18
 
 
 def frame_counts(frame: pl.DataFrame) -> dict[str, dict[str, int]]:
@@ -133,7 +133,7 @@ def ingest_manifest(
     rejects_path: Path | None = None,
     out: Path | None = None,
     fmt: str | None = None,
-    batch_rows: int = 1 << 20,
+    batch_rows: int = 1 << 18,
     progress: Progress | None = None,
     top: int = 10,
     workers: int | None = None,

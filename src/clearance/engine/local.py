@@ -141,5 +141,15 @@ def run_units(
             yield _read(job, unit)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        yield from pool.map(_read, [job] * len(units), units)
+    # one Polars thread per worker: the workers already fill the cores, and competing
+    # thread pools cost more than they give (spawned workers read this at import)
+    saved = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = str(max(1, default_workers() // count))
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            yield from pool.map(_read, [job] * len(units), units)
+    finally:
+        if saved is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
+        else:
+            os.environ["POLARS_MAX_THREADS"] = saved

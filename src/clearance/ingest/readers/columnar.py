@@ -67,14 +67,17 @@ def read_parquet(
                 ["error_message"] if "error_message" in names else [])))
         offset = 0
         try:
+            total = pq.ParquetFile(path).metadata.num_rows
             scan = pl.scan_parquet(path)
             if wanted is not None:
                 scan = scan.select(wanted)
-            for frame in scan.with_row_index("source_row", offset=1).collect_batches(
-                    chunk_size=batch_rows):
+            # one bounded slice at a time: memory stays at one batch whatever the file size
+            for start in range(0, total, batch_rows):
+                frame = scan.slice(start, batch_rows).collect().with_row_index(
+                    "source_row", offset=start + 1)
                 if frame.height == 0:
                     continue
-                offset += frame.height
+                offset = start + frame.height
                 frame = frame.with_columns(pl.col("source_row").cast(pl.Int64))
                 chunk = RawChunk(frame, str(path))
                 if is_img2dataset:
