@@ -37,6 +37,7 @@ class Segment:
     dataset: str = "acme-web-images"
     creators: bool = False
     personal_share: float = 0.0  # share of rows flagged personal_data=true
+    screened: bool = False  # the source documents that it holds no personal data (false)
     url: bool = True  # False: a local path (file_path), no URL
 
 
@@ -201,6 +202,7 @@ SEGMENTS: tuple[Segment, ...] = (
         (("Public Domain", 0.7), ("CC0 1.0", 0.3)),
         channel="public_dataset",
         dataset="met-open-access",
+        screened=True,
     ),
     Segment(
         "loc",
@@ -210,6 +212,7 @@ SEGMENTS: tuple[Segment, ...] = (
         (("No known restrictions on publication", 0.8), ("public domain", 0.2)),
         channel="public_dataset",
         dataset="loc-free-to-use",
+        screened=True,
     ),
     Segment(
         "internet_archive",
@@ -226,6 +229,7 @@ SEGMENTS: tuple[Segment, ...] = (
         (("CC0", 1.0),),
         channel="public_dataset",
         dataset="nga-open-access",
+        screened=True,
     ),
     Segment(
         "smithsonian",
@@ -278,6 +282,7 @@ SEGMENTS: tuple[Segment, ...] = (
         (("Licensed: Acme / stock partner data licence 2025", 1.0),),
         channel="licensed",
         dataset="stock-partner-licensed",
+        screened=True,
         url=False,
     ),
     Segment(
@@ -288,6 +293,7 @@ SEGMENTS: tuple[Segment, ...] = (
         (("CreativeML Open RAIL++-M (model output)", 1.0),),
         channel="synthetic",
         dataset="acme-synthetic",
+        screened=True,
         url=False,
     ),
 )
@@ -481,7 +487,8 @@ def _segment_frame(seg: Segment, n: int, rng: np.random.Generator) -> pl.DataFra
             "dataset_version": pl.repeat("2026.06", n, eager=True),
             "channel": pl.repeat(seg.channel, n, eager=True),
             "personal_data": pl.repeat("true", n, eager=True).zip_with(
-                personal, pl.repeat(None, n, dtype=pl.String, eager=True)
+                personal,
+                pl.repeat("false" if seg.screened else None, n, dtype=pl.String, eager=True),
             ),
             "segment": pl.repeat(seg.name, n, eager=True),
         }
