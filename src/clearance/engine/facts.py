@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +83,6 @@ class FactSettings:
     database_threshold: int = 5000
     agent: str | None = None
     as_of: dt.datetime | None = None
-    extra: Mapping[str, object] = field(default_factory=dict)
 
 
 def add_licences(items: pa.Table, purpose: str) -> pa.Table:
