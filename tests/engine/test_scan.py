@@ -122,3 +122,27 @@ def test_scan_cli_on_a_csv(tmp_path: Path) -> None:
     assert sum(data["tiers"].values()) == 3
     assert data["tiers"]["prohibited"] >= 1  # the shadow-library cover
     assert (tmp_path / "out" / "approved.csv").exists()
+
+
+def test_live_scan_fetches_into_evidence_and_judges(tmp_path: Path) -> None:
+    from clearance.config import FetchConfig
+    from clearance.fetch import StaticResolver, verify_evidence
+    from tests.fetch.loopback import loopback_server
+
+    with loopback_server(lifetime=120) as port:
+        manifest = tmp_path / "m.csv"
+        manifest.write_text(
+            "url,crawl_date\n"
+            f"http://ai-block.v.loop.test:{port}/a.jpg,2020-01-01\n"
+            f"http://plain.v.loop.test:{port}/b.jpg,2020-01-01\n", encoding="utf-8")
+        config = ScanConfig(
+            manifest=str(manifest), out=tmp_path / "out", markets=("us", "eu"), live=True,
+            presume_earlier=True, reports=False,
+            fetch=FetchConfig(allow_networks=("127.0.0.0/8",), retries=1, total_timeout=2.0))
+        result = run_scan(config, resolver=StaticResolver({"*.loop.test": "127.0.0.1"}))
+    facts = pl.read_parquet(result.out / "facts.parquet").sort("source_row")
+    assert facts["reservation_now"].to_list() == ["reserved", "not_reserved"]
+    # collected before the capture: only the reservation is carried back
+    assert facts["reservation"].to_list() == ["reserved", "unknown"]
+    assert "robots.txt:GPTBot" in facts["reservation_standards"][0].to_list()
+    assert verify_evidence(result.out / "evidence").ok

@@ -90,6 +90,16 @@ def scan(
         list[Path] | None,
         typer.Option(help="WARC files to read opt-out signals from (repeatable)."),
     ] = None,
+    live: Annotated[
+        bool,
+        typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json and ai.txt now, "
+                     "into OUT/evidence (WARC + ledger), instead of or besides --snapshot."),
+    ] = False,
+    presume_earlier: Annotated[
+        bool,
+        typer.Option("--presume-earlier", help="Items collected before a host's first capture "
+                     "take a reservation seen in that capture (never a permission)."),
+    ] = False,
     as_of: Annotated[
         str | None,
         typer.Option(help="Judge the law and 'reserved now' as of this date (YYYY-MM-DD)."),
@@ -150,6 +160,8 @@ def scan(
         org_type=org_type,
         policy=policy,
         snapshots=tuple(snapshot or ()),
+        live=live,
+        presume_earlier=presume_earlier,
         as_of=_date(as_of, "--as-of"),
         mapping=run(lambda: parse_mapping(map_)),
         on_error="fail" if on_error == "fail" else "skip",

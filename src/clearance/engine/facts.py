@@ -83,6 +83,7 @@ class FactSettings:
     database_threshold: int = 5000
     agent: str | None = None
     as_of: dt.datetime | None = None
+    presume_earlier: bool = False
 
 
 def add_licences(items: pa.Table, purpose: str) -> pa.Table:
@@ -90,10 +91,22 @@ def add_licences(items: pa.Table, purpose: str) -> pa.Table:
     return add_license_columns(items, LICENSE_USE[purpose], layers={"dataset": "dataset_license"})
 
 
+_PORT_RE = r"^([A-Za-z][A-Za-z0-9+.\-]*)://(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)"
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
 def _host_frame(items: pa.Table) -> pl.DataFrame:
+    """Return items' rows with ``key``: the host, plus ``:port`` for a non-default port
+    (the key snapshots file captures under)."""
     frame = pl.from_arrow(items.select(["host", "url", "collected_at"]))
     assert isinstance(frame, pl.DataFrame)
-    return frame.with_row_index("__i")
+    parts = pl.col("url").str.extract_groups(_PORT_RE)
+    scheme = parts.struct.field("1").str.to_lowercase()
+    port = parts.struct.field("2")
+    default = scheme.replace_strict(_DEFAULT_PORTS, default=None, return_dtype=pl.String)
+    keyed = pl.when(port.is_not_null() & (port != default.fill_null("")))\
+        .then(pl.col("host") + pl.lit(":") + port).otherwise(pl.col("host"))
+    return frame.with_row_index("__i").with_columns(keyed.alias("key"))
 
 
 def _capture_row(host: str, when: dt.datetime, sig: Signal, evidence: str) -> dict[str, object]:
@@ -224,6 +237,9 @@ class _HostJudge:
         starts = np.searchsorted(stamps, collected, side="right") - 1
         for k in np.unique(starts):
             if k < 0:
+                if self.settings.presume_earlier:
+                    self._presume(rows[starts < 0], [urls[j] for j in np.nonzero(starts < 0)[0]],
+                                  cols)
                 continue  # collected before the first capture: what stood then is unknown
             pick = np.nonzero(starts == k)[0]
             when = self.cuts[int(k)]
@@ -234,6 +250,19 @@ class _HostJudge:
         current = [c for c in self.cuts if c <= as_of]
         if current:
             cols.now[rows] = cols.ids(self.epoch(current[-1]).judge(urls))
+
+    def _presume(self, rows: np.ndarray, urls: list[str | None], cols: _Columns) -> None:
+        """Carry a reservation of the first capture back to items collected before it.
+
+        Only reservations travel back: a permission seen later says nothing about earlier
+        (the site may have lifted a reservation), so those items stay unknown.
+        """
+        first = self.cuts[0]
+        ids = cols.ids(self.epoch(first).judge(urls))
+        is_reserved = np.array([j.verdict == "reserved" for j in cols.judgements], dtype=bool)
+        reserved = is_reserved[ids]
+        cols.then[rows[reserved]] = ids[reserved]
+        cols.capture_at[rows[reserved]] = int(first.timestamp() * 1_000_000)
 
 
 def add_reservations(
@@ -250,8 +279,8 @@ def add_reservations(
     if snapshot is not None:
         registry = load_crawlers()
         known = set(snapshot.hosts())
-        frame = _host_frame(items).filter(pl.col("host").is_in(list(known)))
-        for (host,), group in frame.group_by(["host"], maintain_order=True):
+        frame = _host_frame(items).filter(pl.col("key").is_in(list(known)))
+        for (host,), group in frame.group_by(["key"], maintain_order=True):
             assert isinstance(host, str)
             _HostJudge(host, snapshot, settings, registry, signal_rows).judge(group, cols)
     return cols.append_to(items), pa.Table.from_pylist(signal_rows, schema=SIGNAL_SCHEMA)

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearance import __version__
+from clearance.config import FetchConfig
 from clearance.decide.blocklists import load_blocklist
 from clearance.decide.decision_table import with_market_columns
 from clearance.decide.gate import apply_policy
@@ -42,6 +43,7 @@ from clearance.engine.facts import FactSettings, build_facts, law_input
 from clearance.enrich.annotate import Categorizer
 from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
+from clearance.fetch.run import fetch_host_documents
 from clearance.fetch.snapshot import Snapshot
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
 from clearance.law.table import assess_table
@@ -79,6 +81,8 @@ class ScanConfig:
     output_competes: bool | None = None
     gpai_eu_market: bool | None = None
     database_threshold: int = 5000
+    presume_earlier: bool = False
+    fetch: FetchConfig | None = None
     blocklists: tuple[Path, ...] = ()
     known_works: tuple[Path, ...] = ()
     takedowns: Path | None = None
@@ -102,6 +106,7 @@ class ScanConfig:
             database_threshold=self.database_threshold,
             agent=self.agent,
             as_of=as_of,
+            presume_earlier=self.presume_earlier,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -115,6 +120,7 @@ class ScanConfig:
         data["as_of"] = self.as_of.isoformat() if self.as_of else None
         data["mapping"] = dict(self.mapping)
         data["defaults"] = dict(self.defaults)
+        data["fetch"] = asdict(self.fetch) if self.fetch else None
         return data
 
 
@@ -132,16 +138,28 @@ class ScanResult:
     files: dict[str, str]
 
 
-def _snapshot(config: ScanConfig) -> Snapshot | None:
-    if config.live:
-        raise InputError("--live scans fetch into evidence/; use `clearance fetch` first, then "
-                         "scan with --snapshot evidence/*.warc.gz")
-    if not config.snapshots:
-        return None
-    missing = [str(p) for p in config.snapshots if not Path(p).exists()]
+def _origins(items: pa.Table) -> list[str]:
+    """Return the distinct ``scheme://host[:port]`` origins of the items' http(s) URLs."""
+    urls = pl.from_arrow(items["url"])
+    assert isinstance(urls, pl.Series)
+    scheme = urls.str.extract(r"^(?i:(https?)://)", 1).str.to_lowercase()
+    authority = urls.str.extract(r"^(?i:https?)://(?:[^@/?#]*@)?([^/?#]+)", 1).str.to_lowercase()
+    origins = (scheme + "://" + authority).drop_nulls().unique()
+    return sorted(origins.to_list())
+
+
+def _snapshot(config: ScanConfig, items: pa.Table, resolver: Any) -> Snapshot | None:
+    """Return the snapshot signals come from: the given WARCs, or a live fetch into evidence/."""
+    paths = list(config.snapshots)
+    missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise InputError(f"snapshot files not found: {', '.join(missing)}")
-    return Snapshot.from_paths(config.snapshots)
+    if config.live:
+        evidence = config.out / "evidence"
+        fetch_host_documents(_origins(items), evidence, config=config.fetch or FetchConfig(),
+                             resolver=resolver)
+        paths += sorted((evidence / "warc").glob("*.warc.gz"))
+    return Snapshot.from_paths(paths) if paths else None
 
 
 def _items(config: ScanConfig, step: Step) -> tuple[pa.Table, ManifestReader]:
@@ -167,18 +185,22 @@ def _digest(paths: Sequence[Path]) -> list[dict[str, str]]:
     return out
 
 
-def run_scan(config: ScanConfig, *, step: Step | None = None) -> ScanResult:
-    """Run the whole flow for ``config`` and return what it wrote (see the module docstring)."""
+def run_scan(config: ScanConfig, *, step: Step | None = None, resolver: Any = None) -> ScanResult:
+    """Run the whole flow for ``config`` and return what it wrote (see the module docstring).
+
+    ``resolver`` replaces DNS for a live fetch (tests map names to 127.0.0.1).
+    """
     started = time.perf_counter()
     say = step or (lambda _text: None)
     out = config.out
     out.mkdir(parents=True, exist_ok=True)
     items, reader = _items(config, say)
-    say("reading opt-out signals from the snapshot" if config.snapshots else
+    say("fetching each host's robots.txt, tdmrep.json and ai.txt" if config.live else
+        "reading opt-out signals from the snapshot" if config.snapshots else
         "no snapshot given: reservations stay unknown")
     ledger = TakedownLedger(config.takedowns) if config.takedowns else None
     built = build_facts(
-        items, _snapshot(config), config.settings(),
+        items, _snapshot(config, items, resolver), config.settings(),
         blocklists=[load_blocklist(p) for p in config.blocklists] or None,
         known_works=[load_known_works(p) for p in config.known_works],
         takedowns=ledger.in_force() if ledger else None,
