@@ -46,6 +46,9 @@ REFUSED = [
     ("100.100.100.200", "cloud-metadata"),
     ("2002:0a00:0001::1", "embedded-private"),  # 6to4 wrapping 10.0.0.1
     ("64:ff9b::7f00:1", "embedded-loopback"),  # NAT64 wrapping 127.0.0.1
+    ("fec0::1", "private"),  # site-local (RFC 3879): Python calls it global
+    ("3fff::1", "reserved"),  # documentation (RFC 9637): Python calls it global
+    ("192.88.99.1", "reserved"),  # 6to4 relay anycast (RFC 7526): Python calls it global
 ]
 
 

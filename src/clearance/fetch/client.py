@@ -4,14 +4,17 @@
 One :meth:`Fetcher.fetch` call fetches one document and returns an :class:`Exchange` holding
 every hop (each attempt, each redirect) so the evidence writer can record all of them. Bodies
 are read raw (still content-encoded) up to a byte cap and decoded with a bomb guard.
-aiohttp was chosen over httpx by benchmark (docs/benchmarks.md, "Fetcher"); it also takes a
-resolver object, which is how the guard pins connections to checked addresses.
+aiohttp was chosen over httpx by benchmark (docs/benchmarks.md, "Fetcher"); it takes a
+resolver object, which pins names to checked addresses, and a socket factory, through which
+the guard sees the exact address of every connection attempt (IP literals never reach a
+resolver). The connected peer is checked once more before a response is accepted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
 import logging
 import random
 import traceback
@@ -25,7 +28,7 @@ import aiohttp
 from clearance.config import FetchConfig
 from clearance.errors import BlockedAddressError
 from clearance.fetch.decode import decode_body
-from clearance.fetch.guard import AddressGuard
+from clearance.fetch.guard import AddressGuard, RefusedConnection
 from clearance.fetch.resolver import GuardedResolver, NameResolver, SystemResolver
 
 __all__ = ["OUTCOMES", "Exchange", "Fetcher", "Hop", "outcome_of_status"]
@@ -162,6 +165,7 @@ class Fetcher:
             # limit_per_host wakes waiters of other hosts and stalls (measured: 2.5x slower)
             limit_per_host=0,
             keepalive_timeout=2.0,
+            socket_factory=self.guard.socket_factory,
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -206,6 +210,13 @@ class Fetcher:
                 if resp.connection is not None and resp.connection.transport is not None:
                     peer = resp.connection.transport.get_extra_info("peername")
                     hop.peer = str(peer[0]) if peer else None
+                refused = self.guard.refusal(hop.peer) if hop.peer else None
+                if refused is not None:
+                    resp.close()  # never read a body from a refused peer, never reuse it
+                    hop.status, hop.response_headers = None, []
+                    hop.error = "blocked"
+                    hop.detail = f"connected peer is a refused {refused} address {hop.peer}"
+                    return
                 hop.raw_body, cut, why = await _read_body(resp, cap, hop.method)
                 if cut:
                     hop.truncated, hop.detail = True, why
@@ -220,6 +231,11 @@ class Fetcher:
             hop.error, hop.detail = "timeout", f"{exc!r} after {waited:.3f} s ({where})"
         except aiohttp.ClientConnectorDNSError as exc:
             hop.error, hop.detail = "dns_error", str(exc)
+        except aiohttp.ClientConnectorError as exc:
+            if _refused_by_guard(exc.os_error):
+                hop.error, hop.detail = "blocked", exc.os_error.strerror or str(exc.os_error)
+            else:
+                hop.error, hop.detail = "connection_error", repr(exc)
         except (aiohttp.ClientError, OSError) as exc:
             if hop.status is not None:  # died while reading the body: keep what came
                 hop.truncated = True
@@ -254,7 +270,7 @@ class Fetcher:
                 )
                 if not location:
                     break
-                current = urljoin(current, location.strip())
+                current = urljoin(current, _header_text(location).strip())
                 if last.status == 303 and verb != "HEAD":
                     verb = "GET"
             assert last is not None
@@ -303,3 +319,26 @@ class Fetcher:
 
 
 _CHUNK = 65536
+
+
+def _header_text(value: str) -> str:
+    """Return a header value (kept as Latin-1 text) read as UTF-8 where it is valid UTF-8.
+
+    Servers send non-ASCII ``Location`` values as UTF-8 bytes, and clients read them so; the
+    guard then sees the same string the next request is made from.
+    """
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
+def _refused_by_guard(err: OSError) -> bool:
+    """Return whether a connection error came from the guard's socket factory.
+
+    With several addresses, the connection library may merge their errors into one OSError
+    that keeps the shared errno and the messages but not the type.
+    """
+    if isinstance(err, RefusedConnection):
+        return True
+    return err.errno == errno.EACCES and "SSRF guard refused" in str(err)

@@ -1,23 +1,47 @@
 # SPDX-License-Identifier: Apache-2.0
 """The SSRF guard: which schemes and addresses the fetcher may connect to.
 
-Manifests are written by strangers, so every destination is resolved first and each address
-checked before a socket is opened; the connection then goes to the checked address (the
-resolver hands aiohttp only addresses that passed, so a second DNS answer cannot rebind it).
-Tests reach 127.0.0.1 only through ``FetchConfig.allow_networks``.
+Manifests are written by strangers, so the guard decides on the exact address a socket is
+about to connect to, never on the URL text. Three checks, each sufficient on its own for the
+class of bypass it names:
+
+1. :meth:`AddressGuard.check_url` reads the URL with the client's own parser (yarl: IDNA /
+   UTS-46 mapping, so ``１２７.０.０.１`` is seen as ``127.0.0.1``), refuses non-http(s)
+   schemes, metadata host names, IP literals spelled with non-ASCII characters and numeric
+   hosts that are not the canonical dotted quad (``2130706433``, ``0177.0.0.1``, ``127.1``),
+   and checks canonical literals against the address classes.
+2. :meth:`AddressGuard.socket_factory` is handed to the HTTP client's connector and sees the
+   ``sockaddr`` of every connection attempt, IP literal or resolved name alike, before the
+   socket exists: a refused address raises :class:`RefusedConnection` and nothing is sent.
+3. The client re-checks the connected peer's address before it accepts a response.
+
+Names are resolved once by ``GuardedResolver`` (which drops refused addresses, so a second
+DNS answer cannot rebind the connection). Tests reach 127.0.0.1 only through
+``FetchConfig.allow_networks``.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
+import socket
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
+
+from yarl import URL
 
 from clearance.errors import BlockedAddressError
 
-__all__ = ["ALLOWED_SCHEMES", "AddressGuard", "METADATA_ADDRESSES", "address_class"]
+__all__ = [
+    "ALLOWED_SCHEMES",
+    "AddressGuard",
+    "METADATA_ADDRESSES",
+    "RefusedConnection",
+    "address_class",
+    "ip_literal",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +62,22 @@ METADATA_HOSTNAMES: Final = frozenset({"metadata.google.internal", "instance-dat
 
 _CGNAT: Final = ipaddress.ip_network("100.64.0.0/10")
 _PRIVATE: Final = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "fc00::/7",
+        "fec0::/10",  # site-local unicast, deprecated by RFC 3879 but still routed inside sites
+    )
+)
+# Blocks Python's ipaddress still calls global: not destinations a crawler has business with
+_NOT_GLOBAL: Final = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "192.88.99.0/24",  # 6to4 relay anycast, deprecated (RFC 7526)
+        "3fff::/20",  # documentation (RFC 9637)
+    )
 )
 _NAT64: Final = ipaddress.ip_network("64:ff9b::/96")
 
@@ -79,7 +118,55 @@ def address_class(ip: IPAddress) -> str | None:
         return "private"
     if ip.is_reserved or ip.is_private or not ip.is_global:
         return "reserved"  # special-purpose: documentation, benchmarking, 240/4, ...
+    if any(ip.version == net.version and ip in net for net in _NOT_GLOBAL):
+        return "reserved"
     return None
+
+
+class RefusedConnection(PermissionError):
+    """Raised inside the HTTP client when a socket would connect to a refused address.
+
+    A ``PermissionError`` (errno ``EACCES``) so the client's connection machinery treats it as
+    a failed attempt; :attr:`reason` names the address class.
+    """
+
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(errno.EACCES, f"SSRF guard refused {reason} address {address}")
+        self.address = address
+        self.reason = reason
+
+
+def _numeric_last_label(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    if last.isascii() and last.isdigit():
+        return True
+    low = last.lower()
+    return low.startswith("0x") and all(c in "0123456789abcdef" for c in low[2:])
+
+
+def ip_literal(host: str) -> tuple[IPAddress, bool] | None:
+    """Return ``(address, canonical)`` if ``host`` is an IP literal, else None (a name).
+
+    ``host`` is a normalised host as the HTTP client sees it (no brackets, no trailing dot).
+    A host whose last label is a number is an IPv4 literal, read as ``inet_aton`` reads it
+    (``127.1``, ``0x7f.1``, ``2130706433``), as the WHATWG URL standard and the C library do;
+    ``canonical`` is true only for the dotted-quad spelling. Raises ValueError for a numeric
+    host that is not a valid address (``1.2.3.4.5``, ``999.1.1.1``).
+    """
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    else:
+        return ip, isinstance(ip, ipaddress.IPv6Address) or str(ip) == host
+    if not host or not _numeric_last_label(host):
+        return None
+    try:
+        packed = socket.inet_aton(host)
+    except OSError:
+        raise ValueError(f"numeric host {host!r} is not a valid IPv4 address") from None
+    v4 = ipaddress.IPv4Address(packed)
+    return v4, str(v4) == host
 
 
 class AddressGuard:
@@ -122,14 +209,22 @@ class AddressGuard:
             raise BlockedAddressError(f"refused {reason} address {shown}", url=url)
 
     def check_url(self, url: str) -> None:
-        """Raise BlockedAddressError for a non-http(s) URL, a metadata host or a bad IP literal."""
+        """Raise BlockedAddressError unless ``url`` is http(s) to a name or a public address.
+
+        The host is read as the HTTP client reads it (yarl, with IDNA/UTS-46 mapping), so the
+        verdict is about the host the client would contact. Refused: other schemes, metadata
+        host names, IP literals spelled with non-ASCII characters, numeric hosts that are not
+        canonical dotted quads, and literals in a refused address class. A name passes here;
+        its addresses are checked after resolution and again at the socket.
+        """
         try:
-            parts = urlsplit(url)
-            host = (parts.hostname or "").rstrip(".").lower()
-        except ValueError as exc:
+            parsed = URL(url)
+            scheme = (parsed.scheme or "").lower()
+            host = (parsed.raw_host or "").rstrip(".").lower()
+        except (ValueError, TypeError, UnicodeError) as exc:
             raise BlockedAddressError(f"unparseable URL ({exc})", url=url) from exc
-        if parts.scheme.lower() not in ALLOWED_SCHEMES:
-            raise BlockedAddressError(f"scheme {parts.scheme!r} is not http or https", url=url)
+        if scheme not in ALLOWED_SCHEMES:
+            raise BlockedAddressError(f"scheme {scheme!r} is not http or https", url=url)
         if not host:
             raise BlockedAddressError("URL has no host", url=url)
         if host in self._names:
@@ -137,9 +232,43 @@ class AddressGuard:
         if host in METADATA_HOSTNAMES:
             raise BlockedAddressError(f"refused cloud-metadata host {host}", url=url)
         try:
-            ipaddress.ip_address(host.split("%", 1)[0])
-        except ValueError:
+            literal = ip_literal(host)
+        except ValueError as exc:
+            raise BlockedAddressError(f"refused invalid numeric host ({exc})", url=url) from None
+        if literal is None:
             if len(self._names) < 65536:
                 self._names.add(host)
-            return  # a name: its addresses are checked after resolution
-        self.check_address(host, url=url)
+            return  # a name: its addresses are checked after resolution and at the socket
+        ip, canonical = literal
+        if not _written_in_ascii(url):
+            raise BlockedAddressError(
+                f"refused IP address {ip} spelled with non-ASCII characters or escapes", url=url
+            )
+        if not canonical:
+            raise BlockedAddressError(
+                f"refused non-canonical IP literal {host!r} (means {ip})", url=url
+            )
+        self.check_address(str(ip), url=url)
+
+    def socket_factory(self, addr_info: tuple[Any, ...]) -> socket.socket:
+        """Return a socket for ``addr_info`` if its address passes; raise RefusedConnection.
+
+        The HTTP client calls this for every connection attempt with the exact ``sockaddr``
+        it is about to connect to, whether the host was an IP literal or a resolved name.
+        """
+        family, type_, proto, _canon, sockaddr = addr_info
+        address = str(sockaddr[0])
+        reason = self.refusal(address)
+        if reason is not None:
+            log.warning("SSRF guard refused a connection to %s (%s)", address, reason)
+            raise RefusedConnection(address, reason)
+        return socket.socket(family=family, type=type_, proto=proto)
+
+
+def _written_in_ascii(url: str) -> bool:
+    """Return whether the host part of ``url`` is written in ASCII (percent-escapes count)."""
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return False
+    return netloc.isascii() and "%" not in netloc.rpartition("@")[2]
