@@ -335,3 +335,32 @@ def test_guard_agrees_with_the_clients_destination(urls: list[str]) -> None:
             assert (
                 "non-ASCII" in verdict or "non-canonical" in verdict or "invalid numeric" in verdict
             )
+
+
+def test_live_scan_of_a_manifest_with_spelled_loopback_urls_fetches_nothing(
+    victim: _Server, tmp_path: Path
+) -> None:
+    # the end-to-end path the issue found open: `clearance scan --live` on such a manifest
+    from typer.testing import CliRunner
+
+    from clearance.cli import app
+
+    rows = [f"http://{s}:{victim.port}/doc{i}.html" for i, s in enumerate(LOOPBACK_SPELLINGS[:8])]
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("url\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            str(manifest),
+            "--live",
+            "--out",
+            str(tmp_path / "out"),
+            "--markets",
+            "us",
+            "--no-reports",
+            "--json",
+        ],
+    )
+    assert result.exit_code in (0, 3), result.output
+    assert victim.hits == []
