@@ -41,10 +41,10 @@ if TYPE_CHECKING:
         Policy,
         TakedownLedger,
         apply_policy,
-        gate_manifest,
         load_policy,
         match_takedowns,
     )
+    from clearance.engine.gate import gate_manifest
     from clearance.engine.ingest import ingest_manifest
     from clearance.enrich.categories import categorize_url
     from clearance.enrich.hosts import split_url_host
@@ -135,7 +135,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "eu_tdm": ("clearance.law", "eu_tdm"),
     "fair_use": ("clearance.law", "fair_use"),
     "fetch_host_documents": ("clearance.fetch", "fetch_host_documents"),
-    "gate_manifest": ("clearance.decide", "gate_manifest"),
+    "gate_manifest": ("clearance.engine.gate", "gate_manifest"),
     "ingest_manifest": ("clearance.engine.ingest", "ingest_manifest"),
     "license_columns": ("clearance.enrich.licenses", "license_columns"),
     "license_permits": ("clearance.enrich.licenses", "license_permits"),

@@ -622,6 +622,17 @@ class GateSummary:
     outputs: dict[str, str] = _help("Files written: tier -> path.", default_factory=dict)
     seconds: float = _help("Wall time.", default=0.0)
     disclaimer: str = _help("Always 'Risk assessment, not legal advice.'", default=DISCLAIMER)
+    assumptions: dict[str, Any] = _help(
+        "The presumptions the gate judged on (clearance.assumptions).", default_factory=dict
+    )
+    evidence: dict[str, Any] = _help(
+        "Where opt-out signals came from (mode, snapshot files and hashes).",
+        default_factory=dict,
+    )
+    warnings: list[str] = _help(
+        "What the user must know: no evidence read, unreadable records, ...",
+        default_factory=list,
+    )
 
     @property
     def reconciled(self) -> bool:

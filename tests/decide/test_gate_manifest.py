@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from clearance.cli import app
 from clearance.cli.gate import EXIT_GATE_FAILED
-from clearance.decide.manifest_gate import gate_manifest
+from clearance.engine.gate import gate_manifest
 from clearance.decide.takedown import TakedownLedger
 
 runner = CliRunner()
@@ -77,7 +77,7 @@ def test_csv_gate_writes_original_rows_and_reconciles(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == EXIT_GATE_FAILED, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["rows_read"] == 6 and summary["rows_rejected"] == 1
     assert summary["reconciled"] is True
     assert summary["approved"] + summary["restricted"] + summary["prohibited"] == 5
@@ -199,7 +199,7 @@ def test_takedowns_and_known_works_prohibit_and_advance_the_ledger(tmp_path: Pat
             "--json",
         ],
     )
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["prohibited"] == 2 and summary["takedowns"] == {"OPT-1": 1}
     assert summary["known_works"]["sha256"] == 1
     reasons = [r["tier_reasons"] for r in tiers_of(out, "csv")["prohibited"]]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from clearance.assumptions import Assumptions
 from clearance.engine.facts import FactSettings, add_reservations
 from clearance.fetch.snapshot import Snapshot
 from tests.engine.warcs import write_warc
@@ -29,7 +30,9 @@ def _items(rows: list[tuple[str, str | None]]) -> pa.Table:
 def _judge(tmp_path: Path, captures: list[tuple[str, str, int, str]],
            rows: list[tuple[str, str | None]], **settings: object) -> list[dict[str, object]]:
     warc = write_warc(tmp_path / "snap.warc.gz", captures)
-    opts = {"as_of": dt.datetime(2026, 6, 30, tzinfo=UTC), **settings}
+    opts: dict[str, object] = {"as_of": dt.datetime(2026, 6, 30, tzinfo=UTC), **settings}
+    if "agent" in opts:
+        opts["assumptions"] = Assumptions(agent=str(opts.pop("agent")))
     out, _ = add_reservations(_items(rows), Snapshot.from_paths([warc]),
                               FactSettings(**opts))  # type: ignore[arg-type]
     return out.select(["reservation", "reservation_form", "reservation_standards",

@@ -37,7 +37,8 @@ def test_every_output_is_written(scanned: ScanResult) -> None:
     for name in ("facts.parquet", "assessment.parquet", "signals.parquet", "summary.json",
                  "report.md", "report.html", "report.pdf", "assessment.pdf", "risk_matrix.png",
                  "risk_matrix.svg", "approved.parquet", "restricted.parquet",
-                 "prohibited.parquet", "scan.json", "evidence/snapshots.json"):
+                 "prohibited.parquet", "scan.json", "clearance-complete.json",
+                 "evidence/ledger/snapshot.jsonl", "evidence/index.sqlite"):
         assert (out / name).is_file(), name
     assert "not legal advice" in (out / "report.md").read_text(encoding="utf-8")
 
@@ -101,7 +102,8 @@ def test_assess_rejudges_saved_facts_without_the_manifest(scanned: ScanResult,
     (copy / "assessment.parquet").unlink()
     again = assess_scan(copy, markets=("us", "de", "kr"), policy="us-fair-use-reliant",
                         reports=False)
-    assessment = pl.read_parquet(copy / "assessment.parquet")
+    assessment = pl.read_parquet(again.out / "assessment.parquet")
+    assert again.out.parent == copy / "runs"
     assert set(assessment["market"].cast(pl.String).unique()) == {"us", "de", "kr"}
     assert sum(again.tiers.values()) == scanned.rows_accepted
 
@@ -117,7 +119,7 @@ def test_scan_cli_on_a_csv(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["scan", str(manifest), "--out", str(tmp_path / "out"),
                                       "--markets", "us,eu", "--no-reports", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["rows_read"] == 4 and data["rows_rejected"] == 1
     assert sum(data["tiers"].values()) == 3
     assert data["tiers"]["prohibited"] >= 1  # the shadow-library cover

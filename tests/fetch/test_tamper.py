@@ -154,5 +154,5 @@ def test_cli_show_prints_what_was_seen(ev: Path, port: int) -> None:
     assert result.exit_code == 0, result.output
     assert "ok 200" in result.output and "GPTBot" in result.output
     result = CliRunner().invoke(app, ["evidence", "show", target, "-d", str(ev), "--json"])
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert rows[0]["status"] == 200 and rows[0]["payload_digest"].startswith("sha1:")

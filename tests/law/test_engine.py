@@ -431,7 +431,7 @@ def test_law_assess_lists_every_market(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     import json
 
-    assert {r["market"] for r in json.loads(result.output)} == set(all_markets())
+    assert {r["market"] for r in json.loads(result.stdout)} == set(all_markets())
 
 
 def test_fair_use_leans_and_never_claims_certainty() -> None:

@@ -353,7 +353,7 @@ def test_cli_cases_json_filters() -> None:
         ["law", "cases", "--market", "us", "--topic", "fair_use", "--status", "pending", "--json"],
     )
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert doc["as_of"] == default_knowledge_base().as_of.isoformat()
     assert "not legal advice" in doc["disclaimer"]
     assert doc["entries"]
@@ -364,7 +364,7 @@ def test_cli_cases_json_filters() -> None:
 def test_cli_show_prints_citation_source_and_check_date() -> None:
     result = runner.invoke(app, ["law", "show", "de-case-kneschke-v-laion-olg-hamburg", "--json"])
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert doc["citation"].endswith("5 U 104/24")
     assert doc["source_url"].startswith("https://")
     assert doc["checked"] and "not legal advice" in doc["disclaimer"]
@@ -385,7 +385,7 @@ def test_cli_timeline_json_and_bad_dates() -> None:
         app, ["law", "timeline", "--market", "eu", "--since", "2026-01-01", "--json"]
     )
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     dates = [ev["date"] for ev in doc["events"]]
     assert dates == sorted(dates) and all(d >= "2026-01-01" for d in dates)
     assert "not legal advice" in doc["disclaimer"]

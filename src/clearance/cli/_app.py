@@ -32,12 +32,32 @@ T = TypeVar("T")
 
 
 def run(fn: Callable[[], T]) -> T:
-    """Call ``fn``; print a ClearanceError as ``ClassName: message`` and exit with code 1."""
+    """Call ``fn``; print a ClearanceError as ``ClassName: message`` and exit with code 1.
+
+    An OSError that escaped the library (a full disk, a folder that vanished) is shown the
+    same way, with the file it names, instead of a traceback.
+    """
     try:
         return fn()
     except ClearanceError as exc:
-        console.print(f"[bold red]{type(exc).__name__}[/]: {exc}", highlight=False, markup=True)
+        console.print(f"[bold red]{type(exc).__name__}[/]: {plain(exc)}", highlight=False)
         raise typer.Exit(code=1) from exc
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        console.print(f"[bold red]OSError[/]: {plain(where)}{plain(exc.strerror or exc)}",
+                      highlight=False)
+        raise typer.Exit(code=1) from exc
+
+
+def plain(text: object) -> str:
+    """Return ``text`` for a terminal: control characters shown as escapes, markup escaped."""
+    from rich.markup import escape
+
+    shown = "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(text)
+    )
+    return escape(shown)
 
 
 def print_json(data: Any) -> None:

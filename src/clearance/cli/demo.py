@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from clearance.cli._app import app, console, out, print_json, run
+from clearance.cli.progress import cli_progress
 from clearance.cli.scan import print_result
 from clearance.demo.generate import write_manifest
 from clearance.demo.snapshot import demo_snapshot_path
@@ -36,7 +37,8 @@ def demo(
     synthetic one. The demo generates that manifest, reads the sites' opt-outs from a bundled
     WARC snapshot (real monthly robots.txt captures of the top-100 news sites, 2025-02 to
     2026-06, and synthetic policies for the other hosts), judges every item in six markets
-    under the eu-ready-commercial policy, and writes the report.
+    under the eu-ready-commercial policy, and writes the report. The demo's own folder is
+    rewritten on every run.
     """
     output.mkdir(parents=True, exist_ok=True)
     manifest = output / "manifest.parquet"
@@ -44,13 +46,13 @@ def demo(
     write_manifest(manifest, rows=rows, seed=seed)
     config = ScanConfig(manifest=str(manifest), out=output / "scan", markets=DEMO_MARKETS,
                         purpose="genai_training", org_type="company",
-                        policy="eu-ready-commercial", snapshots=(demo_snapshot_path(),))
-    with console.status("scanning") as status:
-        result = run(lambda: run_scan(config, step=lambda text: status.update(text)))
+                        policy="eu-ready-commercial", snapshots=(demo_snapshot_path(),),
+                        force=True)
+    with cli_progress() as progress:
+        result = run(lambda: run_scan(config, progress=progress))
     if as_json:
-        print_json({"tiers": result.tiers, "exposure": result.exposure, "files": result.files})
+        print_json({"tiers": result.tiers, "exposure": result.exposure, "files": result.files,
+                    "warnings": list(result.warnings), "open_first": result.open_first})
         return
     print_result(result)
-    out.print()
-    out.print(f"[bold]One-page risk assessment:[/] {result.files.get('assessment_pdf')}")
     out.print(f"[bold]Full report:[/] {result.files.get('report_html')} (also .pdf and .md)")

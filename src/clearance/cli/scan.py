@@ -10,41 +10,79 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from clearance.cli._app import app, console, out, print_json, run
-from clearance.cli.ingest import MapOption
-from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, run_scan
+from clearance.cli._app import app, console, out, plain, print_json, run
+from clearance.cli.options import (
+    Access,
+    AccessOpt,
+    AgentOpt,
+    AsOfOpt,
+    BlocklistOpt,
+    CompetesOpt,
+    FailLevel,
+    ForceOpt,
+    FormatOpt,
+    GpaiOpt,
+    JsonOpt,
+    KnownWorksOpt,
+    LedgerOpt,
+    LiveOpt,
+    MapOpt,
+    Markets,
+    MemorizationOpt,
+    NoDefaultBlocklistsOpt,
+    NoImageHashingOpt,
+    NoRecordOpt,
+    OnErrorChoice,
+    OnErrorOpt,
+    OrgType,
+    OrgTypeOpt,
+    PersonalData,
+    PersonalOpt,
+    PolicyOpt,
+    PresumeEarlierOpt,
+    Purpose,
+    PurposeOpt,
+    ResumeOpt,
+    RetainedOpt,
+    SnapshotOpt,
+    Tri,
+    WaiversOpt,
+    assumption_overrides,
+    assumptions_from,
+)
+from clearance.cli.progress import cli_progress
+from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, parse_markets, run_scan
+from clearance.errors import InputError
 from clearance.ingest.columns import parse_mapping
 
-__all__ = ["assess", "print_result", "scan"]
+__all__ = ["EXIT_FAILED_LEVEL", "assess", "failed", "parse_date", "print_result", "scan"]
 
+#: Exit status when items reach --fail-level (1 is any other error, 2 a usage error).
+EXIT_FAILED_LEVEL = 3
 _EXPOSURES = ("low", "medium", "high", "critical")
 
 
-def _markets(text: str) -> tuple[str, ...]:
-    return tuple(m.strip().lower() for m in text.split(",") if m.strip())
-
-
-def _date(text: str | None, hint: str) -> dt.date | None:
+def parse_date(text: str | None, option: str) -> dt.date | None:
+    """Return an ISO date option as a date; raise InputError naming the option."""
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter("expected YYYY-MM-DD", param_hint=hint) from exc
+    except ValueError:
+        raise InputError(f"{option}: expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _tri(text: str | None, hint: str) -> bool | None:
-    if text is None or text == "unknown":
-        return None
-    if text in ("yes", "true"):
-        return True
-    if text in ("no", "false"):
-        return False
-    raise typer.BadParameter("expected yes, no or unknown", param_hint=hint)
+def failed(tiers: dict[str, int], level: FailLevel) -> bool:
+    """Return whether any item reached the fail level."""
+    if level is FailLevel.prohibited:
+        return tiers.get("prohibited", 0) > 0
+    if level is FailLevel.restricted:
+        return tiers.get("prohibited", 0) + tiers.get("restricted", 0) > 0
+    return False
 
 
 def print_result(result: ScanResult) -> None:
-    """Print the scan's exposure per market, tiers, and where the files are."""
+    """Print exposure per market, tiers, warnings, the files, and the one to open first."""
     table = Table(title="Items per market and exposure", title_justify="left")
     table.add_column("market")
     for level in _EXPOSURES:
@@ -59,8 +97,27 @@ def print_result(result: ScanResult) -> None:
         f"{result.rows_rejected:,}; {result.seconds:.1f} s"
     )
     for name, path in result.files.items():
-        out.print(f"  {name:<20} {path}")
+        out.print(f"  {name:<20} {plain(path)}", highlight=False)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {plain(warning)}", highlight=False)
     console.print("This is a risk assessment, not legal advice.")
+    if result.open_first:
+        out.print(f"\n[bold]Open first:[/] {plain(result.open_first)}", highlight=False)
+
+
+def _json(result: ScanResult) -> dict[str, object]:
+    return {
+        "out": str(result.out),
+        "rows_read": result.rows_read,
+        "rows_accepted": result.rows_accepted,
+        "rows_rejected": result.rows_rejected,
+        "tiers": result.tiers,
+        "exposure": result.exposure,
+        "seconds": result.seconds,
+        "files": result.files,
+        "warnings": list(result.warnings),
+        "open_first": result.open_first,
+    }
 
 
 @app.command()
@@ -68,153 +125,150 @@ def scan(
     manifest: Annotated[
         str, typer.Argument(help="The manifest to scan (any format `clearance ingest` reads).")
     ],
-    output: Annotated[Path, typer.Option("--out", help="Folder for every output.")],
-    markets: Annotated[
-        str, typer.Option(help="Comma-separated markets to judge, e.g. us,eu,uk,jp,cn,sg.")
-    ] = "us,eu,uk,jp,cn,sg",
-    purpose: Annotated[
-        str, typer.Option(help="research | commercial_training | genai_training.")
-    ] = "genai_training",
-    org_type: Annotated[
-        str, typer.Option(help="company | research_org | cultural_heritage.")
-    ] = "company",
-    policy: Annotated[
-        str | None,
-        typer.Option(
-            help="A shipped policy id (eu-ready-commercial, "
-            "us-fair-use-reliant, research-only) or a "
-            "policy YAML file."
-        ),
-    ] = None,
-    snapshot: Annotated[
-        list[Path] | None,
-        typer.Option(help="WARC files to read opt-out signals from (repeatable)."),
-    ] = None,
-    live: Annotated[
-        bool,
-        typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json and ai.txt now, "
-                     "into OUT/evidence (WARC + ledger), instead of or besides --snapshot."),
-    ] = False,
-    presume_earlier: Annotated[
-        bool,
-        typer.Option("--presume-earlier", help="Items collected before a host's first capture "
-                     "take a reservation seen in that capture (never a permission)."),
-    ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option(help="Judge the law and 'reserved now' as of this date (YYYY-MM-DD)."),
-    ] = None,
-    agent: Annotated[
-        str | None,
-        typer.Option(
-            help="The crawler token the data was collected with; default: any AI training crawler."
-        ),
-    ] = None,
-    access: Annotated[
-        str,
-        typer.Option(
-            help="lawful: public URLs were fetched without "
-            "circumvention (stated in the report); unknown: do "
-            "not assume it."
-        ),
-    ] = "lawful",
-    memorization: Annotated[
-        str | None,
-        typer.Option(help="yes | no | unknown: does the model reproduce works verbatim?"),
-    ] = None,
-    output_competes: Annotated[
-        str | None,
-        typer.Option(help="yes | no | unknown: does the product substitute for the works?"),
-    ] = None,
-    blocklist: Annotated[
-        list[Path] | None,
-        typer.Option(help="Extra blocklist files (YAML, or one domain per line); the shipped "
-                     "shadow-library lists always apply."),
-    ] = None,
-    known_works: Annotated[
-        list[Path] | None,
-        typer.Option("--known-works", help="Lists of protected works (sha256 / PDQ)."),
-    ] = None,
-    ledger: Annotated[
-        Path | None,
-        typer.Option(help="Takedown ledger (SQLite) whose open requests apply to this scan."),
-    ] = None,
-    map_: MapOption = None,
-    on_error: Annotated[
-        str,
-        typer.Option(
-            "--on-error", help="skip (default): malformed rows go to rejects.jsonl; fail: stop."
-        ),
-    ] = "skip",
+    output: Annotated[Path, typer.Option("--out", help="Folder for every output (empty, or "
+                                         "--force / --resume).")],
+    markets: Markets = None,
+    purpose: PurposeOpt = Purpose.genai_training,
+    org_type: OrgTypeOpt = OrgType.company,
+    policy: PolicyOpt = None,
+    waivers: WaiversOpt = None,
+    as_of: AsOfOpt = None,
+    snapshot: SnapshotOpt = None,
+    live: LiveOpt = False,
+    presume_earlier: PresumeEarlierOpt = False,
+    access: AccessOpt = Access.lawful,
+    retained: RetainedOpt = Tri.yes,
+    memorization: MemorizationOpt = Tri.unknown,
+    output_competes: CompetesOpt = Tri.unknown,
+    personal_data: PersonalOpt = PersonalData.unknown,
+    gpai_eu_market: GpaiOpt = Tri.unknown,
+    agent: AgentOpt = None,
+    blocklist: BlocklistOpt = None,
+    no_default_blocklists: NoDefaultBlocklistsOpt = False,
+    known_works: KnownWorksOpt = None,
+    no_image_hashing: NoImageHashingOpt = False,
+    ledger: LedgerOpt = None,
+    no_record: NoRecordOpt = False,
+    map_: MapOpt = None,
+    fmt: FormatOpt = None,
+    on_error: OnErrorOpt = OnErrorChoice.skip,
+    fail_level: Annotated[
+        FailLevel, typer.Option(help="Exit 3 when an item reaches this tier (gate's default "
+                                "is prohibited; a scan reports and does not fail by default).")
+    ] = FailLevel.none,
+    force: ForceOpt = False,
+    resume: ResumeOpt = False,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Scan a manifest: categories, licences, opt-outs, law per market, policy tiers, reports."""
-    if on_error not in ("fail", "skip"):
-        raise typer.BadParameter("must be 'fail' or 'skip'", param_hint="--on-error")
-    config = ScanConfig(
-        manifest=manifest,
-        out=output,
-        markets=_markets(markets),
-        purpose=purpose,
-        org_type=org_type,
-        policy=policy,
-        snapshots=tuple(snapshot or ()),
-        live=live,
-        presume_earlier=presume_earlier,
-        as_of=_date(as_of, "--as-of"),
-        mapping=run(lambda: parse_mapping(map_)),
-        on_error="fail" if on_error == "fail" else "skip",
-        agent=agent,
-        access=access,
-        memorization=_tri(memorization, "--memorization"),
-        output_competes=_tri(output_competes, "--output-competes"),
-        blocklists=tuple(blocklist or ()),
-        known_works=tuple(known_works or ()),
-        takedowns=ledger,
-        reports=not no_reports,
-    )
-    with console.status("scanning") as status:
-        result = run(lambda: run_scan(config, step=lambda text: status.update(text)))
-    if as_json:
-        print_json(
-            {
-                "out": str(result.out),
-                "rows_read": result.rows_read,
-                "rows_accepted": result.rows_accepted,
-                "rows_rejected": result.rows_rejected,
-                "tiers": result.tiers,
-                "exposure": result.exposure,
-                "seconds": result.seconds,
-                "files": result.files,
-            }
+
+    def build() -> ScanConfig:
+        return ScanConfig(
+            manifest=manifest,
+            out=output,
+            markets=parse_markets(markets),
+            purpose=purpose.value,
+            org_type=org_type.value,
+            policy=policy,
+            waivers=waivers,
+            snapshots=tuple(snapshot or ()),
+            live=live,
+            presume_earlier=presume_earlier,
+            as_of=parse_date(as_of, "--as-of"),
+            mapping=parse_mapping(map_),
+            fmt=fmt,
+            on_error="fail" if on_error is OnErrorChoice.fail else "skip",
+            assumptions=assumptions_from(
+                access=access, retained=retained, memorization=memorization,
+                output_competes=output_competes, personal_data=personal_data,
+                gpai_eu_market=gpai_eu_market, agent=agent),
+            blocklists=tuple(blocklist or ()),
+            default_blocklists=not no_default_blocklists,
+            known_works=tuple(known_works or ()),
+            hash_images=not no_image_hashing,
+            takedowns=ledger,
+            record_takedowns=not no_record,
+            reports=not no_reports,
+            force=force,
+            resume=resume,
         )
-        return
-    print_result(result)
+
+    config = run(build)
+    with cli_progress() as progress:
+        result = run(lambda: run_scan(config, progress=progress))
+    if as_json:
+        print_json(_json(result))
+    else:
+        print_result(result)
+    if failed(result.tiers, fail_level):
+        raise typer.Exit(code=EXIT_FAILED_LEVEL)
 
 
 @app.command()
 def assess(
     scan_dir: Annotated[Path, typer.Argument(help="A folder written by `clearance scan`.")],
-    markets: Annotated[
-        str | None, typer.Option(help="Markets to judge (default: the scan's).")
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for this run (default SCAN_DIR/runs/<UTC time>); "
+                     "the scan's own reports are never overwritten without --force."),
     ] = None,
-    policy: Annotated[str | None, typer.Option(help="Policy id or YAML file.")] = None,
-    as_of: Annotated[str | None, typer.Option(help="Judge the law as of this date.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    markets: Markets = None,
+    purpose: Annotated[Purpose | None, typer.Option(help="Default: the scan's.")] = None,
+    org_type: Annotated[OrgType | None, typer.Option(help="Default: the scan's.")] = None,
+    policy: PolicyOpt = None,
+    waivers: WaiversOpt = None,
+    as_of: AsOfOpt = None,
+    access: Annotated[Access | None, typer.Option(help="Default: the scan's.",
+                                                  rich_help_panel="Presumptions")] = None,
+    retained: Annotated[Tri | None, typer.Option(help="Default: the scan's.",
+                                                 rich_help_panel="Presumptions")] = None,
+    memorization: Annotated[Tri | None, typer.Option(help="Default: the scan's.",
+                                                     rich_help_panel="Presumptions")] = None,
+    output_competes: Annotated[Tri | None, typer.Option(
+        help="Default: the scan's.", rich_help_panel="Presumptions")] = None,
+    personal_data: Annotated[PersonalData | None, typer.Option(
+        help="Default: the scan's.", rich_help_panel="Presumptions")] = None,
+    gpai_eu_market: Annotated[Tri | None, typer.Option(
+        help="Default: the scan's.", rich_help_panel="Presumptions")] = None,
+    manifest: Annotated[
+        str | None,
+        typer.Option(help="Where the scan's manifest is now, for the split manifests (default: "
+                     "the recorded path, when it still exists)."),
+    ] = None,
+    fail_level: Annotated[FailLevel, typer.Option(help="Exit 3 when an item reaches this "
+                                                  "tier.")] = FailLevel.none,
+    force: ForceOpt = False,
+    no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Re-judge a saved scan's facts (new markets, policy or date) without fetching anything."""
-    with console.status("assessing") as status:
+    """Re-judge a saved scan's facts (other markets, policy, date or presumptions) without
+    fetching anything, into a new run folder."""
+    overrides = assumption_overrides(
+        access=access, retained=retained, memorization=memorization,
+        output_competes=output_competes, personal_data=personal_data,
+        gpai_eu_market=gpai_eu_market)
+    with cli_progress() as progress:
         result = run(
             lambda: assess_scan(
                 scan_dir,
-                markets=_markets(markets) if markets else None,
+                out=output,
+                force=force,
+                markets=parse_markets(markets) if markets else None,
                 policy=policy,
-                as_of=_date(as_of, "--as-of"),
-                step=lambda text: status.update(text),
+                waivers=waivers,
+                as_of=parse_date(as_of, "--as-of"),
+                purpose=purpose.value if purpose else None,
+                org_type=org_type.value if org_type else None,
+                assumptions=overrides,
+                manifest=manifest,
+                reports=not no_reports,
+                progress=progress,
             )
         )
     if as_json:
-        print_json({"tiers": result.tiers, "exposure": result.exposure, "files": result.files})
-        return
-    print_result(result)
+        print_json(_json(result))
+    else:
+        print_result(result)
+    if failed(result.tiers, fail_level):
+        raise typer.Exit(code=EXIT_FAILED_LEVEL)

@@ -2,7 +2,6 @@
 """Decide: the tiered sourcing-policy gate, waivers, known works, blocklists and takedowns.
 
 - :func:`load_policy` / :func:`apply_policy` - a YAML policy, applied to the decision table.
-- :func:`gate_manifest` - the ``clearance gate`` job: tiers, split manifests, counts.
 - :func:`match_blocklists`, :func:`match_known_works`, :func:`match_takedowns` - the facts
   the built-in rules read, vectorised.
 - :class:`TakedownLedger` - the durable takedown and opt-out ledger.
@@ -18,7 +17,6 @@ from clearance.decide.blocklists import (
 )
 from clearance.decide.gate import GateOutcome, apply_policy, decide_tiers
 from clearance.decide.knownworks import KnownWorks, load_known_works, match_known_works
-from clearance.decide.manifest_gate import gate_manifest
 from clearance.decide.policy import TIERS, Policy, load_policy, load_waivers, shipped_policies
 from clearance.decide.takedown import TakedownLedger, normalize_request
 from clearance.decide.takedown_match import affected_items, match_counts, match_takedowns
@@ -34,7 +32,6 @@ __all__ = [
     "apply_policy",
     "decide_tiers",
     "default_blocklists",
-    "gate_manifest",
     "load_blocklist",
     "load_known_works",
     "load_policy",

@@ -1,25 +1,22 @@
 # SPDX-License-Identifier: Apache-2.0
 """The per-item decision table: facts + the decide columns + one set of columns per market.
 
-Two functions are the seams with the scan engine:
+Two functions are the seams with the engine:
 
 - :func:`add_decision_columns` appends ``blocklist``, ``known_work`` and ``takedown`` to the
   items (before the law facts, which read ``blocklist`` for ``piracy_source``);
 - :func:`with_market_columns` turns ``assessment.parquet``'s rows (item x market) into
   ``exposure_<m>``, ``provisional_<m>`` and ``reasons_<m>`` columns beside the facts.
 
-:class:`DecisionTableBuilder` strings the scan engine's fact functions
-(``clearance.engine.facts``: licences, reservations from an optional snapshot, law facts)
-around them for ``clearance gate``, which needs the table in memory without writing a scan.
+The engine (``clearance.engine``) strings them around the facts stage; decide never imports
+the engine.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -28,13 +25,9 @@ import pyarrow.compute as pc
 from clearance.decide.blocklists import Blocklist, match_blocklists
 from clearance.decide.knownworks import KnownWorks, match_known_works
 from clearance.decide.takedown_match import match_counts, match_takedowns
-from clearance.enrich.annotate import Categorizer
-from clearance.fetch.snapshot import Snapshot
-from clearance.law import assess_table
 
 __all__ = [
     "DecisionColumns",
-    "DecisionTableBuilder",
     "add_decision_columns",
     "with_market_columns",
 ]
@@ -152,62 +145,3 @@ def with_market_columns(
                 out = out.drop_columns([name])
             out = out.append_column(name, values)
     return out
-
-
-@dataclass
-class DecisionTableBuilder:
-    """Callable turning canonical items into the decision table (see the module docstring).
-
-    ``settings`` passes further :class:`clearance.engine.facts.FactSettings` fields (access,
-    retained_after_training, memorization, output_competes, gpai_eu_market, agent).
-    """
-
-    markets: Sequence[str]
-    purpose: str = "genai_training"
-    org_type: str | None = "company"
-    as_of: dt.date | None = None
-    snapshot: Snapshot | None = None
-    blocklists: Sequence[Blocklist] | None = None
-    known_works: Sequence[KnownWorks] = ()
-    takedowns: pl.DataFrame | None = None
-    base_dir: Path | None = None
-    hash_images: bool = True
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    known_work_counts: dict[str, int] = field(default_factory=dict)
-    takedown_counts: list[pl.DataFrame] = field(default_factory=list)
-    kb_as_of: str = ""
-
-    def __call__(self, canonical: pa.Table) -> pa.Table:
-        """Return the decision table of ``canonical`` (same rows, same order)."""
-        from clearance.engine.facts import FactSettings, build_facts, law_input
-
-        as_of = (
-            dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
-            if self.as_of
-            else None
-        )
-        settings = FactSettings(
-            purpose=self.purpose,
-            org_type=self.org_type or "company",
-            as_of=as_of,
-            **dict(self.settings),
-        )
-        items = canonical if "category" in canonical.column_names else Categorizer()(canonical)
-        built = build_facts(
-            items,
-            self.snapshot,
-            settings,
-            blocklists=self.blocklists,
-            known_works=self.known_works,
-            takedowns=self.takedowns,
-            base_dir=self.base_dir,
-            hash_images=self.hash_images,
-        )
-        for key, n in built.known_work_counts.items():
-            self.known_work_counts[key] = self.known_work_counts.get(key, 0) + n
-        if built.takedown_counts is not None:
-            self.takedown_counts.append(built.takedown_counts)
-        facts = built.facts
-        assessed = assess_table(law_input(facts), list(self.markets), as_of=self.as_of)
-        self.kb_as_of = (assessed.schema.metadata or {}).get(b"kb_as_of", b"").decode()
-        return with_market_columns(facts, assessed, self.markets)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +131,11 @@ def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str], names: tupl
             writers.write_lines(tier, out)
 
 
-def _jsonl(writers: _Writers, decisions: pl.DataFrame, block: int = 100_000) -> None:
+def _jsonl(
+    writers: _Writers, decisions: pl.DataFrame, root: Path | None, block: int = 100_000
+) -> None:
     for (source_file,), part in decisions.partition_by("source_file", as_dict=True).items():
-        path = Path(str(source_file))
+        path = root / str(source_file) if root is not None else Path(str(source_file))
         clash = any(_CLASH.search(line.text) for line in iter_lines(path))
         names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
         rows = part.sort("source_row")
@@ -150,12 +153,19 @@ def _jsonl(writers: _Writers, decisions: pl.DataFrame, block: int = 100_000) -> 
             _splice(writers, rows.slice(start, len(lines)), lines, names)
 
 
-def _tabular(writers: _Writers, source: Any, fmt: str | None, decisions: pl.DataFrame) -> None:
+def _tabular(
+    writers: _Writers,
+    source: Any,
+    fmt: str | None,
+    decisions: pl.DataFrame,
+    label: Callable[[str], str] | None,
+) -> None:
     parts = decisions.partition_by("source_file", as_dict=True)
     plan = plan_reading(source, fmt=fmt)
     text = writers.fmt in ("csv", "tsv")
     for chunk in plan.chunks():
-        part = parts.get((chunk.source_file,))
+        key = label(chunk.source_file) if label is not None else chunk.source_file
+        part = parts.get((key,))
         raw = chunk.table if isinstance(chunk.table, pl.DataFrame) else pl.from_arrow(chunk.table)
         assert isinstance(raw, pl.DataFrame)
         if part is None or raw.height == 0:
@@ -177,13 +187,21 @@ def _tabular(writers: _Writers, source: Any, fmt: str | None, decisions: pl.Data
 
 
 def write_split_manifests(
-    source: Any, fmt: str, decisions: pl.DataFrame, out: Path
+    source: Any,
+    fmt: str,
+    decisions: pl.DataFrame,
+    out: Path,
+    *,
+    root: Path | None = None,
+    label: Callable[[str], str] | None = None,
 ) -> tuple[dict[str, str], dict[str, int]]:
     """Write ``approved``, ``restricted`` and ``prohibited`` manifests into ``out``.
 
     ``decisions`` has ``source_file``, ``source_row``, ``tier`` and ``tier_reasons`` for every
-    accepted row; ``fmt`` is the format the reader chose. Returns the paths per tier and the
-    rows written per tier.
+    accepted row; ``fmt`` is the format the reader chose. When the decisions' ``source_file``
+    values were relabelled (made relative), ``root`` is the folder they are relative to and
+    ``label`` the function that relabelled them. Returns the paths per tier and the rows
+    written per tier.
     """
     out.mkdir(parents=True, exist_ok=True)
     decisions = decisions.with_columns(
@@ -192,9 +210,9 @@ def write_split_manifests(
     writers = _Writers(out, fmt)
     try:
         if fmt == "jsonl":
-            _jsonl(writers, decisions)
+            _jsonl(writers, decisions, root)
         else:
-            _tabular(writers, source, None if fmt not in _EXT else fmt, decisions)
+            _tabular(writers, source, None if fmt not in _EXT else fmt, decisions, label)
     finally:
         paths = writers.close()
     if writers.dropped:

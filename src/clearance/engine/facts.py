@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from clearance.assumptions import Assumptions
 from clearance.decide.blocklists import Blocklist
 from clearance.decide.decision_table import add_decision_columns
 from clearance.decide.knownworks import KnownWorks
@@ -38,6 +40,7 @@ __all__ = [
     "build_facts",
     "law_facts",
     "law_input",
+    "rejudge_facts",
 ]
 
 LICENSE_USE = {
@@ -66,24 +69,25 @@ SIGNAL_SCHEMA = pa.schema(
 
 @dataclass(frozen=True, slots=True)
 class FactSettings:
-    """What the user tells the scan about their use, and readings of facts we cannot see.
+    """What the user tells the scan about their use, and the presumptions it makes.
 
-    ``access`` is ``lawful`` by default for items fetched from public URLs (an assumption the
-    report states); ``database_threshold`` is the number of items from one registrable domain
-    from which extraction is read as substantial (EU database right).
+    ``assumptions`` holds every fact presumed rather than read (access, retention,
+    memorisation, output competition, personal data, EU market, crawler agent: see
+    :mod:`clearance.assumptions`); ``database_threshold`` is the number of items from one
+    registrable domain from which extraction is read as substantial (EU database right).
     """
 
     purpose: str = "genai_training"
     org_type: str = "company"
-    access: str = "lawful"
-    retained_after_training: bool | None = True
-    memorization: bool | None = None
-    output_competes: bool | None = None
-    gpai_eu_market: bool | None = None
+    assumptions: Assumptions = Assumptions()
     database_threshold: int = 5000
-    agent: str | None = None
     as_of: dt.datetime | None = None
     presume_earlier: bool = False
+
+    @property
+    def agent(self) -> str | None:
+        """Return the crawler token robots.txt is read for (None: any AI crawler)."""
+        return self.assumptions.agent
 
 
 def add_licences(items: pa.Table, purpose: str) -> pa.Table:
@@ -157,6 +161,9 @@ class _Columns:
                     [list(j.standards) for j in self.judgements], pa.list_(pa.string())
                 ),
                 "evidence": pa.array([j.evidence for j in self.judgements], pa.string()),
+                "excerpt": pa.array([j.excerpt or None for j in self.judgements], pa.string()),
+                "url": pa.array([j.url for j in self.judgements], pa.string()),
+                "record_id": pa.array([j.record_id for j in self.judgements], pa.string()),
             }
         )
         then = distinct.take(pa.array(self.then))
@@ -170,11 +177,18 @@ class _Columns:
             ("reservation_standards", then["standards"]),
             ("reservation_capture_at", stamps),
             ("reservation_evidence", then["evidence"]),
+            ("reservation_capture_url", then["url"]),
+            ("reservation_record_id", then["record_id"]),
+            ("reservation_excerpt", then["excerpt"]),
             ("reservation_now", now["verdict"]),
             ("reservation_now_form", now["form"]),
         ):
             out = out.append_column(name, column)
-        return out
+        collected = pc.cast(items["collected_at"], pa.timestamp("us", tz="UTC"))
+        age = pc.divide(
+            pc.cast(pc.subtract(collected, stamps), pa.int64()), 86_400_000_000
+        ).cast(pa.int32())
+        return out.append_column("reservation_capture_age_days", age)
 
 
 def _digest(capture: Capture | None) -> tuple[object, ...]:
@@ -271,7 +285,10 @@ def add_reservations(
     """Return (items with reservation columns, signals table) judged from ``snapshot``.
 
     Columns: reservation, reservation_form, reservation_standards (list), reservation_capture_at,
-    reservation_evidence (as collected), reservation_now and reservation_now_form (as of
+    reservation_evidence (record ids of the host's documents then), reservation_capture_url,
+    reservation_record_id and reservation_excerpt (the capture and the rule that decided),
+    reservation_capture_age_days (days from that capture to collection; negative when a
+    later capture was carried back), reservation_now and reservation_now_form (as of
     ``settings.as_of``). Without a snapshot every item is ``unknown``.
     """
     cols = _Columns(items.num_rows)
@@ -287,17 +304,24 @@ def add_reservations(
 
 
 def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
-    """Return the law engine's fact columns for every item (facts vocabulary of clearance.law)."""
+    """Return the law engine's fact columns for every item (facts vocabulary of clearance.law).
+
+    Two columns say where a value was presumed rather than read: ``access_presumed`` (the
+    item has a public URL, so ``--access`` applies) and ``personal_data_presumed`` (the
+    manifest is silent, so ``--personal-data`` applies).
+    """
     frame = pl.from_arrow(items.select([
         "item_id", "category", "license_effective_id", "license_permission", "reservation",
         "reservation_form", "personal_data", "collected_at", "registrable_domain",
         "blocklist", "url"]))
     assert isinstance(frame, pl.DataFrame)
     frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    assume = settings.assumptions
     per_domain = pl.col("registrable_domain").count().over("registrable_domain")
     substantial = pl.when(pl.col("registrable_domain").is_null()).then(None).otherwise(
         per_domain >= settings.database_threshold)
-    public = pl.col("url").str.contains(r"^(?i:https?)://")
+    public = pl.col("url").str.contains(r"^(?i:https?)://").fill_null(False)
+    silent = pl.col("personal_data").is_null()
     facts = frame.select(
         pl.col("item_id"),
         pl.lit(settings.purpose).alias("purpose"),
@@ -307,19 +331,20 @@ def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
         pl.col("license_permission"),
         pl.col("reservation"),
         pl.col("reservation_form"),
-        pl.when(public.fill_null(False)).then(pl.lit(settings.access))
-        .otherwise(pl.lit("unknown")).alias("access"),
+        pl.when(public).then(pl.lit(assume.access)).otherwise(pl.lit("unknown")).alias("access"),
+        public.alias("access_presumed"),
         ((pl.col("category") == "shadow_library") | pl.col("blocklist").is_not_null())
         .alias("piracy_source"),
         pl.when(pl.col("personal_data")).then(pl.lit("ordinary"))
         .when(~pl.col("personal_data")).then(pl.lit("none"))
-        .otherwise(pl.lit("unknown")).alias("personal_data"),
+        .otherwise(pl.lit(assume.personal_data)).alias("personal_data"),
+        silent.alias("personal_data_presumed"),
         substantial.alias("database_substantial_extraction"),
         pl.col("collected_at").dt.date().alias("collected_at"),
-        pl.lit(settings.retained_after_training, pl.Boolean).alias("retained_after_training"),
-        pl.lit(settings.memorization, pl.Boolean).alias("memorization"),
-        pl.lit(settings.output_competes, pl.Boolean).alias("output_competes"),
-        pl.lit(settings.gpai_eu_market, pl.Boolean).alias("gpai_eu_market"),
+        pl.lit(assume.retained_after_training, pl.Boolean).alias("retained_after_training"),
+        pl.lit(assume.memorization, pl.Boolean).alias("memorization"),
+        pl.lit(assume.output_competes, pl.Boolean).alias("output_competes"),
+        pl.lit(assume.gpai_eu_market, pl.Boolean).alias("gpai_eu_market"),
     )
     return facts.to_arrow()
 
@@ -399,3 +424,60 @@ def law_input(facts: pa.Table) -> pa.Table:
         index = table.column_names.index("collected_at")
         table = table.set_column(index, "collected_at", table["collected_at"].cast(pa.date32()))
     return table
+
+
+#: Facts columns that hold a presumption, and the Assumptions field each comes from.
+PRESUMED_COLUMNS = {
+    "retained_after_training": "retained_after_training",
+    "memorization": "memorization",
+    "output_competes": "output_competes",
+    "gpai_eu_market": "gpai_eu_market",
+}
+
+
+def rejudge_facts(
+    facts: pa.Table, assumptions: Assumptions, *, purpose: str, org_type: str
+) -> pa.Table:
+    """Return saved facts with the presumptions, purpose and organisation replaced.
+
+    Access and personal data change only where they were presumed (``access_presumed``,
+    ``personal_data_presumed``); the licence permission is recomputed for a new purpose
+    from each item's effective licence. Read facts are never changed.
+    """
+    from clearance.enrich.licenses import license_permits
+
+    n = facts.num_rows
+    out = facts
+
+    def put(name: str, values: pa.Array | pa.ChunkedArray) -> None:
+        nonlocal out
+        if name in out.column_names:
+            out = out.set_column(out.column_names.index(name), name, values)
+        else:
+            out = out.append_column(name, values)
+
+    for column, name in PRESUMED_COLUMNS.items():
+        put(column, pa.array([getattr(assumptions, name)] * n, pa.bool_()))
+    if "access_presumed" in out.column_names and "access" in out.column_names:
+        put("access", pc.if_else(pc.fill_null(out["access_presumed"], False),
+                                 pa.scalar(assumptions.access), out["access"]))
+    if "personal_data_presumed" in out.column_names and "personal_data_class" in out.column_names:
+        put("personal_data_class", pc.if_else(pc.fill_null(out["personal_data_presumed"], False),
+                                              pa.scalar(assumptions.personal_data),
+                                              out["personal_data_class"].cast(pa.string())))
+    put("purpose", pa.array([purpose] * n, pa.string()))
+    put("org_type", pa.array([org_type] * n, pa.string()))
+    if "license_effective_id" in out.column_names and "license_permission" in out.column_names:
+        use = LICENSE_USE[purpose]
+        ids = pl.from_arrow(out["license_effective_id"])
+        assert isinstance(ids, pl.Series)
+        distinct = [v for v in ids.cast(pl.String).unique().to_list() if v is not None]
+        verdicts = {v: str(license_permits(v, use).verdict) for v in distinct}
+        permission = ids.cast(pl.String).replace_strict(verdicts, default=None,
+                                                        return_dtype=pl.String)
+        # an agreement's own permission (licence registry) is already for its purpose
+        keep = pc.fill_null(pc.starts_with(pc.cast(out["license_effective_id"], pa.string()),
+                                           "LicenseRef-agreement-"), False)
+        put("license_permission", pc.if_else(keep, out["license_permission"].cast(pa.string()),
+                                             permission.to_arrow()))
+    return out

@@ -19,7 +19,7 @@ gives ``unknown``, never permission.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -46,12 +46,30 @@ _EVERYTHING = {"", "/", "/*", "*"}
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """The verdict for one purpose on one URL: reserved, not_reserved or unknown, and why."""
+    """The verdict for one purpose on one URL: reserved, not_reserved or unknown, and why.
+
+    ``evidence`` lists the WARC-Record-IDs of the host's documents in the epoch; ``url`` and
+    ``record_id`` name the capture of the document that decided (robots.txt, tdmrep.json or
+    ai.txt) and ``excerpt`` quotes the rule or statement in it.
+    """
 
     verdict: str
     form: str  # machine_readable | natural_language | none
     standards: tuple[str, ...]
     evidence: str | None
+    excerpt: str = ""
+    url: str | None = None
+    record_id: str | None = None
+
+
+#: The document that carries each standard's statements (the capture a verdict points to).
+_DOCUMENT_OF = {"ai.txt": "/ai.txt", "tdmrep": "/.well-known/tdmrep.json"}
+_EXCERPT_MAX = 300
+
+
+def _excerpt(signals: Sequence[Signal]) -> str:
+    text = " | ".join(dict.fromkeys(s.excerpt.strip() for s in signals[:3] if s.excerpt))
+    return text[:_EXCERPT_MAX]
 
 
 def training_agents(registry: CrawlerRegistry | None = None) -> tuple[str, ...]:
@@ -75,13 +93,14 @@ def _reduce(signals: Iterable[Signal], evidence: str | None, seen: bool) -> Judg
             permits.append(sig)
     if machine:
         labels = sorted({_label(s) for s in machine} | {_label(s) for s in natural})
-        return Judgement(RESERVED, "machine_readable", tuple(labels), evidence)
+        return Judgement(RESERVED, "machine_readable", tuple(labels), evidence, _excerpt(machine))
     if natural:
         return Judgement(
-            RESERVED, "natural_language", tuple(sorted({_label(s) for s in natural})), evidence
+            RESERVED, "natural_language", tuple(sorted({_label(s) for s in natural})), evidence,
+            _excerpt(natural),
         )
     if permits or seen:
-        return Judgement(NOT_RESERVED, "none", (), evidence)
+        return Judgement(NOT_RESERVED, "none", (), evidence, _excerpt(permits))
     return Judgement(UNKNOWN, "none", (), evidence)
 
 
@@ -134,7 +153,7 @@ class EpochSignals:
         )
         self.seen = any(self._answered(c) for c in self.captures.values())
         self.evidence = ";".join(
-            sorted(c.source or c.record_id or c.url for c in self.captures.values() if c)
+            sorted(c.record_id or c.url for c in self.captures.values() if c)
         )
         self.dependent_agents: tuple[str, ...] = ()
         self.base = self._base()
@@ -270,7 +289,7 @@ class EpochSignals:
         When nothing depends on the path the answer is one judgement for every URL, with no
         per-URL work at all.
         """
-        base = _reduce(self.base, self.evidence or None, self.seen)
+        base = self._stamp(_reduce(self.base, self.evidence or None, self.seen))
         n = len(urls)
         dependent = bool(self.robots is not None and self.dependent_agents)
         tdm_dependent = self.tdm is not None and not _tdm_independent(self.tdm)
@@ -314,10 +333,41 @@ class EpochSignals:
             k = interned.get(pair)
             if k is None:
                 k = interned[pair] = len(distinct)
-                distinct.append(
-                    _combine(base, blocked[i], extra[i], self.evidence or None, self.seen))
+                one = _combine(base, blocked[i], extra[i], self.evidence or None, self.seen)
+                if one is not base:
+                    one = self._stamp(one, urls[i], extra[i])
+                distinct.append(one)
             index[i] = k
         return distinct, index
+
+    def _stamp(
+        self, judged: Judgement, url: str | None = None, extra: Sequence[Signal] = ()
+    ) -> Judgement:
+        """Return ``judged`` naming the capture that decided it and quoting the rule.
+
+        For a path-dependent robots.txt block the rule is looked up for ``url`` (the first
+        URL of its kind); the excerpt of a site-wide verdict comes from its signals.
+        """
+        first = judged.standards[0].split(":", 1)[0] if judged.standards else "robots.txt"
+        document = _DOCUMENT_OF.get(first, "/robots.txt")
+        capture = self.captures.get(document) or self.captures.get("/robots.txt")
+        excerpt = judged.excerpt
+        if url and first == "robots.txt" and self.robots is not None and judged.standards:
+            agent = judged.standards[0].split(":", 1)[1] if ":" in judged.standards[0] else "*"
+            agent = self.agents[0] if agent == "*" else agent
+            match = self.robots.explain(agent, url)
+            if match.rule is not None:
+                excerpt = f"line {match.rule.line}: {match.rule.raw} (group {match.group})"
+        elif not excerpt and extra:
+            excerpt = _excerpt(list(extra))
+        if capture is None:
+            return replace(judged, excerpt=excerpt[:_EXCERPT_MAX])
+        return replace(
+            judged,
+            excerpt=excerpt[:_EXCERPT_MAX],
+            url=capture.url,
+            record_id=capture.record_id,
+        )
 
 
 def _combine(

@@ -10,8 +10,9 @@ to the rejects (``on_error="skip"``). Its counters always reconcile:
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,8 +37,11 @@ OnError = Literal["fail", "skip"]
 class RejectsSink:
     """Collects rejected rows: counts per reason, and writes them to a JSON Lines file."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, label: Callable[[str], str] | None = None
+    ) -> None:
         self.path = path
+        self.label = label
         self.count = 0
         self.reasons: Counter[str] = Counter()
         self._handle: Any = None
@@ -53,17 +57,25 @@ class RejectsSink:
         if self.path is not None:
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = self.path.open("w", encoding="utf-8")
+                self._handle = self._partial().open("w", encoding="utf-8")
             import orjson
 
             for row in table.to_pylist():
+                if self.label is not None and isinstance(row.get("source_file"), str):
+                    row["source_file"] = self.label(row["source_file"])
                 self._handle.write(orjson.dumps(row).decode() + "\n")
 
+    def _partial(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(f".{self.path.name}.tmp")
+
     def close(self) -> None:
-        """Flush and close the rejects file, if one is open."""
+        """Flush and close the rejects file, renaming it into place (it appears whole)."""
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+            assert self.path is not None
+            os.replace(self._partial(), self.path)
 
 
 def _reason_key(reason: str) -> str:

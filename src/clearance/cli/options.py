@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The options ``scan``, ``assess`` and ``gate`` share: one name, one meaning, one default.
+
+Closed vocabularies are enums, so a typo is refused when the command line is parsed (exit 2,
+naming the option and the allowed values) before any work starts. The presumption options
+take their help from :data:`clearance.assumptions.PRESUMPTIONS`, the table the report's
+"Assumptions and evidence" box is written from.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from clearance.assumptions import PRESUMPTIONS, Assumptions, tri_value
+from clearance.engine.scan import DEFAULT_MARKETS
+
+__all__ = [
+    "Access",
+    "FailLevel",
+    "OnErrorChoice",
+    "OrgType",
+    "PersonalData",
+    "Purpose",
+    "Tri",
+    "assumption_overrides",
+    "assumptions_from",
+]
+
+
+class Purpose(StrEnum):
+    """What the data is used for."""
+
+    research = "research"
+    commercial_training = "commercial_training"
+    genai_training = "genai_training"
+
+
+class OrgType(StrEnum):
+    """Who uses it."""
+
+    company = "company"
+    research_org = "research_org"
+    cultural_heritage = "cultural_heritage"
+
+
+class Access(StrEnum):
+    """How items with public URLs were accessed."""
+
+    lawful = "lawful"
+    paywall_circumvented = "paywall_circumvented"
+    unknown = "unknown"
+
+
+class Tri(StrEnum):
+    """yes, no or unknown."""
+
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+
+class PersonalData(StrEnum):
+    """Personal data presumed where the manifest is silent."""
+
+    unknown = "unknown"
+    none = "none"
+    ordinary = "ordinary"
+
+
+class OnErrorChoice(StrEnum):
+    """What a malformed manifest row does."""
+
+    skip = "skip"
+    fail = "fail"
+
+
+class FailLevel(StrEnum):
+    """The tier at which the command exits 3."""
+
+    prohibited = "prohibited"
+    restricted = "restricted"
+    none = "none"
+
+
+def _help(field: str) -> str:
+    p = next(p for p in PRESUMPTIONS if p.field == field)
+    default = Assumptions().shown(field)
+    return f"{p.question} {p.meaning}. Presumed, stated in the report (default {default})."
+
+
+def _presumption(field: str, option: str) -> Any:
+    return typer.Option(option, help=_help(field), rich_help_panel="Presumptions")
+
+
+MARKETS_HELP = (
+    f"Comma-separated markets to judge, or all (default {','.join(DEFAULT_MARKETS)}; "
+    "gate adds the markets its policy reads)."
+)
+
+Markets = Annotated[str | None, typer.Option(help=MARKETS_HELP)]
+PurposeOpt = Annotated[Purpose, typer.Option(help="What the data is used for.")]
+OrgTypeOpt = Annotated[OrgType, typer.Option(help="Who uses it.")]
+PolicyOpt = Annotated[
+    str | None,
+    typer.Option(help="A shipped policy (eu-ready-commercial, us-fair-use-reliant, "
+                 "research-only) or a policy YAML file; default: chosen from purpose and "
+                 "markets."),
+]
+WaiversOpt = Annotated[
+    Path | None, typer.Option(help="A YAML file of extra waivers (waivers: [...]).")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(help="Judge the law, waivers and 'reserved now' as of this date (YYYY-MM-DD)."),
+]
+AccessOpt = Annotated[Access, _presumption("access", "--access")]
+RetainedOpt = Annotated[Tri, _presumption("retained_after_training", "--retained")]
+MemorizationOpt = Annotated[Tri, _presumption("memorization", "--memorization")]
+CompetesOpt = Annotated[Tri, _presumption("output_competes", "--output-competes")]
+PersonalOpt = Annotated[PersonalData, _presumption("personal_data", "--personal-data")]
+GpaiOpt = Annotated[Tri, _presumption("gpai_eu_market", "--gpai-eu-market")]
+AgentOpt = Annotated[str | None, _presumption("agent", "--agent")]
+SnapshotOpt = Annotated[
+    list[Path] | None,
+    typer.Option(help="WARC files to read opt-out signals from (repeatable); the records "
+                 "relied on are copied into OUT/evidence.", rich_help_panel="Evidence"),
+]
+LiveOpt = Annotated[
+    bool,
+    typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json and ai.txt now, "
+                 "into OUT/evidence (WARC + ledger).", rich_help_panel="Evidence"),
+]
+PresumeEarlierOpt = Annotated[
+    bool,
+    typer.Option("--presume-earlier", help="Items collected before a host's first capture "
+                 "take a reservation seen in it (never a permission); stated in the report.",
+                 rich_help_panel="Evidence"),
+]
+BlocklistOpt = Annotated[
+    list[Path] | None,
+    typer.Option(help="Extra blocklist (YAML, or one domain or URL prefix per line); "
+                 "repeatable.", rich_help_panel="Lists"),
+]
+NoDefaultBlocklistsOpt = Annotated[
+    bool, typer.Option("--no-default-blocklists", help="Do not use the shipped blocklists.",
+                       rich_help_panel="Lists"),
+]
+KnownWorksOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--known-works", help="Known-works list (sha256 / PDQ hashes); repeatable.",
+                 rich_help_panel="Lists"),
+]
+NoImageHashingOpt = Annotated[
+    bool, typer.Option("--no-image-hashing", help="Do not PDQ-hash image files.",
+                       rich_help_panel="Lists"),
+]
+LedgerOpt = Annotated[
+    Path | None,
+    typer.Option(help="Takedown ledger (SQLite) whose requests in force apply.",
+                 rich_help_panel="Lists"),
+]
+NoRecordOpt = Annotated[
+    bool, typer.Option("--no-record", help="Do not advance takedown statuses.",
+                       rich_help_panel="Lists"),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="CANONICAL=COLUMN pairs, e.g. --map url=img,license=rights.",
+                 rich_help_panel="Reading"),
+]
+FormatOpt = Annotated[str | None, typer.Option("--format", help="Force a reader.",
+                                               rich_help_panel="Reading")]
+OnErrorOpt = Annotated[
+    OnErrorChoice,
+    typer.Option("--on-error", help="skip: malformed rows go to rejects.jsonl (counted); "
+                 "fail: stop at the first, naming file, row and column.",
+                 rich_help_panel="Reading"),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace clearance's outputs in a non-empty --out.")
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Continue an interrupted run in --out (keeps its "
+                       "evidence).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def assumptions_from(
+    *, access: Access, retained: Tri, memorization: Tri, output_competes: Tri,
+    personal_data: PersonalData, gpai_eu_market: Tri, agent: str | None,
+) -> Assumptions:
+    """Return the presumptions the options state."""
+    return Assumptions(
+        access=access.value,
+        retained_after_training=tri_value(retained.value),
+        memorization=tri_value(memorization.value),
+        output_competes=tri_value(output_competes.value),
+        personal_data=personal_data.value,
+        gpai_eu_market=tri_value(gpai_eu_market.value),
+        agent=agent or None,
+    )
+
+
+def assumption_overrides(**given: Any) -> dict[str, Any]:
+    """Return the presumptions an ``assess`` run changes (options left out keep the scan's)."""
+    names = {"retained": "retained_after_training"}
+    out: dict[str, Any] = {}
+    for key, value in given.items():
+        if value is None:
+            continue
+        field = names.get(key, key)
+        text = value.value if isinstance(value, Enum) else value
+        out[field] = tri_value(text) if isinstance(value, Tri) else text
+    return out

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Where a scan's opt-out evidence comes from, what it carries into OUT/evidence, and what the
+report must say about it.
+
+Three modes: ``snapshot`` (WARC files given with ``--snapshot``; the records the scan read are
+copied into ``OUT/evidence`` so the folder verifies on its own), ``live`` (the fetcher writes
+``OUT/evidence`` itself), and ``none`` (no signal was read: every reservation is unknown, and
+the scan warns on the terminal and on page 1 of the report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from clearance.config import FetchConfig
+from clearance.engine.progress import Progress
+from clearance.errors import EvidenceError
+from clearance.fetch.carry import TrackedSnapshot, carry_records, file_sha256
+from clearance.fetch.run import fetch_host_documents
+
+__all__ = ["STALE_DAYS", "EvidenceInfo", "evidence_summary", "gather_evidence", "origins"]
+
+#: A capture older than this many days at the item's collection is reported as stale.
+STALE_DAYS = 90
+
+NO_EVIDENCE = (
+    "no --snapshot or --live: no opt-out signal was read, so every item's reservation is "
+    "unknown (not 'not reserved')"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceInfo:
+    """The evidence a scan judged from, and what it copied into its own folder."""
+
+    mode: str  # none | snapshot | live | snapshot+live
+    snapshot: TrackedSnapshot | None = None
+    snapshot_files: int = 0  # the first N files of the snapshot are --snapshot files
+    sources: tuple[tuple[str, str], ...] = ()
+    records_carried: int = 0
+    hosts_fetched: int = 0
+    problems: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def carried(self, dest: Path) -> EvidenceInfo:
+        """Copy the snapshot records the scan read into ``dest``; return the updated info."""
+        snap = self.snapshot
+        if snap is None or not self.snapshot_files:
+            return self
+        touched = [(i, pos) for i, pos in snap.touched if i < self.snapshot_files]
+        try:
+            done = carry_records(snap.files[: self.snapshot_files], touched, dest,
+                                 run=f"snapshot-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}")
+        except EvidenceError as exc:
+            warning = f"evidence not carried into {dest.name}/: {exc}"
+            return replace(self, warnings=(*self.warnings, warning))
+        return replace(self, records_carried=done.records,
+                       problems=dict(snap.problems))
+
+    def to_json(self) -> dict[str, Any]:
+        """Return what the report and scan.json record (no paths of this machine)."""
+        return {
+            "mode": self.mode,
+            "sources": [{"name": n, "sha256": h} for n, h in self.sources],
+            "records_carried": self.records_carried,
+            "hosts_fetched": self.hosts_fetched,
+            "problems": dict(self.problems),
+            "warnings": list(self.warnings),
+        }
+
+
+def origins(items: pa.Table) -> list[str]:
+    """Return the distinct ``scheme://host[:port]`` origins of the items' http(s) URLs."""
+    urls = pl.from_arrow(items["url"])
+    assert isinstance(urls, pl.Series)
+    scheme = urls.str.extract(r"^(?i:(https?)://)", 1).str.to_lowercase()
+    authority = urls.str.extract(r"^(?i:https?)://(?:[^@/?#]*@)?([^/?#]+)", 1).str.to_lowercase()
+    found = (scheme + "://" + authority).drop_nulls().unique()
+    return sorted(found.to_list())
+
+
+def gather_evidence(
+    items: pa.Table,
+    dest: Path,
+    *,
+    snapshots: Sequence[Path] = (),
+    live: bool = False,
+    fetch: FetchConfig | None = None,
+    resolver: Any = None,
+    progress: Progress,
+) -> EvidenceInfo:
+    """Return the snapshot the scan judges from: ``--snapshot`` files, a live fetch, or none."""
+    paths = [Path(p) for p in snapshots]
+    for path in paths:
+        if path.is_dir():
+            raise EvidenceError(f"--snapshot {path}: is a folder; give its WARC files")
+    sources = tuple((p.name, file_sha256(p)) for p in paths)
+    fetched = 0
+    if live:
+        hosts = origins(items)
+        stage = progress.stage("fetching robots.txt, tdmrep.json and ai.txt", len(hosts), "hosts")
+        summary = fetch_host_documents(hosts, dest, config=fetch or FetchConfig(),
+                                       resolver=resolver)
+        stage.advance(len(hosts))
+        stage.close()
+        fetched = summary.hosts
+    live_files = sorted((dest / "warc").glob("*.warc.gz")) if live else []
+    mode = "+".join(m for m, on in (("snapshot", bool(paths)), ("live", live)) if on) or "none"
+    if mode == "none":
+        return EvidenceInfo("none", warnings=(NO_EVIDENCE,))
+    stage = progress.stage("indexing the captures", len(paths) + len(live_files), "files")
+    snap = TrackedSnapshot()
+    for path in paths:
+        snap.add_file(path)
+        stage.advance()
+    if paths and snap.records == 0:
+        names = ", ".join(p.name for p in paths)
+        raise EvidenceError(f"--snapshot: {names} holds no WARC record (is it a WARC file?)")
+    for path in live_files:
+        snap.add_file(path)
+        stage.advance()
+    for entries in snap.captures.values():
+        entries.sort(key=lambda e: e.when)
+    stage.close()
+    warnings: tuple[str, ...] = ()
+    if snap.problems:
+        n = sum(snap.problems.values())
+        warnings = (f"{n:,} unreadable record(s) in the evidence were skipped: "
+                    + "; ".join(f"{k} ({v})" for k, v in sorted(snap.problems.items())),)
+    return EvidenceInfo(mode, snap, len(paths), sources, hosts_fetched=fetched,
+                        problems=dict(snap.problems), warnings=warnings)
+
+
+def evidence_summary(facts: pa.Table, evidence: dict[str, Any]) -> dict[str, Any]:
+    """Return what the report says about the evidence: mode, window, age of captures.
+
+    ``window`` is the first and last capture any item was judged on; ``stale_share`` the
+    share of judged items whose capture is more than :data:`STALE_DAYS` older than the
+    item's collection; ``carried_back`` counts items judged on a capture taken after they
+    were collected (``--presume-earlier``).
+    """
+    out: dict[str, Any] = {**evidence, "stale_days": STALE_DAYS, "items": facts.num_rows}
+    if "reservation_capture_at" not in facts.column_names:
+        return {**out, "judged": 0}
+    frame = pl.from_arrow(facts.select(
+        [c for c in ("reservation_capture_at", "reservation_capture_age_days", "reservation")
+         if c in facts.column_names]))
+    assert isinstance(frame, pl.DataFrame)
+    judged = frame.filter(pl.col("reservation_capture_at").is_not_null())
+    out["judged"] = judged.height
+    out["unknown"] = int((frame["reservation"].cast(pl.String) == "unknown").sum()) \
+        if "reservation" in frame.columns else None
+    if not judged.height:
+        return out
+    first, last = judged["reservation_capture_at"].min(), judged["reservation_capture_at"].max()
+    out["window"] = [str(first)[:10], str(last)[:10]]
+    if "reservation_capture_age_days" in judged.columns:
+        age = judged["reservation_capture_age_days"].drop_nulls()
+        if age.len():
+            out["median_age_days"] = round(float(str(age.median())))
+            out["max_age_days"] = int(str(age.max()))
+            out["stale"] = int((age > STALE_DAYS).sum())
+            out["stale_share"] = out["stale"] / judged.height
+            out["carried_back"] = int((age < 0).sum())
+    return out
