@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from clearance.cli import app
 from clearance.cli.gate import EXIT_GATE_FAILED
-from clearance.engine.gate import gate_manifest
 from clearance.decide.takedown import TakedownLedger
+from clearance.engine.gate import gate_manifest
 
 runner = CliRunner()
 POLICIES = Path(__file__).parent / "data" / "policies"
