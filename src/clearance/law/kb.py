@@ -123,7 +123,7 @@ class Step(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     date: IsoDate = Field(description="When the step happened.")
-    precision: Literal["day", "month"] = Field(
+    precision: Literal["day", "month", "year"] = Field(
         default="day", description="How much of `date` is known; 'month' means day 1 stands in."
     )
     step: OneLine = Field(description="What happened, one line, our own words.")
