@@ -12,7 +12,8 @@ How a verdict is reached (``docs/law-engine.md`` says it in prose):
    the rules set, and for a ground whose bases the rules named (copyright always) at least:
    ``low`` when a basis is available, ``medium`` when the best one is arguable, contested or
    unknown, ``high`` when none is left.
-4. The exposure is the highest ground; two or more grounds at ``high`` make it ``critical``.
+4. The exposure is the highest ground; two or more independent grounds at ``high`` make it
+   ``critical`` (database and copyright count once: ``SAME_ACT``).
    It is provisional when a rule deciding it rests on a pending or first-instance authority.
 """
 
@@ -34,6 +35,7 @@ from clearance.models import DISCLAIMER, MarketAssessment, RuleFiring
 
 __all__ = [
     "PENDING_STATUSES",
+    "SAME_ACT",
     "all_markets",
     "assess",
     "assess_normalized",
@@ -46,6 +48,10 @@ logger = logging.getLogger(__name__)
 #: Knowledge-base statuses that make a rule resting on the entry provisional.
 PENDING_STATUSES: Final = frozenset({"pending", "appealed", "proposed"})
 _STATUS_LEVEL: Final = {"available": 0, "arguable": 1, "contested": 1, "unknown": 1}
+#: Grounds one act engages together: they count once towards ``critical``. Extracting a reserved
+#: database infringes the sui generis right and the copyright in its contents by the same act
+#: against the same reservation; that is one high exposure, not two independent ones (issue 12).
+SAME_ACT: Final = {"database": "copyright"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def _default_context() -> _Context:
         kb_as_of = kb.as_of.isoformat()
     except (ClearanceError, ImportError) as exc:  # the KB is optional for judging
         logger.warning("law knowledge base unavailable (%s); citations unchecked", exc)
-    markets = MARKETS + tuple(LAYERS)
+    markets = MARKETS + tuple(m for m in LAYERS if m not in MARKETS)
     return _Context(default_rules(), statuses, since, kb_as_of, dict(LAYERS), markets)
 
 
@@ -205,7 +211,7 @@ def _judge(facts: dict[str, Any], market: str, on: dt.date, ctx: _Context) -> _J
             level = max(level, min(live) if live else 2)
         levels[ground] = level
     top = max(levels.values())
-    if sum(1 for v in levels.values() if v >= 2) >= 2:
+    if len({SAME_ACT.get(g, g) for g, v in levels.items() if v >= 2}) >= 2:
         top = 3
     deciding = [g for g, v in levels.items() if v == top or (top == 3 and v >= 2)]
     provisional = any(c.provisional for g in deciding for c in touched[g])

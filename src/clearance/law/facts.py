@@ -48,6 +48,13 @@ ENUM_FACTS: Final[dict[str, tuple[str, ...]]] = {
     "license_permission": ("allowed", "conditional", "not_allowed"),
     "gdpr_basis": ("consent", "legitimate_interest", "contract", "none"),
     "persona_use": ("none", "voice", "likeness"),
+    # Issue 12: where the training copies were made (a market code, or `other`), and whether
+    # items were collected from a platform while logged in to an account bound by its terms.
+    "training_place": (
+        "us", "eu", "de", "uk", "jp", "cn", "sg", "kr", "in", "ca", "au", "il", "br", "ch",
+        "hk", "tw", "fr", "it", "nl", "other",
+    ),  # fmt: skip
+    "platform_access": ("logged_in", "logged_out"),
 }
 #: Yes/no facts; None (or absent) is unknown.
 BOOL_FACTS: Final[tuple[str, ...]] = (
@@ -105,6 +112,8 @@ class Facts:
     ai_act_documentation: bool | None = None
     terms_prohibit_training: bool | None = None
     rag_outputs: bool | None = None
+    training_place: str | None = None
+    platform_access: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts that are set, as a plain mapping."""

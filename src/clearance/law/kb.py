@@ -45,7 +45,9 @@ __all__ = [
     "KnowledgeBase",
     "LawEntry",
     "Market",
+    "PENDING",
     "Status",
+    "Step",
     "Topic",
     "check_knowledge_base",
     "default_knowledge_base",
@@ -77,6 +79,8 @@ MARKETS: Final[tuple[str, ...]] = (
 LAYERS: Final[dict[str, str]] = {"de": "eu", "fr": "eu", "it": "eu", "nl": "eu"}
 ENTRY_TYPES: Final[tuple[str, ...]] = get_args(EntryType)
 STATUSES: Final[tuple[str, ...]] = get_args(Status)
+#: Statuses of matters that can still move, and so must be re-checked (``clearance law review``).
+PENDING: Final[frozenset[str]] = frozenset({"pending", "appealed", "proposed"})
 TOPICS: Final[tuple[str, ...]] = get_args(Topic)
 
 #: Where the shipped entries live.
@@ -113,6 +117,19 @@ OneLine = Annotated[str, Field(min_length=3, max_length=600, pattern=r"^[^\n\r]+
 Url = Annotated[str, Field(pattern=_URL.pattern, max_length=2000)]
 
 
+class Step(BaseModel):
+    """One procedural step of a matter (filed, ruled, appealed, consolidated, lifted, ...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    date: IsoDate = Field(description="When the step happened.")
+    precision: Literal["day", "month", "year"] = Field(
+        default="day", description="How much of `date` is known; 'month' means day 1 stands in."
+    )
+    step: OneLine = Field(description="What happened, one line, our own words.")
+    source: Url = Field(description="Public page that reports the step (primary text first).")
+
+
 class LawEntry(BaseModel):
     """One legal authority (statute, case, guidance, ...) as it stood when last checked."""
 
@@ -135,6 +152,22 @@ class LawEntry(BaseModel):
     topics: tuple[Topic, ...] = Field(min_length=1, description="Subjects it bears on.")
     source_url: Url = Field(description="Public page the entry was checked against.")
     more_sources: tuple[Url, ...] = Field(default=(), description="Further pages consulted.")
+    primary_url: Url | None = Field(
+        default=None,
+        description="The primary text: legislation from the legislature or gazette, the judgment "
+        "from the court, official reporter or a free law institute, guidance from its issuer.",
+    )
+    primary_confirmed: StrictBool = Field(
+        default=False,
+        description="True only when a stored public copy of `primary_url` was read and matches.",
+    )
+    primary_note: OneLine | None = Field(
+        default=None,
+        description="Why there is no confirmed primary link (none published, not found, ...).",
+    )
+    steps: tuple[Step, ...] = Field(
+        default=(), description="Procedural history, oldest first; the last is the latest step."
+    )
     checked: IsoDate = Field(description="Date the entry was last checked against its source.")
     verified: StrictBool = Field(description="False when a fact could not be confirmed.")
     notes: str | None = Field(default=None, description="What is unconfirmed, caveats.")
@@ -159,7 +192,28 @@ class LawEntry(BaseModel):
             raise ValueError("related lists the entry itself or repeats an id")
         if not self.verified and not (self.notes and self.notes.strip()):
             raise ValueError("an unverified entry needs notes saying what is unconfirmed")
+        if self.primary_confirmed and self.primary_url is None:
+            raise ValueError("primary_confirmed needs a primary_url")
+        if self.primary_url is not None and not self.primary_confirmed and not self.primary_note:
+            raise ValueError("an unconfirmed primary_url needs primary_note saying what is unsure")
+        if self.primary_url is not None and self.primary_url in self.more_sources:
+            raise ValueError("primary_url repeats a more_sources entry")
+        dates = [s.date for s in self.steps]
+        if dates != sorted(dates):
+            raise ValueError("steps are not in date order")
+        if dates and dates[-1] > self.checked:
+            raise ValueError(f"a step ({dates[-1]}) is after the date checked ({self.checked})")
         return self
+
+    @property
+    def latest_step(self) -> Step | None:
+        """Return the most recent procedural step, or None when none is recorded."""
+        return self.steps[-1] if self.steps else None
+
+    @property
+    def pending(self) -> bool:
+        """Return True when the matter can still move (pending, appealed or proposed)."""
+        return self.status in PENDING
 
     @property
     def layer_of(self) -> str | None:
