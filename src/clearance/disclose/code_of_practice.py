@@ -49,10 +49,10 @@ def _status(missing: list[str], evidence: bool) -> str:
 def build_code_of_practice(m: ModelInfo, d: ScanDigest, *, today: dt.date) -> Document:
     """Return the Code of Practice copyright-chapter checklist."""
     p = m.provider
+    signed = {True: "yes", False: "no", None: "not stated"}[p.code_of_practice_signatory]
     doc = Document(
         title="GPAI Code of Practice, Copyright chapter: evidence checklist",
-        subtitle=f"{m.model.name} {m.model.version}, provider {p.name}; "
-                 f"signatory: {'yes' if p.code_of_practice_signatory else 'no' if p.code_of_practice_signatory is False else 'not stated'}",
+        subtitle=f"{m.model.name} {m.model.version}, provider {p.name}; signatory: {signed}",
         header=[("Prepared", today.isoformat()),
                 ("Training set", f"{count(d.items)} of {count(d.items_scanned)} scanned items")],
     )
@@ -106,7 +106,8 @@ def build_code_of_practice(m: ModelInfo, d: ScanDigest, *, today: dt.date) -> Do
         missing.append("The scan holds no robots.txt readings.")
     kept = d.trained_despite.get("machine_readable_reservation", 0)
     if kept:
-        missing.append(f"{count(kept)} training items carry {CAUSE_TEXT['machine_readable_reservation']}.")
+        cause = CAUSE_TEXT["machine_readable_reservation"]
+        missing.append(f"{count(kept)} training items carry {cause}.")
     if not m.crawlers or not any(c.user_agent for c in m.crawlers):
         missing.append("crawlers[].user_agent: rightsholders must be able to learn which "
                        "crawlers are used; none is named in MODEL.yaml.")

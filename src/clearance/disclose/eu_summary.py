@@ -143,18 +143,21 @@ def _modalities(s13: Section, m: ModelInfo, d: ScanDigest) -> None:
     if unknown:
         note += f" {count(unknown)} items have no identified modality."
     s13.add(Answer("Modalities present in the training data", found + "." + note, SCAN))
-    rows, gaps = [], []
+    rows: list[list[str]] = []
+    gaps: list[Gap] = []
     for modality, items in sorted(mods.items(), key=lambda kv: -kv[1]):
         if modality == "unknown":
             continue
         row = _size_row(modality, items, m)
-        (gaps if isinstance(row, Gap) else rows).append(row)
+        if isinstance(row, Gap):
+            gaps.append(row)
+        else:
+            rows.append(row)
     if rows:
         s13.add(Table(["Modality", "Training data size (template range)", "Basis"],
-                      [r for r in rows if isinstance(r, list)],
+                      rows,
                       "Range per modality, as table 1.3 of the template defines them"))
     for g in gaps:
-        assert isinstance(g, Gap)
         s13.add(Answer("Training data size", g, SCAN))
     for group in d.modalities:
         if group.key == "unknown":

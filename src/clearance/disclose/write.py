@@ -69,7 +69,10 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def _text(data: str) -> Callable[[Path], None]:
-    return lambda p: p.write_text(data, encoding="utf-8")
+    def write(path: Path) -> None:
+        path.write_text(data, encoding="utf-8")
+
+    return write
 
 
 def _json(data: Any) -> Callable[[Path], None]:
@@ -86,6 +89,11 @@ def _domains_csv(d: ScanDigest) -> str:
     return buf.getvalue()
 
 
+def _tiers(model: ModelInfo) -> list[str] | None:
+    tiers = model.training.tiers
+    return None if tiers is None else [str(t) for t in tiers]
+
+
 def _previous(since: Path, model: ModelInfo) -> dict[str, Any]:
     file = since / DISCLOSURE_FILES["digest"]
     if file.is_file():
@@ -98,7 +106,7 @@ def _previous(since: Path, model: ModelInfo) -> dict[str, Any]:
             raise InputError(f"{file}: not a clearance disclosure.json (no 'digest')")
         return digest
     if (since / "facts.parquet").is_file():
-        return digest_scan(open_scan(since), model.training.tiers).to_dict()
+        return digest_scan(open_scan(since), _tiers(model)).to_dict()
     raise InputError(f"{since}: neither a disclosure folder (disclosure.json) nor a scan folder "
                      "(facts.parquet)")
 
@@ -115,7 +123,7 @@ def write_disclosures(scan_dir: str | Path, model: ModelInfo, out: str | Path, *
     from clearance.disclose.render_pdf import write_pdf
 
     today = today or dt.date.today()
-    digest = digest_scan(open_scan(scan_dir), model.training.tiers)
+    digest = digest_scan(open_scan(scan_dir), _tiers(model))
     previous = _previous(Path(since), model) if since is not None else None
     out_dir = Path(out)
     paths = {k: out_dir / v for k, v in DISCLOSURE_FILES.items()}
