@@ -13,6 +13,8 @@ from clearance.cli.progress import cli_progress
 from clearance.cli.scan import print_result
 from clearance.demo.generate import write_manifest
 from clearance.demo.snapshot import demo_snapshot_path
+from clearance.disclose import example_model_yaml, write_disclosures
+from clearance.disclose.model_info import parse_model_info
 from clearance.engine.scan import ScanConfig, run_scan
 
 __all__ = ["demo"]
@@ -50,9 +52,16 @@ def demo(
                         force=True)
     with cli_progress() as progress:
         result = run(lambda: run_scan(config, progress=progress))
+    # the bundled example MODEL.yaml is Acme's: the demo writes its disclosures too
+    model = parse_model_info(example_model_yaml(), source="example MODEL.yaml")
+    disclosures = run(lambda: write_disclosures(output / "scan", model,
+                                                output / "scan" / "disclosures"))
     if as_json:
         print_json({"tiers": result.tiers, "exposure": result.exposure, "files": result.files,
-                    "warnings": list(result.warnings), "open_first": result.open_first})
+                    "warnings": list(result.warnings), "open_first": result.open_first,
+                    "disclosures": disclosures.files})
         return
     print_result(result)
     out.print(f"[bold]Full report:[/] {result.files.get('report_html')} (also .pdf and .md)")
+    out.print(f"[bold]Disclosure drafts:[/] {disclosures.files['eu_summary_pdf']} (EU summary; "
+              f"AB 2013, Code of Practice, HF card, Croissant, SPDX 3, CycloneDX beside it)")

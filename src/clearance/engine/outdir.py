@@ -160,8 +160,8 @@ def finish(out: Path, provenance: Mapping[str, Any], *, kind: str) -> Path:
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if path.is_file() and rel != MARKER and not path.name.endswith(".tmp"):
-            if rel.startswith("runs/"):
-                continue  # later assess runs carry markers of their own
+            if rel.startswith(("runs/", "disclosures/")):
+                continue  # later assess runs and disclosures are written after the scan
             files[rel] = path.stat().st_size
     data = {
         "kind": kind,
