@@ -253,7 +253,9 @@ def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
         if "affero" in lowered or (m.group(2) or "").lower() == "a"
         else ("LGPL" if re.search(r"lesser|library|\blgpl", lowered) else "GPL")
     )
-    version = _GNU_VERSION.search(text, m.end()) or _GNU_VERSION.search(text)
+    if "licenseref" in lowered or re.search(r"\s(?:AND|OR|WITH)\s", text):
+        return None  # an expression of ids: the expression reader's job
+    version = _GNU_VERSION.match(text[m.end() : m.end() + 20].lstrip(" ,:-"))
     if version is None:
         return None
     number = f"{version.group(1)}.{version.group(2) or '0'}"
