@@ -120,9 +120,11 @@ def _rows_from_yaml(text: str, path: str) -> Iterable[tuple[int, dict[str, Any]]
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {exc}") from exc
     if isinstance(data, dict):
-        data = data.get("overrides", data) if "overrides" in data else [
-            {"key": k, "category": v} for k, v in data.items()
-        ]
+        data = (
+            data.get("overrides", data)
+            if "overrides" in data
+            else [{"key": k, "category": v} for k, v in data.items()]
+        )
     if not isinstance(data, list):
         raise InputError(f"{path}: expected a mapping of domain to category or a list of entries")
     for number, row in enumerate(data, start=1):

@@ -32,7 +32,9 @@ _ITEMTYPE = re.compile(
     re.IGNORECASE,
 )
 _TYPEOF = re.compile(r"""\btypeof\s*=\s*["'](?:schema:)?([A-Z][A-Za-z]{1,60})["']""")
-_TYPE_NAME = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/|schema:)?([A-Za-z][A-Za-z]{1,60})$")
+_TYPE_NAME = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:schema\.org/|schema:)?([A-Za-z][A-Za-z]{1,60})$"
+)
 _MAX_JSON_BLOCKS = 50
 _MAX_TYPES = 200
 
