@@ -1,15 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Add source-category columns to canonical tables: once per host, path evidence vectorised."""
+"""Add source-category columns to canonical tables: once per host, path evidence vectorised.
+
+A :class:`Categorizer` may be given the user's overrides (``--categories FILE``) and the home
+page evidence of hosts (``host -> PageEvidence``, parsed from live or snapshot captures); both
+are looked up once per distinct host. URL-prefix overrides are applied last, vectorised, and
+win over everything.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 
 import polars as pl
 import pyarrow as pa
 
 from clearance.enrich.categories import CategoryKnowledge, HostCategory, default_knowledge
+from clearance.enrich.overrides import CategoryOverrides, strip_url_expr
 from clearance.models import HostParts
+from clearance.signals.page import PageEvidence
 
 __all__ = ["CATEGORY_FIELDS", "Categorizer"]
 
@@ -31,8 +40,17 @@ def _is_ip(host: str) -> bool:
 class Categorizer:
     """Callable adding category, category_confidence, category_reason to a canonical table."""
 
-    def __init__(self, knowledge: CategoryKnowledge | None = None, cache_size: int = 1 << 21):
+    def __init__(
+        self,
+        knowledge: CategoryKnowledge | None = None,
+        cache_size: int = 1 << 21,
+        *,
+        overrides: CategoryOverrides | None = None,
+        pages: Mapping[str, PageEvidence] | None = None,
+    ):
         self.knowledge = knowledge or default_knowledge()
+        self.overrides = overrides
+        self.pages = pages or {}
         self._cache: dict[tuple[str, str | None], HostCategory] = {}
         self._cache_size = cache_size
         self._cats = self.knowledge.evidence_categories
@@ -45,11 +63,36 @@ class Categorizer:
             parts = HostParts(
                 host=host, registrable_domain=registrable, public_suffix=suffix, is_ip=_is_ip(host)
             )
-            hit = self.knowledge.for_host(parts)
+            hit = self.knowledge.for_host(parts, self._page(host, registrable), self.overrides)
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
             self._cache[key] = hit
         return hit
+
+    def _page(self, host: str, registrable: str | None) -> PageEvidence | None:
+        """Return the home-page evidence of the host, else of its registrable domain."""
+        if not self.pages:
+            return None
+        for name in (host, registrable, f"www.{registrable}" if registrable else None):
+            if name and name in self.pages:
+                return self.pages[name]
+        return None
+
+    def _prefixes(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Apply URL-prefix overrides (longest first) over the category columns."""
+        if self.overrides is None or not self.overrides.prefixes:
+            return frame
+        stripped = strip_url_expr(pl.col("url"))
+        category, confidence, reason = pl.col("category"), pl.col("category_confidence"), \
+            pl.col("category_reason")
+        for override in reversed(self.overrides.prefixes):  # longest applied last, so it wins
+            hit = stripped.str.starts_with(override.key).fill_null(False)
+            category = pl.when(hit).then(pl.lit(override.category)).otherwise(category)
+            confidence = pl.when(hit).then(pl.lit(1.0, pl.Float32)).otherwise(confidence)
+            reason = pl.when(hit).then(pl.lit(self.overrides.reason(override))).otherwise(reason)
+        return frame.with_columns(category.alias("category"),
+                                  confidence.cast(pl.Float32).alias("category_confidence"),
+                                  reason.alias("category_reason"))
 
     def _lookup(self, frame: pl.DataFrame) -> pl.DataFrame:
         pairs = frame.select("host", "registrable_domain").unique().drop_nulls("host")
@@ -101,11 +144,11 @@ class Categorizer:
                 pl.coalesce("__dconf", "__hconf").alias("__hconf"),
                 pl.coalesce("__dwhy", "__hwhy").alias("__hwhy"),
             )
-        return data.with_columns(
+        return self._prefixes(data.with_columns(
             frame["__hc"].alias("category"),
             frame["__hconf"].cast(pl.Float32).alias("category_confidence"),
             frame["__hwhy"].alias("category_reason"),
-        )
+        ))
 
     def __call__(self, table: pa.Table) -> pa.Table:
         """Return an Arrow table with the three category columns appended (or replaced)."""

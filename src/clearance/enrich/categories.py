@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Source categories: the domain knowledge base first, then suffix, path and keyword rules.
+"""Source categories: user overrides, the domain knowledge base, suffixes, then evidence.
 
-Precedence (first that decides wins): an entry of the domain knowledge base for the host or
-its nearest listed parent; a suffix rule (``.gov``, ``ac.uk``, ...); a URL-path rule; a host
-keyword; the fallback. Hosts marked ``generic`` in the knowledge base (CDNs, file hosts) let
-a path rule decide before their own category. Host-level decisions are made once per
-distinct host; path rules are evaluated vectorised over the URL column, only where needed.
+Precedence (first that decides wins): a user override (``--categories FILE``); an entry of
+the domain knowledge base for the host or its nearest listed parent; a suffix rule (``.gov``,
+``go.kr``, ``ac.uk``, ``mil.br``, ...); the site's own statements on its home page when a
+capture is at hand (``og:type``, schema.org types, generator, platform; see
+``page_categories``), weighed together with URL-path rules and host keywords; otherwise
+``unknown`` with confidence 0 - no category is guessed from nothing. Hosts marked
+``generic`` in the knowledge base (CDNs, file hosts) let a path rule decide before their own
+category. Host-level decisions are made once per distinct host; path rules are evaluated
+vectorised over the URL column, only where needed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
@@ -26,6 +30,10 @@ from clearance.enrich.hosts import split_url_host
 from clearance.errors import KnowledgeBaseError
 from clearance.models import CategoryResult, HostParts
 from clearance.yamlio import load_yaml
+
+if TYPE_CHECKING:
+    from clearance.enrich.overrides import CategoryOverrides
+    from clearance.signals.page import PageEvidence
 
 __all__ = [
     "CategoryKnowledge",
@@ -185,6 +193,7 @@ class CategoryKnowledge:
         self._path = [(re.compile(r.pattern), r) for r in self.rules.path]
         ordered = [r.category for r in self.rules.path]
         ordered += [r.category for r in (*self.rules.keyword, *self.rules.subdomain)]
+        ordered += [c for c in self.categories if c != "unknown"]  # page evidence: any
         self.evidence_categories = tuple(dict.fromkeys(ordered))
 
     def _load_domains(self, path: Any) -> None:
@@ -209,12 +218,26 @@ class CategoryKnowledge:
                 return name, hit[0], hit[1]
         return None
 
-    def for_host(self, parts: HostParts) -> HostCategory:
-        """Return the host-level decision (knowledge base, suffix) or its token evidence."""
+    def for_host(
+        self,
+        parts: HostParts,
+        page: PageEvidence | None = None,
+        overrides: CategoryOverrides | None = None,
+    ) -> HostCategory:
+        """Return the host-level decision or its evidence (override, KB, suffix, page, tokens).
+
+        ``page`` is what the site's home page states about it (None: no capture at hand);
+        ``overrides`` are the user's statements, which win over everything.
+        """
         conf = self._conf
         host = parts.host
         if host is None:
             return HostCategory("unknown", 0.0, "no-host", open=False)
+        if overrides is not None:
+            hit_override = overrides.for_host(host)
+            if hit_override is not None:
+                reason = overrides.reason(hit_override)
+                return HostCategory(hit_override.category, 1.0, reason, open=False)
         if parts.is_ip:
             return HostCategory("unknown", 0.0, "ip-literal", open=True)
         hit = self.lookup_domain(host)
@@ -230,14 +253,39 @@ class CategoryKnowledge:
                 where = match.group(0).lstrip(".")
                 return HostCategory(rule.category, conf["suffix"], f"suffix:{where}", False)
         scores, tokens = self._token_scores(parts)
+        if page is not None and not page.empty:
+            from clearance.enrich.page_categories import default_page_rules
+
+            decided = default_page_rules().decide(page)
+            merged = dict(scores)
+            for category, weight in decided.scores:
+                merged[category] = merged.get(category, 0.0) + weight
+            why = decided.reason + (f" host {tokens}" if tokens else "")
+            if decided.category is not None:
+                return HostCategory(
+                    decided.category, decided.confidence, why, True, tuple(sorted(merged.items())),
+                    tokens,
+                )
+            scores = sorted(merged.items())
         best = max(scores, key=lambda kv: kv[1], default=None)
         if best is not None and best[1] >= self.rules.threshold:
             return HostCategory(
                 best[0], conf["evidence"], f"evidence:host {tokens}", True, tuple(scores), tokens
             )
         return HostCategory(
-            self.rules.fallback, conf["fallback"], "fallback", True, tuple(scores), tokens
+            self.rules.fallback, conf["fallback"], "no-evidence", True, tuple(scores), tokens
         )
+
+    def name_scores(self, folded: str) -> list[tuple[str, float, str]]:
+        """Return (category, weight, token) of the host keyword rules found in a folded name."""
+        found: list[tuple[str, float, str]] = []
+        for pattern, rule in self._keyword:
+            if any(x in folded for x in rule.except_):
+                continue
+            match = pattern.search(folded)
+            if match:
+                found.append((rule.category, rule.weight, next(g for g in match.groups() if g)))
+        return found
 
     def _token_scores(self, parts: HostParts) -> tuple[list[tuple[str, float]], str]:
         host = parts.host or ""
@@ -317,7 +365,7 @@ class CategoryKnowledge:
         )
         winner = pl.col("__best").replace_strict(dict(enumerate(cats)), return_dtype=pl.String)
         path_won = pl.col("__bestscore") >= self.rules.threshold
-        changed = path_won & (pl.col("__pwhy").str.len_chars() > 0)
+        changed = path_won & (pl.col("__pwhy").str.len_chars() > 0) & (winner != pl.col("__hc"))
         why = (
             pl.lit("evidence:")
             + pl.when(pl.col("__pwhy").str.len_chars() > 0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
-__all__ = ["PhraseMatch", "match_cc", "match_phrase"]
+__all__ = ["PhraseMatch", "match_cc", "match_compact", "match_phrase"]
 
 _CC_CONTEXT = re.compile(
     r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|^attribution\b|\battribution (?:non ?commercial|"
@@ -94,6 +94,44 @@ def match_cc(key: str, vocab: Vocabulary) -> PhraseMatch | None:
         if port and port.group(1) in entry.ports:
             return PhraseMatch(entry.ports[port.group(1)], 0.9, f"{evidence}, port {port.group(1)}")
     return PhraseMatch(lid, 0.9, evidence)
+
+
+_COMPACT_VERSION = re.compile(r"(?<![\d])v?([1-4])(?:[._ ]?([015]))?(?![\d])")
+_COMPACT = re.compile(r"^(cc)?(by)(nc)?(nd|sa)?$|^(cc)(nc)?(nd|sa)?$")
+_COMPACT_WORDS = re.compile(r"licen[cs]es?|international|intl|unported|generic")
+
+
+def match_compact(text: str, vocab: Vocabulary) -> PhraseMatch | None:
+    """Return the CC licence of a compact spelling ("CCBYNCSA4.0", "ccbysa4", "cc-0"), or None.
+
+    The letters left after the version are read as CC elements only when they spell a
+    whole CC code (with "cc" or "by" first); anything else is left to the other readers.
+    """
+    t = text.casefold().strip()
+    if len(t) > 40 or not t.isascii():
+        return None
+    t = _COMPACT_WORDS.sub(" ", t)
+    letters_only = re.sub(r"[^a-z0-9]", "", t)
+    if letters_only in ("cc0", "cc0v1", "cc01", "cc010", "cczero"):
+        return PhraseMatch("CC0-1.0", 0.9, f"compact spelling {text!r} of CC0")
+    version_match = _COMPACT_VERSION.search(t)
+    version = None
+    if version_match:
+        version = f"{version_match.group(1)}.{version_match.group(2) or '0'}"
+        t = t[: version_match.start()] + " " + t[version_match.end() :]
+    letters = re.sub(r"[^a-z]", "", t)
+    m = _COMPACT.match(letters)
+    if m is None or (m.group(2) and not m.group(1) and version is None and not m.group(3)):
+        return None
+    parts = [g for g in m.groups() if g and g != "cc"]
+    if parts[:1] != ["by"] and version != "1.0":
+        return None
+    code = "-".join(parts)
+    lid = vocab.cc.get((code, version))
+    if lid is None:
+        return None
+    stated = version is not None
+    return PhraseMatch(lid, 0.85, f"compact spelling {text!r} of CC {code} {version or ''}", stated)
 
 
 def match_phrase(key: str, raw: str) -> PhraseMatch | None:

@@ -19,10 +19,12 @@ from dataclasses import replace
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
-from clearance.enrich.licenses.freetext import match_cc, match_phrase
+from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
+from clearance.enrich.licenses.localise import localise
+from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
 from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
-from clearance.enrich.licenses.urls import looks_like_url, match_url
+from clearance.enrich.licenses.urls import looks_like_url, match_url, shields_text
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
 from clearance.models import LicenseMatch
 
@@ -41,6 +43,18 @@ _NOISE = re.compile(
     r"licensed under|released under|under|both|either|terms of)\s+",
     re.IGNORECASE,
 )
+_DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
+_CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
+_WIKI_TEMPLATE = re.compile(r"^\{\{\s*([^{}|]{1,80})(?:\|[^{}]*)?\}\}$")
+_PD_TEMPLATE = re.compile(r"^pd[-_ ]", re.IGNORECASE)
+_CC_VERSIONS = re.compile(r"^(cc-[a-z-]+?)-(\d\.\d)((?:,\d\.\d)+)$", re.IGNORECASE)
+_LATER_WORDS = re.compile(
+    r"\bor (?:\(at your option\) )?(?:any )?later(?: version)?\b|\bor newer\b|\+\s*\)?\s*$", re.I
+)
+_GNU = re.compile(
+    r"\b(?:(affero|lesser|library)\s+)?general public licen[cs]e\b|\b(a|l)?gpl\b", re.IGNORECASE
+)
+_GNU_VERSION = re.compile(r"\b(?:v|version|ver\.?)?\s*([1-3])(?:\.([01]))?\b", re.IGNORECASE)
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
@@ -144,7 +158,8 @@ def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     ids = list(dict.fromkeys(m.id for m in found))
     if len(ids) < 2:
         return None
-    op = "OR" if all(s in ("or", "/") for s in seps) else "AND"
+    dual = bool(_DUAL.search(text))
+    op = "OR" if dual or all(s in ("or", "/") for s in seps) else "AND"
     rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
     if rendered is None:
         return None
@@ -165,6 +180,25 @@ def _from_entry(lid: str, confidence: float, evidence: str, method: str) -> Lice
     return LicenseMatch(lid, confidence, evidence, method=method, version_stated=stated)
 
 
+def _gnu_family(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return an AGPL / LGPL id when a GPL text match is really the Affero or Lesser notice."""
+    if not found.id.startswith("GPL-"):
+        return found
+    lowered = text[:3000].lower()
+    family = (
+        "AGPL"
+        if "affero general public" in lowered
+        else ("LGPL" if re.search(r"(?:lesser|library) general public", lowered) else None)
+    )
+    if family is None:
+        return found
+    version = "2.1" if family == "LGPL" and "version 2.1" in lowered else found.id[4:7]
+    lid = f"{family}-{version}{found.id[7:]}"
+    if vocab.get(lid) is None:
+        return found
+    return replace(found, id=lid, evidence=found.evidence + f"; the text names the {family}")
+
+
 def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     best = passage_index(vocab).best(text)
     if best is None:
@@ -174,10 +208,92 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
         f"text match {best.score:.2f} ({best.shared}/{best.passage_size} bigrams of a "
         f"{best.license_id} passage)"
     )
-    return LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
+    found = LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
+    return _later(_gnu_family(found, text, vocab), text, vocab)
 
 
-def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
+def _tidy(ids: list[str]) -> list[str]:
+    """Drop ids another found id makes redundant: X-only beside X-or-later, an unversioned
+    family id beside a versioned one, MIT beside MIT-0 (one name found inside another)."""
+    keep = list(dict.fromkeys(ids))
+    out = []
+    for lid in keep:
+        if lid.endswith("-only") and lid.removesuffix("-only") + "-or-later" in keep:
+            continue
+        if lid == "MIT" and "MIT-0" in keep:
+            continue
+        if lid.endswith("-unversioned"):
+            family = lid.removeprefix("LicenseRef-clearance-").removesuffix("-unversioned")
+            if any(o != lid and o.lower().startswith(family + "-") for o in keep):
+                continue
+        out.append(lid)
+    return out
+
+
+def _later(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return ``found`` as its ``-or-later`` id when the text says "or later" in words or '+'."""
+    if not found.id.endswith("-only") or not _LATER_WORDS.search(text):
+        return found
+    later = found.id.removesuffix("-only") + "-or-later"
+    if vocab.get(later) is None:
+        return found
+    return replace(found, id=later, evidence=found.evidence + "; 'or later' stated")
+
+
+def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
+    """Return the GNU licence a short name states: family, version, only / or later."""
+    if len(text) > 160:
+        return None
+    m = _GNU.search(text)
+    if m is None:
+        return None
+    lowered = text.lower()
+    family = (
+        "AGPL"
+        if "affero" in lowered or (m.group(2) or "").lower() == "a"
+        else ("LGPL" if re.search(r"lesser|library|\blgpl", lowered) else "GPL")
+    )
+    if "licenseref" in lowered or re.search(r"\s(?:AND|OR|WITH)\s", text):
+        return None  # an expression of ids: the expression reader's job
+    version = _GNU_VERSION.match(text[m.end() : m.end() + 20].lstrip(" ,:-"))
+    if version is None:
+        return None
+    number = f"{version.group(1)}.{version.group(2) or '0'}"
+    if family == "LGPL" and version.group(2) is None and version.group(1) == "2":
+        number = "2.0" if re.search(r"\bv?2\b(?!\.)", text) else "2.1"
+    suffix = "-or-later" if _LATER_WORDS.search(text) else "-only"
+    lid = f"{family}-{number}{suffix}"
+    if vocab.get(lid) is None:
+        return None
+    return LicenseMatch(lid, 0.9, f"GNU licence named: {family} {number}{suffix}", method="alias")
+
+
+def _wikimedia(name: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
+    """Return the licence a Wikimedia Commons licence template names ({{Cc-by-sa-4.0}})."""
+    if _PD_TEMPLATE.match(name):
+        return LicenseMatch(
+            "public-domain", 0.85, f"Wikimedia public-domain template {name}", method="alias"
+        )
+    versions = _CC_VERSIONS.match(name)
+    if versions is not None:
+        parts = [versions.group(2), *versions.group(3).strip(",").split(",")]
+        ids = [_read(f"{versions.group(1)}-{v}", vocab, depth + 1).id for v in parts]
+        if "unknown" not in ids:
+            rendered = _render(" OR ".join(dict.fromkeys(ids)))
+            if rendered is not None:
+                return LicenseMatch(
+                    rendered,
+                    0.9,
+                    f"Wikimedia template {name}: any of {', '.join(ids)}",
+                    method="multi",
+                )
+    found = _read(name, vocab, depth + 1)
+    if found.id == "unknown":
+        return None
+    return replace(found, evidence=f"Wikimedia template {name}: {found.evidence}")
+
+
+def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> LicenseMatch:
     s = text.strip().strip(_QUOTES)
     if "&" in s:
         s = html.unescape(s)
@@ -187,11 +303,22 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    classifier = _CLASSIFIER.match(s)
+    if classifier is not None and depth < _MAX_DEPTH:
+        inner = _read(classifier.group(1), vocab, depth + 1)
+        return replace(inner, evidence=f"PyPI classifier: {inner.evidence}")
     if depth < _MAX_DEPTH:
         found = match_container(text, lambda t: _read(t, vocab, depth + 1))
         if found is not None:
             return found
     if looks_like_url(s):
+        badge = shields_text(s)
+        if badge is not None and depth < _MAX_DEPTH:
+            inner = _read(badge, vocab, depth + 1)
+            if inner.id != "unknown":
+                return replace(
+                    inner, evidence=f"shields.io licence badge {badge!r}: {inner.evidence}"
+                )
         url = match_url(s, vocab)
         if url is not None and url.license_id is not None:
             return LicenseMatch(
@@ -215,7 +342,33 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
     lid = vocab.lookup_alias(s)
     if lid is not None:
-        return _from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias")
+        return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
+    template = _WIKI_TEMPLATE.match(s)
+    if (template is not None or _CC_VERSIONS.match(s)) and depth < _MAX_DEPTH:
+        found = _wikimedia(template.group(1).strip() if template else s, vocab, depth)
+        if found is not None:
+            return found
+    if not localised:
+        local = localise(s)
+        if local != s:
+            found = _read(local, vocab, depth, localised=True)
+            if found.id != "unknown":
+                return replace(found, evidence=f"translated to {local[:80]!r}: {found.evidence}")
+    gnu = _gnu(s, vocab)
+    if gnu is not None:
+        return gnu
+    compact = match_compact(s, vocab)
+    if compact is not None:
+        return LicenseMatch(
+            compact.license_id,
+            compact.confidence,
+            compact.evidence,
+            method="alias",
+            version_stated=compact.version_stated,
+        )
+    spdx = spdx_name_id(s)
+    if spdx is not None:
+        return LicenseMatch(spdx, 0.9, f"SPDX licence list name of {spdx}", method="alias")
     found = _expression(s, vocab)
     if found is not None:
         return found
@@ -227,6 +380,9 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         found = _text_match(s, vocab)
         if found is not None and (found.score or 0.0) >= 0.8:
             return found
+        found = spdx_text_match(s, vocab)
+        if found is not None:
+            return _gnu_family(found, s, vocab)
     key = alias_key(s[:5000])
     cc = match_cc(key, vocab)
     if cc is not None:
@@ -239,17 +395,19 @@ def _read(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch:
         )
     names = [] if key.startswith(("modified ", "adapted ", "amended ")) else find_names(key, vocab)
     if names:
-        ids = list(dict.fromkeys(names))
-        rendered = ids[0] if len(ids) == 1 else _render(" AND ".join(ids))
+        ids = _tidy(names)
+        joiner = " OR " if _DUAL.search(s) else " AND "
+        rendered = ids[0] if len(ids) == 1 else _render(joiner.join(ids))
         if rendered is not None:
-            return _from_entry(
+            by_name = _from_entry(
                 rendered,
                 0.75 if len(ids) == 1 else 0.6,
                 f"licence name(s) in text: {', '.join(ids)}",
                 "substring",
             )
+            return _later(by_name, s, vocab) if len(ids) == 1 else by_name
     if words >= _TEXT_WORDS:
-        found = _text_match(s, vocab)
+        found = _text_match(s, vocab) or spdx_text_match(s, vocab)
         if found is not None:
             return found
     phrase = match_phrase(key, s[:5000])

@@ -114,10 +114,63 @@ def _creative_commons(path: str, vocab: Vocabulary) -> UrlMatch | None:
     return UrlMatch(lid, 0.97 if not port else 0.9, evidence)
 
 
+_BADGE_HOSTS = ("i.creativecommons.org", "licensebuttons.net", "licensebuttons.org")
+_BADGE_FILE = re.compile(r"/(?:\d+x\d+|somerights\d*)$")
+_PRESSKIT = re.compile(
+    r"^presskit/(?:buttons|icons)/(?:\d+x\d+/)?(?:png|svg)/([a-z0-9-]+?)(?:\.(?:png|svg))?$"
+)
+_SHIELDS = re.compile(r"^badge/licen[sc]e-(.+?)-[^-]+$", re.IGNORECASE)
+
+
+def _badge(host: str, path: str, vocab: Vocabulary) -> UrlMatch | None:
+    """Return the licence a CC button image URL shows (i.creativecommons.org/l/by/4.0/88x31)."""
+    path = _BADGE_FILE.sub("", path)
+    if path.startswith("l/"):
+        found = _creative_commons("licenses/" + path[2:], vocab)
+    elif path.startswith("p/"):
+        found = _creative_commons("publicdomain/" + path[2:], vocab)
+    else:
+        return None
+    if found is None or found.license_id is None:
+        return found
+    return UrlMatch(
+        found.license_id,
+        found.confidence,
+        f"CC button image {host}: {found.evidence}",
+        found.version_stated,
+    )
+
+
+def shields_text(value: str) -> str | None:
+    """Return the licence text of a shields.io badge URL ("License-CC_BY--SA_4.0-..."), or None."""
+    stripped = strip_url(value)
+    host, _, path = stripped.partition("/")
+    if host != "img.shields.io":
+        return None
+    m = _SHIELDS.match(path)
+    if m is None:
+        return None
+    text = m.group(1).replace("%20", " ").replace("--", "\x00").replace("_", " ").replace("-", " ")
+    return text.replace("\x00", "-").replace("__", "_")
+
+
 def match_url(value: str, vocab: Vocabulary) -> UrlMatch | None:
     """Return what a licence URL identifies, or None when it is not a URL we can read."""
     stripped = strip_url(value)
     host, _, path = stripped.partition("/")
+    if host in _BADGE_HOSTS:
+        found = _badge(host, path, vocab)
+        if found is not None:
+            return found
+    if host == "mirrors.creativecommons.org":
+        kit = _PRESSKIT.match(path)
+        if kit is not None:
+            code = kit.group(1)
+            if code in ("cc-zero", "zero", "cc0"):
+                return UrlMatch("CC0-1.0", 0.85, "CC press-kit button: CC0")
+            lid = vocab.cc.get((_CC_CODES.get(code, ""), None))
+            if lid is not None:
+                return UrlMatch(lid, 0.8, f"CC press-kit button {code} (no version)", False)
     if host in ("creativecommons.org", "creativecommons.net"):
         found = _creative_commons(path, vocab)
         if found is not None:

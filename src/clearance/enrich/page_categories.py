@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Source category from what a site says about itself: :class:`PageRules`.
+
+The facts come from :func:`clearance.signals.page.parse_page` (``og:type``, ``og:site_name``,
+schema.org types, generator, platform fingerprints); the weights are data
+(``data/categories/page.yaml``). Each matching statement adds its weight to its category; the
+best total decides when it reaches the threshold and leads the runner-up by the margin. The
+reason names every statement that counted (``page:schema=NewsMediaOrganization,og=article``),
+so the report can show what the category rests on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from clearance.errors import KnowledgeBaseError
+from clearance.signals.page import PLATFORMS, PageEvidence
+from clearance.yamlio import load_yaml
+
+__all__ = ["PageDecision", "PageRules", "default_page_rules"]
+
+Weights = dict[str, dict[float, list[str]]]
+
+
+class _PageFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    threshold: float
+    margin: float
+    confidence: dict[str, float]
+    site_name_weight: float
+    schema_types: Weights
+    og_types: Weights
+    platforms: Weights
+
+
+@dataclass(frozen=True, slots=True)
+class PageDecision:
+    """Per-category scores from one page, the winner (or None) and the statements that counted."""
+
+    scores: tuple[tuple[str, float], ...]
+    category: str | None
+    confidence: float
+    reason: str
+
+
+def _index(weights: Weights, lower: bool) -> dict[str, list[tuple[str, float]]]:
+    out: dict[str, list[tuple[str, float]]] = {}
+    for category, by_weight in weights.items():
+        for weight, names in by_weight.items():
+            for name in names:
+                key = name.lower() if lower else name
+                out.setdefault(key, []).append((category, float(weight)))
+    return out
+
+
+def _fold(text: str) -> str:
+    """Return lower-case ASCII words joined by '-' (what host keyword rules are matched on)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", plain.lower()))
+
+
+class PageRules:
+    """The weights of ``page.yaml``, applied to :class:`PageEvidence`."""
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        categories: set[str],
+        site_name_scores: Callable[[str], list[tuple[str, float, str]]] | None = None,
+        *,
+        path: str = "page.yaml",
+    ) -> None:
+        try:
+            rules = _PageFile.model_validate(data)
+        except ValidationError as exc:
+            raise KnowledgeBaseError(str(exc), path=path) from exc
+        used = {c for w in (rules.schema_types, rules.og_types, rules.platforms) for c in w}
+        unknown = sorted(used - categories)
+        if unknown:
+            raise KnowledgeBaseError(f"unknown category ids {unknown}", path=path)
+        named = {p for by in rules.platforms.values() for ps in by.values() for p in ps}
+        stray = sorted(named - set(PLATFORMS))
+        if stray:
+            raise KnowledgeBaseError(f"platforms the page parser does not know: {stray}", path=path)
+        self.rules = rules
+        self._schema = _index(rules.schema_types, lower=False)
+        self._og = _index(rules.og_types, lower=True)
+        self._platforms = _index(rules.platforms, lower=True)
+        self._site_name = site_name_scores
+
+    def decide(self, page: PageEvidence) -> PageDecision:
+        """Return the category the page's statements point to (None when they do not decide)."""
+        totals: dict[str, float] = {}
+        why: list[str] = []
+
+        def add(hits: list[tuple[str, float]], label: str) -> None:
+            for category, weight in hits:
+                totals[category] = totals.get(category, 0.0) + weight
+            if hits:
+                why.append(label)
+
+        for name in page.schema_types:
+            add(self._schema.get(name, []), f"schema={name}")
+        if page.og_type:
+            add(self._og.get(page.og_type, []), f"og={page.og_type}")
+        for name in page.platforms:
+            add(self._platforms.get(name, []), f"platform={name}")
+        if page.site_name and self._site_name is not None:
+            for category, weight, token in self._site_name(_fold(page.site_name)):
+                add([(category, weight * self.rules.site_name_weight)], f"site_name~{token}")
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        scores = tuple(sorted(totals.items()))
+        reason = "page:" + ",".join(dict.fromkeys(why))[:200]
+        if not ranked or ranked[0][1] < self.rules.threshold:
+            return PageDecision(scores, None, 0.0, reason)
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if ranked[0][1] - runner_up < self.rules.margin:
+            return PageDecision(scores, None, 0.0, reason + " (no clear leader)")
+        conf = self.rules.confidence
+        confidence = conf["strong"] if ranked[0][1] >= 4 else conf["moderate"]
+        return PageDecision(scores, ranked[0][0], confidence, reason)
+
+
+@cache
+def default_page_rules() -> PageRules:
+    """Return the shipped page rules, bound to the shipped category knowledge."""
+    from clearance.enrich.categories import default_knowledge
+
+    knowledge = default_knowledge()
+    path = resources.files("clearance").joinpath("data/categories/page.yaml")
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    return PageRules(data, set(knowledge.categories), knowledge.name_scores, path=str(path))

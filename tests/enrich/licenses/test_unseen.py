@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The second labelled corpus (real strings from sources the first one did not use), in halves.
+
+``unseen_develop.jsonl`` was used while fixing the classes of misses; ``unseen_heldback.jsonl``
+was scored once, at the end, and never tuned on (docs/licenses.md records both figures). The
+floors guard against regressions; the held-back floor is its measured figure, not a target.
+Also the property the acceptance asks for: noise around an input never makes the result less
+restrictive.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from license_expression import Licensing
+
+from clearance.enrich.licenses import normalize_license
+from clearance.enrich.licenses.conflicts import restrictiveness_of
+from clearance.enrich.licenses.vocabulary import default_vocabulary
+
+DATA = Path(__file__).parent / "data"
+_PLAIN = Licensing()
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _same(got: str, expected: str) -> bool:
+    return got == expected or (
+        " " in got and " " in expected and bool(_PLAIN.is_equivalent(got, expected)))
+
+
+@pytest.mark.parametrize(("name", "floor"), [("unseen_develop.jsonl", 0.98),
+                                              ("unseen_heldback.jsonl", 0.96)])
+def test_exact_share(name: str, floor: float) -> None:
+    rows = _rows(name)
+    misses = [(r["raw"][:60], r["expected"], got) for r in rows
+              if not _same(got := normalize_license(r["raw"]).id, r["expected"])]
+    share = 1 - len(misses) / len(rows)
+    print(f"\n{name}: {len(rows) - len(misses)}/{len(rows)} exact ({share:.1%})")
+    assert share >= floor, misses[:10]
+
+
+def test_develop_half_never_less_restrictive() -> None:
+    vocab = default_vocabulary()
+    worse = [r["raw"] for r in _rows("unseen_develop.jsonl")
+             if restrictiveness_of(normalize_license(r["raw"]).id, vocab)
+             < restrictiveness_of(r["expected"], vocab)]
+    assert worse == []
+
+
+_CLEAN = [r["raw"] for r in _rows("unseen_develop.jsonl") if len(r["raw"]) < 120]
+_NOISE = st.sampled_from(["", " ", "  ", "\n", "\t", '"', "'", "License: ", "Licence: ",
+                          "license: ", "(", ")", ".", ";", "**", "`", "- ", "* "])
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_CLEAN), _NOISE, _NOISE)
+def test_noise_around_an_input_never_makes_it_less_restrictive(
+    clean: str, before: str, after: str
+) -> None:
+    vocab = default_vocabulary()
+    plain = normalize_license(clean).id
+    noisy = normalize_license(f"{before}{clean}{after}").id
+    assert restrictiveness_of(noisy, vocab) >= restrictiveness_of(plain, vocab), (plain, noisy)
