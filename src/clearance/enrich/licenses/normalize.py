@@ -410,10 +410,15 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         found = _text_match(s, vocab) or spdx_text_match(s, vocab)
         if found is not None:
             return found
-    phrase = match_phrase(key, s[:5000])
+    # a phrase counts only in prose: words inside a URL ("/pages/public-domain/") state nothing
+    prose = _URL_IN_TEXT.sub(" ", s[:5000])
+    phrase = match_phrase(alias_key(prose), prose)
     if phrase is not None:
         return LicenseMatch(phrase.license_id, phrase.confidence, phrase.evidence, method="phrase")
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
+
+
+_URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 
 def normalize_license(value: str, *, vocabulary: Vocabulary | None = None) -> LicenseMatch:
