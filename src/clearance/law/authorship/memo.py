@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from clearance.errors import InputError
+from clearance.errors import InputError, ReportError
 from clearance.law.authorship.engine import DISCLAIMER, AuthorshipResult
 from clearance.law.explain import cite
 
-__all__ = ["Block", "MemoContent", "memo_content", "render_memo_markdown"]
+__all__ = [
+    "Block",
+    "MemoContent",
+    "leaning_words",
+    "memo_content",
+    "render_memo_markdown",
+    "write_memo",
+]
 
 _LEANING = {
     "protectable": "protectable",
@@ -137,3 +145,25 @@ def render_memo_markdown(content: MemoContent) -> str:
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def write_memo(
+    results: Sequence[AuthorshipResult],
+    markdown: str | Path | None = None,
+    pdf: str | Path | None = None,
+) -> MemoContent:
+    """Build the memo for ``results`` and write it as Markdown and/or PDF; return its content.
+
+    Raises InputError for empty or mixed results and ReportError when a file cannot be written.
+    """
+    content = memo_content(results)
+    if markdown is not None:
+        try:
+            Path(markdown).write_text(render_memo_markdown(content), encoding="utf-8")
+        except OSError as exc:
+            raise ReportError(f"{markdown}: cannot write the memo: {exc}") from exc
+    if pdf is not None:
+        from clearance.law.authorship.memo_pdf import write_memo_pdf
+
+        write_memo_pdf(content, pdf)
+    return content
