@@ -121,8 +121,10 @@ def output_duties_command(
         None, "--outputs", help="Only duties touching these outputs: text,image,audio,video,code."
     ),
     regurgitation: str | None = typer.Option(
-        None, "--regurgitation", help="A red-team finding level: not_tested, none_found, "
-        "incidental, substantial, verbatim; adds its exposure per market."
+        None,
+        "--regurgitation",
+        help="A red-team finding level: not_tested, none_found, "
+        "incidental, substantial, verbatim; adds its exposure per market.",
     ),  # fmt: skip
     as_of: str | None = _AS_OF,
     as_json: bool = _JSON,
@@ -131,9 +133,11 @@ def output_duties_command(
     wanted = run(lambda: _markets(market, markets, "all"))
     kinds = [o.strip() for o in outputs.split(",")] if outputs else None
     items = run(lambda: output_duties(wanted, as_of, outputs=kinds))
-    names = list(DUTY_MARKETS) if wanted.strip() == "all" else [
-        m.strip().lower() for m in wanted.split(",") if m.strip()
-    ]
+    names = (
+        list(DUTY_MARKETS)
+        if wanted.strip() == "all"
+        else [m.strip().lower() for m in wanted.split(",") if m.strip()]
+    )
     findings = [run(lambda m=m: regurgitation_exposure(regurgitation, m))  # type: ignore[misc]
                 for m in names] if regurgitation else []  # fmt: skip
     kb = default_knowledge_base()

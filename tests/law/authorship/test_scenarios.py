@@ -50,8 +50,7 @@ def test_scenarios_are_well_formed() -> None:
             assert {"leaning", "reason", "cite"} <= set(want), (s["id"], market)
 
 
-@pytest.mark.parametrize(("scenario", "market"), CASES,
-                         ids=[f"{s['id']}-{m}" for s, m in CASES])  # fmt: skip
+@pytest.mark.parametrize(("scenario", "market"), CASES, ids=[f"{s['id']}-{m}" for s, m in CASES])
 def test_scenario(scenario: dict[str, Any], market: str) -> None:
     want = scenario["expect"][market]
     got = assess_authorship(scenario["facts"], market, as_of=scenario["as_of"])
@@ -84,9 +83,11 @@ def _covered(inventions: bool) -> set[tuple[str, str]]:
 def test_every_contribution_in_every_market_is_expected(inventions: bool) -> None:
     grid = {(m, c) for m in AUTHORSHIP_MARKETS for c in CONTRIBUTIONS}
     if inventions:  # the shortlist, rework and tool variants need not repeat in every market
-        grid = {(m, c) for m, c in grid if c not in {"selection_and_arrangement",
-                                                     "substantial_modification",
-                                                     "ai_as_tool_only"}}  # fmt: skip
+        grid = {
+            (m, c)
+            for m, c in grid
+            if c not in {"selection_and_arrangement", "substantial_modification", "ai_as_tool_only"}
+        }
     missing = sorted(grid - _covered(inventions))
     assert not missing, f"no scenario expectation for {missing}"
 

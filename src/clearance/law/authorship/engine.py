@@ -135,9 +135,15 @@ def _decide(
 
 def _no_authority(market: str, contribution: str) -> AuthorshipReason:
     return AuthorshipReason(
-        "no-authority", market, "No authority in the knowledge base", contribution, "uncertain",
+        "no-authority",
+        market,
+        "No authority in the knowledge base",
+        (contribution,),
+        "uncertain",
         "No rule for this market addresses this kind of contribution to this kind of work, so "
-        "the leaning is uncertain until an authority is added to the knowledge base.", (), False,
+        "the leaning is uncertain until an authority is added to the knowledge base.",
+        (),
+        False,
     )
 
 
@@ -235,9 +241,11 @@ def assess_authorship_markets(
 ) -> list[AuthorshipResult]:
     """Return ``assess_authorship`` for each market (``"all"``: every authorship market)."""
     if isinstance(markets, str):
-        wanted = list(AUTHORSHIP_MARKETS) if markets.strip() == "all" else [
-            m.strip() for m in markets.split(",") if m.strip()
-        ]
+        wanted = (
+            list(AUTHORSHIP_MARKETS)
+            if markets.strip() == "all"
+            else [m.strip() for m in markets.split(",") if m.strip()]
+        )
     else:
         wanted = list(markets)
     if not wanted:

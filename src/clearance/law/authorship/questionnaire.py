@@ -131,8 +131,9 @@ def ask_work_facts(read: Callable[[], str | None], write: Callable[[str], None])
                 continue
             try:
                 value = _answer(q, line)
-                parse_work_facts({"work_type": "text", "human_contribution": "none", **answers,
-                                  q.key: value})  # fmt: skip  (checks this answer now)
+                parse_work_facts(
+                    {"work_type": "text", "human_contribution": "none", **answers, q.key: value}
+                )  # fmt: skip  (checks this answer now)
             except (ValueError, FactsError) as exc:
                 write(f"   Not understood: {exc}")
                 if attempt == _TRIES:

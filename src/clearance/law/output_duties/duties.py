@@ -179,9 +179,11 @@ def output_duties(
     output type or date.
     """
     if isinstance(markets, str):
-        wanted = list(DUTY_MARKETS) if markets.strip() == "all" else [
-            m.strip().lower() for m in markets.split(",") if m.strip()
-        ]
+        wanted = (
+            list(DUTY_MARKETS)
+            if markets.strip() == "all"
+            else [m.strip().lower() for m in markets.split(",") if m.strip()]
+        )
     else:
         wanted = [m.strip().lower() for m in markets]
     bad = [m for m in wanted if m not in DUTY_MARKETS]
@@ -191,8 +193,10 @@ def output_duties(
     if kinds - set(OUTPUTS):
         raise InputError(f"unknown output type {sorted(kinds - set(OUTPUTS))}; one of {OUTPUTS}")
     try:
-        on = as_of if isinstance(as_of, dt.date) else (
-            dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
+        on = (
+            as_of
+            if isinstance(as_of, dt.date)
+            else (dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today())
         )
     except ValueError:
         raise InputError(f"as_of: expected a date YYYY-MM-DD, got {as_of!r}") from None

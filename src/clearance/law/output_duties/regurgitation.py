@@ -106,7 +106,8 @@ def regurgitation_exposure(level: str, market: str) -> RegurgitationExposure:
     InputError for an unknown level.
     """
     if level not in REGURGITATION_LEVELS:
-        raise InputError(f"unknown finding level {level!r}; one of {', '.join(REGURGITATION_LEVELS)}")
+        known = ", ".join(REGURGITATION_LEVELS)
+        raise InputError(f"unknown finding level {level!r}; one of {known}")
     m = market.strip().lower()
     from clearance.law.output_duties.duties import DUTY_MARKETS
 
@@ -114,7 +115,8 @@ def regurgitation_exposure(level: str, market: str) -> RegurgitationExposure:
         raise InputError(f"unknown market {market!r}; one of: {', '.join(DUTY_MARKETS)}")
     table = _table()
     base = table.levels[level]
-    exposure, reasons, citations = base.exposure, [base.reason], []
+    exposure, reasons = base.exposure, [base.reason]
+    citations: list[str] = []
     if level in _REPRODUCING:
         for key in ([_LAYERS[m]] if m in _LAYERS else []) + [m]:
             spec = table.markets.get(key)

@@ -37,7 +37,8 @@ def render_duties_markdown(
         "",
     ]
     for market in markets:
-        mine = sorted((i for i in items if i.market == market), key=lambda i: (i.from_date, i.duty_id))
+        mine = sorted((i for i in items if i.market == market),
+                      key=lambda i: (i.from_date, i.duty_id))  # fmt: skip
         lines.append(f"### {market.upper()}")
         lines.append("")
         if not mine:
