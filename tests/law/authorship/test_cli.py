@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
@@ -13,6 +14,17 @@ from typer.testing import CliRunner
 from clearance.cli import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich wraps at the terminal's width, which differs between runs; make it wide."""
+    from clearance.cli import _app
+
+    monkeypatch.setattr(_app.out, "width", 400)
+    monkeypatch.setattr(_app.console, "width", 400)
+
+
 WORK = {
     "title": "Album cover",
     "work_type": "image",
@@ -43,7 +55,6 @@ def test_prints_leaning_reasons_citations_and_claim(tmp_path: Path) -> None:
             "--as-of",
             "2026-12-05",
         ],
-        env={"COLUMNS": "250"},
     )
     assert res.exit_code == 0, res.output
     for market in ("US", "UK", "EU", "DE", "FR", "CN", "JP", "KR", "IN", "AU", "CA", "CH"):
