@@ -25,6 +25,7 @@ from clearance.law.authorship.facts import (
     load_work_facts,
     parse_work_facts,
 )
+from clearance.law.authorship.memo import memo_content, render_memo_markdown, write_memo
 from clearance.law.authorship.rules import (
     AUTHORSHIP_MARKETS,
     LEANINGS,
@@ -53,5 +54,8 @@ __all__ = [
     "default_authorship_rules",
     "load_authorship_rules",
     "load_work_facts",
+    "memo_content",
     "parse_work_facts",
+    "render_memo_markdown",
+    "write_memo",
 ]
