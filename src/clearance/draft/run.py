@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from clearance.draft.assemble import draft_agreement
 from clearance.draft.library import default_library
@@ -20,13 +20,49 @@ from clearance.draft.negotiation_report import (
     summary_document,
     transcript_document,
 )
-from clearance.draft.playbook import load_playbook
+from clearance.draft.playbook import EXAMPLE_PLAYBOOK, load_playbook
 from clearance.draft.redline import redline
+from clearance.draft.review import review_agreement, review_memo
 from clearance.draft.schedule import scan_schedule
-from clearance.draft.termsheet import load_term_sheet
+from clearance.draft.terms import EXAMPLE_PRODUCT_TERMS
+from clearance.draft.termsheet import EXAMPLE_TERM_SHEET, load_term_sheet
 from clearance.draft.write import FORMATS, write_document, write_json
 
-__all__ = ["write_licence", "write_negotiation"]
+__all__ = ["example_text", "write_licence", "write_negotiation", "write_review"]
+
+EXAMPLES: Final = {
+    "licence-terms": EXAMPLE_TERM_SHEET,
+    "playbook": EXAMPLE_PLAYBOOK,
+    "product-terms": EXAMPLE_PRODUCT_TERMS,
+}
+
+
+def example_text(name: str) -> str:
+    """Return the shipped example file ``name`` (licence-terms, playbook, product-terms)."""
+    return EXAMPLES[name].read_text(encoding="utf-8")
+
+
+def write_review(
+    path: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    side: str = "licensee",
+    licensor_name: str | None = None,
+    licensee_name: str | None = None,
+) -> dict[str, Any]:
+    """Review the agreement at ``path``; with ``out_dir`` also write ``review.json`` and the
+    memo (``review-memo.md`` and ``.docx``). Return the review as JSON-ready data."""
+    result = review_agreement(path, side, licensor_name=licensor_name,
+                              licensee_name=licensee_name)  # fmt: skip
+    data = result.to_dict()
+    if out_dir is not None:
+        out = Path(out_dir)
+        files = {"review.json": str(write_json(data, out / "review.json"))}
+        memo = review_memo(result)
+        files |= {f"review-memo.{k}": str(v) for k, v in write_document(
+            memo, out, "review-memo", ("md", "docx")).items()}  # fmt: skip
+        data["files"] = files
+    return data
 
 
 def _paths(files: dict[str, Path]) -> dict[str, str]:

@@ -123,7 +123,7 @@ def template_names(source: str) -> tuple[set[str], set[str]]:
     top: set[str] = set()
     assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for name in tree.find_all(nodes.Name):
-        if name.ctx == "load" and name.name not in assigned:
+        if name.ctx == "load" and name.name not in assigned and name.name != "loop":
             top.add(name.name)
     attrs = {
         node.attr
