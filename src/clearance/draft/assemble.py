@@ -51,6 +51,7 @@ class Drafted:
     notes: list[tuple[Topic, JurisdictionNote]] = field(default_factory=list)
     lint: list[str] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -115,7 +116,7 @@ def render_topic(
     notes = [n for n in topic.jurisdictions if set(n.markets) & markets]
     for note in notes:
         paras += [_render(topic, "jurisdictions", t, ctx) for t in note.text]
-    return paras, notes
+    return [p for p in paras if p], notes  # a template may render empty to drop a paragraph
 
 
 def _term_pattern(term: str, flags: int = 0) -> re.Pattern[str]:
@@ -124,7 +125,10 @@ def _term_pattern(term: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def check_terms(definitions: dict[str, str], body: str) -> tuple[set[str], list[str]]:
-    """Return (defined terms used, problems): unused terms and multi-word terms in another case."""
+    """Return (defined terms used, problems): multi-word terms also written in another case.
+
+    Terms no clause uses are simply left out of the definitions clause.
+    """
     used = {t for t in definitions if _term_pattern(t).search(body)}
     frontier = set(used)
     while frontier:  # a term used only inside another used definition counts as used
@@ -133,10 +137,8 @@ def check_terms(definitions: dict[str, str], body: str) -> tuple[set[str], list[
         used |= frontier
     problems = []
     everything = body + " " + " ".join(definitions[t] for t in used)
-    for term in sorted(definitions):
-        if term not in used:
-            problems.append(f"defined term {term!r} is not used, so it was left out of clause 1")
-        elif " " in term:
+    for term in sorted(used):
+        if " " in term:
             found = _term_pattern(term, re.IGNORECASE).findall(everything)
             odd = {m for m in found if not m.startswith(term)}
             if odd:
@@ -168,7 +170,7 @@ def _parties(doc: Document, sheet: TermSheet, library: ClauseLibrary) -> None:
         if p.address:
             parts.append(f"whose address is {p.address}")
         end = "; and" if i < len(sides) else "."
-        doc.add("para", f"({i}) {', '.join(parts)} (\"{library.info.side_titles[side]}\"){end}")
+        doc.add("para", f'({i}) {", ".join(parts)} ("{library.info.side_titles[side]}"){end}')
 
 
 def _signatures(doc: Document, sheet: TermSheet, library: ClauseLibrary) -> None:
@@ -176,8 +178,11 @@ def _signatures(doc: Document, sheet: TermSheet, library: ClauseLibrary) -> None
     for side in library.info.sides:
         p = sheet.parties[side]
         who = p.signatory or "____________________"
-        doc.add("signature", f"Signed for and on behalf of {p.name} by {who}, authorised "
-                "signatory. Signature: ____________________ Date: ____________")  # fmt: skip
+        doc.add(
+            "signature",
+            f"Signed for and on behalf of {p.name} by {who}, authorised "
+            "signatory. Signature: ____________________ Date: ____________",
+        )
 
 
 def draft_agreement(
@@ -198,9 +203,13 @@ def draft_agreement(
     used_defaults: set[str] = set()
     markets = expand_markets(sheet.markets)
     ctx = build_context(
-        library, dict(sheet.numbers), uses=sheet.uses, markets=sorted(markets),
-        content=sheet.content.description, used=used_defaults,
-    )  # fmt: skip
+        library,
+        dict(sheet.numbers),
+        uses=sheet.uses,
+        markets=sorted(markets),
+        content=sheet.content.description,
+        used=used_defaults,
+    )
     positions = {t.id: sheet.position(t.id) for t in library}
     clauses: dict[str, list[str]] = {}
     applied: list[tuple[Topic, JurisdictionNote]] = []
@@ -218,9 +227,13 @@ def draft_agreement(
 
     title = sheet.title or library.info.title
     subtitle = " · ".join(
-        x for x in (f"Reference {sheet.reference}" if sheet.reference else "",
-                    f"Draft of {today().isoformat()}") if x
-    )  # fmt: skip
+        x
+        for x in (
+            f"Reference {sheet.reference}" if sheet.reference else "",
+            f"Draft of {today().isoformat()}",
+        )
+        if x
+    )
     doc = Document(title=title, subtitle=subtitle)
     _parties(doc, sheet, library)
     if recitals:
@@ -233,8 +246,12 @@ def draft_agreement(
         paras = clauses[topic.id]
         sub = 1
         if topic.id == "definitions":
-            doc.add("clause", "In this Agreement the following words have these meanings:",
-                    number=f"{n}.1", topic=topic.id)  # fmt: skip
+            doc.add(
+                "clause",
+                "In this Agreement the following words have these meanings:",
+                number=f"{n}.1",
+                topic=topic.id,
+            )
             for term in sorted(used_terms, key=str.lower):
                 doc.add("definition", definitions[term], term=term, topic=topic.id)
             sub = 2
@@ -243,8 +260,11 @@ def draft_agreement(
     doc.add("pagebreak")
     doc.add("heading", "Schedule 1 - Licensed Content", topic="schedule-1")
     doc.add("para", sheet.content.description)
-    doc.add("para", "Delivery Specification: " + (sheet.content.delivery or
-            "[format, metadata schema and delivery method to be agreed]"))  # fmt: skip
+    doc.add(
+        "para",
+        "Delivery Specification: "
+        + (sheet.content.delivery or "[format, metadata schema and delivery method to be agreed]"),
+    )
     if rows:
         doc.add("table", rows=_schedule_table(rows), topic="schedule-1")
     else:
@@ -256,14 +276,29 @@ def draft_agreement(
 
     cited = _cited(library, positions, applied)
     drafted = Drafted(
-        document=doc, memo=Document(title=""), positions=positions,
-        defaults_used=sorted(used_defaults), notes=applied, lint=lint, cited=cited,
-    )  # fmt: skip
-    doc.metadata = {"reference": sheet.reference, "positions": positions,
-                    "word_count": doc.word_count(), "library": library.info.id}  # fmt: skip
-    drafted.memo = cover_memo(drafted, library, title=title, reference=sheet.reference,
-                              parties={s: sheet.parties[s].name for s in library.info.sides},
-                              numbers=ctx["v"])  # fmt: skip
+        document=doc,
+        memo=Document(title=""),
+        positions=positions,
+        defaults_used=sorted(used_defaults),
+        notes=applied,
+        lint=lint,
+        cited=cited,
+        pruned=sorted(set(definitions) - used_terms),
+    )
+    doc.metadata = {
+        "reference": sheet.reference,
+        "positions": positions,
+        "word_count": doc.word_count(),
+        "library": library.info.id,
+    }
+    drafted.memo = cover_memo(
+        drafted,
+        library,
+        title=title,
+        reference=sheet.reference,
+        parties={s: sheet.parties[s].name for s in library.info.sides},
+        numbers=ctx["v"],
+    )
     return drafted
 
 
@@ -283,8 +318,9 @@ def _particulars(
         value = ctx["v"][name]
         raw = value.value if isinstance(value, Pending) else value
         shown = number(raw) if variables[name].kind in ("money", "number") else str(raw)
-        rows.append((variables[name].description, f"[{shown}]" if name not in sheet.numbers
-                     else shown))  # fmt: skip
+        rows.append(
+            (variables[name].description, f"[{shown}]" if name not in sheet.numbers else shown)
+        )
     return tuple(rows)
 
 

@@ -22,8 +22,19 @@ DRAFT_BANNER: Final = (
 #: The short form printed in page footers and headers.
 DRAFT_FOOTER: Final = "Draft for counsel's review - not legal advice."
 
-BlockKind = Literal["heading", "subheading", "clause", "definition", "para", "note", "bullet",
-                    "table", "signature", "pagebreak", "redline"]  # fmt: skip
+BlockKind = Literal[
+    "heading",
+    "subheading",
+    "clause",
+    "definition",
+    "para",
+    "note",
+    "bullet",
+    "table",
+    "signature",
+    "pagebreak",
+    "redline",
+]
 
 
 @dataclass(frozen=True, slots=True)

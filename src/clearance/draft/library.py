@@ -299,8 +299,9 @@ def check_library(
     for topic in topics:
         if topic.order in orders:
             problems.append(
-                KnowledgeBaseError(f"order {topic.order} also used by {orders[topic.order]}",
-                                   path=paths[topic.id])
+                KnowledgeBaseError(
+                    f"order {topic.order} also used by {orders[topic.order]}", path=paths[topic.id]
+                )
             )
         orders[topic.order] = topic.id
         dangling = sorted(all_refs[topic.id] - set(paths))

@@ -43,8 +43,14 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the event as a JSON-ready dict."""
-        return {"round": self.round, "side": self.side, "action": self.action,
-                "topic": self.topic, "position": self.position, "text": self.text}  # fmt: skip
+        return {
+            "round": self.round,
+            "side": self.side,
+            "action": self.action,
+            "topic": self.topic,
+            "position": self.position,
+            "text": self.text,
+        }
 
 
 @dataclass
@@ -65,14 +71,21 @@ class Outcome:
 
 
 class _Side:
-    def __init__(self, name: str, plan: SidePlan, topics: list[str], library: ClauseLibrary,
-                 rng: random.Random) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        plan: SidePlan,
+        topics: list[str],
+        library: ClauseLibrary,
+        rng: random.Random,
+    ) -> None:
         self.name = name
         self.plan = plan
         self.strategy: Strategy = (
-            plan.strategy if isinstance(plan.strategy, Strategy)
+            plan.strategy
+            if isinstance(plan.strategy, Strategy)
             else shipped_strategies()[plan.strategy]
-        )  # fmt: skip
+        )
         self.ladder = {}
         for t in topics:
             ladder = list(plan.ladders.get(t, (name, "balanced")))
@@ -81,8 +94,10 @@ class _Side:
             self.ladder[t] = ladder
         self.rung = dict.fromkeys(topics, 0)
         self.priority = {t: plan.priorities.get(t, _DEFAULT_PRIORITY) for t in topics}
-        self.wait = {t: self.strategy.patience + rng.randint(0, self.strategy.patience_jitter)
-                     for t in topics}  # fmt: skip
+        self.wait = {
+            t: self.strategy.patience + rng.randint(0, self.strategy.patience_jitter)
+            for t in topics
+        }
         self.held = dict.fromkeys(topics, 0)
         self.offered: dict[int, tuple[str, ...]] = {}
         self.red_said: set[str] = set()
@@ -103,8 +118,10 @@ class _Run:
         self.library = library
         self.rng = random.Random(book.seed)
         self.topics = list(book.topics or [t.id for t in library])
-        self.sides = {s: _Side(s, book.sides[s], self.topics, library, self.rng)  # type: ignore[index]
-                      for s in library.info.sides}  # fmt: skip
+        self.sides = {
+            s: _Side(s, book.sides[s], self.topics, library, self.rng)  # type: ignore[index]
+            for s in library.info.sides
+        }
         self.first = book.opening
         self.second = library.other(book.opening)
         self.start = dict(start)
@@ -128,8 +145,9 @@ class _Run:
     def open_topics(self) -> list[str]:
         return [t for t in self.topics if t not in self.agreed]
 
-    def say(self, rnd: int, side: str, action: str, text: str, topic: str = "",
-            position: str = "") -> None:  # fmt: skip
+    def say(
+        self, rnd: int, side: str, action: str, text: str, topic: str = "", position: str = ""
+    ) -> None:
         self.events.append(Event(rnd, side, action, text, topic, position))
 
     def agree(self, rnd: int, topic: str, position: str) -> None:
@@ -143,9 +161,13 @@ class _Run:
     def table(self) -> None:
         me = self.sides[self.first]
         own = sum(1 for t in self.topics if me.stance(t) == self.first)
-        self.say(0, self.first, "tables",
-                 f"{self.who(self.first)} tables the first draft: {len(self.topics)} topics in "
-                 f"play, {own} of them at its own position.")  # fmt: skip
+        self.say(
+            0,
+            self.first,
+            "tables",
+            f"{self.who(self.first)} tables the first draft: {len(self.topics)} topics in "
+            f"play, {own} of them at its own position.",
+        )
 
     def accept_matches(self, rnd: int, me: _Side, other: _Side) -> bool:
         moved = False
@@ -155,9 +177,14 @@ class _Run:
                 me.name, me.stance(t)
             ):
                 self.agree(rnd, t, theirs)
-                self.say(rnd, me.name, "accepts",
-                         f"We accept your position on {self.title(t)}: "
-                         f"{self.summary(t, theirs)}", t, theirs)  # fmt: skip
+                self.say(
+                    rnd,
+                    me.name,
+                    "accepts",
+                    f"We accept your position on {self.title(t)}: {self.summary(t, theirs)}",
+                    t,
+                    theirs,
+                )
                 moved = True
         return moved
 
@@ -166,30 +193,51 @@ class _Run:
             return False
         offerer, index, trade = self.pending
         self.pending = None
-        (give_t, give_p), = trade.give.items()  # what the offerer concedes: good for me
-        (get_t, get_p), = trade.get.items()  # what the offerer wants: costs me
+        ((give_t, give_p),) = trade.give.items()  # what the offerer concedes: good for me
+        ((get_t, get_p),) = trade.get.items()  # what the offerer wants: costs me
         if give_t in self.agreed or get_t in self.agreed:
             return False
         other = self.sides[offerer]
-        gain = me.priority[give_t] * (self.value(me.name, give_p) - self.value(me.name, other.stance(give_t)))  # noqa: E501
-        loss = me.priority[get_t] * (self.value(me.name, me.stance(get_t)) - self.value(me.name, get_p))  # noqa: E501
+        gain = me.priority[give_t] * (
+            self.value(me.name, give_p) - self.value(me.name, other.stance(give_t))
+        )
+        loss = me.priority[get_t] * (
+            self.value(me.name, me.stance(get_t)) - self.value(me.name, get_p)
+        )
         acceptable = get_p in me.ladder[get_t] and get_t not in me.plan.red_lines
         if acceptable and gain > 0 and gain >= me.strategy.package_ratio * max(loss, 0):
             self.agree(rnd, give_t, give_p)
             self.agree(rnd, get_t, get_p)
-            self.packages.append({"round": rnd, "offered_by": offerer, "accepted_by": me.name,
-                                  "give": {give_t: give_p}, "get": {get_t: get_p}})  # fmt: skip
+            self.packages.append(
+                {
+                    "round": rnd,
+                    "offered_by": offerer,
+                    "accepted_by": me.name,
+                    "give": {give_t: give_p},
+                    "get": {get_t: get_p},
+                }
+            )
             for side, topic, pos in ((offerer, give_t, give_p), (me.name, get_t, get_p)):
                 before = self.sides[side].stance(topic)
                 if self.value(side, pos) < self.value(side, before):
-                    self.concessions[side].append(self.concession(rnd, side, topic, before, pos,
-                                                                  "package"))  # fmt: skip
-            self.say(rnd, me.name, "takes_package",
-                     f"We take the package: {self.title(give_t)} at the {give_p} position and "
-                     f"{self.title(get_t)} at the {get_p} position.", get_t, get_p)  # fmt: skip
+                    self.concessions[side].append(
+                        self.concession(rnd, side, topic, before, pos, "package")
+                    )
+            self.say(
+                rnd,
+                me.name,
+                "takes_package",
+                f"We take the package: {self.title(give_t)} at the {give_p} position and "
+                f"{self.title(get_t)} at the {get_p} position.",
+                get_t,
+                get_p,
+            )
             return True
-        why = "it crosses our red line" if get_t in me.plan.red_lines else (
-            "what we would give is worth more to us than what we would get")
+        why = (
+            "it crosses our red line"
+            if get_t in me.plan.red_lines
+            else ("what we would give is worth more to us than what we would get")
+        )
         self.say(rnd, me.name, "rejects", f"We cannot take that package: {why}.", get_t, get_p)
         return False
 
@@ -197,19 +245,20 @@ class _Run:
         if not me.strategy.offers_packages or self.pending is not None:
             return False
         for i, trade in enumerate(me.plan.trades):
-            (give_t, give_p), = trade.give.items()
-            (get_t, get_p), = trade.get.items()
+            ((give_t, give_p),) = trade.give.items()
+            ((get_t, get_p),) = trade.get.items()
             if give_t in self.agreed or get_t in self.agreed:
                 continue
             if me.offered.get(i) == self.snapshot(give_t, get_t):
                 continue  # offered before, and nothing has moved on these topics since
             me.offered[i] = self.snapshot(give_t, get_t)
             self.pending = (me.name, i, trade)
+            ours = self.summary(give_t, give_p).rstrip(".").lower()
+            theirs = self.summary(get_t, get_p).rstrip(".").lower()
             text = trade.say or (
-                f"We accept {self.summary(give_t, give_p).rstrip('.').lower()} on "
-                f"{self.title(give_t)} if you give us {self.summary(get_t, get_p).rstrip('.').lower()}"
-                f" on {self.title(get_t)}."
-            )  # fmt: skip
+                f"We accept {ours} on {self.title(give_t)} if you give us {theirs} on "
+                f"{self.title(get_t)}."
+            )
             self.say(rnd, me.name, "offers", text, give_t, give_p)
             return True
         return False
@@ -217,21 +266,32 @@ class _Run:
     def snapshot(self, *topics: str) -> tuple[str, ...]:
         return tuple(side.stance(t) for t in topics for side in self.sides.values())
 
-    def concession(self, rnd: int, side: str, topic: str, before: str, after: str,
-                   how: str) -> dict[str, Any]:  # fmt: skip
+    def concession(
+        self, rnd: int, side: str, topic: str, before: str, after: str, how: str
+    ) -> dict[str, Any]:
         me = self.sides[side]
         drop = self.value(side, before) - self.value(side, after)
-        return {"round": rnd, "topic": topic, "title": self.title(topic), "from": before,
-                "to": after, "priority": me.priority[topic], "cost": drop * me.priority[topic],
-                "how": how}  # fmt: skip
+        return {
+            "round": rnd,
+            "topic": topic,
+            "title": self.title(topic),
+            "from": before,
+            "to": after,
+            "priority": me.priority[topic],
+            "cost": drop * me.priority[topic],
+            "how": how,
+        }
 
     def concede(self, rnd: int, me: _Side, other: _Side) -> bool:
         blocked = set()
         if self.pending is not None:
             _, _, trade = self.pending
             blocked = {*trade.give, *trade.get}
-        candidates = [t for t in self.open_topics() if t not in blocked and me.can_concede(t)
-                      and me.held[t] >= me.wait[t]]  # fmt: skip
+        candidates = [
+            t
+            for t in self.open_topics()
+            if t not in blocked and me.can_concede(t) and me.held[t] >= me.wait[t]
+        ]
         order = {t: self.rng.random() for t in candidates}
         candidates.sort(key=lambda t: (me.priority[t], order[t]))
         moved = False
@@ -240,24 +300,45 @@ class _Run:
             me.rung[t] += 1
             me.held[t] = 0
             after = me.stance(t)
-            self.concessions[me.name].append(self.concession(rnd, me.name, t, before, after,
-                                                             "concession"))  # fmt: skip
+            self.concessions[me.name].append(
+                self.concession(rnd, me.name, t, before, after, "concession")
+            )
             moved = True
             if after == other.stance(t):
                 self.agree(rnd, t, after)
-                self.say(rnd, me.name, "accepts",
-                         f"On {self.title(t)} we can accept your position: "
-                         f"{self.summary(t, after)}", t, after)  # fmt: skip
+                self.say(
+                    rnd,
+                    me.name,
+                    "accepts",
+                    f"On {self.title(t)} we can accept your position: {self.summary(t, after)}",
+                    t,
+                    after,
+                )
             else:
-                self.say(rnd, me.name, "concedes",
-                         f"On {self.title(t)} we can move to the {after} position: "
-                         f"{self.summary(t, after)}", t, after)  # fmt: skip
+                self.say(
+                    rnd,
+                    me.name,
+                    "concedes",
+                    f"On {self.title(t)} we can move to the {after} position: "
+                    f"{self.summary(t, after)}",
+                    t,
+                    after,
+                )
         for t in self.open_topics():
-            if t in me.plan.red_lines and t not in me.red_said and \
-                    self.value(me.name, other.stance(t)) < self.value(me.name, me.stance(t)):
+            if (
+                t in me.plan.red_lines
+                and t not in me.red_said
+                and self.value(me.name, other.stance(t)) < self.value(me.name, me.stance(t))
+            ):
                 me.red_said.add(t)
-                self.say(rnd, me.name, "red_line", f"{self.title(t)} is a red line for us: "
-                         f"{me.plan.red_lines[t]}", t, me.stance(t))  # fmt: skip
+                self.say(
+                    rnd,
+                    me.name,
+                    "red_line",
+                    f"{self.title(t)} is a red line for us: {me.plan.red_lines[t]}",
+                    t,
+                    me.stance(t),
+                )
         return moved
 
     def turn(self, rnd: int, side: str) -> bool:
@@ -271,8 +352,14 @@ class _Run:
         if not moved and not offered and self.open_topics():
             names = ", ".join(self.title(t) for t in self.open_topics()[:4])
             more = len(self.open_topics()) - 4
-            self.say(rnd, side, "holds", f"We hold our position on {names}"
-                     + (f" and {more} more topics" if more > 0 else "") + ".")  # fmt: skip
+            self.say(
+                rnd,
+                side,
+                "holds",
+                f"We hold our position on {names}"
+                + (f" and {more} more topics" if more > 0 else "")
+                + ".",
+            )
         return moved or offered
 
     def stuck(self) -> bool:
@@ -306,10 +393,17 @@ class _Run:
                     return "agreement", f"all topics agreed in round {rnd}", rnd
             if self.stuck():
                 names = ", ".join(self.title(t) for t in self.open_topics())
-                return ("deadlock", f"deadlock in round {rnd}: neither side can move on "
-                        f"{names}", rnd)  # fmt: skip
+                return (
+                    "deadlock",
+                    f"deadlock in round {rnd}: neither side can move on {names}",
+                    rnd,
+                )
         names = ", ".join(self.title(t) for t in self.open_topics())
-        return "deadlock", f"no agreement within {max_rounds} rounds; still open: {names}", max_rounds
+        return (
+            "deadlock",
+            f"no agreement within {max_rounds} rounds; still open: {names}",
+            max_rounds,
+        )
 
 
 def simulate(book: Playbook, library: ClauseLibrary, positions: dict[str, str]) -> Outcome:
@@ -324,9 +418,15 @@ def simulate(book: Playbook, library: ClauseLibrary, positions: dict[str, str]) 
     for t in run.open_topics():  # the pen-holder's current text stays in the draft
         final[t] = run.sides[run.first].stance(t)
     return Outcome(
-        result=result, reason=reason, rounds=rounds, opening=opening, final=final,
+        result=result,
+        reason=reason,
+        rounds=rounds,
+        opening=opening,
+        final=final,
         agreed=dict(run.agreed_round),
         stances={s: {t: run.sides[s].stance(t) for t in run.topics} for s in run.sides},
         floors={s: {t: run.sides[s].ladder[t][-1] for t in run.topics} for s in run.sides},
-        transcript=run.events, concessions=run.concessions, packages=run.packages,
-    )  # fmt: skip
+        transcript=run.events,
+        concessions=run.concessions,
+        packages=run.packages,
+    )

@@ -23,6 +23,7 @@ from clearance.draft.sources import CLAUSES_ROOT
 from clearance.draft.termsheet import (
     EXAMPLE_TERM_SHEET,
     TermSheet,
+    check_sheet,
     load_term_sheet,
     read_yaml_mapping,
 )
@@ -59,8 +60,12 @@ class Strategy(_Model):
     patience_jitter: int = Field(ge=0, le=5, description="Random extra turns (seeded).")
     concessions_per_turn: int = Field(ge=0, le=10, description="Topics conceded per turn at most.")
     offers_packages: bool = Field(description="Proposes its trades.")
-    package_ratio: float = Field(ge=0, le=10, description="Accepts a package if gain >= ratio x loss.")
-    firm_priority: int = Field(ge=1, le=6, description="Holds topics of this priority or more to the end.")
+    package_ratio: float = Field(
+        ge=0, le=10, description="Accepts a package if gain >= ratio x loss."
+    )
+    firm_priority: int = Field(
+        ge=1, le=6, description="Holds topics of this priority or more to the end."
+    )
 
 
 class Trade(_Model):
@@ -126,7 +131,9 @@ def _check_side(side: str, plan: SidePlan, library: ClauseLibrary, topics: set[s
         if not ladder or len(set(ladder)) != len(ladder):
             problems.append(f"{where}.ladders.{topic}: needs distinct positions")
         elif any(p not in library.positions for p in ladder):
-            problems.append(f"{where}.ladders.{topic}: positions are {', '.join(library.positions)}")
+            problems.append(
+                f"{where}.ladders.{topic}: positions are {', '.join(library.positions)}"
+            )
         else:
             values = [library.value(side, p) for p in ladder]
             if values != sorted(values, reverse=True):
@@ -136,7 +143,7 @@ def _check_side(side: str, plan: SidePlan, library: ClauseLibrary, topics: set[s
             problems.append(f"{where}.red_lines.{topic}: not a topic in play")
     for i, trade in enumerate(plan.trades):
         for part, what in (("give", trade.give), ("get", trade.get)):
-            (topic, position), = what.items()
+            ((topic, position),) = what.items()
             if topic not in topics:
                 problems.append(f"{where}.trades.{i}.{part}: {topic!r} is not a topic in play")
             elif position not in library.positions:
@@ -177,17 +184,13 @@ def load_playbook(path: str | Path, library: ClauseLibrary) -> tuple[Playbook, T
 def _inline_sheet(
     data: dict[str, Any], library: ClauseLibrary, playbook: Path, label: Path
 ) -> TermSheet:
-    from clearance.draft.termsheet import TermSheet as Sheet
-    from clearance.draft.termsheet import check_numbers
-
     try:
-        sheet = Sheet.model_validate(data)
+        sheet = TermSheet.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ContractError(f"term_sheet.{where}: {err['msg']}", path=playbook) from exc
-    problems = check_numbers(sheet.numbers, library.variables())
-    problems += [f"positions.{t}: unknown topic" for t in sheet.positions if t not in library]
+    problems = check_sheet(sheet, library)
     if problems:
         raise ContractError("term_sheet: " + "; ".join(problems[:5]), path=playbook)
     return sheet.model_copy(update={"base_dir": label.parent.resolve()})

@@ -28,9 +28,21 @@ MAX_UNZIPPED: Final = 200 * 1024 * 1024
 MAX_PAGES: Final = 1000
 MAX_CHARS: Final = 5_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                         "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2002": " ",
-                         "\u2003": " ", "\u2009": " ", "\u200b": ""})  # fmt: skip
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u200b": "",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +96,7 @@ def _docx_lines(data: bytes, path: str) -> list[Line]:
     except ContractError:
         raise
     except Exception as exc:  # python-docx/lxml raise many types on hostile input
-        raise ContractError(f"not a readable DOCX: {type(exc).__name__}: {exc}",
-                            path=path) from exc  # fmt: skip
+        raise ContractError(f"not a readable DOCX: {type(exc).__name__}: {exc}", path=path) from exc
     return lines
 
 
@@ -105,11 +116,9 @@ def _pdf_lines(data: bytes, path: str) -> list[Line]:
     except ContractError:
         raise
     except Exception as exc:  # pypdf raises many types on hostile input
-        raise ContractError(f"not a readable PDF: {type(exc).__name__}: {exc}",
-                            path=path) from exc  # fmt: skip
+        raise ContractError(f"not a readable PDF: {type(exc).__name__}: {exc}", path=path) from exc
     if not any(line.text.strip() for line in lines):
-        raise ContractError("the PDF holds no extractable text (a scan needs OCR first)",
-                            path=path)  # fmt: skip
+        raise ContractError("the PDF holds no extractable text (a scan needs OCR first)", path=path)
     return lines
 
 

@@ -47,8 +47,7 @@ def word_spans(old: str, new: str) -> tuple[tuple[str, str], ...]:
         return (("delete", old), ("equal", " "), ("insert", new))
     raw: list[tuple[str, str, str]] = []  # (op, old text, new text)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        raw.append(("equal" if tag == "equal" else "change", "".join(a[i1:i2]),
-                    "".join(b[j1:j2])))  # fmt: skip
+        raw.append(("equal" if tag == "equal" else "change", "".join(a[i1:i2]), "".join(b[j1:j2])))
     folded: list[tuple[str, str, str]] = []
     for k, (op, x, y) in enumerate(raw):
         short = op == "equal" and len(x.split()) <= 2 and 0 < k < len(raw) - 1
@@ -125,12 +124,14 @@ def redline(old: Document, new: Document, *, title: str = "") -> tuple[Document,
             elif x is not None:
                 deleted += 1
                 w_del += _words(_text(x))
-                out.blocks.append(Block("redline", number=x.number,
-                                        spans=(("delete", _text(x)),), topic=x.topic))  # fmt: skip
+                out.blocks.append(
+                    Block("redline", number=x.number, spans=(("delete", _text(x)),), topic=x.topic)
+                )
             elif y is not None:
                 inserted += 1
                 w_ins += _words(_text(y))
-                out.blocks.append(Block("redline", number=y.number,
-                                        spans=(("insert", _text(y)),), topic=y.topic))  # fmt: skip
+                out.blocks.append(
+                    Block("redline", number=y.number, spans=(("insert", _text(y)),), topic=y.topic)
+                )
     stats = RedlineStats(changed, inserted, deleted, w_ins, w_del)
     return out, stats

@@ -35,9 +35,13 @@ _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 def _xml_safe(text: str) -> str:
     """Drop characters XML 1.0 cannot hold (control characters from hostile inputs)."""
     return "".join(
-        ch for ch in text if ch in "\t\n\r" or (0x20 <= ord(ch) <= 0xD7FF) or
-        (0xE000 <= ord(ch) <= 0xFFFD) or ord(ch) >= 0x10000
-    )  # fmt: skip
+        ch
+        for ch in text
+        if ch in "\t\n\r"
+        or (0x20 <= ord(ch) <= 0xD7FF)
+        or (0xE000 <= ord(ch) <= 0xFFFD)
+        or ord(ch) >= 0x10000
+    )
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -121,7 +125,7 @@ def write_docx(doc: Document, path: str | Path) -> None:
     props.created = props.modified = _EPOCH
     props.last_modified_by = "clearance"
     style = docx.styles["Normal"]
-    style.font.size = Pt(10.5)  # type: ignore[attr-defined]
+    style.font.size = Pt(10.5)
     section = docx.sections[0]
     header = section.header.paragraphs[0]
     run = header.add_run(_xml_safe(doc.banner))

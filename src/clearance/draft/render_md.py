@@ -57,7 +57,7 @@ def markdown(doc: Document) -> str:
         elif b.kind == "clause":
             out += [f"**{b.number}** {b.text}" if b.number else b.text, ""]
         elif b.kind == "definition":
-            out += [f"- **\"{b.term}\"** means {b.text}", ""]
+            out += [f'- **"{b.term}"** means {b.text}', ""]
         elif b.kind == "bullet":
             out += [f"- {b.text}", ""]
         elif b.kind == "note":

@@ -48,10 +48,27 @@ _DEFINED = re.compile(rf"\(\s*(?:the\s+)?[\"']({_NAME})[\"']\s*\)")
 _GRANT = re.compile(
     rf"\b(?:the\s+)?({_NAME})\s+(?:hereby\s+)?grants?\s+(?:to\s+)?(?:the\s+)?({_NAME})\b"
 )
-_LICENSOR_WORDS: Final = ("licensor", "publisher", "provider", "owner", "rights holder",
-                          "rightsholder", "supplier", "vendor", "content owner")  # fmt: skip
-_LICENSEE_WORDS: Final = ("licensee", "developer", "company", "customer", "recipient", "client",
-                          "purchaser", "buyer")  # fmt: skip
+_LICENSOR_WORDS: Final = (
+    "licensor",
+    "publisher",
+    "provider",
+    "owner",
+    "rights holder",
+    "rightsholder",
+    "supplier",
+    "vendor",
+    "content owner",
+)
+_LICENSEE_WORDS: Final = (
+    "licensee",
+    "developer",
+    "company",
+    "customer",
+    "recipient",
+    "client",
+    "purchaser",
+    "buyer",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +85,15 @@ class TopicFinding:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the finding as a JSON-ready dict."""
-        return {"topic": self.topic, "title": self.title, "core": self.core,
-                "status": self.status, "clause": self.clause, "where": self.where,
-                "comment": self.comment}  # fmt: skip
+        return {
+            "topic": self.topic,
+            "title": self.title,
+            "core": self.core,
+            "status": self.status,
+            "clause": self.clause,
+            "where": self.where,
+            "comment": self.comment,
+        }
 
 
 @dataclass
@@ -85,16 +108,24 @@ class ReviewResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"topics": [...], ...}`` as the JSON output of ``clearance draft review``."""
-        counts = {s: sum(1 for t in self.topics if t.status == s)
-                  for s in ("present", "missing", "one_sided")}  # fmt: skip
-        return {"file": self.path, "format": self.format, "side": self.side,
-                "parties": self.parties, "summary": counts,
-                "topics": [t.to_dict() for t in self.topics],
-                "disclaimer": "A rule-based reading for counsel's review, not legal advice."}
+        counts = {
+            s: sum(1 for t in self.topics if t.status == s)
+            for s in ("present", "missing", "one_sided")
+        }
+        return {
+            "file": self.path,
+            "format": self.format,
+            "side": self.side,
+            "parties": self.parties,
+            "summary": counts,
+            "topics": [t.to_dict() for t in self.topics],
+            "disclaimer": "A rule-based reading for counsel's review, not legal advice.",
+        }
 
 
-def detect_parties(text: str, licensor: str | None = None, licensee: str | None = None
-                   ) -> dict[str, str]:  # fmt: skip
+def detect_parties(
+    text: str, licensor: str | None = None, licensee: str | None = None
+) -> dict[str, str]:
     """Return the names the agreement uses for the licensor and the licensee."""
     found: dict[str, str] = {}
     if licensor:
@@ -170,37 +201,66 @@ def review_text(
         raise ContractError(f"side must be one of {', '.join(library.info.sides)}, not {side!r}")
     parties = detect_parties(agreement.text, licensor_name, licensee_name)
     original = segment(agreement.lines)  # quoted as written
-    clauses = [Clause(c.number, _normalise(c.heading, parties),
-                      [_normalise(p, parties) for p in c.paragraphs]) for c in original]
+    clauses = [
+        Clause(
+            c.number, _normalise(c.heading, parties), [_normalise(p, parties) for p in c.paragraphs]
+        )
+        for c in original
+    ]
     whole = "\n".join(c.text for c in clauses)
     definitions = library.topic("definitions") if "definitions" in library else None
-    is_def = [bool(definitions and c.heading and any(_search(p, c.heading)
-              for p in definitions.review.headings)) for c in clauses]  # fmt: skip
+    is_def = [
+        bool(
+            definitions
+            and c.heading
+            and any(_search(p, c.heading) for p in definitions.review.headings)
+        )
+        for c in clauses
+    ]
     findings = []
     for topic in library:
-        scored = [(_score(topic, c, d), i) for i, (c, d) in enumerate(zip(clauses, is_def,
-                                                                         strict=True))]
+        scored = [
+            (_score(topic, c, d), i) for i, (c, d) in enumerate(zip(clauses, is_def, strict=True))
+        ]
         hits = [(s, i) for s, i in scored if s >= _PRESENT]
         if not hits:
-            findings.append(TopicFinding(
-                topic.id, topic.title, topic.core, "missing", None, None,
-                f"Not found. {topic.why_it_matters} Balanced position to propose: "
-                f"{topic.positions['balanced'].summary}"))  # fmt: skip
+            findings.append(
+                TopicFinding(
+                    topic.id,
+                    topic.title,
+                    topic.core,
+                    "missing",
+                    None,
+                    None,
+                    f"Not found. {topic.why_it_matters} Balanced position to propose: "
+                    f"{topic.positions['balanced'].summary}",
+                )
+            )
             continue
         best_index = max(hits)[1]
         best = clauses[best_index]
         scope = "\n".join(clauses[i].text for _, i in hits)
-        against = [r for r in topic.review.one_sided if r.against == side and
-                   _fires(r, scope, whole)]  # fmt: skip
-        favours = [r for r in topic.review.one_sided if r.against != side and
-                   _fires(r, scope, whole)]  # fmt: skip
+        against = [
+            r for r in topic.review.one_sided if r.against == side and _fires(r, scope, whole)
+        ]
+        favours = [
+            r for r in topic.review.one_sided if r.against != side and _fires(r, scope, whole)
+        ]
         if against:
             status = "one_sided"
-            comment = (f"One-sided against the {side}: {against[0].comment} Balanced position "
-                       f"to propose: {topic.positions['balanced'].summary}")
-            found = next(((i, k) for _, i in sorted(hits, reverse=True)
-                          for k, p in enumerate(clauses[i].paragraphs)
-                          if all(_search(x, p) for x in against[0].all_of)), None)  # fmt: skip
+            comment = (
+                f"One-sided against the {side}: {against[0].comment} Balanced position "
+                f"to propose: {topic.positions['balanced'].summary}"
+            )
+            found = next(
+                (
+                    (i, k)
+                    for _, i in sorted(hits, reverse=True)
+                    for k, p in enumerate(clauses[i].paragraphs)
+                    if all(_search(x, p) for x in against[0].all_of)
+                ),
+                None,
+            )
             if found is not None:
                 best_index = found[0]
                 clause_text = _quote(original[found[0]], found[1])
@@ -212,13 +272,21 @@ def review_text(
             if favours:
                 comment += f" Favours the {side}: {favours[0].comment}"
             clause_text = _quote(original[best_index], _best_paragraph(topic, best))
-        findings.append(TopicFinding(topic.id, topic.title, topic.core, status, clause_text,
-                                     _where(original[best_index]), comment))  # fmt: skip
+        findings.append(
+            TopicFinding(
+                topic.id,
+                topic.title,
+                topic.core,
+                status,
+                clause_text,
+                _where(original[best_index]),
+                comment,
+            )
+        )
     return ReviewResult(agreement.path, agreement.format, side, parties, findings)
 
 
-def review_agreement(path: str | Path, side: str = "licensee", **names: str | None
-                     ) -> ReviewResult:  # fmt: skip
+def review_agreement(path: str | Path, side: str = "licensee", **names: str | None) -> ReviewResult:
     """Read the agreement at ``path`` and review it (see :func:`review_text`)."""
     return review_text(read_agreement(path), side, **names)  # type: ignore[arg-type]
 
@@ -227,16 +295,23 @@ def review_memo(result: ReviewResult, library: ClauseLibrary | None = None) -> D
     """Return the review as a memo: what is missing, what is one-sided, what is there."""
     library = library or default_library("licence")
     name = Path(result.path).name
-    memo = Document(title=f"Review of {name}", subtitle=f"From the {result.side}'s side",
-                    banner=DRAFT_BANNER.replace("Prepared with clearance from a clause library",
-                                                "A rule-based reading with clearance"))
+    memo = Document(
+        title=f"Review of {name}",
+        subtitle=f"From the {result.side}'s side",
+        banner=DRAFT_BANNER.replace(
+            "Prepared with clearance from a clause library", "A rule-based reading with clearance"
+        ),
+    )
     missing = [t for t in result.topics if t.status == "missing"]
     one_sided = [t for t in result.topics if t.status == "one_sided"]
     present = [t for t in result.topics if t.status == "present"]
     who = ", ".join(f"{role}: {n}" for role, n in result.parties.items()) or "not recognised"
-    memo.add("para", f"Parties as read: {who}. {len(present)} topics present, "
-             f"{len(one_sided)} one-sided against the {result.side}, {len(missing)} missing "
-             f"({sum(1 for t in missing if t.core)} of them core).")  # fmt: skip
+    memo.add(
+        "para",
+        f"Parties as read: {who}. {len(present)} topics present, "
+        f"{len(one_sided)} one-sided against the {result.side}, {len(missing)} missing "
+        f"({sum(1 for t in missing if t.core)} of them core).",
+    )
     memo.add("heading", "Missing topics")
     if missing:
         rows: list[tuple[str, ...]] = [("Topic", "Core", "Why it matters / what to propose")]
@@ -248,7 +323,7 @@ def review_memo(result: ReviewResult, library: ClauseLibrary | None = None) -> D
     if one_sided:
         for t in one_sided:
             memo.add("subheading", f"{t.title} ({t.where})")
-            memo.add("note", f"\"{t.clause}\"")
+            memo.add("note", f'"{t.clause}"')
             memo.add("para", t.comment)
     else:
         memo.add("para", "No clause matched a one-sided rule.")
@@ -256,8 +331,10 @@ def review_memo(result: ReviewResult, library: ClauseLibrary | None = None) -> D
     rows = [("Topic", "Where", "Comment")]
     rows += [(t.title, t.where or "", t.comment) for t in present]
     memo.add("table", rows=tuple(rows))
-    memo.add("note", "Rules find wording the clause library knows; a topic reported missing may "
-             "be covered in other words, and one that is present may still be unfavourable. "
-             "Read the agreement.")  # fmt: skip
+    memo.add(
+        "note",
+        "Rules find wording the clause library knows; a topic reported missing may "
+        "be covered in other words, and one that is present may still be unfavourable. "
+        "Read the agreement.",
+    )
     return memo
-

@@ -52,15 +52,16 @@ def write_review(
 ) -> dict[str, Any]:
     """Review the agreement at ``path``; with ``out_dir`` also write ``review.json`` and the
     memo (``review-memo.md`` and ``.docx``). Return the review as JSON-ready data."""
-    result = review_agreement(path, side, licensor_name=licensor_name,
-                              licensee_name=licensee_name)  # fmt: skip
+    result = review_agreement(path, side, licensor_name=licensor_name, licensee_name=licensee_name)
     data = result.to_dict()
     if out_dir is not None:
         out = Path(out_dir)
         files = {"review.json": str(write_json(data, out / "review.json"))}
         memo = review_memo(result)
-        files |= {f"review-memo.{k}": str(v) for k, v in write_document(
-            memo, out, "review-memo", ("md", "docx")).items()}  # fmt: skip
+        files |= {
+            f"review-memo.{k}": str(v)
+            for k, v in write_document(memo, out, "review-memo", ("md", "docx")).items()
+        }
         data["files"] = files
     return data
 
@@ -90,10 +91,14 @@ def write_licence(
     drafted = draft_agreement(sheet, library, rows=rows)
     out = Path(out_dir)
     formats = tuple(formats)
-    files = {f"agreement.{k}": v for k, v in write_document(drafted.document, out, "agreement",
-                                                            formats).items()}  # fmt: skip
-    files |= {f"cover-memo.{k}": v for k, v in write_document(drafted.memo, out, "cover-memo",
-                                                              formats).items()}  # fmt: skip
+    files = {
+        f"agreement.{k}": v
+        for k, v in write_document(drafted.document, out, "agreement", formats).items()
+    }
+    files |= {
+        f"cover-memo.{k}": v
+        for k, v in write_document(drafted.memo, out, "cover-memo", formats).items()
+    }
     off = {t: p for t, p in drafted.positions.items() if p != "balanced"}
     return {
         "reference": sheet.reference,
@@ -127,28 +132,51 @@ def write_negotiation(
     outcome = simulate(book, library, {t.id: sheet.position(t.id) for t in library})
     first = draft_agreement(sheet.model_copy(update={"positions": outcome.opening}), library)
     final = draft_agreement(sheet.model_copy(update={"positions": outcome.final}), library)
-    red, stats = redline(first.document, final.document,
-                         title=f"Redline: {book.title}, first draft to final draft")  # fmt: skip
-    changes = {"changed": stats.changed, "inserted": stats.inserted, "deleted": stats.deleted,
-               "words_inserted": stats.words_inserted, "words_deleted": stats.words_deleted}
+    red, stats = redline(
+        first.document, final.document, title=f"Redline: {book.title}, first draft to final draft"
+    )
+    changes = {
+        "changed": stats.changed,
+        "inserted": stats.inserted,
+        "deleted": stats.deleted,
+        "words_inserted": stats.words_inserted,
+        "words_deleted": stats.words_deleted,
+    }
     rows = issues_list(book, outcome, library)
     out = Path(out_dir)
     formats = tuple(formats)
     files: dict[str, Path] = {}
-    files |= {f"transcript.{k}": v for k, v in write_document(
-        transcript_document(book, outcome, library), out, "transcript", ("md",)).items()}
-    files["transcript.json"] = write_json([e.to_dict() for e in outcome.transcript],
-                                          out / "transcript.json")
-    files |= {f"issues.{k}": v for k, v in write_document(
-        issues_document(rows, book, outcome, library), out, "issues", ("md",)).items()}
+    files |= {
+        f"transcript.{k}": v
+        for k, v in write_document(
+            transcript_document(book, outcome, library), out, "transcript", ("md",)
+        ).items()
+    }
+    files["transcript.json"] = write_json(
+        [e.to_dict() for e in outcome.transcript], out / "transcript.json"
+    )
+    files |= {
+        f"issues.{k}": v
+        for k, v in write_document(
+            issues_document(rows, book, outcome, library), out, "issues", ("md",)
+        ).items()
+    }
     files["issues.json"] = write_json(rows, out / "issues.json")
-    files |= {f"summary.{k}": v for k, v in write_document(
-        summary_document(outcome, book, library, changes), out, "summary", ("md",)).items()}
+    files |= {
+        f"summary.{k}": v
+        for k, v in write_document(
+            summary_document(outcome, book, library, changes), out, "summary", ("md",)
+        ).items()
+    }
     files |= {f"redline.{k}": v for k, v in write_document(red, out, "redline", formats).items()}
-    files |= {f"final-draft.{k}": v for k, v in write_document(
-        final.document, out, "final-draft", formats).items()}
-    files |= {f"first-draft.{k}": v for k, v in write_document(
-        first.document, out, "first-draft", ("md",)).items()}  # fmt: skip
+    files |= {
+        f"final-draft.{k}": v
+        for k, v in write_document(final.document, out, "final-draft", formats).items()
+    }
+    files |= {
+        f"first-draft.{k}": v
+        for k, v in write_document(first.document, out, "first-draft", ("md",)).items()
+    }
     result = {
         "title": book.title,
         "seed": book.seed,

@@ -53,11 +53,17 @@ def scan_schedule(
         (pl.col(licence).cast(pl.String) if licence else pl.lit(None, pl.String))
         .fill_null("unknown")
         .alias("licence"),
-        (pl.col("modality").cast(pl.String) if "modality" in frame.columns
-         else pl.lit(None, pl.String)).fill_null("unknown").alias("modality"),
-        ((pl.col("reservation") == "reserved") if "reservation" in frame.columns
-         else pl.lit(False)).fill_null(False).alias("reserved"),
-    )  # fmt: skip
+        (
+            pl.col("modality").cast(pl.String)
+            if "modality" in frame.columns
+            else pl.lit(None, pl.String)
+        )
+        .fill_null("unknown")
+        .alias("modality"),
+        ((pl.col("reservation") == "reserved") if "reservation" in frame.columns else pl.lit(False))
+        .fill_null(False)
+        .alias("reserved"),
+    )
     if domains:
         wanted_domains = [d.strip().lower().strip(".") for d in domains if d.strip()]
         keep = pl.lit(False)
@@ -69,7 +75,9 @@ def scan_schedule(
     sizes = frame.group_by("source").len().sort(["len", "source"], descending=[True, False])
     top = sizes.head(max_rows)["source"].to_list()
     frame = frame.with_columns(
-        pl.when(pl.col("source").is_in(top)).then(pl.col("source")).otherwise(pl.lit(_OTHER))
+        pl.when(pl.col("source").is_in(top))
+        .then(pl.col("source"))
+        .otherwise(pl.lit(_OTHER))
         .alias("row")
     )
     stats = frame.group_by("row").agg(
@@ -78,8 +86,10 @@ def scan_schedule(
         pl.col("modality").unique().sort().str.join(", ").alias("modalities"),
         pl.col("source").n_unique().alias("sources"),
     )
-    licences = frame.group_by(["row", "licence"]).len().sort(
-        ["row", "len", "licence"], descending=[False, True, False]
+    licences = (
+        frame.group_by(["row", "licence"])
+        .len()
+        .sort(["row", "len", "licence"], descending=[False, True, False])
     )
     by_row: dict[str, list[tuple[str, int]]] = {}
     for row, lic, n in licences.rows():

@@ -102,19 +102,35 @@ class Citations:
         if cite in self._sources:
             s = self._sources[cite]
             return {
-                "id": s.id, "kind": "source", "title": s.title, "citation": s.citation,
-                "body": s.body, "date": s.date.isoformat(), "status": s.status,
-                "summary": s.summary, "url": s.source_url, "checked": s.checked.isoformat(),
-                "verified": s.verified, "notes": s.notes,
-            }  # fmt: skip
+                "id": s.id,
+                "kind": "source",
+                "title": s.title,
+                "citation": s.citation,
+                "body": s.body,
+                "date": s.date.isoformat(),
+                "status": s.status,
+                "summary": s.summary,
+                "url": s.source_url,
+                "checked": s.checked.isoformat(),
+                "verified": s.verified,
+                "notes": s.notes,
+            }
         if cite in _kb():
             e = _kb().get(cite)
             return {
-                "id": e.id, "kind": "law", "title": e.title, "citation": e.citation,
-                "body": e.body, "date": e.date.isoformat(), "status": e.status,
-                "summary": e.holding, "url": e.source_url, "checked": e.checked.isoformat(),
-                "verified": e.verified, "notes": e.notes,
-            }  # fmt: skip
+                "id": e.id,
+                "kind": "law",
+                "title": e.title,
+                "citation": e.citation,
+                "body": e.body,
+                "date": e.date.isoformat(),
+                "status": e.status,
+                "summary": e.holding,
+                "url": e.source_url,
+                "checked": e.checked.isoformat(),
+                "verified": e.verified,
+                "notes": e.notes,
+            }
         raise KeyError(cite)
 
     def line(self, cite: str) -> str:

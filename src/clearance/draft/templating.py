@@ -138,4 +138,3 @@ def render(source: str, context: Mapping[str, Any]) -> str:
     template = environment().from_string(source)
     text = template.render(**context)
     return " ".join(text.split())
-

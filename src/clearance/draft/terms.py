@@ -34,8 +34,14 @@ from clearance.draft.write import FORMATS, write_document
 from clearance.errors import ContractError
 from clearance.law.kb import Market
 
-__all__ = ["EXAMPLE_PRODUCT_TERMS", "Plan", "ProductTerms", "draft_terms", "load_product_terms",
-           "write_terms"]  # fmt: skip
+__all__ = [
+    "EXAMPLE_PRODUCT_TERMS",
+    "Plan",
+    "ProductTerms",
+    "draft_terms",
+    "load_product_terms",
+    "write_terms",
+]
 
 EXAMPLE_PRODUCT_TERMS: Final = CLAUSES_ROOT / "examples" / "product-terms.yaml"
 
@@ -90,8 +96,9 @@ def load_product_terms(path: str | Path, library: ClauseLibrary) -> ProductTerms
         if topic not in library:
             problems.append(f"positions.{topic}: no such topic")
         elif position not in library.positions:
-            problems.append(f"positions.{topic}: {position!r} is not one of "
-                            f"{', '.join(library.positions)}")  # fmt: skip
+            problems.append(
+                f"positions.{topic}: {position!r} is not one of {', '.join(library.positions)}"
+            )
     problems += check_numbers(sheet.numbers, library.variables())
     names = [p.name for p in sheet.plans]
     if len(set(names)) != len(names):
@@ -112,14 +119,27 @@ def draft_terms(
     used: set[str] = set()
     markets = expand_markets(sheet.markets)
     plans = [p.model_dump() for p in sheet.plans]
-    ctx = build_context(library, dict(sheet.numbers), markets=sorted(markets),
-                        content=f"{sheet.product.name}, {sheet.product.description}",
-                        plans=plans, used=used)  # fmt: skip
+    ctx = build_context(
+        library,
+        dict(sheet.numbers),
+        markets=sorted(markets),
+        content=f"{sheet.product.name}, {sheet.product.description}",
+        plans=plans,
+        used=used,
+    )
     positions = {t.id: sheet.positions.get(t.id, "balanced") for t in library}
     title = sheet.title or f"{sheet.product.name}: {library.info.title}"
-    doc = Document(title=title, subtitle=" · ".join(
-        x for x in (f"Reference {sheet.reference}" if sheet.reference else "",
-                    f"Draft of {today().isoformat()}") if x))  # fmt: skip
+    doc = Document(
+        title=title,
+        subtitle=" · ".join(
+            x
+            for x in (
+                f"Reference {sheet.reference}" if sheet.reference else "",
+                f"Draft of {today().isoformat()}",
+            )
+            if x
+        ),
+    )
     applied: list[tuple[Topic, JurisdictionNote]] = []
     clauses: dict[str, list[str]] = {}
     definitions: dict[str, str] = {}
@@ -130,8 +150,11 @@ def draft_terms(
         definitions |= {k: render(v, ctx) for k, v in chosen.items()}
     p = sheet.provider
     who = ", ".join(x for x in (p.name, p.description, p.address) if x)
-    doc.add("para", f"These terms are between {who} (\"Provider\") and you, the person or "
-            "organisation using the Service.")  # fmt: skip
+    doc.add(
+        "para",
+        f'These terms are between {who} ("Provider") and you, the person or '
+        "organisation using the Service.",
+    )
     for text in library.info.preamble:
         doc.add("para", render(text, ctx))
     body = " ".join(" ".join(x) for x in clauses.values())
@@ -148,22 +171,43 @@ def draft_terms(
             doc.add("clause", text, number=f"{n}.{i}", topic=topic.id)
     doc.add("heading", "Plans", topic="plans")
     rows: list[tuple[str, ...]] = [("Plan", "Paid", "User Content trains models", "IP indemnity")]
-    label = {"opt_in": "only if the user opts in", "opt_out": "unless the user opts out",
-             "never": "never"}  # fmt: skip
+    label = {
+        "opt_in": "only if the user opts in",
+        "opt_out": "unless the user opts out",
+        "never": "never",
+    }
     for plan in sheet.plans:
-        rows.append((plan.name, "yes" if plan.paid else "no", label[plan.training],
-                     "yes" if plan.indemnity else "no"))  # fmt: skip
+        rows.append(
+            (
+                plan.name,
+                "yes" if plan.paid else "no",
+                label[plan.training],
+                "yes" if plan.indemnity else "no",
+            )
+        )
     doc.add("table", rows=tuple(rows), topic="plans")
     cited: list[str] = []
     for topic in library:
         cited += list(topic.cites) + list(topic.positions[positions[topic.id]].cites)
     cited += [c for _, n in applied for c in n.cites]
-    drafted = Drafted(document=doc, memo=Document(title=""), positions=positions,
-                      defaults_used=sorted(used), notes=applied, lint=lint,
-                      cited=list(dict.fromkeys(cited)))  # fmt: skip
-    drafted.memo = cover_memo(drafted, library, title=title, reference=sheet.reference,
-                              parties={"provider": p.name, "user": "its users"},
-                              numbers=ctx["v"])  # fmt: skip
+    drafted = Drafted(
+        document=doc,
+        memo=Document(title=""),
+        positions=positions,
+        defaults_used=sorted(used),
+        notes=applied,
+        lint=lint,
+        cited=list(dict.fromkeys(cited)),
+        pruned=sorted(set(definitions) - used_terms),
+    )
+    drafted.memo = cover_memo(
+        drafted,
+        library,
+        title=title,
+        reference=sheet.reference,
+        parties={"provider": p.name, "user": "its users"},
+        numbers=ctx["v"],
+    )
     return drafted
 
 
@@ -176,10 +220,14 @@ def write_terms(
     drafted = draft_terms(sheet, library)
     out = Path(out_dir)
     formats = tuple(formats)
-    files = {f"terms.{k}": str(v) for k, v in write_document(drafted.document, out, "terms",
-                                                             formats).items()}  # fmt: skip
-    files |= {f"cover-memo.{k}": str(v) for k, v in write_document(drafted.memo, out,
-                                                                   "cover-memo", formats).items()}
+    files = {
+        f"terms.{k}": str(v)
+        for k, v in write_document(drafted.document, out, "terms", formats).items()
+    }
+    files |= {
+        f"cover-memo.{k}": str(v)
+        for k, v in write_document(drafted.memo, out, "cover-memo", formats).items()
+    }
     return {
         "reference": sheet.reference,
         "words": drafted.document.word_count(),

@@ -31,6 +31,7 @@ __all__ = [
     "ScheduleSpec",
     "TermSheet",
     "check_numbers",
+    "check_sheet",
     "load_term_sheet",
     "read_yaml_mapping",
 ]
@@ -95,7 +96,7 @@ class TermSheet(_Model):
     reference: str = Field(default="", max_length=100)
     title: str = Field(default="", max_length=200)
     date: dt.date | None = None
-    parties: dict[Literal["licensor", "licensee"], Party]
+    parties: dict[str, Party]
     content: Content
     uses: tuple[Use, ...] = Field(min_length=1)
     markets: tuple[Market, ...] = ()
@@ -153,6 +154,30 @@ def check_numbers(numbers: dict[str, Any], variables: dict[str, Variable]) -> li
     return problems
 
 
+def check_sheet(sheet: TermSheet, library: ClauseLibrary) -> list[str]:
+    """Return what is wrong with ``sheet`` against ``library`` (parties, positions, numbers)."""
+    problems: list[str] = []
+    for side in library.info.sides:
+        if side not in sheet.parties:
+            problems.append(f"parties.{side}: missing")
+    for side in sheet.parties:
+        if side not in library.info.sides:
+            problems.append(f"parties.{side}: parties are {' and '.join(library.info.sides)}")
+    for topic, position in sheet.positions.items():
+        if topic not in library:
+            problems.append(
+                f"positions.{topic}: no such topic; known: {', '.join(t.id for t in library)}"
+            )
+        elif position not in library.positions:
+            problems.append(
+                f"positions.{topic}: {position!r} is not one of {', '.join(library.positions)}"
+            )
+    problems += check_numbers(sheet.numbers, library.variables())
+    if len(set(sheet.uses)) != len(sheet.uses):
+        problems.append("uses: a use is listed twice")
+    return problems
+
+
 def load_term_sheet(path: str | Path, library: ClauseLibrary) -> TermSheet:
     """Return the term sheet in ``path`` validated against ``library``; raise ContractError."""
     path = Path(path)
@@ -161,18 +186,7 @@ def load_term_sheet(path: str | Path, library: ClauseLibrary) -> TermSheet:
         sheet = TermSheet.model_validate(raw)
     except ValidationError as exc:
         raise ContractError(_first_error(exc), path=path) from exc
-    problems = []
-    for side in library.info.sides:
-        if side not in sheet.parties:
-            problems.append(f"parties.{side}: missing")
-    for topic, position in sheet.positions.items():
-        if topic not in library:
-            problems.append(f"positions.{topic}: no such topic; known: {', '.join(t.id for t in library)}")
-        elif position not in library.positions:
-            problems.append(f"positions.{topic}: {position!r} is not one of {', '.join(library.positions)}")
-    problems += check_numbers(sheet.numbers, library.variables())
-    if len(set(sheet.uses)) != len(sheet.uses):
-        problems.append("uses: a use is listed twice")
+    problems = check_sheet(sheet, library)
     if problems:
         raise ContractError("; ".join(problems[:5]), path=path)
     return sheet.model_copy(update={"base_dir": path.resolve().parent})

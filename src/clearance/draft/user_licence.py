@@ -17,7 +17,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from clearance.decide.consent import ConsentLedger, ConsentRecord
 from clearance.draft.document import Document
@@ -96,8 +96,10 @@ def user_licences() -> dict[str, UserLicence]:
     ordered = dict(sorted(found.items(), key=lambda kv: tuple(int(x) for x in kv[0].split("."))))
     for version, licence in ordered.items():
         if licence.supersedes is not None and licence.supersedes not in ordered:
-            raise KnowledgeBaseError(f"version {version} supersedes unknown {licence.supersedes}",
-                                     path=USER_LICENCE_ROOT / f"{version}.yaml")  # fmt: skip
+            raise KnowledgeBaseError(
+                f"version {version} supersedes unknown {licence.supersedes}",
+                path=USER_LICENCE_ROOT / f"{version}.yaml",
+            )
     return ordered
 
 
@@ -116,14 +118,21 @@ def user_licence(version: str | None = None, *, on: dt.date | None = None) -> Us
     return versions[version]
 
 
-def render_user_licence(version: str | None = None, *, provider: str = "the Provider",
-                        product: str = "the service", removal_days: int = 30) -> Document:
+def render_user_licence(
+    version: str | None = None,
+    *,
+    provider: str = "the Provider",
+    product: str = "the service",
+    removal_days: int = 30,
+) -> Document:
     """Return the licence text of ``version`` as a document, with its digest and citations."""
     licence = user_licence(version)
     ctx: dict[str, Any] = {"provider": provider, "product": product, "removal_days": removal_days}
     env = environment()
-    doc = Document(title=licence.title, subtitle=f"Version {licence.version}, effective "
-                   f"{licence.effective.isoformat()}")  # fmt: skip
+    doc = Document(
+        title=licence.title,
+        subtitle=f"Version {licence.version}, effective {licence.effective.isoformat()}",
+    )
     doc.add("para", licence.summary)
     for n, section in enumerate(licence.sections, start=1):
         doc.add("heading", section.heading, number=str(n))
@@ -132,8 +141,9 @@ def render_user_licence(version: str | None = None, *, provider: str = "the Prov
             doc.add("clause", rendered, number=f"{n}.{i}")
     doc.add("heading", "Scopes you can choose")
     rows: list[tuple[str, ...]] = [("Scope", "What it allows")]
-    rows += [(k, " ".join(env.from_string(v).render(**ctx).split()))
-             for k, v in licence.scopes.items()]  # fmt: skip
+    rows += [
+        (k, " ".join(env.from_string(v).render(**ctx).split())) for k, v in licence.scopes.items()
+    ]
     doc.add("table", rows=tuple(rows))
     doc.add("note", f"Licence {licence.id} {licence.version}; text SHA-256 {licence.text_sha256}.")
     for cite in licence.cites:
@@ -141,23 +151,43 @@ def render_user_licence(version: str | None = None, *, provider: str = "the Prov
     return doc
 
 
-def record_consent(ledger: ConsentLedger, user_id: str, scopes: list[str], *,
-                   version: str | None = None, source: str = "", consent_id: str | None = None,
-                   granted_at: str | None = None) -> ConsentRecord:  # fmt: skip
+def record_consent(
+    ledger: ConsentLedger,
+    user_id: str,
+    scopes: list[str],
+    *,
+    version: str | None = None,
+    source: str = "",
+    consent_id: str | None = None,
+    granted_at: str | None = None,
+) -> ConsentRecord:
     """Record a user's consent to a licence version after checking the scopes it offers and that
     the version is in effect on the day of the grant."""
     try:
         day = dt.date.fromisoformat(granted_at[:10]) if granted_at else dt.date.today()
     except ValueError as exc:
-        raise ContractError(f"time {granted_at!r} must be UTC ISO 8601 like "
-                            "2026-12-05T10:00:00Z") from exc
+        raise ContractError(
+            f"time {granted_at!r} must be UTC ISO 8601 like 2026-12-05T10:00:00Z"
+        ) from exc
     licence = user_licence(version, on=day)
     if licence.effective > day:
-        raise ContractError(f"licence version {licence.version} takes effect on "
-                            f"{licence.effective.isoformat()}, after the grant ({day.isoformat()})")
+        raise ContractError(
+            f"licence version {licence.version} takes effect on "
+            f"{licence.effective.isoformat()}, after the grant ({day.isoformat()})"
+        )
     unknown = sorted(set(scopes) - set(licence.scopes))
     if unknown or not scopes:
-        raise ContractError(f"scopes {unknown or scopes} are not offered by licence "
-                            f"{licence.version}; choose from {', '.join(licence.scopes)}")
-    return ledger.record(user_id, licence.id, licence.version, licence.text_sha256, scopes,
-                         source=source, consent_id=consent_id, granted_at=granted_at)
+        raise ContractError(
+            f"scopes {unknown or scopes} are not offered by licence "
+            f"{licence.version}; choose from {', '.join(licence.scopes)}"
+        )
+    return ledger.record(
+        user_id,
+        licence.id,
+        licence.version,
+        licence.text_sha256,
+        scopes,
+        source=source,
+        consent_id=consent_id,
+        granted_at=granted_at,
+    )

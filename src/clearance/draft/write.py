@@ -51,8 +51,12 @@ def write_document(
     doc: Document, out_dir: Path, stem: str, formats: Iterable[str] = FORMATS
 ) -> dict[str, Path]:
     """Write ``doc`` as ``<stem>.<format>`` for each format; return the paths by format."""
+
+    def write_md(path: Path) -> None:
+        path.write_text(markdown(doc), encoding="utf-8")
+
     writers: dict[str, Callable[[Path], None]] = {
-        "md": lambda p: p.write_text(markdown(doc), encoding="utf-8"),
+        "md": write_md,
         "docx": lambda p: write_docx(doc, p),
         "pdf": lambda p: write_pdf(doc, p),
     }
@@ -62,4 +66,8 @@ def write_document(
 def write_json(data: Any, path: Path) -> Path:
     """Write ``data`` as indented UTF-8 JSON at ``path``, atomically."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
-    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def write(target: Path) -> None:
+        target.write_text(text, encoding="utf-8")
+
+    return write_atomic(path, write)
