@@ -123,8 +123,9 @@ def test_docx_and_pdf_are_real_documents(files: dict[str, Path], drafted: Drafte
     paragraphs = [p.text for p in document.paragraphs]
     assert any(p.startswith("20 Limitation of liability") for p in paragraphs)
     assert document.core_properties.title == drafted.document.title
-    headings = [p for p in document.paragraphs if p.style is not None
-                and p.style.name == "Heading 1"]  # fmt: skip
+    headings = [
+        p for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
     assert len(headings) >= len(LIBRARY)
     assert "DRAFT FOR COUNSEL" in document.sections[0].header.paragraphs[0].text
     pdf = PdfReader(files["pdf"])
@@ -147,10 +148,21 @@ def test_docx_opens_in_libreoffice(files: dict[str, Path], tmp_path: Path) -> No
         pytest.skip("LibreOffice (soffice) is not installed; scripts/test installs it")
     profile = tmp_path / "profile"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(files["docx"])],
-        capture_output=True, timeout=240, check=False,
-    )  # fmt: skip
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(files["docx"]),
+        ],
+        capture_output=True,
+        timeout=240,
+        check=False,
+    )
     converted = tmp_path / "agreement.pdf"
     assert result.returncode == 0 and converted.is_file(), result.stderr.decode(errors="replace")
     reader = PdfReader(converted)
@@ -169,16 +181,22 @@ def _scan(tmp_path: Path) -> Path:
         + [("img.example.org", "unknown", "image", None)] * 4
         + [(None, "unknown", "image", None)] * 2
     )
-    frame = pl.DataFrame(rows, schema=["registrable_domain", "license_effective_id", "modality",
-                                       "reservation"], orient="row")  # fmt: skip
+    frame = pl.DataFrame(
+        rows,
+        schema=["registrable_domain", "license_effective_id", "modality", "reservation"],
+        orient="row",
+    )
     frame.with_columns(pl.lit("x").alias("item_id")).write_parquet(scan / "facts.parquet")
     return scan
 
 
 def test_schedule_from_a_scan_counts_every_item(tmp_path: Path) -> None:
     rows = scan_schedule(_scan(tmp_path))
-    assert [r.source for r in rows] == ["news.example.co.uk", "img.example.org",
-                                        "(local files, no domain)"]  # fmt: skip
+    assert [r.source for r in rows] == [
+        "news.example.co.uk",
+        "img.example.org",
+        "(local files, no domain)",
+    ]
     assert sum(r.items or 0 for r in rows) == 14
     assert rows[0].licences == "CC-BY-4.0 (5), all-rights-reserved (3)"
     assert "3 items reserved" in rows[0].description
@@ -202,11 +220,28 @@ def test_cli_goes_from_term_sheet_to_docx(tmp_path: Path) -> None:
     terms.write_text(example.stdout, encoding="utf-8")
     assert yaml.safe_load(example.stdout)["reference"] == "LA-17"
     scan = _scan(tmp_path)
-    result = runner.invoke(app, ["draft", "licence", str(terms), "--out", str(tmp_path / "out"),
-                                 "--scan", str(scan), "--json"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "draft",
+            "licence",
+            str(terms),
+            "--out",
+            str(tmp_path / "out"),
+            "--scan",
+            str(scan),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    for name in ("agreement.docx", "agreement.pdf", "agreement.md", "cover-memo.docx",
-                 "cover-memo.pdf", "cover-memo.md"):  # fmt: skip
+    for name in (
+        "agreement.docx",
+        "agreement.pdf",
+        "agreement.md",
+        "cover-memo.docx",
+        "cover-memo.pdf",
+        "cover-memo.md",
+    ):
         assert (tmp_path / "out" / name).is_file(), name
     md = (tmp_path / "out" / "agreement.md").read_text(encoding="utf-8")
     assert "img.example.org" in md and "northwindpress.co.uk" in md
@@ -245,16 +280,26 @@ def test_bad_term_sheets_name_the_file_and_field(
 
 
 def test_unreadable_term_sheets_are_clear_errors(tmp_path: Path) -> None:
-    for name, data in (("bad.yaml", b"a: [1, 2"), ("list.yaml", b"- 1\n- 2\n"),
-                       ("latin.yaml", b"name: \xff\xfe"), ("dup.yaml", b"a: 1\na: 2\n")):  # fmt: skip
+    for name, data in (
+        ("bad.yaml", b"a: [1, 2"),
+        ("list.yaml", b"- 1\n- 2\n"),
+        ("latin.yaml", b"name: \xff\xfe"),
+        ("dup.yaml", b"a: 1\na: 2\n"),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(ContractError, match=name):
             load_term_sheet(path, LIBRARY)
 
 
-_values = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                    st.text(max_size=20), st.lists(st.text(max_size=5), max_size=3))  # fmt: skip
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.lists(st.text(max_size=5), max_size=3),
+)
 
 
 @settings(
@@ -262,12 +307,25 @@ _values = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
 )
 @given(
     st.dictionaries(
-        st.sampled_from(["reference", "parties", "content", "uses", "markets", "positions",
-                         "numbers", "date", "kind", "title", "junk"]),
+        st.sampled_from(
+            [
+                "reference",
+                "parties",
+                "content",
+                "uses",
+                "markets",
+                "positions",
+                "numbers",
+                "date",
+                "kind",
+                "title",
+                "junk",
+            ]
+        ),
         st.one_of(_values, st.dictionaries(st.text(max_size=10), _values, max_size=3)),
         max_size=8,
     )
-)  # fmt: skip
+)
 def test_any_mapping_is_a_term_sheet_or_a_clear_error(tmp_path: Path, data: dict[str, Any]) -> None:
     path = tmp_path / "random.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")

@@ -23,10 +23,27 @@ ALL_YAML = sorted(CLAUSES_ROOT.rglob("*.yaml"))
 
 # Every topic an AI data licence must settle, as issue 15 lists them.
 LICENCE_TOPICS = [
-    "definitions", "grant", "purpose", "territory", "term", "exclusivity", "delivery", "fees",
-    "warranties", "data_protection", "opt_outs", "attribution", "outputs", "models", "exit",
-    "audit", "confidentiality", "indemnities", "liability", "governing_law",
-]  # fmt: skip
+    "definitions",
+    "grant",
+    "purpose",
+    "territory",
+    "term",
+    "exclusivity",
+    "delivery",
+    "fees",
+    "warranties",
+    "data_protection",
+    "opt_outs",
+    "attribution",
+    "outputs",
+    "models",
+    "exit",
+    "audit",
+    "confidentiality",
+    "indemnities",
+    "liability",
+    "governing_law",
+]
 TERMS_TOPICS = ["outputs", "inputs", "training", "similarity", "indemnity", "takedown", "labelling"]
 
 
@@ -53,8 +70,9 @@ def test_terms_library_covers_the_product_terms_topics() -> None:
 def test_every_topic_has_three_distinct_positions_with_reasons(kind: str) -> None:
     library = default_library(kind)
     for topic in library:
-        texts = {" ".join(p.text) + repr(sorted(p.defines.items()))
-                 for p in topic.positions.values()}  # fmt: skip
+        texts = {
+            " ".join(p.text) + repr(sorted(p.defines.items())) for p in topic.positions.values()
+        }
         assert len(texts) == 3, topic.id
         for name, position in topic.positions.items():
             assert position.why and position.concern, (topic.id, name)
@@ -63,8 +81,14 @@ def test_every_topic_has_three_distinct_positions_with_reasons(kind: str) -> Non
 
 def test_definitions_keep_each_use_separate() -> None:
     definitions = default_library("licence").topic("definitions")
-    for term in ("Training", "Fine-Tuning", "Evaluation", "Retrieval-Augmented Generation",
-                 "Output", "Licensed Content"):  # fmt: skip
+    for term in (
+        "Training",
+        "Fine-Tuning",
+        "Evaluation",
+        "Retrieval-Augmented Generation",
+        "Output",
+        "Licensed Content",
+    ):
         assert term in definitions.defines, term
     for position in definitions.positions.values():
         assert "Licensed Model" in position.defines
@@ -81,21 +105,38 @@ def test_fees_cover_flat_per_token_revenue_share_and_mfn() -> None:
 def test_jurisdiction_notes_cover_eu_reservations_gdpr_roles_and_moral_rights() -> None:
     library = default_library("licence")
     cited = {c for t in library for n in t.jurisdictions for c in n.cites}
-    for needed in ("eu-statute-dsm-art4", "eu-gdpr-art26", "eu-gdpr-art28", "fr-cpi-l121-1",
-                   "uk-cdpa-s87", "eu-scc-2021-914"):  # fmt: skip
+    for needed in (
+        "eu-statute-dsm-art4",
+        "eu-gdpr-art26",
+        "eu-gdpr-art28",
+        "fr-cpi-l121-1",
+        "uk-cdpa-s87",
+        "eu-scc-2021-914",
+    ):
         assert needed in cited, needed
 
 
 def test_product_terms_cite_the_vendor_programmes_and_labelling_rules() -> None:
     terms = default_library("terms")
     indemnity = {c for n in terms.topic("indemnity").jurisdictions for c in n.cites}
-    assert {"ms-copilot-copyright-commitment", "google-genai-indemnity", "openai-copyright-shield",
-            "adobe-firefly-indemnity", "aws-genai-indemnity"} <= indemnity  # fmt: skip
+    assert {
+        "ms-copilot-copyright-commitment",
+        "google-genai-indemnity",
+        "openai-copyright-shield",
+        "adobe-firefly-indemnity",
+        "aws-genai-indemnity",
+    } <= indemnity
     labelling = {c for n in terms.topic("labelling").jurisdictions for c in n.cites}
     assert {"eu-regulation-ai-act-art50", "cn-regulation-ai-content-labelling"} <= labelling
     conditions = " ".join(terms.topic("indemnity").positions["balanced"].text)
-    for needle in ("knew or should have known", "disabled", "modified", "right to use the Input",
-                   "trademark", "third-party model"):  # fmt: skip
+    for needle in (
+        "knew or should have known",
+        "disabled",
+        "modified",
+        "right to use the Input",
+        "trademark",
+        "third-party model",
+    ):
         assert needle in conditions, needle
 
 
@@ -152,16 +193,24 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("fees.yaml", "  balanced:\n", "  middle:\n", "positions must be exactly"),
         ("fees.yaml", "{{ v.annual_fee", "{{ v.annual_fees", "undeclared variables"),
         ("fees.yaml", "{{ ref('audit') }}", "{{ ref('auditing') }}", "unknown topics"),
-        ("grant.yaml", "cites: [eu-statute-dsm-art4", "cites: [eu-statute-dsm-art99",
-         "neither sources nor law entries"),
+        (
+            "grant.yaml",
+            "cites: [eu-statute-dsm-art4",
+            "cites: [eu-statute-dsm-art99",
+            "neither sources nor law entries",
+        ),
         ("grant.yaml", "  - \\bgrant\\b\n", "  - \\bgrant(\n", "bad pattern"),
         ("territory.yaml", "order: 4", "order: 3", "also used by"),
         ("exit.yaml", "id: exit", "id: exits", "equal the file name"),
         ("audit.yaml", "core: true", "core: maybe", "core"),
-        ("term.yaml", "  licensor:\n    summary:", "  licensor:\n    summary: {{ oops\n    x:",
-         "invalid YAML"),
+        (
+            "term.yaml",
+            "  licensor:\n    summary:",
+            "  licensor:\n    summary: {{ oops\n    x:",
+            "invalid YAML",
+        ),
     ],
-)  # fmt: skip
+)
 def test_broken_library_names_the_file(
     tmp_path: Path, file: str, old: str, new: str, message: str
 ) -> None:
