@@ -55,12 +55,19 @@ def _written(result: dict[str, Any], as_json: bool) -> None:
         return
     for name, path in result.get("files", {}).items():
         out.print(f"wrote {name}: {path}", highlight=False)
-    for key in ("result", "reason", "words", "non_balanced_positions", "numbers_to_confirm",
-                "drafting_checks"):  # fmt: skip
+    for key in (
+        "result",
+        "reason",
+        "words",
+        "non_balanced_positions",
+        "numbers_to_confirm",
+        "drafting_checks",
+    ):
         if result.get(key) not in (None, [], {}):
             out.print(f"{key.replace('_', ' ')}: {result[key]}", highlight=False)
-    out.print(result.get("disclaimer", "Drafts for counsel's review, not legal advice."),
-              style="dim")  # fmt: skip
+    out.print(
+        result.get("disclaimer", "Drafts for counsel's review, not legal advice."), style="dim"
+    )
 
 
 @draft_app.command("licence")
@@ -90,11 +97,14 @@ def licence_command(
 def negotiate_command(
     playbook: Annotated[Path | None, typer.Argument(help="Negotiation playbook (YAML).")] = None,
     out_dir: OutOption = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Override the playbook's seed.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Override the playbook's seed.")
+    ] = None,
     example: Annotated[
         bool,
-        typer.Option("--example", help="Without --out: print the example playbook; with --out: "
-                     "run it."),  # fmt: skip
+        typer.Option(
+            "--example", help="Without --out: print the example playbook; with --out: run it."
+        ),
     ] = False,
     formats: FormatOption = "docx,pdf,md",
     as_json: JsonOption = False,
@@ -119,26 +129,36 @@ def review_command(
     ] = "licensee",
     out_dir: OutOption = None,
     licensor_name: Annotated[
-        str | None, typer.Option("--licensor-name", help="The name the agreement uses for the "
-                                 "licensor, if not recognised.")  # fmt: skip
+        str | None,
+        typer.Option(
+            "--licensor-name",
+            help="The name the agreement uses for the licensor, if not recognised.",
+        ),
     ] = None,
     licensee_name: Annotated[
-        str | None, typer.Option("--licensee-name", help="The name the agreement uses for the "
-                                 "licensee, if not recognised.")  # fmt: skip
+        str | None,
+        typer.Option(
+            "--licensee-name",
+            help="The name the agreement uses for the licensee, if not recognised.",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Find which topics an agreement covers, which are missing and which are one-sided."""
-    result = run(lambda: write_review(file, out_dir, side=side, licensor_name=licensor_name,
-                                      licensee_name=licensee_name))  # fmt: skip
+    result = run(
+        lambda: write_review(
+            file, out_dir, side=side, licensor_name=licensor_name, licensee_name=licensee_name
+        )
+    )
     if as_json:
         print_json(result)
         return
     table = Table("topic", "status", "where", "comment")
     for t in result["topics"]:
         colour = {"missing": "red", "one_sided": "yellow"}.get(t["status"], "green")
-        table.add_row(t["title"], f"[{colour}]{t['status']}[/]", t["where"] or "-",
-                      t["comment"][:160])  # fmt: skip
+        table.add_row(
+            t["title"], f"[{colour}]{t['status']}[/]", t["where"] or "-", t["comment"][:160]
+        )
     out.print(table)
     for name, path in result.get("files", {}).items():
         out.print(f"wrote {name}: {path}", highlight=False)
@@ -175,8 +195,17 @@ def topics_command(
     """List the clause library's topics and the three positions of each."""
     lib = run(lambda: default_library(library))
     if as_json:
-        print_json([{"topic": t.id, "title": t.title, "core": t.core,
-                     "positions": {k: p.summary for k, p in t.positions.items()}} for t in lib])
+        print_json(
+            [
+                {
+                    "topic": t.id,
+                    "title": t.title,
+                    "core": t.core,
+                    "positions": {k: p.summary for k, p in t.positions.items()},
+                }
+                for t in lib
+            ]
+        )
         return
     table = Table("topic", "title", *lib.positions)
     for t in lib:

@@ -32,8 +32,9 @@ draft_app.add_typer(consent_app, name="consent")
 
 LedgerOption = Annotated[
     Path | None,
-    typer.Option(help="Store file (default: $CLEARANCE_TAKEDOWN_LEDGER or "
-                 ".clearance/takedowns.sqlite)."),  # fmt: skip
+    typer.Option(
+        help="Store file (default: $CLEARANCE_TAKEDOWN_LEDGER or .clearance/takedowns.sqlite)."
+    ),
 ]
 UserOption = Annotated[str, typer.Option("--user", help="Pseudonymous user id.")]
 
@@ -64,8 +65,13 @@ def versions_command() -> None:
     """List the licence versions with their effective dates, scopes and text digests."""
     table = Table("version", "effective", "supersedes", "scopes", "text sha256")
     for v in run(user_licences).values():
-        table.add_row(v.version, v.effective.isoformat(), v.supersedes or "-",
-                      ", ".join(v.scopes), v.text_sha256[:16] + "...")  # fmt: skip
+        table.add_row(
+            v.version,
+            v.effective.isoformat(),
+            v.supersedes or "-",
+            ", ".join(v.scopes),
+            v.text_sha256[:16] + "...",
+        )
     out.print(table)
 
 
@@ -82,8 +88,17 @@ def record_command(
     """Record that a user granted the licence for some scopes (supersedes an earlier grant)."""
     scopes = [s.strip() for s in scope.split(",") if s.strip()]
     with _open(ledger) as store:
-        rec = run(lambda: record_consent(store, user, scopes, version=version, source=source,
-                                         consent_id=consent_id, granted_at=at))  # fmt: skip
+        rec = run(
+            lambda: record_consent(
+                store,
+                user,
+                scopes,
+                version=version,
+                source=source,
+                consent_id=consent_id,
+                granted_at=at,
+            )
+        )
     out.print(f"recorded {rec.consent_id}", highlight=False)
 
 
@@ -98,8 +113,9 @@ def revoke_command(
 ) -> None:
     """Revoke a user's active consents from now on (records are kept)."""
     with _open(ledger) as store:
-        done = run(lambda: store.revoke(user, licence_id=licence, consent_id=consent_id,
-                                        note=note, at=at))  # fmt: skip
+        done = run(
+            lambda: store.revoke(user, licence_id=licence, consent_id=consent_id, note=note, at=at)
+        )
     for rec in done:
         out.print(f"revoked {rec.consent_id}", highlight=False)
 
@@ -118,8 +134,13 @@ def list_command(
         return
     table = Table("consent", "version", "scopes", "granted", "status")
     for r in records:
-        table.add_row(r.consent_id, r.licence_version, ", ".join(r.scopes), r.granted_at,
-                      r.to_dict()["status"])  # fmt: skip
+        table.add_row(
+            r.consent_id,
+            r.licence_version,
+            ", ".join(r.scopes),
+            r.granted_at,
+            r.to_dict()["status"],
+        )
     out.print(table)
 
 
@@ -153,6 +174,13 @@ def figures_command(
     table = Table("licence", "version", "users", "active", "revoked", "superseded", "by scope")
     for r in rows:
         scopes = ", ".join(f"{k} {v}" for k, v in r["active_by_scope"].items())
-        table.add_row(r["licence_id"], r["licence_version"], str(r["users"]), str(r["active"]),
-                      str(r["revoked"]), str(r["superseded"]), scopes or "-")  # fmt: skip
+        table.add_row(
+            r["licence_id"],
+            r["licence_version"],
+            str(r["users"]),
+            str(r["active"]),
+            str(r["revoked"]),
+            str(r["superseded"]),
+            scopes or "-",
+        )
     out.print(table)

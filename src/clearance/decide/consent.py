@@ -49,9 +49,19 @@ CREATE TABLE IF NOT EXISTS consent_events (
   at TEXT NOT NULL, event TEXT NOT NULL, note TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS consent_events_user ON consent_events(user_id, seq);
 """
-_FIELDS: Final = ("consent_id", "user_id", "licence_id", "licence_version", "text_sha256",
-                  "scopes", "granted_at", "source", "revoked_at", "ended_by",
-                  "revocation_note")  # fmt: skip
+_FIELDS: Final = (
+    "consent_id",
+    "user_id",
+    "licence_id",
+    "licence_version",
+    "text_sha256",
+    "scopes",
+    "granted_at",
+    "source",
+    "revoked_at",
+    "ended_by",
+    "revocation_note",
+)
 _TEXT_ID = re.compile(r"^[\w.:@+-]{1,200}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _SCOPE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -87,8 +97,9 @@ class ConsentRecord:
         return data
 
 
-def _check(user_id: str, licence_id: str, version: str, digest: str, scopes: Sequence[str],
-           at: str) -> tuple[str, ...]:  # fmt: skip
+def _check(
+    user_id: str, licence_id: str, version: str, digest: str, scopes: Sequence[str], at: str
+) -> tuple[str, ...]:
     if not _TEXT_ID.match(user_id):
         raise ContractError(f"user id {user_id!r} must be 1-200 letters, digits or . : @ + - _")
     if not _TEXT_ID.match(licence_id) or not _TEXT_ID.match(version):
@@ -146,8 +157,9 @@ class ConsentLedger:
         return ConsentRecord(**data)
 
     def _get(self, db: sqlite3.Connection, consent_id: str) -> ConsentRecord | None:
-        row = db.execute(f"SELECT {', '.join(_FIELDS)} FROM consents WHERE consent_id = ?",
-                         (consent_id,)).fetchone()  # fmt: skip
+        row = db.execute(
+            f"SELECT {', '.join(_FIELDS)} FROM consents WHERE consent_id = ?", (consent_id,)
+        ).fetchone()
         return None if row is None else self._row(row)
 
     def record_many(
@@ -187,27 +199,48 @@ class ConsentLedger:
             scopes = raw.get("scopes") or ()
             if isinstance(scopes, str):
                 scopes = [s.strip() for s in scopes.split(",") if s.strip()]
-            clean = _check(str(raw.get("user_id", "")), str(raw.get("licence_id", "")),
-                           str(raw.get("licence_version", "")), str(raw.get("text_sha256", "")),
-                           list(scopes), at)  # fmt: skip
+            clean = _check(
+                str(raw.get("user_id", "")),
+                str(raw.get("licence_id", "")),
+                str(raw.get("licence_version", "")),
+                str(raw.get("text_sha256", "")),
+                list(scopes),
+                at,
+            )
             consent_id = str(raw.get("consent_id") or uuid.uuid4().hex)
             if not _TEXT_ID.match(consent_id):
                 raise ContractError(f"consent id {consent_id!r} is not a valid id")
-            pending.append(ConsentRecord(
-                consent_id, str(raw["user_id"]), str(raw["licence_id"]),
-                str(raw["licence_version"]), str(raw["text_sha256"]), clean, at,
-                str(raw.get("source") or "")))  # fmt: skip
+            pending.append(
+                ConsentRecord(
+                    consent_id,
+                    str(raw["user_id"]),
+                    str(raw["licence_id"]),
+                    str(raw["licence_version"]),
+                    str(raw["text_sha256"]),
+                    clean,
+                    at,
+                    str(raw.get("source") or ""),
+                )
+            )
             if len(pending) >= chunk:
                 flush()
         flush()
         return stored
 
     def _insert(self, db: sqlite3.Connection, r: ConsentRecord) -> ConsentRecord:
-        body = [r.user_id, r.licence_id, r.licence_version, r.text_sha256, list(r.scopes),
-                r.granted_at, r.source]  # fmt: skip
+        body = [
+            r.user_id,
+            r.licence_id,
+            r.licence_version,
+            r.text_sha256,
+            list(r.scopes),
+            r.granted_at,
+            r.source,
+        ]
         fingerprint = hashlib.sha256(json.dumps(body).encode()).hexdigest()
-        old = db.execute("SELECT fingerprint FROM consents WHERE consent_id = ?",
-                         (r.consent_id,)).fetchone()  # fmt: skip
+        old = db.execute(
+            "SELECT fingerprint FROM consents WHERE consent_id = ?", (r.consent_id,)
+        ).fetchone()
         if old is not None:
             if old[0] != fingerprint:
                 raise ContractError(f"consent {r.consent_id} already holds a different record")
@@ -216,40 +249,88 @@ class ConsentLedger:
             return found
         for (earlier,) in db.execute(
             "SELECT consent_id FROM consents WHERE user_id = ? AND licence_id = ? "
-            "AND revoked_at IS NULL", (r.user_id, r.licence_id)).fetchall():  # fmt: skip
+            "AND revoked_at IS NULL",
+            (r.user_id, r.licence_id),
+        ).fetchall():
             note = f"superseded by {r.consent_id}"
-            db.execute("UPDATE consents SET revoked_at = ?, ended_by = 'superseded', "
-                       "revocation_note = ? WHERE consent_id = ?",
-                       (r.granted_at, note, earlier))  # fmt: skip
-            db.execute("INSERT INTO consent_events (consent_id, user_id, at, event, note) "
-                       "VALUES (?, ?, ?, 'superseded', ?)", (earlier, r.user_id, r.granted_at,
-                                                             note))  # fmt: skip
+            db.execute(
+                "UPDATE consents SET revoked_at = ?, ended_by = 'superseded', "
+                "revocation_note = ? WHERE consent_id = ?",
+                (r.granted_at, note, earlier),
+            )
+            db.execute(
+                "INSERT INTO consent_events (consent_id, user_id, at, event, note) "
+                "VALUES (?, ?, ?, 'superseded', ?)",
+                (earlier, r.user_id, r.granted_at, note),
+            )
         db.execute(
             f"INSERT INTO consents ({', '.join(_FIELDS)}, fingerprint) "
             f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
-            (r.consent_id, r.user_id, r.licence_id, r.licence_version, r.text_sha256,
-             json.dumps(list(r.scopes)), r.granted_at, r.source, None, None, "", fingerprint),
-        )  # fmt: skip
+            (
+                r.consent_id,
+                r.user_id,
+                r.licence_id,
+                r.licence_version,
+                r.text_sha256,
+                json.dumps(list(r.scopes)),
+                r.granted_at,
+                r.source,
+                None,
+                None,
+                "",
+                fingerprint,
+            ),
+        )
         scope_note = ",".join(r.scopes)
-        db.execute("INSERT INTO consent_events (consent_id, user_id, at, event, note) VALUES "
-                   "(?, ?, ?, 'granted', ?)", (r.consent_id, r.user_id, r.granted_at,
-                                               f"{r.licence_id} {r.licence_version}: "
-                                               f"{scope_note}"))  # fmt: skip
+        db.execute(
+            "INSERT INTO consent_events (consent_id, user_id, at, event, note) VALUES "
+            "(?, ?, ?, 'granted', ?)",
+            (
+                r.consent_id,
+                r.user_id,
+                r.granted_at,
+                f"{r.licence_id} {r.licence_version}: {scope_note}",
+            ),
+        )
         return r
 
-    def record(self, user_id: str, licence_id: str, licence_version: str, text_sha256: str,
-               scopes: Sequence[str], *, source: str = "", consent_id: str | None = None,
-               granted_at: str | None = None) -> ConsentRecord:  # fmt: skip
+    def record(
+        self,
+        user_id: str,
+        licence_id: str,
+        licence_version: str,
+        text_sha256: str,
+        scopes: Sequence[str],
+        *,
+        source: str = "",
+        consent_id: str | None = None,
+        granted_at: str | None = None,
+    ) -> ConsentRecord:
         """Store one consent (durable on return) and return it; supersedes the user's earlier
         active consent to the same licence."""
-        rows = [{"user_id": user_id, "licence_id": licence_id, "licence_version": licence_version,
-                 "text_sha256": text_sha256, "scopes": list(scopes), "source": source,
-                 "consent_id": consent_id, "granted_at": granted_at}]  # fmt: skip
+        rows = [
+            {
+                "user_id": user_id,
+                "licence_id": licence_id,
+                "licence_version": licence_version,
+                "text_sha256": text_sha256,
+                "scopes": list(scopes),
+                "source": source,
+                "consent_id": consent_id,
+                "granted_at": granted_at,
+            }
+        ]
         return self.record_many(rows)[0]
 
-    def revoke(self, user_id: str, *, licence_id: str | None = None,
-               consent_id: str | None = None, note: str = "", at: str | None = None
-               ) -> list[ConsentRecord]:  # fmt: skip
+    def revoke(
+        self,
+        user_id: str,
+        *,
+        licence_id: str | None = None,
+        consent_id: str | None = None,
+        note: str = "",
+        at: str | None = None,
+    ) -> list[ConsentRecord]:
         """Revoke the user's active consents (all, one licence's, or one by id); return them.
 
         Raises ContractError when there is nothing active to revoke.
@@ -269,11 +350,16 @@ class ConsentLedger:
 
         def work(db: sqlite3.Connection) -> None:
             for cid in ids:
-                db.execute("UPDATE consents SET revoked_at = ?, ended_by = 'revoked', "
-                           "revocation_note = ? WHERE consent_id = ?",
-                           (when, note or "revoked by the user", cid))
-                db.execute("INSERT INTO consent_events (consent_id, user_id, at, event, note) "
-                           "VALUES (?, ?, ?, 'revoked', ?)", (cid, user_id, when, note))
+                db.execute(
+                    "UPDATE consents SET revoked_at = ?, ended_by = 'revoked', "
+                    "revocation_note = ? WHERE consent_id = ?",
+                    (when, note or "revoked by the user", cid),
+                )
+                db.execute(
+                    "INSERT INTO consent_events (consent_id, user_id, at, event, note) "
+                    "VALUES (?, ?, ?, 'revoked', ?)",
+                    (cid, user_id, when, note),
+                )
 
         self._write(work)
         return [r for r in (self._get(self._db, cid) for cid in ids) if r is not None]
@@ -282,7 +368,9 @@ class ConsentLedger:
         """Return every consent of the user, oldest first (active and revoked)."""
         rows = self._db.execute(
             f"SELECT {', '.join(_FIELDS)} FROM consents WHERE user_id = ? "
-            "ORDER BY granted_at, consent_id", (user_id,)).fetchall()  # fmt: skip
+            "ORDER BY granted_at, consent_id",
+            (user_id,),
+        ).fetchall()
         return [self._row(r) for r in rows]
 
     def active(self, user_id: str) -> list[ConsentRecord]:
@@ -292,16 +380,18 @@ class ConsentLedger:
     def export_user(self, user_id: str) -> dict[str, Any]:
         """Return everything held about the user's consents, JSON-ready (for access requests)."""
         events = self._db.execute(
-            "SELECT consent_id, at, event, note FROM consent_events WHERE user_id = ? "
-            "ORDER BY seq", (user_id,)).fetchall()  # fmt: skip
+            "SELECT consent_id, at, event, note FROM consent_events WHERE user_id = ? ORDER BY seq",
+            (user_id,),
+        ).fetchall()
         return {
             "user_id": user_id,
             "exported_at": now(),
             "store": self.path.name,
             "consents": [r.to_dict() for r in self.by_user(user_id)],
-            "events": [dict(zip(("consent_id", "at", "event", "note"), e, strict=True))
-                       for e in events],
-        }  # fmt: skip
+            "events": [
+                dict(zip(("consent_id", "at", "event", "note"), e, strict=True)) for e in events
+            ],
+        }
 
     def figures(self) -> list[dict[str, Any]]:
         """Return aggregate figures per licence version: users, consents granted, active,
@@ -311,17 +401,29 @@ class ConsentLedger:
             "SELECT licence_id, licence_version, COUNT(*), COUNT(DISTINCT user_id), "
             "SUM(revoked_at IS NULL), SUM(ended_by = 'revoked'), SUM(ended_by = 'superseded'), "
             "MIN(granted_at), MAX(granted_at) FROM consents GROUP BY licence_id, "
-            "licence_version ORDER BY licence_id, licence_version").fetchall()  # fmt: skip
+            "licence_version ORDER BY licence_id, licence_version"
+        ).fetchall()
         for lid, version, n, users, active, revoked, superseded, first, last in rows:
             scopes: dict[str, int] = {}
             for (raw,) in self._db.execute(
                 "SELECT scopes FROM consents WHERE licence_id = ? AND licence_version = ? AND "
-                "revoked_at IS NULL", (lid, version)):  # fmt: skip
+                "revoked_at IS NULL",
+                (lid, version),
+            ):
                 for scope in json.loads(raw):
                     scopes[scope] = scopes.get(scope, 0) + 1
-            out.append({"licence_id": lid, "licence_version": version, "consents": n,
-                        "users": users, "active": int(active or 0), "revoked": int(revoked or 0),
-                        "superseded": int(superseded or 0),
-                        "active_by_scope": dict(sorted(scopes.items())),
-                        "first_granted": first, "last_granted": last})  # fmt: skip
+            out.append(
+                {
+                    "licence_id": lid,
+                    "licence_version": version,
+                    "consents": n,
+                    "users": users,
+                    "active": int(active or 0),
+                    "revoked": int(revoked or 0),
+                    "superseded": int(superseded or 0),
+                    "active_by_scope": dict(sorted(scopes.items())),
+                    "first_granted": first,
+                    "last_granted": last,
+                }
+            )
         return out

@@ -3,7 +3,9 @@
 
 A new clause starts at a line the source marked as a heading (DOCX heading styles, Markdown
 ``#``), at ``Clause 7`` / ``Section 7`` / ``Article VII``, at a short numbered line without a
-full stop (``7. Limitation of Liability``), or at a short line in capitals. A numbered
+full stop (``7. Limitation of Liability``), or at a short line in capitals - the last three
+only where the previous line ended a sentence, so a line wrapped mid-sentence (as PDF text
+is) does not become a heading. A numbered
 sub-clause (``7.2 ...``) or a blank line starts a new paragraph within the clause. Lines
 before the first heading (title, parties, recitals) form a clause with an empty heading.
 """
@@ -25,6 +27,7 @@ _WORD_HEADING: Final = re.compile(
 _NUMBERED: Final = re.compile(r"^(\d{1,3})(?:\.|\))?\s+([A-Z][^.;:]{1,90})$")
 _SUB: Final = re.compile(r"^(\d{1,3}\.\d{1,3}(?:\.\d{1,3})*|\([a-z0-9]{1,4}\))\s")
 _MAX_HEADING: Final = 100
+_ENDS: Final = (".", ":", ";", ")", '"', "'", "!", "?")
 
 
 @dataclass
@@ -70,18 +73,22 @@ def segment(lines: tuple[Line, ...] | list[Line]) -> list[Clause]:
             clauses[-1].paragraphs.append(" ".join(buffer))
             buffer.clear()
 
+    boundary = True  # may the next line start a heading (not a line wrapped mid-sentence)?
     for line in lines:
         text = line.text.strip()
         if not text:
             flush()
+            boundary = True
             continue
-        head = _heading(line)
+        head = _heading(line) if boundary or line.heading else None
         if head is not None:
             flush()
             clauses.append(Clause(head[0], head[1]))
+            boundary = True
             continue
         if _SUB.match(text):
             flush()
         buffer.append(text)
+        boundary = text.endswith(_ENDS)
     flush()
     return [c for c in clauses if c.heading or c.paragraphs]
