@@ -335,3 +335,23 @@ def test_any_mapping_is_a_term_sheet_or_a_clear_error(tmp_path: Path, data: dict
         assert str(path) in str(exc)
         return
     draft_agreement(sheet, LIBRARY, rows=[])  # whatever validates also drafts
+
+
+def test_schedule_reads_a_real_scan(tmp_path: Path) -> None:
+    from clearance.demo.generate import write_manifest
+    from clearance.demo.snapshot import demo_snapshot_path
+    from clearance.engine.scan import ScanConfig, run_scan
+
+    manifest = write_manifest(tmp_path / "manifest.parquet", rows=400, seed=3)
+    scanned = run_scan(
+        ScanConfig(
+            manifest=str(manifest),
+            out=tmp_path / "scan",
+            markets=("eu",),
+            snapshots=(demo_snapshot_path(),),
+        )
+    )
+    rows = scan_schedule(tmp_path / "scan", max_rows=10)
+    assert sum(r.items or 0 for r in rows) == scanned.rows_accepted
+    assert len(rows) == 11 and rows[-1].source.endswith("other sources")
+    assert any(r.licences.startswith("CC-") or "CC-" in r.licences for r in rows)

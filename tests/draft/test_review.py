@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from clearance.cli import app
 from clearance.draft.assemble import draft_agreement
 from clearance.draft.library import default_library
+from clearance.draft import readers
 from clearance.draft.readers import parse_agreement, read_agreement
 from clearance.draft.review import detect_parties, review_agreement, review_memo, review_text
 from clearance.draft.segment import segment
@@ -196,10 +197,12 @@ def test_readers_refuse_what_they_cannot_read(tmp_path: Path) -> None:
             read_agreement(path)
 
 
-def test_docx_bomb_is_refused_before_parsing() -> None:
+def test_docx_bomb_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "MAX_UNZIPPED", 1024 * 1024)  # the real cap is 200 MiB
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"<" + b" " * (210 * 1024 * 1024) + b">")
+        archive.writestr("word/document.xml", b"<" + b" " * (2 * 1024 * 1024) + b">")
+    assert len(buffer.getvalue()) < 20_000  # a small file that would unpack far beyond the cap
     with pytest.raises(ContractError, match="unpacks to"):
         parse_agreement(buffer.getvalue(), "bomb.docx")
 
