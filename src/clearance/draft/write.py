@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Write drafted documents to a folder as Markdown, DOCX and PDF, each file atomically.
 
+The DOCX and PDF writers are imported when first used, so ``clearance --help`` does not pay
+for python-docx, reportlab and matplotlib.
+
 A file is written to a hidden temporary name beside its target and renamed into place, so a
 reader never sees half a document and a failed run leaves no partial file behind.
 """
@@ -14,9 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from clearance.draft.document import Document
-from clearance.draft.render_docx import write_docx
 from clearance.draft.render_md import markdown
-from clearance.draft.render_pdf import write_pdf
 from clearance.errors import ReportError
 
 __all__ = ["FORMATS", "parse_formats", "write_atomic", "write_document", "write_json"]
@@ -55,10 +56,20 @@ def write_document(
     def write_md(path: Path) -> None:
         path.write_text(markdown(doc), encoding="utf-8")
 
+    def write_docx(path: Path) -> None:
+        from clearance.draft.render_docx import write_docx as render  # python-docx, lxml
+
+        render(doc, path)
+
+    def write_pdf(path: Path) -> None:
+        from clearance.draft.render_pdf import write_pdf as render  # reportlab, matplotlib fonts
+
+        render(doc, path)
+
     writers: dict[str, Callable[[Path], None]] = {
         "md": write_md,
-        "docx": lambda p: write_docx(doc, p),
-        "pdf": lambda p: write_pdf(doc, p),
+        "docx": write_docx,
+        "pdf": write_pdf,
     }
     return {f: write_atomic(out_dir / f"{stem}.{f}", writers[f]) for f in formats}
 
