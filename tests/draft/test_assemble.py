@@ -249,7 +249,7 @@ def test_cli_goes_from_term_sheet_to_docx(tmp_path: Path) -> None:
 
 def test_cli_explains_missing_arguments() -> None:
     result = runner.invoke(app, ["draft", "licence"])
-    assert result.exit_code == 2 and "term sheet" in result.output
+    assert result.exit_code == 2 and "termsheet" in "".join(result.output.split())
 
 
 @pytest.mark.parametrize(
