@@ -116,11 +116,18 @@ def test_status_lifecycle(tmp_path: Path) -> None:
     with TakedownLedger(tmp_path / "l.sqlite") as ledger:
         ledger.add({"domain": "a.example", "request_id": "R1"})
         ledger.add({"domain": "b.example", "request_id": "R2"})
+        # a request cannot be confirmed (or applied) without the steps before it
+        with pytest.raises(TakedownError, match="without being matched first"):
+            ledger.set_status("R1", "applied", "removed from v3")
+        with pytest.raises(TakedownError, match="without being matched first"):
+            ledger.set_status("R1", "confirmed", override=True)  # an override needs a note
+        assert ledger.set_status("R1", "matched").status == "matched"
         assert ledger.set_status("R1", "applied", "removed from v3").status == "applied"
         with pytest.raises(TakedownError, match="cannot go from applied to matched"):
             ledger.set_status("R1", "matched")
         assert ledger.set_status("R1", "confirmed").status == "confirmed"
-        assert [e["status"] for e in ledger.history("R1")] == ["received", "applied", "confirmed"]
+        assert [e["status"] for e in ledger.history("R1")] == [
+            "received", "matched", "applied", "confirmed"]
         ledger.set_status("R2", "withdrawn", "sent in error")
         with pytest.raises(TakedownError, match="cannot go from withdrawn"):
             ledger.set_status("R2", "received")
@@ -136,7 +143,8 @@ def test_recorded_matches_advance_received_requests_only(tmp_path: Path) -> None
     with TakedownLedger(tmp_path / "l.sqlite") as ledger:
         for rid in ("R1", "R2", "R3"):
             ledger.add({"creator": f"someone {rid}", "request_id": rid})
-        ledger.set_status("R3", "confirmed")
+        ledger.set_status("R3", "confirmed", "settled with the requester", override=True)
+        assert "override (skipped received -> confirmed)" in ledger.history("R3")[-1]["note"]
         counts = pl.DataFrame(
             {
                 "request_id": ["R1", "R3"],
@@ -323,8 +331,13 @@ def test_cli_add_list_show_status_report(tmp_path: Path) -> None:
         runner.invoke(app, ["takedown", "show", "R1", "--json", "--ledger", ledger]).output
     )
     assert shown["status"] == "matched" and shown["matches"][0]["dataset_name"] == "news"
-    moved = runner.invoke(
+    skipped = runner.invoke(
         app, ["takedown", "status", "R1", "confirmed", "--note", "letter sent", "--ledger", ledger]
+    )
+    assert skipped.exit_code == 1 and "without being applied first" in skipped.output
+    moved = runner.invoke(
+        app, ["takedown", "status", "R1", "confirmed", "--note", "letter sent", "--override",
+              "--ledger", ledger]
     )
     assert moved.output.strip() == "R1: confirmed"
     back = runner.invoke(app, ["takedown", "status", "R1", "received", "--ledger", ledger])

@@ -25,8 +25,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)  # messages stay one line (copyable, greppable)
+out = Console(soft_wrap=True)
 
 T = TypeVar("T")
 

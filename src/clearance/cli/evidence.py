@@ -8,9 +8,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from clearance.cli._app import app, console, out, print_json, run
+from clearance.cli._app import app, console, out, plain, print_json, run
+from clearance.engine.evidence import item_captures
 from clearance.errors import TamperError
-from clearance.fetch.history import url_history
+from clearance.fetch.history import Sighting, url_history
 from clearance.fetch.verify import VerifyReport, verify_evidence
 
 __all__ = ["evidence_app"]
@@ -67,13 +68,20 @@ def verify(
 
 @evidence_app.command("show")
 def show(
-    url: str = typer.Argument(..., help="URL as requested (or as reached by a redirect)."),
+    url: str = typer.Argument(..., help="URL as requested (or as reached by a redirect), or "
+                              "the URL of an item of the scan whose evidence folder this is."),
     evidence_dir: Path = typer.Option(Path("."), "--dir", "-d", help="Evidence directory."),
     body: bool = typer.Option(False, "--body", help="Print each captured body in full."),
     as_json: bool = _JSON,
 ) -> None:
-    """Print what was seen at a URL, when, and where the record is."""
+    """Print what was seen at a URL, when, and where the record is; for an item of the scan,
+    the capture its reservation rests on."""
     sightings = run(lambda: url_history(evidence_dir, url))
+    if not sightings:
+        items = item_captures(evidence_dir.parent, url)
+        if items:
+            _show_items(evidence_dir, items, body=body, as_json=as_json)
+            return
     if as_json:
         print_json(
             [
@@ -116,3 +124,50 @@ def show(
                 highlight=False,
                 markup=False,
             )
+
+
+def _show_items(evidence_dir: Path, items: list[dict[str, object]], *, body: bool,
+                as_json: bool) -> None:
+    """Print, for items of the scan with the URL, the capture each reservation rests on."""
+    records: dict[str, dict[str, Sighting]] = {}
+    for item in items:
+        capture_url = str(item.get("reservation_capture_url") or "")
+        if capture_url and capture_url not in records:
+            found = run(lambda u=capture_url: url_history(evidence_dir, u))  # type: ignore[misc]
+            records[capture_url] = {s.record_id: s for s in found}
+    if as_json:
+        print_json([{**item, "capture": _sighting(records, item)} for item in items])
+        return
+    for item in items:
+        out.print(f"[bold]item {plain(item.get('item_id'))}[/] collected "
+                  f"{plain(str(item.get('collected_at') or 'unknown')[:10])}: reservation "
+                  f"{plain(item.get('reservation'))} ({plain(item.get('reservation_form'))}); "
+                  f"now {plain(item.get('reservation_now'))}", highlight=False)
+        if not item.get("reservation_capture_url"):
+            out.print("  no capture of its host stood when it was collected", highlight=False)
+            continue
+        age = item.get("reservation_capture_age_days")
+        out.print(f"  judged on {plain(item['reservation_capture_url'])} captured "
+                  f"{plain(str(item.get('reservation_capture_at'))[:19])}"
+                  + (f" ({age} days before collection)" if age is not None else ""),
+                  highlight=False)
+        out.print(f"  record {plain(item.get('reservation_record_id'))}", highlight=False)
+        if item.get("reservation_excerpt"):
+            out.print(f"  rule: {plain(item['reservation_excerpt'])}", highlight=False)
+        seen = _sighting(records, item)
+        if seen:
+            out.print(f"  in {plain(seen['warc'])} @ {seen['pos']}, ledger {plain(seen['ledger'])}",
+                      highlight=False)
+            if body and seen.get("body"):
+                out.print(str(seen["body"]), highlight=False, markup=False)
+
+
+def _sighting(
+    records: dict[str, dict[str, Sighting]], item: dict[str, object]
+) -> dict[str, object]:
+    found = records.get(str(item.get("reservation_capture_url") or ""), {})
+    s = found.get(str(item.get("reservation_record_id") or ""))
+    if s is None:
+        return {}
+    body = s.capture.body.decode("utf-8", "replace") if s.capture else ""
+    return {"warc": s.warc, "pos": s.pos, "ledger": s.ledger, "date": s.date, "body": body}

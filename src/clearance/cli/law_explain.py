@@ -89,9 +89,15 @@ def assess_table_command(
 
     def go() -> int:
         try:
-            frame = pl.read_parquet(facts)
-        except (OSError, pl.exceptions.PolarsError) as exc:
+            read = pq.read_table(facts)
+        except (OSError, ValueError) as exc:
             raise InputError(f"{facts}: cannot read the facts table: {exc}") from exc
+        if b"clearance.config" in (read.schema.metadata or {}):
+            from clearance.engine.facts import law_input  # a scan's facts.parquet
+
+            read = law_input(read)
+        frame = pl.from_arrow(read)
+        assert isinstance(frame, pl.DataFrame)
         table = assess_table(frame, wanted, as_of=as_of)
         pq.write_table(table, output)
         return int(table.num_rows)

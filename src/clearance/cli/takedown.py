@@ -205,12 +205,18 @@ def status(
     request_id: Annotated[str, typer.Argument(help="Request id.")],
     new: Annotated[str, typer.Argument(help=f"New status: {', '.join(STATUSES)}.")],
     note: Annotated[str, typer.Option(help="Why (kept in the history).")] = "",
+    override: Annotated[
+        bool,
+        typer.Option("--override", help="Skip a step (e.g. confirm a request never applied); "
+                     "needs --note saying why."),
+    ] = False,
     ledger: LedgerOption = None,
 ) -> None:
-    """Move a request forward (received -> matched -> applied -> confirmed) or withdraw it."""
+    """Move a request one step forward (received -> matched -> applied -> confirmed) or
+    withdraw it; skipping a step needs --override and a --note."""
     book = _open(ledger)
     try:
-        updated = run(lambda: book.set_status(request_id, new, note))
+        updated = run(lambda: book.set_status(request_id, new, note, override=override))
     finally:
         book.close()
     out.print(f"{updated.request_id}: {updated.status}")

@@ -251,8 +251,16 @@ class TakedownLedger:
         keys = ("dataset_name", "dataset_version", "items", "first_seen", "last_seen")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
-    def set_status(self, request_id: str, status: str, note: str = "") -> TakedownRequest:
-        """Move a request to ``status`` (forward only, or withdrawn); return it updated."""
+    def set_status(
+        self, request_id: str, status: str, note: str = "", *, override: bool = False
+    ) -> TakedownRequest:
+        """Move a request one step along received -> matched -> applied -> confirmed (or to
+        withdrawn); return it updated.
+
+        Skipping a step (e.g. confirming a request that was never applied) needs
+        ``override=True`` and a ``note`` saying why; the note is kept in the request's history.
+        Going back, or leaving ``withdrawn``, is refused.
+        """
         if status not in STATUSES:
             raise TakedownError(f"status {status!r} is not one of {', '.join(STATUSES)}")
         current = self.get(request_id).status
@@ -262,6 +270,15 @@ class TakedownLedger:
             status != "withdrawn" and STATUSES.index(status) < STATUSES.index(current)
         ):
             raise TakedownError(f"{request_id}: cannot go from {current} to {status}")
+        skips = status != "withdrawn" and STATUSES.index(status) > STATUSES.index(current) + 1
+        if skips and not (override and note.strip()):
+            due = STATUSES[STATUSES.index(current) + 1]
+            raise TakedownError(
+                f"{request_id}: cannot go from {current} to {status} without being {due} "
+                "first; pass override with a note saying why the step is skipped"
+            )
+        if skips:
+            note = f"override (skipped {current} -> {status}): {note.strip()}"
         at = now()
 
         def work(db: sqlite3.Connection) -> None:
@@ -321,9 +338,11 @@ class TakedownLedger:
                     "UPDATE requests SET status = ?, updated_at = ? WHERE request_id = ?",
                     (target, at, rid),
                 )
-                db.execute(
-                    "INSERT INTO events (request_id, at, status, note) VALUES (?, ?, ?, ?)",
-                    (rid, at, target, note),
-                )
+                # every step is recorded: matched, then applied when the manifests were written
+                for step in STATUSES[STATUSES.index(status[0]) + 1 : STATUSES.index(target) + 1]:
+                    db.execute(
+                        "INSERT INTO events (request_id, at, status, note) VALUES (?, ?, ?, ?)",
+                        (rid, at, step, note),
+                    )
 
         self._write(work)

@@ -25,7 +25,14 @@ from clearance.errors import EvidenceError
 from clearance.fetch.carry import TrackedSnapshot, carry_records, file_sha256
 from clearance.fetch.run import fetch_host_documents
 
-__all__ = ["STALE_DAYS", "EvidenceInfo", "evidence_summary", "gather_evidence", "origins"]
+__all__ = [
+    "STALE_DAYS",
+    "EvidenceInfo",
+    "evidence_summary",
+    "gather_evidence",
+    "item_captures",
+    "origins",
+]
 
 #: A capture older than this many days at the item's collection is reported as stale.
 STALE_DAYS = 90
@@ -169,4 +176,27 @@ def evidence_summary(facts: pa.Table, evidence: dict[str, Any]) -> dict[str, Any
             out["stale"] = int((age > STALE_DAYS).sum())
             out["stale_share"] = out["stale"] / judged.height
             out["carried_back"] = int((age < 0).sum())
+    return out
+
+
+def item_captures(scan_dir: Path, url: str) -> list[dict[str, Any]]:
+    """Return, for each item of a scan with this URL, the capture its reservation rests on.
+
+    Each entry: item_id, collected_at, reservation (then), form, capture URL, capture date,
+    WARC-Record-ID, the excerpt of the deciding rule, and its age at collection in days.
+    """
+    path = scan_dir / "facts.parquet"
+    if not path.exists():
+        return []
+    wanted = ["item_id", "url", "collected_at", "reservation", "reservation_form",
+              "reservation_capture_url", "reservation_capture_at", "reservation_record_id",
+              "reservation_excerpt", "reservation_capture_age_days", "reservation_now"]
+    frame = pl.scan_parquet(path)
+    names = frame.collect_schema().names()
+    rows = frame.select([c for c in wanted if c in names]).filter(
+        pl.col("url") == url).collect()
+    out = []
+    for row in rows.with_columns(pl.col(pl.Categorical).cast(pl.String)).iter_rows(named=True):
+        out.append({k: (v.isoformat() if isinstance(v, dt.datetime) else v)
+                    for k, v in row.items()})
     return out
