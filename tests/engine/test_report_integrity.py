@@ -319,3 +319,24 @@ def test_progress_off_a_terminal_is_log_lines_with_counts_and_rate(
     assert lines[0] == "reading ..."
     assert "40/100 rows" in lines[1] and "rows/s" in lines[1] and "left" in lines[1]
     assert lines[-1].startswith("reading: done, 40/100 rows")
+
+
+def test_bad_snapshot_values_are_refused_before_any_work(demo: Path, tmp_path: Path) -> None:
+    not_warc = tmp_path / "notes.txt"
+    not_warc.write_text("hello", encoding="utf-8")
+    for value, words in ((tmp_path, "is a folder"), (not_warc, "not a WARC file"),
+                         (tmp_path / "missing.warc.gz", "no such file")):
+        out = tmp_path / f"out-{words.split()[-1]}"
+        result = runner.invoke(app, ["scan", str(demo / "manifest.parquet"), "--out", str(out),
+                                     "--snapshot", str(value)])
+        assert result.exit_code == 1 and words in result.output, result.output
+        assert "Traceback" not in result.output
+        assert not out.exists() or not any(out.iterdir())  # nothing written
+
+
+def test_a_file_or_unwritable_out_is_a_one_line_error(demo: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(demo / "manifest.parquet"), "--out", str(a_file)])
+    assert result.exit_code == 1 and "is not a folder" in result.output
+    assert "Traceback" not in result.output

@@ -14,6 +14,7 @@ are in ``rejects.jsonl``).
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,8 @@ class _Writers:
         self.out, self.fmt = out, fmt
         self.ext = output_extension(fmt)
         self.paths = {t: out / f"{t}.{self.ext}" for t in TIERS}
+        # written under temporary names, renamed into place when all three are complete
+        self.partial = {t: p.with_name(f".{p.name}.tmp") for t, p in self.paths.items()}
         self.counts = {t: 0 for t in TIERS}
         self._handles: dict[str, Any] = {}
         self.schema: pa.Schema | None = None
@@ -79,9 +82,9 @@ class _Writers:
         if handle is None:
             if self.fmt in ("csv", "tsv"):
                 options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
-                handle = pacsv.CSVWriter(self.paths[tier], table.schema, write_options=options)
+                handle = pacsv.CSVWriter(self.partial[tier], table.schema, write_options=options)
             else:
-                handle = pq.ParquetWriter(self.paths[tier], table.schema, compression="zstd")
+                handle = pq.ParquetWriter(self.partial[tier], table.schema, compression="zstd")
             self._handles[tier] = handle
         handle.write_table(table)
         self.counts[tier] += table.num_rows
@@ -89,14 +92,19 @@ class _Writers:
     def write_lines(self, tier: str, lines: list[str]) -> None:
         handle = self._handles.get(tier)
         if handle is None:
-            handle = self._handles[tier] = self.paths[tier].open("w", encoding="utf-8")
+            handle = self._handles[tier] = self.partial[tier].open("w", encoding="utf-8")
         handle.write("".join(line + "\n" for line in lines))
         self.counts[tier] += len(lines)
 
-    def close(self) -> dict[str, str]:
+    def close(self, *, complete: bool = True) -> dict[str, str]:
+        """Close the writers; when ``complete``, rename the three files into place."""
         for handle in self._handles.values():
             handle.close()
-        for tier, path in self.paths.items():  # an empty tier still gets its (empty) file
+        if not complete:
+            for path in self.partial.values():
+                path.unlink(missing_ok=True)
+            return {}
+        for tier, path in self.partial.items():  # an empty tier still gets its (empty) file
             if tier not in self._handles:
                 if self.fmt in ("csv", "tsv", "jsonl"):
                     path.write_text("", encoding="utf-8")
@@ -104,6 +112,8 @@ class _Writers:
                     pq.write_table(self.schema.empty_table(), path)
                 else:
                     path.write_text("", encoding="utf-8")
+        for tier, path in self.partial.items():
+            os.replace(path, self.paths[tier])
         return {t: str(p) for t, p in self.paths.items()}
 
 
@@ -213,8 +223,10 @@ def write_split_manifests(
             _jsonl(writers, decisions, root)
         else:
             _tabular(writers, source, None if fmt not in _EXT else fmt, decisions, label)
-    finally:
-        paths = writers.close()
+    except BaseException:
+        writers.close(complete=False)
+        raise
+    paths = writers.close()
     if writers.dropped:
         logger.warning(
             "split manifests: columns %s of later files were not in the first file's "

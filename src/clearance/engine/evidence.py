@@ -21,13 +21,14 @@ import pyarrow as pa
 
 from clearance.config import FetchConfig
 from clearance.engine.progress import Progress
-from clearance.errors import EvidenceError
+from clearance.errors import EvidenceError, InputError
 from clearance.fetch.carry import TrackedSnapshot, carry_records, file_sha256
 from clearance.fetch.run import fetch_host_documents
 
 __all__ = [
     "STALE_DAYS",
     "EvidenceInfo",
+    "check_snapshots",
     "evidence_summary",
     "gather_evidence",
     "item_captures",
@@ -91,6 +92,27 @@ def origins(items: pa.Table) -> list[str]:
     authority = urls.str.extract(r"^(?i:https?)://(?:[^@/?#]*@)?([^/?#]+)", 1).str.to_lowercase()
     found = (scheme + "://" + authority).drop_nulls().unique()
     return sorted(found.to_list())
+
+
+def check_snapshots(paths: Sequence[Path]) -> None:
+    """Refuse ``--snapshot`` values that are not readable WARC files, before any work.
+
+    A WARC file starts with ``WARC/`` (uncompressed) or is gzip (``.warc.gz``); a folder, a
+    missing file or anything else is an InputError naming it.
+    """
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"--snapshot {path}: no such file")
+        if path.is_dir():
+            raise InputError(f"--snapshot {path}: is a folder; give its WARC files")
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(5)
+        except OSError as exc:
+            raise InputError(f"--snapshot {path}: cannot be read ({exc.strerror})") from exc
+        if not head.startswith((b"\x1f\x8b", b"WARC/")):
+            raise InputError(f"--snapshot {path}: not a WARC file (neither WARC/ nor gzip)")
 
 
 def gather_evidence(

@@ -36,7 +36,7 @@ from clearance.decide.knownworks import KnownWorks
 from clearance.decide.policy import TIERS, Policy, load_policy
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
-from clearance.engine.evidence import gather_evidence
+from clearance.engine.evidence import check_snapshots, gather_evidence
 from clearance.engine.facts import FactSettings, assess_facts, build_facts, law_input
 from clearance.engine.outdir import atomic, atomic_text, finish, prepare_output
 from clearance.engine.paths import (
@@ -181,9 +181,7 @@ def gate_manifest(
     chosen = list(dict.fromkeys([*(markets or []), *pol.needed_markets()]))
     if not chosen:
         raise InputError("no market to assess: pass --markets or use a policy that names one")
-    missing_files = [str(p) for p in snapshots if not Path(p).exists()]
-    if missing_files:
-        raise InputError(f"--snapshot: file not found: {', '.join(missing_files)}")
+    check_snapshots([Path(p) for p in snapshots])
     if live and out is None:
         raise InputError("--live needs --out: the evidence it fetches is written there")
     if out is not None:

@@ -42,7 +42,12 @@ from clearance.decide.policy import TIERS, Policy, load_policy, load_waivers
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
 from clearance.engine.argue import argued
-from clearance.engine.evidence import EvidenceInfo, evidence_summary, gather_evidence
+from clearance.engine.evidence import (
+    EvidenceInfo,
+    check_snapshots,
+    evidence_summary,
+    gather_evidence,
+)
 from clearance.engine.facts import (
     FactSettings,
     assess_facts,
@@ -261,9 +266,7 @@ def run_scan(
     markets = parse_markets(config.markets)
     chosen = _policy(config.policy, config.waivers, config.purpose, markets)  # fail early
     registry = load_agreements(config.agreements) if config.agreements else None
-    missing = [str(p) for p in config.snapshots if not Path(p).exists()]
-    if missing:
-        raise InputError(f"--snapshot: file not found: {', '.join(missing)}")
+    check_snapshots(config.snapshots)
     prepare_output(out, force=config.force, resume=config.resume,
                    keep=("evidence",) if config.live else ())
     items, reader = _items(config, prog)

@@ -74,6 +74,7 @@ class ReportContent:
     closeness: str | None
     rightholders: dict[str, list[tuple[str, int]]]
     analyses: list[dict[str, Any]]
+    duties: list[dict[str, Any]]
 
 
 def _ingest(config: Mapping[str, Any], key: str) -> int | None:
@@ -250,4 +251,16 @@ def build_report(
         closeness=closeness(ranked[:3]),
         rightholders={v.category: rightholders(tables.items, v.category) for v in ranked[:3]},
         analyses=list(config.get("analyses") or []),
+        duties=_duties(meta.get("Purpose", ""), tables.markets, as_of),
     )
+
+
+def _duties(purpose: str, markets: tuple[str, ...], as_of: dt.date) -> list[dict[str, Any]]:
+    """Return the output-duties checklist when the purpose is to train a generative model."""
+    if purpose != "genai_training":
+        return []
+    from clearance.law.output_duties import output_duties
+    from clearance.law.output_duties.duties import DUTY_MARKETS
+
+    wanted = [m for m in markets if m in DUTY_MARKETS]
+    return [item.to_dict() for item in output_duties(wanted, as_of)] if wanted else []

@@ -251,6 +251,21 @@ def _analyses(c: ReportContent, st: Styles) -> list[Flowable]:
     return out
 
 
+def _duties(c: ReportContent, st: Styles) -> list[Flowable]:
+    if not c.duties:
+        return []
+    out: list[Flowable] = [
+        Paragraph("What must be done with the model's outputs", st.h1),
+        Paragraph("The purpose is to train a generative model: these duties attach to its "
+                  "outputs in the markets assessed, with the date each applies from.", st.small),
+    ]
+    rows: list[list[Any]] = [["Market", "Duty", "From", "Status", "What to do"]]
+    for d in c.duties:
+        rows.append([d["market"].upper(), d["duty"], d["from"], d["status"], d["what_to_do"]])
+    out.append(_table(rows, [40, 150, 55, 55, 225], st))
+    return out
+
+
 def _signals_and_authorities(c: ReportContent, st: Styles) -> list[Flowable]:
     out: list[Flowable] = []
     if c.signals:
@@ -296,7 +311,8 @@ def _annex(c: ReportContent, heatmap_png: Path | None) -> list[Flowable]:
             st.small,
         )
     )
-    out += _markets(c, st) + _analyses(c, st) + _categories(c, st) + _ranking_and_policy(c, st)
+    out += _markets(c, st) + _analyses(c, st) + _duties(c, st) + _categories(c, st)
+    out += _ranking_and_policy(c, st)
     out += _signals_and_authorities(c, st)
     out.append(Paragraph("I. Method and limits", st.h1))
     for title, text in c.method:

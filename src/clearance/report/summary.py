@@ -106,6 +106,7 @@ def summary_dict(
         "rightholders": {k: [{"domain": d, "items": n} for d, n in v]
                          for k, v in c.rightholders.items()},
         "kb_warning": c.kb_warning,
+        "output_duties": c.duties,
         "configuration": _jsonable({k: v for k, v in dict(config or {}).items()
                                     if k not in ("sensitivity", "grounds", "analyses")}),
         "sensitivity": _jsonable((config or {}).get("sensitivity")),

@@ -262,6 +262,12 @@ def report_view(c: ReportContent) -> dict[str, Any]:
         "analyses": _analyses(c),
         "kb_warning": c.kb_warning,
         "colours": LEVEL_HEX,
+        "duties": [
+            {"market": d["market"].upper(), "duty": d["duty"], "from": d["from"],
+             "status": d["status"], "todo": d["what_to_do"],
+             "authorities": ", ".join(d["authority_ids"])}
+            for d in c.duties
+        ],
     }
 
 
