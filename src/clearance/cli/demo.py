@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._app import app, console, out, print_json, run
+from clearance.cli._app import app, console, print_json, run
 from clearance.cli.progress import cli_progress
 from clearance.cli.scan import print_result
 from clearance.demo.generate import write_manifest
@@ -61,7 +61,8 @@ def demo(
                     "warnings": list(result.warnings), "open_first": result.open_first,
                     "disclosures": disclosures.files})
         return
-    print_result(result)
-    out.print(f"[bold]Full report:[/] {result.files.get('report_html')} (also .pdf and .md)")
-    out.print(f"[bold]Disclosure drafts:[/] {disclosures.files['eu_summary_pdf']} (EU summary; "
-              f"AB 2013, Code of Practice, HF card, Croissant, SPDX 3, CycloneDX beside it)")
+    print_result(result, also=(
+        f"[bold]Full report:[/] {result.files.get('report_html')} (also .pdf and .md)",
+        f"[bold]Disclosure drafts:[/] {disclosures.files['eu_summary_pdf']} (EU summary; "
+        "AB 2013, Code of Practice, HF card, Croissant, SPDX 3, CycloneDX beside it)",
+    ))

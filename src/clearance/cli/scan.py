@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -82,8 +83,9 @@ def failed(tiers: dict[str, int], level: FailLevel) -> bool:
     return False
 
 
-def print_result(result: ScanResult) -> None:
-    """Print exposure per market, tiers, warnings, the files, and the one to open first."""
+def print_result(result: ScanResult, *, also: Sequence[str] = ()) -> None:
+    """Print exposure per market, tiers, warnings, the files, ``also`` (further lines), and
+    last the one file to open first."""
     table = Table(title="Items per market and exposure", title_justify="left")
     table.add_column("market")
     for level in _EXPOSURES:
@@ -102,6 +104,8 @@ def print_result(result: ScanResult) -> None:
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {plain(warning)}", highlight=False)
     console.print("This is a risk assessment, not legal advice.")
+    for line in also:
+        out.print(line, highlight=False)
     if result.open_first:
         out.print(f"\n[bold]Open first:[/] {plain(result.open_first)}", highlight=False)
 

@@ -46,6 +46,14 @@ def driver_expressions(items: pl.DataFrame) -> dict[str, pl.Expr]:
     reserved = reservation == "reserved"
     licence = _text(items, "license_permission")
     has_licence = "license_permission" in items.columns
+    # one position on "no licence": no licence found and "all rights reserved" count together
+    # (license_position none); a licence whose own terms exclude the use is counted apart
+    if "license_position" in items.columns:
+        position = _text(items, "license_position")
+        not_allowed, unknown = position == "excluded", position == "none"
+    else:
+        not_allowed = licence == "not_allowed"
+        unknown = (licence.is_null() | (licence == "unknown")) & pl.lit(has_licence)
     pd_class = _text(items, "personal_data_class")
     tier = _text(items, "tier")
     exprs = {
@@ -59,8 +67,8 @@ def driver_expressions(items: pl.DataFrame) -> dict[str, pl.Expr]:
         "natural_language_reservation": reserved
         & (_text(items, "reservation_form") == "natural_language"),
         "terms_prohibit": _flag(items, "terms_prohibit_training"),
-        "licence_not_allowed": licence == "not_allowed",
-        "licence_unknown": (licence.is_null() | (licence == "unknown")) & pl.lit(has_licence),
+        "licence_not_allowed": not_allowed,
+        "licence_unknown": unknown,
         "licence_conditional": licence == "conditional",
         "personal_data": _flag(items, "personal_data") | pd_class.is_in(_PERSONAL),
         "sensitive_personal_data": pd_class.is_in(_SENSITIVE),

@@ -44,7 +44,7 @@ DRIVER_COLUMNS = (
     "dataset_name", "modality", "reservation", "reservation_now", "reservation_form",
     "license_permission", "personal_data", "personal_data_class", "piracy_source", "blocklist",
     "known_work", "takedown", "terms_prohibit_training", "registrable_domain",
-    "acquisition_channel", "agreement_id",
+    "acquisition_channel", "agreement_id", "license_position",
 )  # fmt: skip
 
 
