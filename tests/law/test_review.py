@@ -28,6 +28,8 @@ def _copy_with(tmp_path: Path, entry_id: str, **changes: object) -> Path:
     path = root / entry_id[:2] / f"{entry_id}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.update(changes)
+    if "checked" in changes:  # an older check cannot record steps taken after it
+        data["steps"] = [s for s in data.get("steps") or [] if s["date"] <= changes["checked"]]
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return root
 
