@@ -16,6 +16,7 @@ from clearance.errors import (
     BlockedAddressError,
     ClearanceError,
     ColumnMappingError,
+    ContractError,
     EmptyManifestError,
     EncodingError,
     EvidenceError,
@@ -36,6 +37,7 @@ from clearance.errors import (
 )
 
 if TYPE_CHECKING:
+    from clearance.assumptions import Assumptions
     from clearance.config import FetchConfig
     from clearance.decide import (
         Policy,
@@ -44,8 +46,19 @@ if TYPE_CHECKING:
         load_policy,
         match_takedowns,
     )
+    from clearance.decide.consent import ConsentLedger
+    from clearance.disclose.model_info import ModelInfo, load_model_info
+    from clearance.disclose.write import DisclosureResult, write_disclosures
+    from clearance.draft.assemble import draft_agreement
+    from clearance.draft.negotiate import simulate as simulate_negotiation
+    from clearance.draft.review import review_agreement
+    from clearance.draft.terms import draft_terms
+    from clearance.draft.termsheet import load_term_sheet
     from clearance.engine.gate import gate_manifest
     from clearance.engine.ingest import ingest_manifest
+    from clearance.engine.scan import ScanConfig, assess_scan, run_scan
+    from clearance.enrich.agreements import AgreementRegistry, load_agreements
+    from clearance.enrich.annotate import Categorizer
     from clearance.enrich.categories import categorize_url
     from clearance.enrich.hosts import split_url_host
     from clearance.enrich.licenses import (
@@ -54,6 +67,7 @@ if TYPE_CHECKING:
         normalize_license,
         resolve_license_layers,
     )
+    from clearance.enrich.overrides import load_category_overrides
     from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
     from clearance.ingest.manifest import ManifestReader
     from clearance.law import (
@@ -69,6 +83,16 @@ if TYPE_CHECKING:
         load_knowledge_base,
         personal_data,
     )
+    from clearance.law.authorship import (
+        AuthorshipResult,
+        WorkFacts,
+        assess_authorship,
+        assess_authorship_markets,
+        load_work_facts,
+    )
+    from clearance.law.output_duties import DutyItem, output_duties, regurgitation_exposure
+    from clearance.law.review import review as review_knowledge_base
+    from clearance.law.review import staleness as knowledge_base_staleness
     from clearance.models import (
         AnalysisResult,
         Capture,
@@ -92,15 +116,23 @@ if TYPE_CHECKING:
     from clearance.signals.crawlers import load_crawlers
     from clearance.signals.detect import scan_bytes as scan_signal_bytes
     from clearance.signals.detect import scan_path as scan_signals
+    from clearance.signals.page import parse_page
     from clearance.signals.resolve import resolve as resolve_signals
     from clearance.signals.resolve import resolve_table as resolve_signals_table
     from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed
     from clearance.signals.robots_verdicts import robots_signals
 
 _LAZY: dict[str, tuple[str, str]] = {
+    "AgreementRegistry": ("clearance.enrich.agreements", "AgreementRegistry"),
     "AnalysisResult": ("clearance.models", "AnalysisResult"),
+    "Assumptions": ("clearance.assumptions", "Assumptions"),
+    "AuthorshipResult": ("clearance.law.authorship", "AuthorshipResult"),
     "Capture": ("clearance.models", "Capture"),
+    "Categorizer": ("clearance.enrich.annotate", "Categorizer"),
     "CategoryResult": ("clearance.models", "CategoryResult"),
+    "ConsentLedger": ("clearance.decide.consent", "ConsentLedger"),
+    "DisclosureResult": ("clearance.disclose.write", "DisclosureResult"),
+    "DutyItem": ("clearance.law.output_duties", "DutyItem"),
     "Facts": ("clearance.law", "Facts"),
     "FetchConfig": ("clearance.config", "FetchConfig"),
     "FetchSummary": ("clearance.models", "FetchSummary"),
@@ -114,61 +146,91 @@ _LAZY: dict[str, tuple[str, str]] = {
     "LicensePermission": ("clearance.models", "LicensePermission"),
     "ManifestReader": ("clearance.ingest.manifest", "ManifestReader"),
     "MarketAssessment": ("clearance.models", "MarketAssessment"),
+    "ModelInfo": ("clearance.disclose.model_info", "ModelInfo"),
     "Policy": ("clearance.decide", "Policy"),
     "ReportPaths": ("clearance.models", "ReportPaths"),
     "Resolution": ("clearance.models", "Resolution"),
     "RightsEvidence": ("clearance.models", "RightsEvidence"),
     "RobotsPolicy": ("clearance.signals.robots", "RobotsPolicy"),
+    "ScanConfig": ("clearance.engine.scan", "ScanConfig"),
     "SignalReport": ("clearance.models", "SignalReport"),
     "Snapshot": ("clearance.fetch", "Snapshot"),
     "TakedownLedger": ("clearance.decide", "TakedownLedger"),
     "TakedownRequest": ("clearance.models", "TakedownRequest"),
     "VerifyReport": ("clearance.fetch", "VerifyReport"),
     "Vulnerability": ("clearance.models", "Vulnerability"),
+    "WorkFacts": ("clearance.law.authorship", "WorkFacts"),
     "analysis_table": ("clearance.law", "analysis_table"),
     "apply_policy": ("clearance.decide", "apply_policy"),
     "assess": ("clearance.law", "assess"),
+    "assess_authorship": ("clearance.law.authorship", "assess_authorship"),
+    "assess_authorship_markets": ("clearance.law.authorship", "assess_authorship_markets"),
+    "assess_scan": ("clearance.engine.scan", "assess_scan"),
     "assess_table": ("clearance.law", "assess_table"),
     "build_report": ("clearance.report", "build_report"),
     "categorize_url": ("clearance.enrich.categories", "categorize_url"),
     "database_right": ("clearance.law", "database_right"),
+    "draft_agreement": ("clearance.draft.assemble", "draft_agreement"),
+    "draft_terms": ("clearance.draft.terms", "draft_terms"),
     "eu_tdm": ("clearance.law", "eu_tdm"),
     "fair_use": ("clearance.law", "fair_use"),
     "fetch_host_documents": ("clearance.fetch", "fetch_host_documents"),
     "gate_manifest": ("clearance.engine.gate", "gate_manifest"),
     "ingest_manifest": ("clearance.engine.ingest", "ingest_manifest"),
+    "knowledge_base_staleness": ("clearance.law.review", "staleness"),
     "license_columns": ("clearance.enrich.licenses", "license_columns"),
     "license_permits": ("clearance.enrich.licenses", "license_permits"),
+    "load_agreements": ("clearance.enrich.agreements", "load_agreements"),
+    "load_category_overrides": ("clearance.enrich.overrides", "load_category_overrides"),
     "load_crawlers": ("clearance.signals.crawlers", "load_crawlers"),
     "load_knowledge_base": ("clearance.law", "load_knowledge_base"),
+    "load_model_info": ("clearance.disclose.model_info", "load_model_info"),
     "load_policy": ("clearance.decide", "load_policy"),
+    "load_term_sheet": ("clearance.draft.termsheet", "load_term_sheet"),
+    "load_work_facts": ("clearance.law.authorship", "load_work_facts"),
     "match_takedowns": ("clearance.decide", "match_takedowns"),
     "normalize_license": ("clearance.enrich.licenses", "normalize_license"),
+    "output_duties": ("clearance.law.output_duties", "output_duties"),
+    "parse_page": ("clearance.signals.page", "parse_page"),
     "parse_robots": ("clearance.signals.robots", "parse_robots"),
     "personal_data": ("clearance.law", "personal_data"),
     "rank_vulnerabilities": ("clearance.report", "rank_vulnerabilities"),
+    "regurgitation_exposure": ("clearance.law.output_duties", "regurgitation_exposure"),
     "resolve_license_layers": ("clearance.enrich.licenses", "resolve_license_layers"),
     "resolve_signals": ("clearance.signals.resolve", "resolve"),
     "resolve_signals_table": ("clearance.signals.resolve", "resolve_table"),
+    "review_agreement": ("clearance.draft.review", "review_agreement"),
+    "review_knowledge_base": ("clearance.law.review", "review"),
     "risk_matrix": ("clearance.report", "risk_matrix"),
     "robots_allowed": ("clearance.signals.robots", "robots_allowed"),
     "robots_signals": ("clearance.signals.robots_verdicts", "robots_signals"),
+    "run_scan": ("clearance.engine.scan", "run_scan"),
     "scan_signal_bytes": ("clearance.signals.detect", "scan_bytes"),
     "scan_signals": ("clearance.signals.detect", "scan_path"),
+    "simulate_negotiation": ("clearance.draft.negotiate", "simulate"),
     "split_url_host": ("clearance.enrich.hosts", "split_url_host"),
     "verify_evidence": ("clearance.fetch", "verify_evidence"),
+    "write_disclosures": ("clearance.disclose.write", "write_disclosures"),
     "write_reports": ("clearance.report", "write_reports"),
 }
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AgreementRegistry",
     "AnalysisResult",
+    "Assumptions",
+    "AuthorshipResult",
     "BlockedAddressError",
     "Capture",
+    "Categorizer",
     "CategoryResult",
     "ClearanceError",
     "ColumnMappingError",
+    "ConsentLedger",
+    "ContractError",
+    "DisclosureResult",
+    "DutyItem",
     "EmptyManifestError",
     "EncodingError",
     "EvidenceError",
@@ -192,6 +254,7 @@ __all__ = [
     "ManifestError",
     "ManifestReader",
     "MarketAssessment",
+    "ModelInfo",
     "Policy",
     "PolicyError",
     "ReportError",
@@ -201,6 +264,7 @@ __all__ = [
     "RightsEvidence",
     "RobotsPolicy",
     "RuleError",
+    "ScanConfig",
     "SignalReport",
     "Snapshot",
     "TakedownError",
@@ -210,39 +274,59 @@ __all__ = [
     "UnknownFormatError",
     "VerifyReport",
     "Vulnerability",
+    "WorkFacts",
     "__version__",
     "analysis_table",
     "apply_policy",
     "assess",
+    "assess_authorship",
+    "assess_authorship_markets",
+    "assess_scan",
     "assess_table",
     "build_report",
     "categorize_url",
     "database_right",
+    "draft_agreement",
+    "draft_terms",
     "eu_tdm",
     "fair_use",
     "fetch_host_documents",
     "gate_manifest",
     "ingest_manifest",
+    "knowledge_base_staleness",
     "license_columns",
     "license_permits",
+    "load_agreements",
+    "load_category_overrides",
     "load_crawlers",
     "load_knowledge_base",
+    "load_model_info",
     "load_policy",
+    "load_term_sheet",
+    "load_work_facts",
     "match_takedowns",
     "normalize_license",
+    "output_duties",
+    "parse_page",
     "parse_robots",
     "personal_data",
     "rank_vulnerabilities",
+    "regurgitation_exposure",
     "resolve_license_layers",
     "resolve_signals",
     "resolve_signals_table",
+    "review_agreement",
+    "review_knowledge_base",
     "risk_matrix",
     "robots_allowed",
     "robots_signals",
+    "run_scan",
     "scan_signal_bytes",
     "scan_signals",
+    "simulate_negotiation",
     "split_url_host",
     "verify_evidence",
+    "write_disclosures",
     "write_reports",
 ]
 

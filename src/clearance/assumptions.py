@@ -54,7 +54,8 @@ class Presumption:
 
     ``fact`` is the law-fact column it sets (None when it is not a law fact);
     ``alternatives`` are the values the report re-judges the scan with to show how much the
-    headline rests on the presumption.
+    headline rests on the presumption, and ``if_text`` says each in words ("copies are not
+    kept after training"); ``label`` names the presumption in the report's box.
     """
 
     field: str
@@ -64,6 +65,8 @@ class Presumption:
     question: str
     meaning: str
     alternatives: tuple[str, ...]
+    label: str = ""
+    if_text: tuple[tuple[str, str], ...] = ()
 
 
 PRESUMPTIONS: Final[tuple[Presumption, ...]] = (
@@ -74,6 +77,8 @@ PRESUMPTIONS: Final[tuple[Presumption, ...]] = (
         "login or technical measure; items without a URL stay unknown unless their channel "
         "says otherwise",
         ("unknown",),
+        "Access to items with public URLs",
+        (("unknown", "access is not presumed lawful"),),
     ),
     Presumption(
         "retained_after_training", "--retained", ("yes", "no", "unknown"),
@@ -82,30 +87,42 @@ PRESUMPTIONS: Final[tuple[Presumption, ...]] = (
         "yes: the corpus is kept (e.g. for later models), which the EU and UK text-and-data-"
         "mining exceptions do not cover (Art. 4(2) DSM)",
         ("no",),
+        "Training copies kept after training",
+        (("no", "copies are not kept after training"),),
     ),
     Presumption(
         "memorization", "--memorization", ("yes", "no", "unknown"), "memorization",
         "Does the model reproduce training items in its outputs?",
         "unknown until the red team has tested the model (clearance redteam)",
         ("no", "yes"),
+        "Model reproduces training items",
+        (("no", "the model reproduces no item"), ("yes", "the model reproduces items")),
     ),
     Presumption(
         "output_competes", "--output-competes", ("yes", "no", "unknown"), "output_competes",
         "Do the model's outputs substitute for the works trained on?",
         "market substitution weighs against fair use (US, factor four)",
         ("no", "yes"),
+        "Outputs substitute for the works",
+        (("no", "outputs do not substitute for the works"),
+         ("yes", "outputs substitute for the works")),
     ),
     Presumption(
         "personal_data", "--personal-data", ("unknown", "none", "ordinary"), "personal_data",
         "Do items the manifest is silent about hold personal data?",
         "applies only where the manifest has no personal_data value; a manifest value wins",
         ("none",),
+        "Personal data where the manifest is silent",
+        (("none", "items the manifest is silent about hold no personal data"),),
     ),
     Presumption(
         "gpai_eu_market", "--gpai-eu-market", ("yes", "no", "unknown"), "gpai_eu_market",
         "Will a general-purpose model trained on the data be placed on the EU market?",
         "yes engages the AI Act's copyright-policy and training-summary duties (Art. 53)",
         ("yes", "no"),
+        "General-purpose model placed on the EU market",
+        (("yes", "a general-purpose model goes on the EU market"),
+         ("no", "no general-purpose model goes on the EU market")),
     ),
     Presumption(
         "agent", "--agent", (), None,
@@ -113,6 +130,7 @@ PRESUMPTIONS: Final[tuple[Presumption, ...]] = (
         "robots.txt groups are read for this user-agent token; by default for any AI "
         "training crawler in the registry (the strictest reading)",
         (),
+        "Crawler that collected the items",
     ),
 )
 

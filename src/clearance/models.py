@@ -486,6 +486,18 @@ class CitedAuthority:
     verified: bool = _help("False when the entry could not be verified against its source.")
     source_url: str = _help("Public page it was checked against.")
     why: str = _help("Why it bears on this vulnerability, in our own words.", default="")
+    date_label: str = _help(
+        "The date that matters, labelled: 'applies from ...' for law in force, 'latest step "
+        "...' for a pending or appealed matter, 'decided ...' for a decision.",
+        default="",
+    )
+    primary_url: str | None = _help(
+        "The primary text (legislature, gazette, court, issuing body) when one is recorded.",
+        default=None,
+    )
+    primary_confirmed: bool = _help(
+        "True when the primary link was confirmed against the official copy.", default=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the citation."""

@@ -64,8 +64,16 @@ def test_tiers_reconcile_with_the_input(scanned: ScanResult) -> None:
 
 def test_matrix_and_top3_agree_with_the_assessment(scanned: ScanResult) -> None:
     summary = json.loads((scanned.out / "summary.json").read_text(encoding="utf-8"))
-    assessment = pl.read_parquet(scanned.out / "assessment.parquet")
-    facts = pl.read_parquet(scanned.out / "facts.parquet", columns=["item_id", "category"])
+    assessment = pl.read_parquet(scanned.out / "assessment.parquet").drop(
+        "category", "acquisition_channel")
+    facts = pl.read_parquet(scanned.out / "facts.parquet",
+                            columns=["item_id", "category", "acquisition_channel"])
+    # the matrix's rows: source categories, and their own rows for the licensed, synthetic
+    # and user-data channels
+    row = pl.when(pl.col("acquisition_channel").is_in(["licensed", "synthetic", "user_data"]))\
+        .then(pl.lit("channel:") + pl.col("acquisition_channel")).otherwise(pl.col("category"))
+    facts = facts.with_columns(pl.col(pl.Categorical).cast(pl.String))\
+        .with_columns(row.alias("category")).drop("acquisition_channel")
     joined = assessment.join(facts, on="item_id").with_columns(pl.col(pl.Categorical)
                                                               .cast(pl.String))
     counted = joined.group_by("category", "market", "exposure").len()

@@ -72,7 +72,7 @@ def test_assessment_is_one_a4_page(case: str, tmp_path: Path) -> None:
     annex = " ".join(" ".join(texts[1:]).split())
     for heading in (
         "Every market",
-        "Every category",
+        "Every source category",
         "Policy results",
         "Authorities cited",
         "Method and limits",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from clearance.cli import demo as _demo  # noqa: F401  (registers `clearance demo`)
 from clearance.cli import disclose as _disclose  # noqa: F401  (registers `clearance disclose`)
+from clearance.cli import draft as _draft  # noqa: F401  (registers `clearance draft`)
 from clearance.cli import evidence as _evidence  # noqa: F401  (registers `clearance evidence`)
 from clearance.cli import gate as _gate  # noqa: F401  (registers `clearance gate`)
 from clearance.cli import ingest as _ingest  # noqa: F401  (registers commands)
 from clearance.cli import law as _law  # noqa: F401  (registers `clearance law`)
+from clearance.cli import law_authorship as _law_authorship  # noqa: F401  (authorship, duties)
 from clearance.cli import law_explain as _law_explain  # noqa: F401  (law explain, analyses)
 from clearance.cli import law_review as _law_review  # noqa: F401  (registers `clearance law review`)
 from clearance.cli import license as _license  # noqa: F401

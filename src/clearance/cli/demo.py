@@ -12,7 +12,7 @@ from clearance.cli._app import app, console, out, print_json, run
 from clearance.cli.progress import cli_progress
 from clearance.cli.scan import print_result
 from clearance.demo.generate import write_manifest
-from clearance.demo.snapshot import demo_snapshot_path
+from clearance.demo.snapshot import demo_agreements_path, demo_snapshot_path
 from clearance.disclose import example_model_yaml, write_disclosures
 from clearance.disclose.model_info import parse_model_info
 from clearance.engine.scan import ScanConfig, run_scan
@@ -49,7 +49,7 @@ def demo(
     config = ScanConfig(manifest=str(manifest), out=output / "scan", markets=DEMO_MARKETS,
                         purpose="genai_training", org_type="company",
                         policy="eu-ready-commercial", snapshots=(demo_snapshot_path(),),
-                        force=True)
+                        agreements=demo_agreements_path(), force=True)
     with cli_progress() as progress:
         result = run(lambda: run_scan(config, progress=progress))
     # the bundled example MODEL.yaml is Acme's: the demo writes its disclosures too

@@ -19,6 +19,7 @@ from clearance.cli.options import (
     Access,
     AccessOpt,
     AgentOpt,
+    AgreementsOpt,
     AsOfOpt,
     BlocklistOpt,
     CompetesOpt,
@@ -57,6 +58,7 @@ from clearance.decide.policy import Policy, load_policy, load_waivers, shipped_p
 from clearance.decide.takedown import TakedownLedger, default_ledger_path
 from clearance.engine.gate import gate_manifest
 from clearance.engine.scan import parse_markets
+from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.ingest.columns import parse_mapping
 from clearance.models import GateSummary
 
@@ -159,6 +161,7 @@ def gate(
     no_image_hashing: NoImageHashingOpt = False,
     ledger: LedgerOpt = None,
     no_record: NoRecordOpt = False,
+    agreements: AgreementsOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -174,16 +177,18 @@ def gate(
     prohibited, with reasons), write the three manifests in the input's format, and exit 3
     when any item reaches the fail level."""
 
-    def load() -> tuple[Policy, list[Blocklist], list[KnownWorks], list[str]]:
+    def load() -> tuple[Policy, list[Blocklist], list[KnownWorks], list[str],
+                        AgreementRegistry | None]:
         pol = load_policy(policy)
         if waivers is not None:
             pol = load_waivers(waivers, pol)
         lists = [] if no_default_blocklists else list(default_blocklists())
         lists += [load_blocklist(p) for p in blocklist or []]
         chosen = list(parse_markets(markets))
-        return pol, lists, [load_known_works(p) for p in known_works or []], chosen
+        registry = load_agreements(agreements) if agreements else None
+        return pol, lists, [load_known_works(p) for p in known_works or []], chosen, registry
 
-    pol, lists, works, chosen = run(load)
+    pol, lists, works, chosen, registry = run(load)
     assumptions = assumptions_from(
         access=access, retained=retained, memorization=memorization,
         output_competes=output_competes, personal_data=personal_data,
@@ -215,6 +220,7 @@ def gate(
                     live=live,
                     assumptions=assumptions,
                     presume_earlier=presume_earlier,
+                    agreements=registry,
                     progress=progress,
                 )
             )

@@ -180,6 +180,13 @@ OnErrorOpt = Annotated[
                  "fail: stop at the first, naming file, row and column.",
                  rich_help_panel="Reading"),
 ]
+AgreementsOpt = Annotated[
+    Path | None,
+    typer.Option(help="Licence registry (YAML): the data licence agreements you hold and the "
+                 "items each covers; covered items take the agreement as their licence where "
+                 "it grants the use (docs/licenses.md, 'Licence registry').",
+                 rich_help_panel="Lists"),
+]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace clearance's outputs in a non-empty --out.")
 ]

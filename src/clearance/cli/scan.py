@@ -15,6 +15,7 @@ from clearance.cli.options import (
     Access,
     AccessOpt,
     AgentOpt,
+    AgreementsOpt,
     AsOfOpt,
     BlocklistOpt,
     CompetesOpt,
@@ -149,6 +150,7 @@ def scan(
     no_image_hashing: NoImageHashingOpt = False,
     ledger: LedgerOpt = None,
     no_record: NoRecordOpt = False,
+    agreements: AgreementsOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -189,6 +191,7 @@ def scan(
             hash_images=not no_image_hashing,
             takedowns=ledger,
             record_takedowns=not no_record,
+            agreements=agreements,
             reports=not no_reports,
             force=force,
             resume=resume,
@@ -231,6 +234,7 @@ def assess(
         help="Default: the scan's.", rich_help_panel="Presumptions")] = None,
     gpai_eu_market: Annotated[Tri | None, typer.Option(
         help="Default: the scan's.", rich_help_panel="Presumptions")] = None,
+    agreements: AgreementsOpt = None,
     manifest: Annotated[
         str | None,
         typer.Option(help="Where the scan's manifest is now, for the split manifests (default: "
@@ -261,6 +265,7 @@ def assess(
                 purpose=purpose.value if purpose else None,
                 org_type=org_type.value if org_type else None,
                 assumptions=overrides,
+                agreements=agreements,
                 manifest=manifest,
                 reports=not no_reports,
                 progress=progress,

@@ -73,6 +73,11 @@ def demo_snapshot_path() -> Path:
     return Path(str(resources.files("clearance").joinpath("data/demo/snapshot.warc.gz")))
 
 
+def demo_agreements_path() -> Path:
+    """Return the path of the demo's licence registry (``data/demo/agreements.yaml``)."""
+    return Path(str(resources.files("clearance").joinpath("data/demo/agreements.yaml")))
+
+
 def _member(*args: object, **kw: object) -> tuple[bytes, str, str]:
     return record_member(*args, level=9, small=False, **kw)  # type: ignore[arg-type]
 

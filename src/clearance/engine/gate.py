@@ -37,7 +37,7 @@ from clearance.decide.policy import TIERS, Policy, load_policy
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
 from clearance.engine.evidence import gather_evidence
-from clearance.engine.facts import FactSettings, build_facts, law_input
+from clearance.engine.facts import FactSettings, assess_facts, build_facts, law_input
 from clearance.engine.outdir import atomic, atomic_text, finish, prepare_output
 from clearance.engine.paths import (
     manifest_digest,
@@ -47,11 +47,11 @@ from clearance.engine.paths import (
     source_labels,
 )
 from clearance.engine.progress import NullProgress, Progress
+from clearance.enrich.agreements import AgreementRegistry
 from clearance.enrich.annotate import Categorizer
 from clearance.errors import InputError
 from clearance.fetch.snapshot import Snapshot
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
-from clearance.law import assess_table
 from clearance.law.kb import default_knowledge_base
 from clearance.models import GateSummary
 
@@ -81,6 +81,7 @@ class DecisionTableBuilder:
     hash_images: bool = True
     assumptions: Assumptions = field(default_factory=Assumptions)
     presume_earlier: bool = False
+    agreements: AgreementRegistry | None = None
     known_work_counts: dict[str, int] = field(default_factory=dict)
     takedown_counts: list[pl.DataFrame] = field(default_factory=list)
     kb_as_of: str = ""
@@ -98,6 +99,7 @@ class DecisionTableBuilder:
             as_of=as_of,
             assumptions=self.assumptions,
             presume_earlier=self.presume_earlier,
+            agreements=self.agreements,
         )
         items = canonical if "category" in canonical.column_names else Categorizer()(canonical)
         built = build_facts(
@@ -115,7 +117,7 @@ class DecisionTableBuilder:
         if built.takedown_counts is not None:
             self.takedown_counts.append(built.takedown_counts)
         facts = built.facts
-        assessed = assess_table(law_input(facts), list(self.markets), as_of=self.as_of)
+        assessed = assess_facts(law_input(facts), facts, self.markets, self.as_of)
         self.kb_as_of = (assessed.schema.metadata or {}).get(b"kb_as_of", b"").decode()
         return with_market_columns(facts, assessed, self.markets)
 
@@ -157,6 +159,7 @@ def gate_manifest(
     resolver: Any = None,
     assumptions: Assumptions | None = None,
     presume_earlier: bool = False,
+    agreements: AgreementRegistry | None = None,
     progress: Progress | None = None,
     counter: Counter | None = None,
 ) -> GateSummary:
@@ -234,6 +237,7 @@ def gate_manifest(
         hash_images=hash_images,
         assumptions=assumptions or Assumptions(),
         presume_earlier=presume_earlier,
+        agreements=agreements,
     )
     expired = [w.id for w in pol.waivers if w.expires < on]
     counts = {t: 0 for t in TIERS}

@@ -41,8 +41,15 @@ from clearance.decide.knownworks import load_known_works
 from clearance.decide.policy import TIERS, Policy, load_policy, load_waivers
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
+from clearance.engine.argue import argued
 from clearance.engine.evidence import EvidenceInfo, evidence_summary, gather_evidence
-from clearance.engine.facts import FactSettings, build_facts, law_input, rejudge_facts
+from clearance.engine.facts import (
+    FactSettings,
+    assess_facts,
+    build_facts,
+    law_input,
+    rejudge_facts,
+)
 from clearance.engine.outdir import atomic, atomic_text, finish, prepare_output, read_marker
 from clearance.engine.paths import (
     manifest_digest,
@@ -53,13 +60,13 @@ from clearance.engine.paths import (
 )
 from clearance.engine.progress import NullProgress, Progress
 from clearance.engine.sensitivity import presumption_variants, sensitivity
+from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.enrich.annotate import Categorizer
 from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
 from clearance.law import all_markets
 from clearance.law.kb import default_knowledge_base
-from clearance.law.table import assess_table
 from clearance.report.write import write_reports
 
 __all__ = [
@@ -127,11 +134,12 @@ class ScanConfig:
     hash_images: bool = True
     takedowns: Path | None = None
     record_takedowns: bool = True
+    agreements: Path | None = None
     reports: bool = True
     force: bool = False
     resume: bool = False
 
-    def settings(self) -> FactSettings:
+    def settings(self, registry: AgreementRegistry | None = None) -> FactSettings:
         """Return the fact settings this configuration implies."""
         as_of = (
             dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
@@ -145,6 +153,7 @@ class ScanConfig:
             database_threshold=self.database_threshold,
             as_of=as_of,
             presume_earlier=self.presume_earlier,
+            agreements=registry,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -157,6 +166,7 @@ class ScanConfig:
         data["known_works"] = [Path(p).name for p in self.known_works]
         data["takedowns"] = Path(self.takedowns).name if self.takedowns else None
         data["waivers"] = Path(self.waivers).name if self.waivers else None
+        data["agreements"] = Path(self.agreements).name if self.agreements else None
         data["as_of"] = self.as_of.isoformat() if self.as_of else None
         data["mapping"] = dict(self.mapping)
         data["defaults"] = dict(self.defaults)
@@ -250,6 +260,7 @@ def run_scan(
     out = config.out
     markets = parse_markets(config.markets)
     chosen = _policy(config.policy, config.waivers, config.purpose, markets)  # fail early
+    registry = load_agreements(config.agreements) if config.agreements else None
     missing = [str(p) for p in config.snapshots if not Path(p).exists()]
     if missing:
         raise InputError(f"--snapshot: file not found: {', '.join(missing)}")
@@ -263,7 +274,7 @@ def run_scan(
     stage = prog.stage("reading opt-outs, licences, blocklists and known works", 1, "steps")
     blocklists = [load_blocklist(p) for p in config.blocklists]
     built = build_facts(
-        items, evidence.snapshot, config.settings(),
+        items, evidence.snapshot, config.settings(registry),
         blocklists=blocklists if blocklists or not config.default_blocklists else None,
         known_works=[load_known_works(p) for p in config.known_works],
         takedowns=ledger.in_force() if ledger else None,
@@ -283,6 +294,7 @@ def run_scan(
         "clearance.counts": json.dumps(counts),
         "clearance.evidence": json.dumps(evidence.to_json()),
         "clearance.provenance": json.dumps(provenance),
+        "clearance.agreements": (registry or AgreementRegistry()).to_json(),
     }
     facts = built.facts.replace_schema_metadata(meta)
     atomic(out / "facts.parquet", lambda p: pq.write_table(facts, p, compression="zstd"))
@@ -388,7 +400,7 @@ def _judge(
     assumptions = Assumptions.from_dict(saved.get("assumptions"))
     stage = progress.stage("judging the law per market", len(markets), "markets")
     law = law_input(facts)
-    assessment = assess_table(law, list(markets), as_of=as_of)
+    assessment = assess_facts(law, facts, markets, as_of)
     stage.advance(len(markets))
     stage.close()
     stage = progress.stage("applying the policy and writing the tables", 3, "steps")
@@ -417,6 +429,7 @@ def _judge(
                    if c in facts.column_names]
         sens = sensitivity(law, list(markets), presumption_variants(assumptions), as_of=as_of,
                            extra=facts.select(helpers) if helpers else None)
+        reasons = argued(law, facts["category"], list(markets), as_of)
         stage.advance()
         if signals is None and (out / "signals.parquet").exists():
             signals = pq.read_table(out / "signals.parquet")
@@ -425,6 +438,7 @@ def _judge(
                          "as_of": as_of.isoformat() if as_of else None, **counts,
                          "assumptions": assumptions.to_dict(),
                          "sensitivity": sens.to_dict(),
+                         **reasons,
                          "evidence": evidence_summary(facts, evidence),
                          "provenance": provenance,
                          "warnings": warnings}
@@ -454,6 +468,7 @@ def assess_scan(
     purpose: str | None = None,
     org_type: str | None = None,
     assumptions: Mapping[str, Any] | None = None,
+    agreements: Path | None = None,
     manifest: str | None = None,
     reports: bool = True,
     progress: Progress | None = None,
@@ -463,7 +478,8 @@ def assess_scan(
     The run goes to ``out`` (default ``scan_dir/runs/<UTC time>``); the scan's own files are
     never touched, and ``out`` must be empty unless ``force``. ``assumptions`` overrides the
     scan's presumptions (``retained_after_training``, ``access``, ...; not ``agent``, which
-    needs a new scan). ``manifest`` locates the input for the split manifests when it moved.
+    needs a new scan). ``agreements`` is a licence registry to judge with instead of the
+    scan's. ``manifest`` locates the input for the split manifests when it moved.
     """
     started = time.perf_counter()
     prog = progress or NullProgress()
@@ -483,7 +499,11 @@ def assess_scan(
     after = before.changed(**overrides)
     new_purpose = purpose or saved.get("purpose") or "genai_training"
     new_org = org_type or saved.get("org_type") or "company"
-    facts = rejudge_facts(facts, after, purpose=new_purpose, org_type=new_org)
+    registry = (load_agreements(agreements) if agreements is not None
+                else AgreementRegistry.from_json(meta.get(b"clearance.agreements")))
+    facts = rejudge_facts(facts, after, purpose=new_purpose, org_type=new_org,
+                          agreements=registry, judged_on=as_of)
+    meta[b"clearance.agreements"] = registry.to_json().encode()
     saved.update(assumptions=after.to_dict(), purpose=new_purpose, org_type=new_org)
     market_list = parse_markets(markets if markets else saved.get("markets") or None)
     chosen = _policy(policy or saved.get("policy"), waivers, new_purpose, market_list)

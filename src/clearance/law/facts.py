@@ -71,6 +71,7 @@ BOOL_FACTS: Final[tuple[str, ...]] = (
     "illinois_subjects",
     "terms_prohibit_training",
     "rag_outputs",
+    "provider_generated",
 )
 #: Facts holding a date (a ``date`` or an ISO ``YYYY-MM-DD`` string).
 DATE_FACTS: Final[tuple[str, ...]] = ("collected_at", "model_placed_at")
@@ -114,6 +115,7 @@ class Facts:
     rag_outputs: bool | None = None
     training_place: str | None = None
     platform_access: str | None = None
+    provider_generated: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts that are set, as a plain mapping."""

@@ -21,13 +21,21 @@ import pyarrow as pa
 
 from clearance.enrich.categories import category_ids
 from clearance.law.kb import KnowledgeBase, default_knowledge_base
+from clearance.law.review import staleness
 from clearance.models import DISCLAIMER, CitedAuthority, RecommendedAction, Vulnerability
 from clearance.report.annex import market_rows, rights_notes, signal_rows, tier_rows
+from clearance.report.conclusions import (
+    MarketConclusion,
+    closeness,
+    market_conclusions,
+    rightholders,
+)
 from clearance.report.drivers import DATASET, driver_counts
 from clearance.report.knowledge import ReportKnowledge, default_report_knowledge
 from clearance.report.matrix import cell_items, matrix_frame
 from clearance.report.recommendations import next_steps
 from clearance.report.tables import ScanTables, prepare_tables
+from clearance.report.trust import TrustBox, trust_box
 from clearance.report.vulnerabilities import cite, rank_sources, situation_of
 
 __all__ = ["DRILL_LIMIT", "ReportContent", "build_report"]
@@ -59,6 +67,13 @@ class ReportContent:
     method: list[tuple[str, str]]
     drill: pl.DataFrame
     drill_limit: int
+    trust: TrustBox
+    kb_warning: str | None
+    config: dict[str, Any]
+    conclusions: tuple[MarketConclusion, ...]
+    closeness: str | None
+    rightholders: dict[str, list[tuple[str, int]]]
+    analyses: list[dict[str, Any]]
 
 
 def _ingest(config: Mapping[str, Any], key: str) -> int | None:
@@ -202,7 +217,12 @@ def build_report(
         "Knowledge base as of": kb_as_of,
         "Tool version": str(config.get("tool_version") or ""),
     }
-    fmt = {"kb_as_of": kb_as_of, "as_of": as_of.isoformat()}
+    kb_warning = staleness(kb, dt.date.today()).warning
+    trust = trust_box(config, tables.markets, kb_warning)
+    presumed = "; ".join(f"{r.label.lower()}: {r.value}" for r in trust.rows
+                         if r.basis.startswith(("presumed", "set by")))
+    fmt = {"kb_as_of": kb_as_of, "as_of": as_of.isoformat(),
+           "evidence": trust.method_evidence, "presumed": presumed or "nothing"}
     return ReportContent(
         title=str(config.get("title") or "Preliminary risk assessment"),
         meta={k: v for k, v in meta.items() if v},
@@ -223,4 +243,11 @@ def build_report(
         method=[(s.title, " ".join(s.text.format_map(fmt).split())) for s in knowledge.method],
         drill=cell_items(tables, DRILL_LIMIT),
         drill_limit=DRILL_LIMIT,
+        trust=trust,
+        kb_warning=kb_warning,
+        config=dict(config),
+        conclusions=tuple(market_conclusions(markets, config.get("grounds") or [], kb)),
+        closeness=closeness(ranked[:3]),
+        rightholders={v.category: rightholders(tables.items, v.category) for v in ranked[:3]},
+        analyses=list(config.get("analyses") or []),
     )

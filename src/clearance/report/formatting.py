@@ -9,8 +9,12 @@ from clearance.models import CitedAuthority, MarketExposure, Vulnerability
 from clearance.report.knowledge import OUTCOME_DRIVERS
 
 __all__ = [
+    "LEVEL_HEX",
     "STATUS_WORDS",
+    "authority_date",
     "authority_line",
+    "authority_short",
+    "authority_url",
     "clip",
     "count",
     "exposure_markets",
@@ -19,6 +23,9 @@ __all__ = [
     "reason_lines",
     "vulnerability_headline",
 ]
+
+#: The exposure colours of every format: page 1, the heatmap, the HTML matrix, the annex.
+LEVEL_HEX = {"low": "#d9efd5", "medium": "#fde9a9", "high": "#f7a35c", "critical": "#d7301f"}
 
 STATUS_WORDS = {
     "in_force": "in force",
@@ -64,12 +71,25 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def authority_line(a: CitedAuthority, *, limit: int = 160) -> str:
-    """Return 'Title, citation (status, date)', marking an unverified entry."""
-    status = STATUS_WORDS.get(a.status, a.status)
-    flag = "; unverified" if not a.verified else ""
-    head = clip(f"{a.title}, {a.citation}", max(20, limit - 30))
-    return f"{head} ({status}, {a.date}{flag})"
+def authority_line(a: CitedAuthority) -> str:
+    """Return the full form: 'Title, citation (dated status)', marking an unverified entry."""
+    return f"{a.title}, {a.citation} ({authority_date(a)})"
+
+
+def authority_short(a: CitedAuthority) -> str:
+    """Return the short form, never clipped: 'Title (dated status)'."""
+    return f"{a.title} ({authority_date(a)})"
+
+
+def authority_date(a: CitedAuthority) -> str:
+    """Return the labelled date of an authority, with 'unverified' when it is."""
+    label = a.date_label or f"{STATUS_WORDS.get(a.status, a.status)}, {a.date}"
+    return label + ("; unverified" if not a.verified else "")
+
+
+def authority_url(a: CitedAuthority) -> str:
+    """Return the link to follow: the primary text when recorded, else the source checked."""
+    return a.primary_url or a.source_url
 
 
 def exposure_markets(markets: Iterable[MarketExposure], *, limit: int = 6) -> str:

@@ -67,7 +67,7 @@ DRIVERS: Final[tuple[str, ...]] = (
 #: Drivers that are outcomes of the assessment rather than causes; pages show causes first.
 OUTCOME_DRIVERS: Final = frozenset({"prohibited", "restricted", "provisional", "high_exposure"})
 _PLACEHOLDERS: Final = frozenset({"label", "items", "markets", "driver_items", "driver_share"})
-_ROOT_PLACEHOLDERS: Final = frozenset({"kb_as_of", "as_of"})
+_ROOT_PLACEHOLDERS: Final = frozenset({"kb_as_of", "as_of", "evidence", "presumed"})
 
 Text = Annotated[str, Field(min_length=3, max_length=1200)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]

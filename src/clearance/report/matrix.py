@@ -17,7 +17,14 @@ import pyarrow as pa
 
 from clearance.enrich.categories import category_ids, default_knowledge
 from clearance.report.knowledge import EXPOSURE_LEVELS
-from clearance.report.tables import ScanTables, gather, list_column, prepare_tables
+from clearance.report.tables import (
+    CHANNEL_PREFIX,
+    CHANNEL_ROWS,
+    ScanTables,
+    gather,
+    list_column,
+    prepare_tables,
+)
 
 __all__ = ["EXPOSURE_WEIGHTS", "MATRIX_COLUMNS", "cell_items", "matrix_frame", "risk_matrix"]
 
@@ -41,6 +48,8 @@ MATRIX_COLUMNS: Final[tuple[str, ...]] = (
 
 
 def _label(category: str) -> str:
+    if category.startswith(CHANNEL_PREFIX):
+        return CHANNEL_ROWS.get(category[len(CHANNEL_PREFIX):], category)
     labels = default_knowledge().categories
     return labels.get(category, category.replace("_", " ").capitalize())
 
@@ -151,7 +160,9 @@ def _first_rows(key: np.ndarray, need: np.ndarray, chunk: int = 1 << 16) -> np.n
 def cell_items(tables: ScanTables, limit: int = 20) -> pl.DataFrame:
     """Return up to ``limit`` items per matrix cell, highest exposure first, for the drill-down.
 
-    Columns: category, market, item_id, url, exposure, provisional, reasons (list), tier.
+    Columns: category, market, item_id, url, exposure, provisional, reasons (list), tier, and
+    the evidence behind the item's reservation: reservation, capture_at, capture_url,
+    record_id, excerpt, age_days (capture to collection), licence.
     The first ``limit`` rows of each (cell, level) are found in one chunked pass, then the
     small candidate set is sorted; text columns are gathered from Arrow for those rows only.
     """
@@ -169,6 +180,12 @@ def cell_items(tables: ScanTables, limit: int = 20) -> pl.DataFrame:
     url = gather(tables.facts, "url", picked["idx"])
     path = gather(tables.facts, "file_path", picked["idx"])
     level = dict(enumerate(EXPOSURE_LEVELS))
+    evidence = {
+        name: gather(tables.facts, name, picked["idx"])
+        for name in ("reservation", "reservation_capture_at", "reservation_capture_url",
+                     "reservation_record_id", "reservation_excerpt",
+                     "reservation_capture_age_days", "license_effective_id")
+    }
     return pl.DataFrame(
         {
             "category": [tables.categories[c] for c in picked["cat"].to_list()],
@@ -181,6 +198,13 @@ def cell_items(tables: ScanTables, limit: int = 20) -> pl.DataFrame:
             if reasons.height
             else pl.Series([], dtype=pl.List(pl.String)),
             "tier": gather(tables.assessment, "tier", picked["arow"]).cast(pl.String),
+            "reservation": evidence["reservation"].cast(pl.String),
+            "capture_at": evidence["reservation_capture_at"].cast(pl.String),
+            "capture_url": evidence["reservation_capture_url"].cast(pl.String),
+            "record_id": evidence["reservation_record_id"].cast(pl.String),
+            "excerpt": evidence["reservation_excerpt"].cast(pl.String),
+            "age_days": evidence["reservation_capture_age_days"].cast(pl.Int64),
+            "licence": evidence["license_effective_id"].cast(pl.String),
         },
         schema_overrides={"category": pl.String, "market": pl.String, "exposure": pl.String},
     )

@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The one-page preliminary risk assessment, as reportlab flowables.
 
-Whatever the data, the page fits: lists are cut to fixed lengths (5 categories, 3
-vulnerabilities, 3 causes and 3 authorities each, 5 next steps, 16 market columns), long text is
-clipped at word boundaries, and the whole page is wrapped in a ``KeepInFrame`` that shrinks it
+Page 1 says, in this order: what the report is (and is not), a banner when no opt-out
+evidence was read, the bottom line per market (shares at each level in the colours every
+format uses, and what must happen before training), what is in the dataset, the assumptions
+and evidence it rests on (and how much the headline depends on each), the top three sources of
+vulnerability (causes, the authorities behind them as short forms that link to their text,
+the rightholders to approach, what to do), and the next steps. Lists are cut to fixed
+lengths; citations are never clipped; the page is wrapped in a ``KeepInFrame`` that shrinks it
 as a last resort instead of letting it overflow to a second page.
 """
 
@@ -17,7 +21,8 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, 
 from clearance.models import Vulnerability
 from clearance.report.content import ReportContent
 from clearance.report.formatting import (
-    authority_line,
+    authority_date,
+    authority_url,
     clip,
     count,
     human_bytes,
@@ -25,57 +30,14 @@ from clearance.report.formatting import (
     reason_lines,
     vulnerability_headline,
 )
-from clearance.report.pdf_style import LEVEL_COLOURS, Styles, safe, styles
+from clearance.report.pdf_style import LEVEL_COLOURS, Styles, link, safe, styles
 
-__all__ = ["MAX_MARKET_COLUMNS", "assessment_page"]
+__all__ = ["MAX_MARKET_ROWS", "assessment_page"]
 
-MAX_MARKET_COLUMNS: Final = 16
+MAX_MARKET_ROWS: Final = 8
 _LEVELS: Final = ("low", "medium", "high", "critical")
-
-
-def _overview(c: ReportContent, st: Styles) -> list[Flowable]:
-    o = c.overview
-    size = human_bytes(o["bytes"])
-    sized = (
-        f" ({size} where the manifest states sizes: {count(o['sized_items'])} items)"
-        if size != "–"
-        else ""
-    )
-    cats = ", ".join(
-        f"{clip(_label(c, r['category']), 40)} {count(r['items'])} "
-        f"({percent(r['items'] / o['items'] if o['items'] else 0)})"
-        for r in o["by_category"][:5]
-    )
-    more = len(o["by_category"]) - 5
-    rows = ""
-    if o["rows_read"] is not None:
-        rows = f" Rows read {count(o['rows_read'])}, rejected {count(o['rows_rejected'])}."
-    text = (
-        f"<b>{count(o['items'])} items</b>{safe(sized)} from {o['categories']} source categories."
-        f"{safe(rows)} Largest: {safe(cats)}{safe(f', and {more} more' if more > 0 else '')}."
-    )
-    share = o["high_items"] / o["items"] if o["items"] else 0.0
-    risk = (
-        f"<b>{count(o['high_items'])} items ({percent(share)}) are at high or critical exposure "
-        f"in at least one market.</b>"
-    )
-    out: list[Flowable] = [Paragraph(text, st.body), Paragraph(risk, st.body)]
-    tiers = c.tiers
-    if tiers["applied"]:
-        t = tiers["totals"]
-        out.append(
-            Paragraph(
-                f"Sourcing policy: <b>{count(t['prohibited'])} prohibited</b>, "
-                f"{count(t['restricted'])} restricted (need review), "
-                f"{count(t['approved'])} approved.",
-                st.body,
-            )
-        )
-    else:
-        out.append(Paragraph("No sourcing policy was applied to this scan.", st.body))
-    out.append(Spacer(1, 3))
-    out.append(_market_table(c, st))
-    return out
+_WIDTH: Final = 523.0
+_GRID: Final = colors.HexColor("#bbbbbb")
 
 
 def _label(c: ReportContent, category: str) -> str:
@@ -83,35 +45,98 @@ def _label(c: ReportContent, category: str) -> str:
     return str(row["label"]) if row else category
 
 
-def _market_table(c: ReportContent, st: Styles) -> Flowable:
-    rows = c.exposure_by_market[:MAX_MARKET_COLUMNS]
-    header = ["Share of items"] + [r["market"].upper() for r in rows]
-    data: list[list[Any]] = [header]
-    for level in _LEVELS:
-        data.append([level.capitalize()] + [percent(r["shares"][level]) for r in rows])
-    data.append(
-        ["Provisional †"]
-        + [percent(r["provisional_items"] / r["items"]) if r["items"] else "–" for r in rows]
+def _overview(c: ReportContent, st: Styles) -> list[Flowable]:
+    o = c.overview
+    size = human_bytes(o["bytes"])
+    sized = f" ({size} where sizes are stated)" if size != "–" else ""
+    total = o["items"] or 1
+    cats = ", ".join(
+        f"{clip(_label(c, r['category']), 40)} {percent(r['items'] / total)}"
+        for r in o["by_category"][:5]
     )
-    width = 523.0
-    first = 70.0
-    col = min(40.0, (width - first) / max(1, len(rows)))
-    table = Table(data, colWidths=[first] + [col] * len(rows), hAlign="LEFT")
+    more = len(o["by_category"]) - 5
+    rows = ""
+    if o["rows_read"] is not None:
+        rows = f" Rows read {count(o['rows_read'])}, rejected {count(o['rows_rejected'])}."
+    share = o["high_items"] / o["items"] if o["items"] else 0.0
+    text = (
+        f"<b>{count(o['items'])} items</b>{safe(sized)} from {o['categories']} sources."
+        f"{safe(rows)} "
+        f"Largest: {safe(cats)}{safe(f', and {more} more' if more > 0 else '')}. "
+        f"<b>{count(o['high_items'])} items ({percent(share)}) are at high or critical exposure "
+        "in at least one market.</b>"
+    )
+    tiers = c.tiers
+    if tiers["applied"]:
+        t = tiers["totals"]
+        text += (f" Sourcing policy: <b>{count(t['prohibited'])} prohibited</b>, "
+                 f"{count(t['restricted'])} restricted (need review), "
+                 f"{count(t['approved'])} approved.")
+    else:
+        text += " No sourcing policy was applied."
+    return [Paragraph(text, st.body)]
+
+
+def _bottom_line(c: ReportContent, st: Styles) -> Flowable:
+    """The per-market table: level shares in the level colours, and what must happen."""
+    rows = c.exposure_by_market[:MAX_MARKET_ROWS]
+    steps = {m.market: m.before_training for m in c.conclusions}
+    head = ["", "Low", "Med.", "High", "Crit.", "Prov. †", "Before training"]
+    data: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", st.cell) for h in head]]
+    for r in rows:
+        todo = steps.get(r["market"], ())[:2]
+        text = safe("; ".join(todo)[:1].upper() + "; ".join(todo)[1:]) if todo else "–"
+        data.append([
+            Paragraph(f"<b>{safe(r['market'].upper())}</b>", st.cell),
+            *(Paragraph(percent(r["shares"][lv]), st.cell) for lv in _LEVELS),
+            Paragraph(percent(r["provisional_items"] / r["items"]) if r["items"] else "–",
+                      st.cell),
+            Paragraph(text, st.cell),
+        ])
+    widths = [24.0, 28.0, 30.0, 28.0, 28.0, 32.0, _WIDTH - 170.0]
+    table = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1)
     style: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), st.font, st.size - 1),
-        ("FONT", (0, 0), (-1, 0), st.bold, st.size - 1),
-        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+        ("GRID", (0, 0), (-1, -1), 0.25, _GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("BACKGROUND", (0, 0), (0, 0), colors.HexColor("#eef1f5")),
+        ("BACKGROUND", (5, 0), (6, 0), colors.HexColor("#eef1f5")),
     ]
     for i, level in enumerate(_LEVELS, start=1):
-        style.append(("BACKGROUND", (0, i), (0, i), LEVEL_COLOURS[level]))
+        style.append(("BACKGROUND", (i, 0), (i, 0), LEVEL_COLOURS[level]))
+        if level == "critical":
+            style.append(("TEXTCOLOR", (i, 0), (i, 0), colors.white))
     table.setStyle(TableStyle(style))
     return table
 
 
-def _vulnerability(v: Vulnerability, st: Styles) -> list[Flowable]:
+def _trust(c: ReportContent, st: Styles) -> list[Flowable]:
+    box = c.trust
+    data: list[list[Any]] = [[Paragraph("<b>What</b>", st.cell),
+                              Paragraph("<b>Value (how obtained)</b>", st.cell),
+                              Paragraph("<b>If it were otherwise</b>", st.cell)]]
+    for row in box.rows:
+        data.append([
+            Paragraph(safe(row.label), st.cell),
+            Paragraph(f"{safe(row.value)} <i>({safe(row.basis)})</i>", st.cell),
+            Paragraph(safe(row.effect) or "–", st.cell),
+        ])
+    table = Table(data, colWidths=[112.0, 240.0, _WIDTH - 352.0], hAlign="LEFT", repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.25, _GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
+    ]))
+    out: list[Flowable] = [table]
+    for warning in box.warnings[:3]:
+        out.append(Paragraph(f"<b>Warning:</b> {safe(warning)}", st.warn))
+    return out
+
+
+def _vulnerability(c: ReportContent, v: Vulnerability, st: Styles) -> list[Flowable]:
     head = f"{v.rank}. {clip(v.label, 60)}"
     out: list[Flowable] = [
         Paragraph(
@@ -123,18 +148,16 @@ def _vulnerability(v: Vulnerability, st: Styles) -> list[Flowable]:
         out.append(Paragraph("<b>Why:</b> " + safe("; ".join(reasons)) + ".", st.item))
     cited = list(v.authorities[:3]) or list(v.rules_cited[:2])
     if cited:
-        text = "; ".join(authority_line(a, limit=120) for a in cited)
+        text = "; ".join(f"{link(authority_url(a), a.title)} ({safe(authority_date(a))})"
+                         for a in cited)
         label = "Authorities" if v.authorities else "Rules rest on"
-        out.append(Paragraph(f"<b>{label}:</b> {safe(text)}.", st.item))
-    if v.provisional_items:
-        out.append(
-            Paragraph(
-                f"† {count(v.provisional_items)} of its item-market conclusions are provisional.",
-                st.item,
-            )
-        )
-    for rec in v.recommendations[:2]:
-        out.append(Paragraph(f"<b>{safe(rec.label)}:</b> {safe(clip(rec.text, 300))}", st.item))
+        out.append(Paragraph(f"<b>{label}:</b> {text}.", st.item))
+    holders = c.rightholders.get(v.category) or []
+    if holders:
+        text = ", ".join(f"{d} ({count(n)})" for d, n in holders)
+        out.append(Paragraph(f"<b>Approach first:</b> {safe(text)}", st.item))
+    for rec in v.recommendations[:1]:
+        out.append(Paragraph(f"<b>{safe(rec.label)}:</b> {safe(clip(rec.text, 260))}", st.item))
     return out
 
 
@@ -156,11 +179,21 @@ def _story(c: ReportContent, st: Styles) -> list[Flowable]:
             ),
             st.banner,
         ),
+    ]
+    if c.trust.banner:
+        story.append(Paragraph(f"<b>{safe(c.trust.banner)}</b>", st.alarm))
+    story += [
+        Paragraph("Bottom line per market", st.h1),
+        _bottom_line(c, st),
         Paragraph("What is in the dataset", st.h1),
         *_overview(c, st),
+        Paragraph("Assumptions and evidence", st.h1),
+        *_trust(c, st),
         Paragraph("Top sources of legal vulnerability", st.h1),
         Paragraph(
-            "Ranked by exposure x volume x litigation salience (method in the annex).", st.small
+            "Ranked by exposure x volume x litigation salience (method in the annex)."
+            + (f" {c.closeness}" if c.closeness else ""),
+            st.small,
         ),
     ]
     if not c.top:
@@ -168,21 +201,17 @@ def _story(c: ReportContent, st: Styles) -> list[Flowable]:
             Paragraph("No source carries medium or higher exposure in any market.", st.body)
         )
     for v in c.top:
-        story.extend(_vulnerability(v, st))
-    if 0 < len(c.top) < 3:
-        story.append(
-            Paragraph(f"Only {len(c.top)} source(s) carry medium or higher exposure.", st.small)
-        )
+        story.extend(_vulnerability(c, v, st))
     story.append(Paragraph("Next steps", st.h1))
-    for i, step in enumerate(c.next_steps[:5], start=1):
-        story.append(Paragraph(safe(clip(step.text, 260)), st.item, bulletText=f"{i}."))
-    story.append(Spacer(1, 4))
+    for i, step in enumerate(c.next_steps[:4], start=1):
+        story.append(Paragraph(safe(clip(step.text, 240)), st.item, bulletText=f"{i}."))
+    story.append(Spacer(1, 3))
     story.append(
         Paragraph(
             safe(
-                "The annex (report.pdf from page 2, report.html, report.md) covers every market "
-                "and category, the policy results, the authorities cited, the method and its "
-                "limits."
+                "The annex (report.pdf from page 2, report.html, report.md) argues each market's "
+                "conclusion, gives the fair-use and TDM analyses, every category, the policy "
+                "results, the authorities with links to their text, the method and its limits."
             ),
             st.small,
         )
@@ -192,5 +221,5 @@ def _story(c: ReportContent, st: Styles) -> list[Flowable]:
 
 def assessment_page(c: ReportContent, width: float, height: float) -> Flowable:
     """Return the whole one-page assessment as one flowable that never exceeds the frame."""
-    st = styles(8.0)
+    st = styles(7.6)
     return KeepInFrame(width, height, _story(c, st), mode="shrink", hAlign="LEFT", vAlign="TOP")

@@ -29,15 +29,15 @@ from reportlab.platypus import (
 
 from clearance.report.content import ReportContent
 from clearance.report.formatting import (
-    STATUS_WORDS,
-    clip,
+    authority_date,
+    authority_url,
     count,
     human_bytes,
     percent,
     reason_lines,
 )
 from clearance.report.pdf_page import assessment_page
-from clearance.report.pdf_style import Styles, safe, styles
+from clearance.report.pdf_style import Styles, link, safe, styles
 
 __all__ = ["write_assessment_pdf", "write_report_pdf"]
 
@@ -107,7 +107,8 @@ def _table(rows: list[list[Any]], widths: list[float], st: Styles) -> LongTable:
 
 
 def _markets(c: ReportContent, st: Styles) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("B. Every market", st.h1)]
+    out: list[Flowable] = [Paragraph("B. Every market, argued", st.h1)]
+    argued = {m.market: m for m in c.conclusions}
     for row in c.exposure_by_market:
         market = row["market"]
         shares = ", ".join(f"{percent(row['shares'][lv])} {lv}" for lv in _LEVELS)
@@ -120,6 +121,16 @@ def _markets(c: ReportContent, st: Styles) -> list[Flowable]:
                 st.h2,
             )
         )
+        m = argued.get(market)
+        if m is not None:
+            if m.law:
+                cited = "; ".join(f"{link(authority_url(a), a.title)} "
+                                  f"({safe(authority_date(a))})" for a in m.citations)
+                out.append(Paragraph(f"<i>The law in {safe(m.name)}.</i> {safe(m.law)}"
+                                     + (f" ({cited})" if cited else ""), st.body))
+            out.append(Paragraph(f"<i>Why the level follows.</i> {safe(m.why)}", st.body))
+            out.append(Paragraph(f"<i>Before training for {safe(m.name)}:</i> "
+                                 f"{safe('; '.join(m.before_training))}.", st.body))
         cells = c.matrix.filter(c.matrix["market"] == market).to_dicts()
         rows: list[list[Any]] = [
             ["Category", "Items", "Bytes", "Low", "Medium", "High", "Critical", "Prov. †"]
@@ -145,7 +156,7 @@ def _markets(c: ReportContent, st: Styles) -> list[Flowable]:
 
 
 def _categories(c: ReportContent, st: Styles) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("C. Every category", st.h1)]
+    out: list[Flowable] = [Paragraph("D. Every source category", st.h1)]
     for r in c.categories:
         worst = ", ".join(f"{m.upper()} {w}" for m, w in r["worst"].items() if w)
         rank = f"rank {r['rank']}, score {r['score']:,.1f}" if r["rank"] else "not ranked"
@@ -168,7 +179,7 @@ def _categories(c: ReportContent, st: Styles) -> list[Flowable]:
 
 
 def _ranking_and_policy(c: ReportContent, st: Styles) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("D. Ranking of every source", st.h1)]
+    out: list[Flowable] = [Paragraph("E. Ranking of every source", st.h1)]
     rows: list[list[Any]] = [["#", "Category", "Score", "Items", "Worst", "Markets at high+"]]
     for v in c.vulnerabilities:
         high = sum(1 for m in v.markets if m.worst in ("high", "critical"))
@@ -176,7 +187,7 @@ def _ranking_and_policy(c: ReportContent, st: Styles) -> list[Flowable]:
             [str(v.rank), v.label, f"{v.score:,.1f}", count(v.items), v.worst or "–", str(high)]
         )
     out.append(_table(rows, [20, 190, 70, 60, 60, 80], st))
-    out.append(Paragraph("E. Policy results", st.h1))
+    out.append(Paragraph("F. Policy results", st.h1))
     tiers = c.tiers
     if not tiers["applied"]:
         out.append(Paragraph("No sourcing policy was applied to this scan.", st.body))
@@ -210,21 +221,58 @@ def _ranking_and_policy(c: ReportContent, st: Styles) -> list[Flowable]:
     return out
 
 
+def _analyses(c: ReportContent, st: Styles) -> list[Flowable]:
+    if not c.analyses:
+        return []
+    labels = {r["category"]: r["label"] for r in c.categories}
+    words = {"for_use": "for the use", "against_use": "against the use",
+             "not_engaged": "not engaged"}
+    out: list[Flowable] = [
+        Paragraph("C. Fair-use and text-and-data-mining analyses of the main sources", st.h1),
+        Paragraph("How each analysis leans over the source's items, and the analysis of its "
+                  "most common facts, question by question. A leaning, not a prediction of any "
+                  "court's decision.", st.small),
+    ]
+    for a in c.analyses:
+        total = sum(a["leanings"].values()) or 1
+        spread = ", ".join(f"{percent(n / total)} {words.get(k, k)}" for k, n in
+                           sorted(a["leanings"].items(), key=lambda kv: -kv[1]))
+        name = "fair use" if a["analysis"] == "fair_use" else "text and data mining"
+        modal = a["modal"]
+        out.append(Paragraph(safe(f"{labels.get(a['category'], a['category'])} · "
+                                  f"{a['market'].upper()} · {name}: {spread}"), st.h2))
+        out.append(Paragraph(safe(f"{modal.get('summary', '')} (most common facts: "
+                                  f"{percent(float(a['modal_share']))} of its items)"),
+                             st.small))
+        rows: list[list[Any]] = [["Question", "Leaning", "Strength"]]
+        for q in modal.get("questions") or []:
+            rows.append([q[1], words.get(q[2], q[2]), q[3]])
+        out.append(_table(rows, [330, 110, 80], st))
+    return out
+
+
 def _signals_and_authorities(c: ReportContent, st: Styles) -> list[Flowable]:
     out: list[Flowable] = []
     if c.signals:
-        out.append(Paragraph("F. Opt-out signals found", st.h1))
+        out.append(Paragraph("G. Opt-out signals found", st.h1))
         rows: list[list[Any]] = [["Standard", "Verdict", "Hosts", "Signals"]]
         for r in c.signals:
             rows.append([r["standard"], r["verdict"], count(r["hosts"]), count(r["signals"])])
         out.append(_table(rows, [180, 120, 80, 80], st))
-    out.append(Paragraph("G. Authorities cited", st.h1))
-    rows = [["Authority", "Body", "Status", "Source"]]
+    out.append(Paragraph("H. Authorities cited", st.h1))
+    out.append(Paragraph("Each authority links to its primary text where one is recorded "
+                         "(marked when not confirmed against the official copy), and to the "
+                         "page it was checked against.", st.small))
+    table: list[list[Any]] = [["Authority", "Body", "Status and date", "Text"]]
     for a in c.authorities:
-        status = STATUS_WORDS.get(a.status, a.status) + f", {a.date}"
-        status += "" if a.verified else "; unverified"
-        rows.append([f"{a.title}, {a.citation}", a.body, status, clip(a.source_url, 90)])
-    out.append(_table(rows, [190, 110, 75, 150], st))
+        text = []
+        if a.primary_url:
+            text.append(link(a.primary_url, "primary text")
+                        + ("" if a.primary_confirmed else " (not confirmed)"))
+        text.append(link(a.source_url, "source checked"))
+        table.append([f"{a.title}, {a.citation}", a.body, authority_date(a),
+                      Paragraph("<br/>".join(text), st.cell)])
+    out.append(_table(table, [200, 105, 120, 100], st))
     return out
 
 
@@ -248,14 +296,15 @@ def _annex(c: ReportContent, heatmap_png: Path | None) -> list[Flowable]:
             st.small,
         )
     )
-    out += _markets(c, st) + _categories(c, st) + _ranking_and_policy(c, st)
+    out += _markets(c, st) + _analyses(c, st) + _categories(c, st) + _ranking_and_policy(c, st)
     out += _signals_and_authorities(c, st)
-    out.append(Paragraph("H. Method and limits", st.h1))
+    out.append(Paragraph("I. Method and limits", st.h1))
     for title, text in c.method:
         out.append(Paragraph(f"<b>{safe(title)}.</b> {safe(text)}", st.body))
     out.append(
         Paragraph(
-            safe(f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of {c.kb_as_of}."),
+            safe(f"{c.disclaimer} Law applied as of {c.as_of}; knowledge base as of {c.kb_as_of}."
+                 + (f" {c.kb_warning}" if c.kb_warning else "")),
             st.banner,
         )
     )

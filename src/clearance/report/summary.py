@@ -84,7 +84,33 @@ def summary_dict(
             for v in c.vulnerabilities
         ],
         "next_steps": [s.text for s in c.next_steps],
-        "configuration": _jsonable(dict(config or {})),
+        "assumptions_and_evidence": {
+            "rows": [
+                {"what": r.label, "value": r.value, "basis": r.basis, "effect": r.effect}
+                for r in c.trust.rows
+            ],
+            "banner": c.trust.banner,
+            "warnings": list(c.trust.warnings),
+        },
+        "conclusions": [
+            {
+                "market": m.market,
+                "law": m.law,
+                "citations": [a.id for a in m.citations],
+                "why": m.why,
+                "before_training": list(m.before_training),
+            }
+            for m in c.conclusions
+        ],
+        "top_closeness": c.closeness,
+        "rightholders": {k: [{"domain": d, "items": n} for d, n in v]
+                         for k, v in c.rightholders.items()},
+        "kb_warning": c.kb_warning,
+        "configuration": _jsonable({k: v for k, v in dict(config or {}).items()
+                                    if k not in ("sensitivity", "grounds", "analyses")}),
+        "sensitivity": _jsonable((config or {}).get("sensitivity")),
+        "grounds": _jsonable((config or {}).get("grounds")),
+        "analyses": _jsonable((config or {}).get("analyses")),
         "files": dict(files or {}),
     }
 

@@ -13,8 +13,12 @@ from typing import Any
 from clearance.models import Vulnerability
 from clearance.report.content import ReportContent
 from clearance.report.formatting import (
+    LEVEL_HEX,
     STATUS_WORDS,
+    authority_date,
     authority_line,
+    authority_short,
+    authority_url,
     count,
     human_bytes,
     percent,
@@ -22,7 +26,7 @@ from clearance.report.formatting import (
     vulnerability_headline,
 )
 
-__all__ = ["anchor", "cell_colour", "report_view"]
+__all__ = ["anchor", "report_view"]
 
 _LEVELS = ("low", "medium", "high", "critical")
 
@@ -32,18 +36,9 @@ def anchor(category: str, market: str) -> str:
     return "cell-" + re.sub(r"[^a-z0-9_-]+", "-", f"{category}-{market}".lower())
 
 
-def cell_colour(share: float | None) -> str:
-    """Return the heatmap colour (hex) of a share at high or critical exposure."""
-    if share is None:
-        return "#e6e6e6"
-    import matplotlib  # loaded on first use: it takes a large share of a second
-    from matplotlib.colors import to_hex
-
-    return str(to_hex(matplotlib.colormaps["YlOrRd"](max(0.0, min(1.0, share)))))
-
-
-def _vulnerability(v: Vulnerability) -> dict[str, Any]:
+def _vulnerability(v: Vulnerability, holders: list[tuple[str, int]]) -> dict[str, Any]:
     return {
+        "holders": ", ".join(f"{d} ({count(n)})" for d, n in holders),
         "rank": v.rank,
         "label": v.label,
         "category": v.category,
@@ -51,11 +46,13 @@ def _vulnerability(v: Vulnerability) -> dict[str, Any]:
         "score": f"{v.score:,.1f}",
         "reasons": reason_lines(v, limit=4),
         "authorities": [
-            {"line": authority_line(a, limit=200), "why": a.why, "url": a.source_url}
+            {"line": authority_line(a), "short": authority_short(a), "why": a.why,
+             "url": authority_url(a)}
             for a in v.authorities
         ],
         "rules_cited": [
-            {"line": authority_line(a, limit=200), "url": a.source_url} for a in v.rules_cited
+            {"line": authority_line(a), "short": authority_short(a), "url": authority_url(a)}
+            for a in v.rules_cited
         ],
         "provisional": count(v.provisional_items) if v.provisional_items else "",
         "recommendations": [{"label": r.label, "text": r.text} for r in v.recommendations],
@@ -75,10 +72,12 @@ def _vulnerability(v: Vulnerability) -> dict[str, Any]:
 def _matrix(c: ReportContent) -> dict[str, Any]:
     cells: dict[str, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
+    ranks = {v.category: v.rank for v in c.top}
     for (category,), part in c.matrix.group_by("category", maintain_order=True):
         row: dict[str, Any] = {
             "category": category,
             "label": part["category_label"][0],
+            "rank": ranks.get(str(category)),
             "cells": [],
         }
         for r in part.iter_rows(named=True):
@@ -93,7 +92,6 @@ def _matrix(c: ReportContent) -> dict[str, Any]:
                 "bytes": human_bytes(r["bytes"]),
                 "bytes_high": human_bytes(r["bytes_high"] + r["bytes_critical"]),
                 "share_high": percent(share) if share is not None else "–",
-                "colour": cell_colour(share),
                 "dark": share is not None and share > 0.6,
                 "worst": r["worst"] or "–",
                 "levels": [
@@ -106,6 +104,7 @@ def _matrix(c: ReportContent) -> dict[str, Any]:
                     for lv in _LEVELS
                 ],
                 "provisional": count(r["provisional_items"]),
+                "bar": [(lv, round(100 * r[f"share_{lv}"], 1)) for lv in _LEVELS],
                 "items_list": [],
             }
             cells[cell["id"]] = cell
@@ -126,6 +125,13 @@ def _matrix(c: ReportContent) -> dict[str, Any]:
                 "provisional": bool(r["provisional"]),
                 "reasons": ", ".join(r["reasons"] or []),
                 "tier": r["tier"] or "",
+                "reservation": r["reservation"] or "unknown",
+                "capture_at": (r["capture_at"] or "")[:10],
+                "capture_url": r["capture_url"] or "",
+                "record_id": r["record_id"] or "",
+                "excerpt": r["excerpt"] or "",
+                "age_days": "" if r["age_days"] is None else f"{r['age_days']:,}",
+                "licence": r["licence"] or "",
             }
         )
     return {"markets": [m.upper() for m in c.markets], "rows": rows}
@@ -182,7 +188,7 @@ def report_view(c: ReportContent) -> dict[str, Any]:
             for r in c.exposure_by_market
         ],
         "levels": _LEVELS,
-        "top": [_vulnerability(v) for v in c.top],
+        "top": [_vulnerability(v, c.rightholders.get(v.category, [])) for v in c.top],
         "ranking": [
             {
                 "rank": v.rank,
@@ -223,10 +229,65 @@ def report_view(c: ReportContent) -> dict[str, Any]:
                 "status": STATUS_WORDS.get(a.status, a.status),
                 "verified": a.verified,
                 "url": a.source_url,
+                "primary": a.primary_url,
+                "primary_confirmed": a.primary_confirmed,
+                "dated": authority_date(a),
                 "id": a.id,
             }
             for a in c.authorities
         ],
         "method": c.method,
         "count": count,
+        "trust": {
+            "rows": [
+                {"label": r.label, "value": r.value, "basis": r.basis, "effect": r.effect}
+                for r in c.trust.rows
+            ],
+            "banner": c.trust.banner,
+            "warnings": list(c.trust.warnings),
+        },
+        "conclusions": [
+            {
+                "market": m.market.upper(),
+                "name": m.name,
+                "law": m.law,
+                "why": m.why,
+                "before": list(m.before_training),
+                "citations": [{"short": authority_short(a), "url": authority_url(a)}
+                              for a in m.citations],
+            }
+            for m in c.conclusions
+        ],
+        "closeness": c.closeness,
+        "analyses": _analyses(c),
+        "kb_warning": c.kb_warning,
+        "colours": LEVEL_HEX,
     }
+
+
+_LEANING = {"for_use": "for the use", "against_use": "against the use", "balanced": "balanced",
+            "unknown": "unknown", "neutral": "neutral", "not_engaged": "not engaged"}
+
+
+def _analyses(c: ReportContent) -> list[dict[str, Any]]:
+    """Return the annex's fair-use and TDM analyses per main category, display-ready."""
+    labels = {r["category"]: r["label"] for r in c.categories}
+    out = []
+    for a in c.analyses:
+        total = sum(a["leanings"].values()) or 1
+        spread = ", ".join(f"{percent(n / total)} {_LEANING.get(k, k)}"
+                           for k, n in sorted(a["leanings"].items(), key=lambda kv: -kv[1]))
+        modal = a["modal"]
+        out.append({
+            "category": labels.get(a["category"], a["category"]),
+            "market": a["market"].upper(),
+            "analysis": "Fair use (four factors)" if a["analysis"] == "fair_use"
+            else "Text and data mining",
+            "spread": spread,
+            "modal_share": percent(float(a["modal_share"])),
+            "summary": modal.get("summary", ""),
+            "questions": [(q[1], _LEANING.get(q[2], q[2]), q[3]) for q in modal.get("questions")
+                          or []],
+            "provisional": bool(modal.get("provisional")),
+        })
+    return out

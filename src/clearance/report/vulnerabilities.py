@@ -34,6 +34,32 @@ __all__ = ["cite", "rank_sources", "rank_vulnerabilities", "situation_of"]
 _SHOWN_AUTHORITIES = 4
 
 
+_STATUS_TEXT = {
+    "pending": "pending", "appealed": "decided, under appeal", "decided": "decided",
+    "settled": "settled", "proposed": "proposed", "repealed": "repealed",
+}  # fmt: skip
+
+
+def date_label(entry: LawEntry) -> str:
+    """Return the date that matters for an entry, labelled by what it is.
+
+    Law in force: the date it applies from (else its adoption date, so labelled). A matter
+    that is pending or under appeal: the date of its latest recorded step. Otherwise the
+    decision, settlement or proposal date.
+    """
+    if entry.status == "in_force":
+        if entry.effective_from is not None:
+            return f"in force, applies from {entry.effective_from.isoformat()}"
+        return f"in force; adopted {entry.date.isoformat()}"
+    status = _STATUS_TEXT.get(entry.status, entry.status)
+    if entry.steps:
+        latest = max(entry.steps, key=lambda s: s.date)
+        return f"{status}; latest step {latest.date.isoformat()}"
+    if entry.status == "pending":
+        return f"pending since {entry.date.isoformat()}"
+    return f"{status} {entry.date.isoformat()}"
+
+
 def cite(entry: LawEntry, why: str = "") -> CitedAuthority:
     """Return the report's citation of a knowledge-base entry."""
     return CitedAuthority(
@@ -47,6 +73,9 @@ def cite(entry: LawEntry, why: str = "") -> CitedAuthority:
         verified=entry.verified,
         source_url=entry.source_url,
         why=why,
+        date_label=date_label(entry),
+        primary_url=entry.primary_url,
+        primary_confirmed=bool(entry.primary_confirmed),
     )
 
 

@@ -97,6 +97,7 @@ def write_reports(
             svg_tmp,
             markets=list(content.markets),
             kb_as_of=content.kb_as_of,
+            ranks={v.category: v.rank for v in content.top},
         )
         os.replace(svg_tmp, paths["risk_matrix_svg"])
         os.replace(png_tmp, paths["risk_matrix_png"])
