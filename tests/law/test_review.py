@@ -79,6 +79,14 @@ def test_every_pending_matter_records_its_latest_step() -> None:
             assert e.latest_step.date <= e.checked, e.id
 
 
+def test_no_step_is_the_generic_placeholder() -> None:
+    """Every recorded step says what happened, with its source; none is the placeholder
+    'latest step confirmed in this entry's source; no later step found'."""
+    generic = [e.id for e in default_knowledge_base() for s in e.steps
+               if "no later step found" in s.step.lower()]  # fmt: skip
+    assert generic == []
+
+
 def test_entries_without_a_confirmed_primary_say_why() -> None:
     for e in default_knowledge_base():
         if not e.primary_confirmed:
