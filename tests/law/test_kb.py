@@ -217,6 +217,9 @@ def test_broken_entry_messages_say_what_is_wrong() -> None:
         "market_not_directory": "directory",
         "unknown_field": "holdng",
         "not_utf8": "UTF-8",
+        "scheme_primary_confirmed": "never confirmed",
+        "cited_primary_without_note": "primary_note naming",
+        "primary_basis_without_url": "primary_basis needs a primary_url",
     }
     for case, needle in cases.items():
         with pytest.raises(RuleError) as info:

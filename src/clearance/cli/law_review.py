@@ -13,7 +13,13 @@ from clearance.cli._app import out, print_json, run
 from clearance.cli.law import DISCLAIMER, law_app
 from clearance.errors import InputError
 from clearance.law.kb import load_knowledge_base
-from clearance.law.review import REVIEW_DAYS, primary_share, review, staleness
+from clearance.law.review import (
+    REVIEW_DAYS,
+    primary_breakdown,
+    primary_share,
+    review,
+    staleness,
+)
 
 __all__ = ["review_command"]
 
@@ -44,15 +50,18 @@ def review_command(
     rows = run(lambda: review(kb, when, days=days, pending_only=pending))
     stale = run(lambda: staleness(kb, when, days=days))
     confirmed, total = primary_share(kb)
+    basis = primary_breakdown(kb)
     if as_json:
         print_json({**stale.to_dict(), "disclaimer": DISCLAIMER,
                     "primary_confirmed": confirmed, "entries_total": total,
+                    "primary_breakdown": basis,
                     "entries": [r.to_dict() for r in rows]})  # fmt: skip
     else:
         out.print(
             f"Law knowledge base as of {kb.as_of.isoformat()} · reviewed on {when.isoformat()} "
             f"({stale.age_days} days) · {len(stale.overdue_pending)} pending matter(s) overdue "
-            f"(> {days} days) · confirmed primary text {confirmed}/{total} · {DISCLAIMER}",
+            f"(> {days} days) · confirmed primary text {confirmed}/{total} "
+            f"(read {basis['read']}, cited {basis['cited']}) · {DISCLAIMER}",
             highlight=False,
         )
         if stale.warning:
@@ -63,6 +72,8 @@ def review_command(
         for r in rows:
             step = f"{r.latest_step_date}: {r.latest_step}" if r.latest_step else ""
             flag = "OVERDUE" if r.overdue else ("" if r.primary_confirmed else "no primary")
+            if not r.overdue and r.primary_basis == "scheme":
+                flag = "primary from scheme"
             table.add_row(r.checked.isoformat(), str(r.age_days), r.entry_id, r.status, step, flag)
         out.print(table)
     if fail_overdue and stale.overdue_pending:

@@ -46,6 +46,7 @@ __all__ = [
     "LawEntry",
     "Market",
     "PENDING",
+    "PrimaryBasis",
     "Status",
     "Step",
     "Topic",
@@ -115,6 +116,8 @@ def _iso_date(value: Any) -> dt.date:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 OneLine = Annotated[str, Field(min_length=3, max_length=600, pattern=r"^[^\n\r]+$")]
 Url = Annotated[str, Field(pattern=_URL.pattern, max_length=2000)]
+#: How a primary link was established (``LawEntry.primary_basis``).
+PrimaryBasis = Literal["read", "cited", "scheme"]
 
 
 class Step(BaseModel):
@@ -159,11 +162,20 @@ class LawEntry(BaseModel):
     )
     primary_confirmed: StrictBool = Field(
         default=False,
-        description="True only when a stored public copy of `primary_url` was read and matches.",
+        description="True only when a stored public source showed that `primary_url` is the "
+        "official copy of this authority (see `primary_basis`).",
+    )
+    primary_basis: PrimaryBasis | None = Field(
+        default=None,
+        description="How `primary_url` was established: 'read' (a stored copy of that page was "
+        "read and matches), 'cited' (stored sources show that exact URL as the official copy; "
+        "named in `primary_note`), 'scheme' (built from a documented identifier scheme: never "
+        "confirmed). None with a confirmed link means 'read'.",
     )
     primary_note: OneLine | None = Field(
         default=None,
-        description="Why there is no confirmed primary link (none published, not found, ...).",
+        description="Why there is no confirmed primary link (none published, not found, ...), or "
+        "where a 'cited' or 'scheme' link was seen.",
     )
     steps: tuple[Step, ...] = Field(
         default=(), description="Procedural history, oldest first; the last is the latest step."
@@ -196,6 +208,15 @@ class LawEntry(BaseModel):
             raise ValueError("primary_confirmed needs a primary_url")
         if self.primary_url is not None and not self.primary_confirmed and not self.primary_note:
             raise ValueError("an unconfirmed primary_url needs primary_note saying what is unsure")
+        if self.primary_basis is not None and self.primary_url is None:
+            raise ValueError("primary_basis needs a primary_url")
+        if self.primary_basis == "scheme" and self.primary_confirmed:
+            raise ValueError("a primary_url built from an identifier scheme is never confirmed")
+        if self.primary_basis in ("cited", "scheme") and not self.primary_note:
+            raise ValueError(
+                f"a {self.primary_basis!r} primary_url needs primary_note naming "
+                "where the URL or its identifier was seen"
+            )
         if self.primary_url is not None and self.primary_url in self.more_sources:
             raise ValueError("primary_url repeats a more_sources entry")
         dates = [s.date for s in self.steps]

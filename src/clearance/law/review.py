@@ -22,6 +22,7 @@ __all__ = [
     "REVIEW_DAYS",
     "KbStaleness",
     "ReviewRow",
+    "primary_breakdown",
     "primary_share",
     "review",
     "staleness",
@@ -46,6 +47,7 @@ class ReviewRow:
     latest_step: str | None
     latest_step_date: dt.date | None
     primary_confirmed: bool
+    primary_basis: str | None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the row as a JSON-ready dict (dates as ISO strings)."""
@@ -100,6 +102,7 @@ def _row(entry: LawEntry, on: dt.date, days: int) -> ReviewRow:
         latest_step=step.step if step else None,
         latest_step_date=step.date if step else None,
         primary_confirmed=entry.primary_confirmed,
+        primary_basis=entry.primary_basis,
     )
 
 
@@ -151,3 +154,19 @@ def staleness(kb: KnowledgeBase, on: dt.date, *, days: int = REVIEW_DAYS) -> KbS
 def primary_share(kb: KnowledgeBase) -> tuple[int, int]:
     """Return (entries with a confirmed primary text, all entries)."""
     return sum(1 for e in kb if e.primary_confirmed), len(kb)
+
+
+def primary_breakdown(kb: KnowledgeBase) -> dict[str, int]:
+    """Count entries by how their primary link stands: ``read`` (confirmed from a stored copy of
+    the page), ``cited`` (confirmed: stored sources show that exact URL as the official copy),
+    ``scheme`` (built from an identifier scheme, unconfirmed), ``unconfirmed`` (a link whose
+    page and URL were not confirmed) and ``none`` (no primary link)."""
+    counts = dict.fromkeys(("read", "cited", "scheme", "unconfirmed", "none"), 0)
+    for e in kb:
+        if e.primary_confirmed:
+            counts["cited" if e.primary_basis == "cited" else "read"] += 1
+        elif e.primary_basis == "scheme":
+            counts["scheme"] += 1
+        else:
+            counts["unconfirmed" if e.primary_url else "none"] += 1
+    return counts
