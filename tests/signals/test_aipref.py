@@ -16,7 +16,7 @@ from clearance.signals.aipref import (
 )
 from clearance.signals.aipref_sf import InnerList, SFError, Token, parse_dictionary
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.verdicts import robots_signals
 
 
 def prefs(value: str) -> dict[str, str]:

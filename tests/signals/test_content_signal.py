@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from clearance.signals.content_signal import content_signal_signals, parse_content_signal
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.verdicts import robots_signals
 
 
 def verdicts(policy_body: bytes, agent: str | None = None) -> dict[str, str]:

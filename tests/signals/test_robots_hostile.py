@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_paths import normalize_path, normalize_paths
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.paths import normalize_path, normalize_paths
+from clearance.signals.robots.verdicts import robots_signals
 
 KEYS = [
     "User-agent",

@@ -16,7 +16,7 @@ fetch time, redirects followed) and returns a :class:`RobotsPolicy`:
 
 ``google_compat=True`` reproduces Google's parser where it departs from the RFC (see
 docs/signals-robots.md). Verdicts per crawler, operator and purpose, and
-:class:`clearance.models.Signal` objects, come from :mod:`clearance.signals.robots_verdicts`.
+:class:`clearance.models.Signal` objects, come from :mod:`clearance.signals.robots.verdicts`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from clearance.signals.aipref import (
     combine_usage,
     select_usage_rules,
 )
-from clearance.signals.robots_groups import (
+from clearance.signals.robots.groups import (
     MAX_REDIRECTS,
     GroupIndex,
     RuleMatch,
@@ -41,8 +41,8 @@ from clearance.signals.robots_groups import (
     Statement,
     access_state,
 )
-from clearance.signals.robots_match import CompiledRules, Rule
-from clearance.signals.robots_parse import (
+from clearance.signals.robots.match import CompiledRules, Rule
+from clearance.signals.robots.parse import (
     MAX_BYTES,
     Comment,
     ParseNote,
@@ -51,7 +51,7 @@ from clearance.signals.robots_parse import (
     parse_lines,
     product_token,
 )
-from clearance.signals.robots_paths import (
+from clearance.signals.robots.paths import (
     batch_paths,
     extract_path,
     needs_normalizing,
@@ -378,7 +378,7 @@ class RobotsPolicy:
         registry: CrawlerRegistry | None = None,
     ) -> list[Signal]:
         """Return the Signals this robots.txt gives for a path (see ``robots_signals``)."""
-        from clearance.signals.robots_verdicts import robots_signals  # imports this module
+        from clearance.signals.robots.verdicts import robots_signals  # imports this module
 
         return robots_signals(self, path, agents=agents, registry=registry)
 
@@ -386,7 +386,7 @@ class RobotsPolicy:
         """Return the ``#`` comments, each on its own line number, other lines left empty.
 
         The shape natural-language detectors read (see
-        :func:`clearance.signals.robots_verdicts.comment_signals`): prose split over several
+        :func:`clearance.signals.robots.verdicts.comment_signals`): prose split over several
         comment lines stays together, and rules between comments break paragraphs.
         """
         last = max((c.line for c in self.comments), default=0)
