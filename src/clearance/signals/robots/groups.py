@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """The pieces a robots.txt policy is built from: access results, merged groups, statements.
 
-:func:`access_state` reads the HTTP outcome (RFC 9309 §2.3.1). :class:`GroupIndex` merges the
-groups of a file by product token (§2.2.1) and turns their lines into :class:`Rule` objects
-(normalised patterns) and :class:`Statement` objects (Content-Usage, Content-Signal), noting
-rules no crawler will apply as written.
+:func:`access_state` reads the HTTP outcome (RFC 9309 §2.3.1). :class:`GroupIndex` turns the
+lines of each group into :class:`Rule` objects (normalised patterns) and :class:`Statement`
+objects (Content-Usage, Content-Signal), stored once per group, and indexes the groups by
+product token (merged per §2.2.1 when asked), noting rules no crawler will apply as written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +19,15 @@ from clearance.signals.robots.match import Rule
 from clearance.signals.robots.parse import ParseNote, RawGroup, RawRecord, product_token
 from clearance.signals.robots.paths import normalize_pattern
 
-__all__ = ["MAX_REDIRECTS", "GroupIndex", "RuleMatch", "State", "Statement", "access_state"]
+__all__ = [
+    "MAX_REDIRECTS",
+    "GroupIndex",
+    "IndexedGroup",
+    "RuleMatch",
+    "State",
+    "Statement",
+    "access_state",
+]
 
 MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five; more MAY be read as unavailable
 State = Literal["parsed", "unavailable", "unreachable"]
@@ -63,66 +71,117 @@ def access_state(status: int | None, redirects: int) -> tuple[State, str]:
     return "unreachable", f"HTTP {status}: not a valid final status, treated as unreachable"
 
 
+class IndexedGroup:
+    """One group of the file as written: its tokens, user-agent lines, rules and statements.
+
+    Rules and statements are stored once per group, however many tokens the group names.
+    """
+
+    __slots__ = ("agents", "lines", "rules", "signals", "usage")
+
+    def __init__(self, agents: tuple[str, ...], lines: tuple[int, ...]) -> None:
+        self.agents = agents  # distinct lower-cased product tokens, "*" included
+        self.lines = lines  # line numbers of its user-agent lines
+        self.rules: list[Rule] = []
+        self.usage: list[Statement] = []
+        self.signals: list[Statement] = []
+
+
 class GroupIndex:
-    """The groups of one file, merged per product token (lower-case; ``*`` for everyone)."""
+    """The groups of one file, indexed by product token (lower-case; ``*`` for everyone).
+
+    RFC 9309 §2.2.1 merges groups naming the same token. Each token maps to the numbers of
+    the groups that name it; a group's rules are never copied per token, so building the
+    index is linear in the file however many tokens share a group. The merged view of a
+    token (:meth:`rules`, :meth:`usage`, :meth:`signals`) is the group's own list when one
+    group names it, else the concatenation in file order, built when asked for.
+    """
 
     __slots__ = (
-        "agent_lines",
+        "_frozen",
+        "by_agent",
         "google_compat",
+        "groups",
         "lenient_lines",
         "notes",
-        "rules",
-        "signals",
         "spelling",
-        "usage",
     )
 
     def __init__(self, *, google_compat: bool, lenient_lines: Iterable[int]) -> None:
         self.google_compat = google_compat
         self.lenient_lines = frozenset(lenient_lines)
         self.notes: list[ParseNote] = []
-        self.rules: dict[str, list[Rule]] = {}
-        self.usage: dict[str, list[Statement]] = {}
-        self.signals: dict[str, list[Statement]] = {}
+        self.groups: list[IndexedGroup] = []
+        self.by_agent: dict[str, list[int]] = {}  # token -> numbers of the groups naming it
         self.spelling: dict[str, str] = {}  # token -> as the file first wrote it
-        self.agent_lines: dict[str, list[int]] = {}  # token -> its user-agent lines
+        self._frozen: dict[str, tuple[int, ...]] = {}
 
     def add(self, group: RawGroup) -> None:
-        """Index one group's agents, rules and statements (merging same-token groups)."""
+        """Index one group's agents, rules and statements."""
         agents = tuple(dict.fromkeys(group.agents))
         for record in group.agent_lines:
             value = record.value.strip()
             token, _ = product_token(value, google_compat=self.google_compat)
-            if token is not None and token != "*":
-                self.spelling.setdefault(token, value.lstrip("*")[: len(token)])
+            if token is not None and token != "*" and token not in self.spelling:
+                self.spelling[token] = value.lstrip("*")[: len(token)]
+        self._frozen.clear()
+        number = len(self.groups)
+        indexed = IndexedGroup(agents, tuple(r.line for r in group.agent_lines))
+        self.groups.append(indexed)
         for agent in agents:
-            self.agent_lines.setdefault(agent, []).extend(r.line for r in group.agent_lines)
-        for agent in agents:
-            self.rules.setdefault(agent, [])
-            self.usage.setdefault(agent, [])
-            self.signals.setdefault(agent, [])
+            self.by_agent.setdefault(agent, []).append(number)
         for record in group.rules:
             lenient = record.line in self.lenient_lines
             if record.key in ("allow", "disallow"):
-                for rule in self._rules_of(record):
-                    for agent in agents:
-                        self.rules[agent].append(rule)
+                indexed.rules.extend(self._rules_of(record))
             elif record.key == "content-usage":
-                st = Statement(
-                    agents,
-                    record.line,
-                    record.raw,
-                    parse_usage_rule(record.value, line=record.line, raw=record.raw),
-                    lenient,
+                indexed.usage.append(
+                    Statement(
+                        agents,
+                        record.line,
+                        record.raw,
+                        parse_usage_rule(record.value, line=record.line, raw=record.raw),
+                        lenient,
+                    )
                 )
-                for agent in agents:
-                    self.usage[agent].append(st)
             elif record.key == "content-signal":
-                st = Statement(
-                    agents, record.line, record.raw, parse_content_signal(record.value), lenient
+                indexed.signals.append(
+                    Statement(
+                        agents, record.line, record.raw, parse_content_signal(record.value), lenient
+                    )
                 )
-                for agent in agents:
-                    self.signals[agent].append(st)
+
+    def groups_of(self, agent: str) -> tuple[int, ...]:
+        """Return the numbers of the groups naming a token (empty when none does)."""
+        found = self._frozen.get(agent)
+        if found is None:
+            numbers = self.by_agent.get(agent)
+            if numbers is None:
+                return ()
+            found = self._frozen[agent] = tuple(numbers)
+        return found
+
+    def rules(self, groups: Sequence[int]) -> Sequence[Rule]:
+        """Return the merged rules of some groups, in file order (no copy for one group)."""
+        if len(groups) == 1:
+            return self.groups[groups[0]].rules
+        return [rule for g in groups for rule in self.groups[g].rules]
+
+    def usage(self, groups: Sequence[int]) -> Sequence[Statement]:
+        """Return the merged Content-Usage statements of some groups, in file order."""
+        if len(groups) == 1:
+            return self.groups[groups[0]].usage
+        return [st for g in groups for st in self.groups[g].usage]
+
+    def signals(self, groups: Sequence[int]) -> Sequence[Statement]:
+        """Return the merged Content-Signal statements of some groups, in file order."""
+        if len(groups) == 1:
+            return self.groups[groups[0]].signals
+        return [st for g in groups for st in self.groups[g].signals]
+
+    def rule_count(self) -> int:
+        """Return the number of rules stored (each once, whatever the number of tokens)."""
+        return sum(len(g.rules) for g in self.groups)
 
     def _rules_of(self, record: RawRecord) -> list[Rule]:
         value = record.value

@@ -28,6 +28,11 @@ from operator import itemgetter
 __all__ = ["CompiledRules", "Rule"]
 
 _MAX_TRIE_DEPTH = 150  # nested groups; deeper tries (hostile files) use a flat alternation
+# Wildcard patterns larger than this are matched without an expression (see _Segments), and
+# groups whose wildcard patterns total more than ALTERNATION_MAX_CHARS are not joined into one.
+REGEX_MAX_WILDCARDS = 64
+REGEX_MAX_CHARS = 4096
+ALTERNATION_MAX_CHARS = 16384
 MANY_WILDCARDS = 24  # above this, single checks pre-filter wildcard rules by a needed literal
 SWEEP_LENGTHS = 4  # above this many distinct prefix lengths, batches use the sorted sweep
 # A group's prefixes are compiled into a trie expression once checks x distinct prefix lengths
@@ -129,6 +134,56 @@ def _single(pattern: str) -> re.Pattern[str]:
     return re.compile(_pattern_regex(pattern), re.MULTILINE)
 
 
+def _regex_sized(pattern: str) -> bool:
+    """Return True when a pattern is small enough to compile (and cache) as an expression."""
+    return len(pattern) <= REGEX_MAX_CHARS and pattern.count("*") <= REGEX_MAX_WILDCARDS
+
+
+class _Segments:
+    """A wildcard pattern matched by successive ``str.find`` calls, with no expression.
+
+    For patterns too big to compile cheaply (a hostile file can hold one 500 KiB pattern of
+    250,000 ``*``, which takes seconds to compile). The earliest occurrence of each literal
+    is always the best choice, so this agrees with :func:`_pattern_regex`; the work is one
+    scan of the path per literal.
+    """
+
+    __slots__ = ("end", "exact", "first", "middle")
+
+    def __init__(self, pattern: str) -> None:
+        anchored = pattern.endswith("$")
+        parts = (pattern[:-1] if anchored else pattern).split("*")
+        self.first = parts[0]
+        self.exact = anchored and len(parts) == 1  # "/a$": the path is exactly the prefix
+        if not anchored or self.exact:
+            self.middle, self.end = tuple(p for p in parts[1:] if p), None
+        else:
+            self.middle, self.end = tuple(p for p in parts[1:-1] if p), parts[-1]
+
+    def match(self, path: str) -> bool | None:
+        """Return True when the pattern matches the path (from its start), else None."""
+        if not path.startswith(self.first):
+            return None
+        if self.exact:
+            return True if len(path) == len(self.first) else None
+        pos = len(self.first)
+        for literal in self.middle:
+            at = path.find(literal, pos)
+            if at < 0:
+                return None
+            pos = at + len(literal)
+        if self.end is None:
+            return True
+        if len(path) - len(self.end) >= pos and path.endswith(self.end):
+            return True
+        return None
+
+
+def _matcher(pattern: str) -> Callable[[str], object]:
+    """Return a function telling whether a wildcard pattern matches a path (truthy or None)."""
+    return _single(pattern).match if _regex_sized(pattern) else _Segments(pattern).match
+
+
 def _needle(pattern: str) -> str:
     """Return the longest literal piece of a wildcard pattern: every match contains it."""
     return max((pattern[:-1] if pattern.endswith("$") else pattern).split("*"), key=len)
@@ -158,7 +213,9 @@ class CompiledRules:
         "_allow",
         "_by_length",
         "_checks",
+        "_alternation",
         "_lengths",
+        "_matchers",
         "_needles",
         "_plain",
         "_plain_rx",
@@ -187,6 +244,11 @@ class CompiledRules:
         self._lengths = tuple(sorted({len(p) for p in plain}, reverse=True))
         self._wild = tuple(sorted(wild.values(), key=_precedence))
         self._needles = tuple(_needle(r.pattern) for r in self._wild)
+        self._matchers: list[Callable[[str], object] | None] | None = None
+        self._alternation = len(self._wild) <= MANY_WILDCARDS and (
+            sum(len(r.pattern) for r in self._wild) <= ALTERNATION_MAX_CHARS
+            and all(_regex_sized(r.pattern) for r in self._wild)
+        )
         self._plain_rx: re.Pattern[str] | None = None
         self._wild_rx: re.Pattern[str] | None = None
         self._by_length: tuple[tuple[Callable[[str], str], dict[str, str]], ...] | None = None
@@ -230,20 +292,29 @@ class CompiledRules:
                     return rule
         return None
 
+    def _match_fn(self, index: int) -> Callable[[str], object]:
+        """Return the matcher of wildcard rule ``index``, built on first use."""
+        if self._matchers is None:
+            self._matchers = [None] * len(self._wild)
+        match = self._matchers[index]
+        if match is None:
+            match = self._matchers[index] = _matcher(self._wild[index].pattern)
+        return match
+
     def _wild_best(self, path: str, best: Rule | None) -> Rule | None:
-        if len(self._wild) > MANY_WILDCARDS:
-            for rule, needle in zip(self._wild, self._needles, strict=True):
+        if not self._alternation:
+            for index, (rule, needle) in enumerate(zip(self._wild, self._needles, strict=True)):
                 if best is not None and not _can_beat(rule, best):
                     break  # precedence order: nothing further can win
-                if needle in path and _single(rule.pattern).match(path) is not None:
+                if needle in path and self._match_fn(index)(path) is not None:
                     return rule
             return best
         if self._wild_rx is None:
             self._wild_rx = _wild_regex(tuple(r.pattern for r in self._wild))
         found = self._wild_rx.match("\n" + path)
-        index = found.lastindex if found is not None else None
-        if index is not None and index <= len(self._wild):
-            return _better(best, self._wild[index - 1])
+        group = found.lastindex if found is not None else None
+        if group is not None and group <= len(self._wild):
+            return _better(best, self._wild[group - 1])
         return best
 
     def decide(self, path: str) -> Rule | None:
@@ -344,7 +415,7 @@ class CompiledRules:
         count = len(lines)
         starts: list[int] | None = None
         decided: dict[int, Rule] = {}
-        for rule, needle in zip(self._wild, self._needles, strict=True):
+        for index, (rule, needle) in enumerate(zip(self._wild, self._needles, strict=True)):
             if needle not in text or len(decided) == count:
                 continue
             head, tail = _single_star(rule.pattern)
@@ -361,13 +432,13 @@ class CompiledRules:
             else:
                 if starts is None:
                     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
-                hits = _regex_hits(rule, needle, text, lines, starts, decided)
+                hits = _regex_hits(self._match_fn(index), needle, text, lines, starts, decided)
             decided.update(zip(filterfalse(decided.__contains__, hits), repeat(rule)))
         return decided.items()
 
 
 def _regex_hits(
-    rule: Rule,
+    match: Callable[[str], object],
     needle: str,
     text: str,
     lines: list[str],
@@ -376,14 +447,13 @@ def _regex_hits(
 ) -> list[int]:
     """Return the undecided lines a wildcard rule's expression matches (needle lines only)."""
     count = len(lines)
-    regex = _single(rule.pattern)
     if not needle:
-        return [i for i in filterfalse(decided.__contains__, range(count)) if regex.match(lines[i])]
+        return [i for i in filterfalse(decided.__contains__, range(count)) if match(lines[i])]
     hits = []
     at = text.find(needle)
     while at >= 0:
         line = bisect_right(starts, at) - 1
-        if line not in decided and regex.match(lines[line]) is not None:
+        if line not in decided and match(lines[line]) is not None:
             hits.append(line)
         at = text.find(needle, starts[line + 1]) if line + 1 < count else -1
     return hits

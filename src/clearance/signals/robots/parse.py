@@ -22,8 +22,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 __all__ = [
-    "MAX_BYTES",
+    "CAP_CODES",
     "GOOGLE_MAX_LINE",
+    "MAX_AGENTS_PER_GROUP",
+    "MAX_BYTES",
+    "MAX_RULES",
+    "MAX_STATEMENTS",
     "Comment",
     "ParseNote",
     "ParsedFile",
@@ -35,6 +39,17 @@ __all__ = [
 
 MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: the parsing limit MUST be at least 500 KiB
 GOOGLE_MAX_LINE = 8 * 2083  # google/robotstxt cuts lines after this many bytes
+# Caps that keep a hostile file cheap whatever max_bytes a caller chooses. The largest real
+# files seen (protego's corpus of 4,231 sites) have 1,100 user-agent lines in one group and
+# 19,126 rules; a file past a cap says so (CAP_CODES notes, lower confidence).
+MAX_AGENTS_PER_GROUP = 5_000  # user-agent lines kept per group (further tokens still join it)
+# allow, disallow, content-usage and content-signal lines of the file: 500 KiB hold at most
+# about 64,000 ("Allow:/" lines), so this only binds callers that raise max_bytes
+MAX_RULES = 100_000
+# Content-Usage and Content-Signal lines of the file: each is reported per token of its group
+# (real files hold a handful; Cloudflare's managed file one per group)
+MAX_STATEMENTS = 256
+CAP_CODES = frozenset({"agents-capped", "rules-capped", "statements-capped"})
 
 _BOM = b"\xef\xbb\xbf"
 _WS = " \t\v\f"  # RFC 9309 white space is SP and HTAB; VT and FF are read as such too
@@ -204,10 +219,27 @@ def product_token(value: str, *, google_compat: bool = False) -> tuple[str | Non
 
 
 def parse_lines(
-    body: bytes, *, google_compat: bool = False, max_bytes: int = MAX_BYTES
+    body: bytes,
+    *,
+    google_compat: bool = False,
+    max_bytes: int = MAX_BYTES,
+    max_agents: int = MAX_AGENTS_PER_GROUP,
+    max_rules: int = MAX_RULES,
+    max_statements: int = MAX_STATEMENTS,
 ) -> ParsedFile:
-    """Return the groups, records, comments and notes read from a robots.txt body."""
+    """Return the groups, records, comments and notes read from a robots.txt body.
+
+    Past ``max_agents`` user-agent lines in one group the further lines are not kept nor
+    annotated, but their tokens still join the group (one ``agents-capped`` note per group
+    says how many lines); past ``max_statements`` Content-Usage/Content-Signal
+    lines the further ones are skipped (``statements-capped``); past ``max_rules`` rules the
+    rest of the file is ignored as if cut at the size limit (``rules-capped``,
+    ``truncated``). Work and memory stay linear in the bytes read.
+    """
     parsed = ParsedFile()
+    rules = statements = 0
+    first_skipped = 0  # the first Content-Usage/Content-Signal line past max_statements
+    dropped: dict[int, list[int]] = {}  # id of the group -> [first line dropped, count]
     text = _decode(body, parsed, max_bytes)
     head = text[:1024].lstrip().lower()
     if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
@@ -254,26 +286,34 @@ def parse_lines(
                 parsed.notes.append(ParseNote(number, "key-typo", f"{key_text!r} read as {key!r}"))
         record = RawRecord(number, key, value, stripped, lenient)
         if key == "user-agent":
-            if current is not None and not last_was_rule and record_since_agent:
-                # RFC 9309 §2.2.4: another record must not end the group, so this line joins
-                # the one above; google/robotstxt starts a new group after any record
-                if google_compat:
-                    last_was_rule = True
-                else:
-                    parsed.notes.append(
-                        ParseNote(
-                            number,
-                            "ua-after-record",
-                            "joins the group above (RFC 9309 §2.2.4); Google starts a new one",
-                        )
-                    )
-                    lenient = True
+            # RFC 9309 §2.2.4: another record must not end the group, so this line joins the
+            # one above; google/robotstxt starts a new group after any record
+            joins = current is not None and not last_was_rule and record_since_agent
+            if joins and google_compat:
+                last_was_rule = True
             record_since_agent = False
             if current is None or last_was_rule:
                 current = RawGroup()
                 parsed.groups.append(current)
                 last_was_rule = False
             token, cut = product_token(value, google_compat=google_compat)
+            if len(current.agent_lines) >= max_agents:
+                # past the cap the token still joins the group (dropping it would turn the
+                # site's rules into a permission for it); the line itself is not kept
+                seen = dropped.setdefault(id(current), [number, 0])
+                seen[1] += 1
+                if token is not None:
+                    current.agents.append(token)
+                continue
+            if joins and not google_compat:
+                parsed.notes.append(
+                    ParseNote(
+                        number,
+                        "ua-after-record",
+                        "joins the group above (RFC 9309 §2.2.4); Google starts a new one",
+                    )
+                )
+                lenient = True
             if token is None:
                 parsed.notes.append(
                     ParseNote(number, "ua-invalid", f"{value!r} is not a product token")
@@ -293,6 +333,23 @@ def parse_lines(
                     ParseNote(number, "rule-outside-group", "rule before any user-agent line")
                 )
                 continue
+            if rules >= max_rules:
+                parsed.truncated = True
+                parsed.notes.append(
+                    ParseNote(
+                        number,
+                        "rules-capped",
+                        f"more than {max_rules:,} rules: this line and the rest of the file "
+                        "were ignored, as if cut at the size limit",
+                    )
+                )
+                break
+            rules += 1
+            if key in ("content-usage", "content-signal"):
+                statements += 1
+                if statements > max_statements:
+                    first_skipped = first_skipped or number
+                    continue
             current.rules.append(record)
             # Content-Signal has no published grammar: like other records (RFC 9309 §2.2.4) it
             # must not change how groups are formed. Content-Usage extends the RFC's rule.
@@ -309,4 +366,23 @@ def parse_lines(
             record_since_agent = True
         if lenient:
             parsed.lenient_lines.add(number)
+    if first_skipped:
+        parsed.notes.append(
+            ParseNote(
+                first_skipped,
+                "statements-capped",
+                f"{statements - max_statements:,} Content-Usage/Content-Signal line(s) from "
+                "here on were not "
+                f"read: a file holds at most {max_statements:,}",
+            )
+        )
+    for first, count in dropped.values():
+        parsed.notes.append(
+            ParseNote(
+                first,
+                "agents-capped",
+                f"{count:,} more user-agent line(s) in this group from here on: their "
+                f"agents obey the group, but past {max_agents:,} lines are not kept or checked",
+            )
+        )
     return parsed

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from clearance.models import Signal
@@ -36,6 +36,7 @@ from clearance.signals.aipref import UsageRule, content_usage_signals
 from clearance.signals.content_signal import ContentSignal, content_signal_signals
 from clearance.signals.crawlers import Crawler, CrawlerClass, CrawlerRegistry, load_crawlers
 from clearance.signals.robots.groups import RuleMatch
+from clearance.signals.robots.parse import CAP_CODES
 from clearance.signals.robots.paths import extract_path
 from clearance.signals.robots.policy import RobotsPolicy
 from clearance.signals.vocab import NOT_RESERVED, RESERVED, UNKNOWN
@@ -139,28 +140,47 @@ def _state_signals(policy: RobotsPolicy, crawlers: Sequence[Crawler]) -> list[Si
     return out
 
 
-def _misspelt_mention(policy: RobotsPolicy, crawler: Crawler) -> str | None:
-    """Return a note when a user-agent value names the crawler but is not read as it."""
+_TOKEN_EDGE = "A-Za-z0-9_-"
+MAX_SIGNAL_NOTES = 20  # notes on a group's user-agent lines copied into one crawler's signal
+MAX_STATEMENT_AGENTS = 256  # unregistered tokens given their own statement signals
+
+
+def _mentions(policy: RobotsPolicy, crawlers: Sequence[Crawler]) -> dict[str, str]:
+    """Return {crawler token (lower): note} for user-agent values that name a crawler but are
+    not read as its product token. One pass over the flagged lines, whatever the number of
+    crawlers.
+    """
     flagged = {n.line for n in policy.notes if n.code in ("ua-nonstandard", "ua-invalid")}
-    if not flagged:
-        return None
-    word = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(crawler.token)}(?![A-Za-z0-9_-])", re.I)
+    if not flagged or not crawlers:
+        return {}
+    tokens = sorted({c.token.lower() for c in crawlers}, key=len, reverse=True)
+    word = re.compile(
+        rf"(?<![{_TOKEN_EDGE}])({'|'.join(map(re.escape, tokens))})(?![{_TOKEN_EDGE}])", re.I
+    )
+    out: dict[str, str] = {}
     for group in policy.groups:
         for record in group.agent_lines:
-            if record.line in flagged and word.search(record.value):
-                return (
-                    f"line {record.line} names {crawler.token} inside the user-agent value "
-                    f"{record.value[:80]!r}, which crawlers do not read as its product token"
+            if record.line not in flagged:
+                continue
+            for found in word.finditer(record.value):
+                out.setdefault(
+                    found.group(1).lower(),
+                    f"line {record.line} names {found.group(1)} inside the user-agent value "
+                    f"{record.value[:80]!r}, which crawlers do not read as its product token",
                 )
-    return None
+        if len(out) == len(tokens):
+            break
+    return out
 
 
-def _crawler_signals(policy: RobotsPolicy, v: CrawlerVerdict) -> list[Signal]:
+def _crawler_signals(
+    policy: RobotsPolicy, v: CrawlerVerdict, mentions: dict[str, str], caps: Sequence[str]
+) -> list[Signal]:
     rule = v.match.rule
     notes: list[str] = []
     confidence = policy.confidence
     if not v.explicit:
-        mention = _misspelt_mention(policy, v.crawler)
+        mention = mentions.get(v.crawler.token.lower())
         if mention is not None:  # the site meant this crawler; the syntax did not say so
             notes.append(mention)
             confidence *= 0.5 if v.allowed else 1.0
@@ -172,10 +192,13 @@ def _crawler_signals(policy: RobotsPolicy, v: CrawlerVerdict) -> list[Signal]:
         if v.allowed:
             confidence *= 0.8
     if v.match.group is not None:
-        for note in policy.group_notes(v.match.group):
+        for note in policy.group_notes(v.match.group, limit=MAX_SIGNAL_NOTES):
             notes.append(str(note))
             if note.code == "ua-after-record":  # the group's extent is an interpretation
                 confidence *= 0.6
+        more = policy.group_note_count(v.match.group) - MAX_SIGNAL_NOTES
+        if more > 0:
+            notes.append(f"and {more:,} more notes on this group's user-agent lines")
     if rule is None:
         notes.append("no rule matches the path: allowed")
         excerpt = f"user-agent group {v.match.group}" if v.match.group else "(no applicable group)"
@@ -183,9 +206,10 @@ def _crawler_signals(policy: RobotsPolicy, v: CrawlerVerdict) -> list[Signal]:
         excerpt = rule.raw
         if rule.line in policy.lenient_lines:
             confidence *= 0.85
-    notes.extend(str(n) for n in policy.notes if rule is not None and n.line == rule.line)
+        notes.extend(str(n) for n in policy.line_notes(rule.line))
     if policy.truncated:
         notes.append("robots.txt was longer than the parse limit; the rest was ignored")
+    notes.extend(caps)
     return [
         Signal(
             standard="robots.txt",
@@ -232,33 +256,67 @@ def _label(policy: RobotsPolicy, key: str, registry: CrawlerRegistry) -> str | N
 
 
 def _statement_signals(policy: RobotsPolicy, path: str, registry: CrawlerRegistry) -> list[Signal]:
+    """Return the Content-Usage and Content-Signal signals, one set per token of their groups.
+
+    Computed once per distinct set of groups and labelled per token, so a group naming
+    thousands of tokens costs one evaluation. Every registered crawler and ``*`` is listed;
+    other tokens up to :data:`MAX_STATEMENT_AGENTS`, the rest summarised in a note.
+    """
+    by_groups: dict[tuple[int, ...], list[Signal]] = {}
+    keyed: list[tuple[str, tuple[int, ...]]] = []
+    others = skipped = 0
+    for key in policy.statement_agents():
+        if key != "*" and registry.get(key) is None:
+            if others >= MAX_STATEMENT_AGENTS:
+                skipped += 1
+                continue
+            others += 1
+        groups = policy.group_numbers(key)
+        if groups not in by_groups:
+            by_groups[groups] = _group_statements(policy, key, path)
+        keyed.append((key, groups))
+    extra: tuple[str, ...] = ()
+    if skipped:
+        extra = (
+            f"{skipped:,} further user agents (not in the crawler registry) share these "
+            f"statements and are not listed one by one (at most {MAX_STATEMENT_AGENTS} are)",
+        )
     out: list[Signal] = []
-    for key in policy.agents:
+    for key, groups in keyed:
         label = _label(policy, key, registry)
-        for st in policy.content_usage_rules(key, path):
-            assert isinstance(st.value, UsageRule)
-            out.extend(
-                content_usage_signals(
-                    st.value.preference,
-                    location=_where(policy, st.line),
-                    observed_at=policy.fetched_at,
-                    agent=label,
-                    scope="host",
-                    confidence=round(policy.confidence * (0.85 if st.lenient else 1.0), 3),
-                    notes=(f"robots.txt Content-Usage rule for path {st.value.path}",),
-                )
+        for sig in by_groups[groups]:
+            if extra or label:
+                sig = replace(sig, agent=label, notes=sig.notes + extra)
+            out.append(sig)
+    return out
+
+
+def _group_statements(policy: RobotsPolicy, key: str, path: str) -> list[Signal]:
+    out: list[Signal] = []
+    for st in policy.content_usage_rules(key, path):
+        assert isinstance(st.value, UsageRule)
+        out.extend(
+            content_usage_signals(
+                st.value.preference,
+                location=_where(policy, st.line),
+                observed_at=policy.fetched_at,
+                agent=None,
+                scope="host",
+                confidence=round(policy.confidence * (0.85 if st.lenient else 1.0), 3),
+                notes=(f"robots.txt Content-Usage rule for path {st.value.path}",),
             )
-        for st in policy.content_signals(key):
-            assert isinstance(st.value, ContentSignal)
-            out.extend(
-                content_signal_signals(
-                    st.value,
-                    location=_where(policy, st.line),
-                    agent=label,
-                    observed_at=policy.fetched_at,
-                    confidence=round(policy.confidence * (0.85 if st.lenient else 1.0), 3),
-                )
+        )
+    for st in policy.content_signals(key):
+        assert isinstance(st.value, ContentSignal)
+        out.extend(
+            content_signal_signals(
+                st.value,
+                location=_where(policy, st.line),
+                agent=None,
+                observed_at=policy.fetched_at,
+                confidence=round(policy.confidence * (0.85 if st.lenient else 1.0), 3),
             )
+        )
     return out
 
 
@@ -283,10 +341,12 @@ def robots_signals(
     if policy.state != "parsed":
         return _state_signals(policy, crawlers)
     out: list[Signal] = []
+    mentions = _mentions(policy, crawlers)
+    caps = tuple(str(n) for n in policy.notes if n.code in CAP_CODES)
     for crawler in crawlers:
         match = policy.explain(crawler.token, path)
         verdict = CrawlerVerdict(crawler, match.allowed, policy.names_agent(crawler.token), match)
-        out.extend(_crawler_signals(policy, verdict))
+        out.extend(_crawler_signals(policy, verdict, mentions, caps))
     out.extend(_generic_signal(policy, path))
     out.extend(_statement_signals(policy, path, reg))
     return out
