@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from clearance.errors import EvidenceError
 from clearance.fetch import Snapshot
 from clearance.fetch.snapshot import host_key
 
@@ -146,11 +147,15 @@ def test_host_keys() -> None:
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=3000))
-def test_garbage_never_crashes(tmp_path: Path, data: bytes) -> None:
+@given(st.binary(max_size=3000), st.sampled_from([b"", b"WARC/1.1\r\n", b"\x1f\x8b\x08"]))
+def test_garbage_never_crashes(tmp_path: Path, data: bytes, prefix: bytes) -> None:
     path = tmp_path / "junk.warc.gz"
-    path.write_bytes(data)
-    snap = Snapshot.from_paths([path])
+    path.write_bytes(prefix + data)
+    try:
+        snap = Snapshot.from_paths([path])
+    except EvidenceError as exc:  # a clear error: the file is not a WARC file
+        assert "not a WARC file" in str(exc)
+        return
     assert snap.lookup("example.com", "robots.txt", None) is None or snap.records >= 0
 
 
