@@ -361,3 +361,24 @@ def test_links_leaving_the_directory_are_read_when_asked(media: Path) -> None:
     assert digests["out.jpg"] == hashlib.sha256(JPEG + b"secret").hexdigest()
     assert digests["inside.jpg"] == digests["a.jpg"]
     assert "zero.jpg" not in digests and "pipe.jpg" not in digests
+
+
+@pytest.mark.parametrize("name", ["m.csv", "m.jsonl"])
+def test_a_scan_skips_the_undecodable_row_and_splits_the_rest(tmp_path: Path, name: str) -> None:
+    from clearance.engine.scan import ScanConfig, run_scan
+
+    rows = [b"https://upload.wikimedia.org/wikipedia/commons/a/ab/X.jpg",
+            b"https://a.example.com/caf\xe9.jpg", b"https://b.example.com/ok.jpg"]
+    if name.endswith(".csv"):
+        body = b"url,license\n" + b"".join(r + b",CC0\n" for r in rows)
+    else:
+        body = b"".join(b'{"url": "' + r + b'", "license": "CC0"}\n' for r in rows)
+    manifest = tmp_path / name
+    manifest.write_bytes(body)
+    result = run_scan(ScanConfig(manifest=str(manifest), out=tmp_path / "out", markets=("us",),
+                                 reports=False))
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
+    split = [p for p in (tmp_path / "out").iterdir() if p.stem in ("approved", "restricted",
+                                                                   "prohibited")]
+    header = 1 if name.endswith(".csv") else 0
+    assert sum(max(0, len(p.read_bytes().splitlines()) - header) for p in split) == 2

@@ -133,13 +133,14 @@ def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str], names: tupl
 def _jsonl(writers: _Writers, decisions: pl.DataFrame, block: int = 100_000) -> None:
     for (source_file,), part in decisions.partition_by("source_file", as_dict=True).items():
         path = Path(str(source_file))
-        clash = any(_CLASH.search(line.text) for line in iter_lines(path))
+        # lenient: a line the scan rejected for its encoding is not wanted here either
+        clash = any(_CLASH.search(line.text) for line in iter_lines(path, lenient=True))
         names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
         rows = part.sort("source_row")
         wanted = rows["source_row"].to_list()
         pos = start = 0
         lines: list[str] = []
-        for line in iter_lines(path):
+        for line in iter_lines(path, lenient=True):
             if pos < len(wanted) and line.number == wanted[pos]:
                 lines.append(line.text)
                 pos += 1
@@ -152,7 +153,7 @@ def _jsonl(writers: _Writers, decisions: pl.DataFrame, block: int = 100_000) -> 
 
 def _tabular(writers: _Writers, source: Any, fmt: str | None, decisions: pl.DataFrame) -> None:
     parts = decisions.partition_by("source_file", as_dict=True)
-    plan = plan_reading(source, fmt=fmt)
+    plan = plan_reading(source, fmt=fmt, lenient=True)  # rows rejected by the scan stay out
     text = writers.fmt in ("csv", "tsv")
     for chunk in plan.chunks():
         part = parts.get((chunk.source_file,))

@@ -33,8 +33,8 @@ class ReadLimits:
     )
     max_member_bytes: int = _s(
         4 * GIB,
-        "Largest tar member (its size as the header states it, sparse members expanded); a "
-        "sample with a larger one is a rejected row, never read.",
+        "Largest tar member, by the size its header states; a sample with a larger one is a "
+        "rejected row, never read (sparse members are always rejected).",
     )
     max_ratio: int = _s(
         200,
