@@ -43,25 +43,31 @@ def looks_like_warc(path: Path) -> bool:
         return _opens_warc(fh.read(4096))
 
 
-def _next_start(fh: BinaryIO, start: int, size: int, gz: bool) -> int | None:
-    """Return the offset of the next readable record start at or after ``start``, or None."""
+def _next_start(fh: BinaryIO, start: int, size: int) -> int | None:
+    """Return the offset of the next readable record start at or after ``start``, or None.
+
+    Either kind is looked for (a gzip member opening with ``WARC/``, a ``WARC/1.x`` line):
+    damage may have changed what the file's first bytes say it is.
+    """
     pos = start
     while pos < size:
         fh.seek(pos)
         chunk = fh.read(_SCAN + 16)
         if not chunk:
             return None
-        if gz:
-            at = chunk.find(_GZIP)
-            while 0 <= at < _SCAN:
-                fh.seek(pos + at)
-                if _opens_warc(fh.read(4096)):
-                    return pos + at
-                at = chunk.find(_GZIP, at + 1)
-        else:
-            for found in _PLAIN.finditer(chunk):
-                if found.start(1) < _SCAN:
-                    return pos + found.start(1)
+        found: list[int] = []
+        at = chunk.find(_GZIP)
+        while 0 <= at < _SCAN:
+            fh.seek(pos + at)
+            if _opens_warc(fh.read(4096)):
+                found.append(at)
+                break
+            at = chunk.find(_GZIP, at + 1)
+        plain = next((m.start(1) for m in _PLAIN.finditer(chunk) if m.start(1) < _SCAN), None)
+        if plain is not None:
+            found.append(plain)
+        if found:
+            return pos + min(found)
         pos += _SCAN
     return None
 
@@ -77,29 +83,39 @@ def iter_records(
 
     ``on_damage(offset, reason)`` is called once per damaged stretch (one record or more
     that could not be read, or trailing bytes that are not a record); ``offset`` is where
-    reading failed, or the start of the last record read before it.
+    reading failed, or the start of the last record read before it. fastwarc sometimes stops
+    at damage without an error (a gzip header whose flags were changed): when a record start
+    lies beyond where it stopped, that is damage too, and reading goes on from there.
     """
     size = os.fstat(fh.fileno()).st_size
-    fh.seek(0)
-    gz = fh.read(3) == _GZIP
+    wanted = int(record_types)
     pos = 0
     in_damage = False  # failures with no record read in between are one stretch
     while pos < size:
         fh.seek(pos)
+        gz = fh.read(3) == _GZIP
+        fh.seek(pos)
         last: int | None = None
+        resume = pos + 1  # where the next record start is looked for
+        failure: Exception | None = None
         try:
-            for rec in ArchiveIterator(fh, record_types=record_types, parse_http=parse_http):
+            for rec in ArchiveIterator(fh, parse_http=parse_http):
                 last = rec.stream_pos
+                # an uncompressed record's block cannot hold the next record's start
+                resume = last + 1 + (0 if gz else int(rec.content_length or 0))
                 in_damage = False
-                yield rec
-            return
+                if int(rec.record_type) & wanted:
+                    yield rec
         except Exception as exc:  # hostile input: fastwarc raises OSError and others
-            failed_at = last if last is not None else pos
-            if not in_damage and on_damage is not None:
-                where = f"after the record at byte {last}" if last is not None else f"at byte {pos}"
-                on_damage(failed_at, f"unreadable WARC data {where} ({type(exc).__name__}: {exc})")
-            in_damage = True
-            nxt = _next_start(fh, failed_at + 1, size, gz)
-            if nxt is None:
-                return
-            pos = nxt
+            failure = exc
+        nxt = _next_start(fh, resume, size)
+        if failure is None and nxt is None:
+            return  # read to the end
+        if not in_damage and on_damage is not None:
+            where = f"after the record at byte {last}" if last is not None else f"at byte {pos}"
+            why = f"{type(failure).__name__}: {failure}" if failure else "reading stopped early"
+            on_damage(last if last is not None else pos, f"unreadable WARC data {where} ({why})")
+        in_damage = True
+        if nxt is None:
+            return
+        pos = nxt
