@@ -9,7 +9,8 @@ The package, by step:
 * :mod:`.paths` - URL paths and rule patterns normalised the same way (§2.2.2, §2.2.3);
 * :mod:`.match` - the compiled matcher (longest match wins, ``allow`` on ties);
 * :mod:`.groups` - the groups of a file indexed by product token, without copying;
-* :mod:`.policy` - :class:`RobotsPolicy` and :func:`parse_robots`;
+* :mod:`.policy` - :class:`RobotsPolicy`, one host's compiled rules;
+* :mod:`.read` - :func:`parse_robots` (a response into a policy) and :func:`robots_allowed`;
 * :mod:`.verdicts` - verdicts per crawler, operator and purpose, and the Signals.
 
 Names load on first use (PEP 562): :mod:`clearance.signals.aipref` and
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clearance.signals.robots.groups import MAX_REDIRECTS, RuleMatch, Statement
-    from clearance.signals.robots.policy import RobotsPolicy, parse_robots, robots_allowed
+    from clearance.signals.robots.policy import RobotsPolicy
+    from clearance.signals.robots.read import parse_robots, robots_allowed
     from clearance.signals.robots.verdicts import (
         ROBOTS_VERSION,
         CrawlerVerdict,
@@ -39,8 +41,8 @@ _LAZY = {
     "RuleMatch": "groups",
     "Statement": "groups",
     "RobotsPolicy": "policy",
-    "parse_robots": "policy",
-    "robots_allowed": "policy",
+    "parse_robots": "read",
+    "robots_allowed": "read",
     "ROBOTS_VERSION": "verdicts",
     "CrawlerVerdict": "verdicts",
     "comment_signals": "verdicts",

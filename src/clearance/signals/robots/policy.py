@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """robots.txt per RFC 9309: parse once per host, then answer many path checks quickly.
 
-:func:`parse_robots` takes the response as the fetcher got it (body bytes, HTTP status, URL,
+:func:`~clearance.signals.robots.read.parse_robots` takes the response as the fetcher got it
+(body bytes, HTTP status, URL,
 fetch time, redirects followed) and returns a :class:`RobotsPolicy`:
 
 * status semantics (RFC 9309 §2.3.1): 2xx is parsed; 4xx, an unfollowed redirect or more than
@@ -21,10 +22,8 @@ docs/signals-robots.md). Verdicts per crawler, operator and purpose, and
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from clearance.signals.aipref import (
@@ -39,17 +38,14 @@ from clearance.signals.robots.groups import (
     RuleMatch,
     State,
     Statement,
-    access_state,
 )
 from clearance.signals.robots.match import CompiledRules, Rule
 from clearance.signals.robots.parse import (
     CAP_CODES,
-    MAX_BYTES,
     Comment,
     ParseNote,
     RawGroup,
     RawRecord,
-    parse_lines,
     product_token,
 )
 from clearance.signals.robots.paths import (
@@ -66,16 +62,7 @@ if TYPE_CHECKING:
     from clearance.models import Signal
     from clearance.signals.crawlers import CrawlerRegistry
 
-__all__ = [
-    "MAX_REDIRECTS",
-    "RobotsPolicy",
-    "RuleMatch",
-    "Statement",
-    "parse_robots",
-    "robots_allowed",
-]
-
-log = logging.getLogger(__name__)
+__all__ = ["MAX_REDIRECTS", "RobotsPolicy", "RuleMatch", "Statement"]
 
 _UNSEEN = object()
 
@@ -481,65 +468,3 @@ class RobotsPolicy:
             "capped": sorted({n.code for n in self.notes} & CAP_CODES),
             "confidence": self.confidence,
         }
-
-
-def parse_robots(
-    body: bytes | str,
-    *,
-    status: int | None = 200,
-    url: str | None = None,
-    fetched_at: datetime | None = None,
-    redirects: int = 0,
-    google_compat: bool = False,
-    max_bytes: int = MAX_BYTES,
-) -> RobotsPolicy:
-    """Return the compiled policy of one robots.txt response; never raises on bad input.
-
-    ``status`` is the final HTTP status (None when there was no response at all),
-    ``redirects`` how many were followed to reach it. The body is only parsed for 2xx.
-    """
-    state, reason = access_state(status, redirects)
-    common: dict[str, Any] = {
-        "state": state,
-        "reason": reason,
-        "status": status,
-        "url": url,
-        "fetched_at": fetched_at,
-        "redirects": redirects,
-        "google_compat": google_compat,
-    }
-    if state != "parsed":
-        return RobotsPolicy(**common)
-    data = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else bytes(body)
-    parsed = parse_lines(data, google_compat=google_compat, max_bytes=max_bytes)
-    if parsed.notes:
-        log.debug("%s: %d parse notes", url or "robots.txt", len(parsed.notes))
-    return RobotsPolicy(
-        groups=parsed.groups,
-        comments=parsed.comments,
-        notes=parsed.notes,
-        sitemaps=parsed.sitemaps,
-        licenses=parsed.licenses,
-        other_records=parsed.other,
-        lenient_lines=parsed.lenient_lines,
-        truncated=parsed.truncated,
-        bytes_read=parsed.bytes_read,
-        **common,
-    )
-
-
-@lru_cache(maxsize=256)
-def _cached_policy(body: bytes) -> RobotsPolicy:
-    return parse_robots(body)
-
-
-def robots_allowed(robots_txt: str | bytes, user_agent: str, url: str) -> bool:
-    """Return True when ``user_agent`` (a product token) may crawl ``url`` under a robots.txt.
-
-    The verdict for a robots.txt served with HTTP 200, per RFC 9309. Repeated calls with the
-    same body reuse the compiled policy.
-    """
-    body = (
-        robots_txt.encode("utf-8", "surrogateescape") if isinstance(robots_txt, str) else robots_txt
-    )
-    return _cached_policy(bytes(body)).allowed(user_agent, url)
