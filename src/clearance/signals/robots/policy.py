@@ -2,8 +2,8 @@
 """robots.txt per RFC 9309: parse once per host, then answer many path checks quickly.
 
 :func:`~clearance.signals.robots.read.parse_robots` takes the response as the fetcher got it
-(body bytes, HTTP status, URL,
-fetch time, redirects followed) and returns a :class:`RobotsPolicy`:
+(body bytes, HTTP status, URL, fetch time, redirects followed) and returns a
+:class:`RobotsPolicy`:
 
 * status semantics (RFC 9309 §2.3.1): 2xx is parsed; 4xx, an unfollowed redirect or more than
   five redirects is "unavailable" (everything may be crawled); 5xx or no response at all
