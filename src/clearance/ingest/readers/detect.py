@@ -150,7 +150,8 @@ def _dir_plan(root: Path, opts: _Options) -> Plan:
     select, batch_rows = opts.select, opts.batch_rows
     if (root / "dataset_dict.json").is_file() or (root / "state.json").is_file():
         return Plan("hf-disk", str(root), 1, lambda: read_hf_disk(root, batch_rows=batch_rows))
-    entries = list(walk_tree(root, follow_symlinks=opts.limits.follow_symlinks))
+    entries = sorted(walk_tree(root, follow_symlinks=opts.limits.follow_symlinks),
+                     key=lambda e: e.path)  # fmt: skip
     files = [e.target for e in entries if e.problem is None]
     by_format: dict[str, list[Path]] = {}
     for path in files:
