@@ -42,8 +42,8 @@ from pathlib import Path
 from protego import Protego
 
 from clearance.signals.robots import RobotsPolicy, parse_robots
-from clearance.signals.robots_match import CompiledRules
-from clearance.signals.robots_paths import extract_path, normalize_path
+from clearance.signals.robots.match import CompiledRules
+from clearance.signals.robots.paths import extract_path, normalize_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "robots-protego-corpus.tar.gz"

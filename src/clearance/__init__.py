@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     )
     from clearance.enrich.overrides import load_category_overrides
     from clearance.fetch import Snapshot, VerifyReport, fetch_host_documents, verify_evidence
+    from clearance.ingest.limits import ReadLimits
     from clearance.ingest.manifest import ManifestReader
     from clearance.law import (
         Facts,
@@ -119,8 +120,8 @@ if TYPE_CHECKING:
     from clearance.signals.page import parse_page
     from clearance.signals.resolve import resolve as resolve_signals
     from clearance.signals.resolve import resolve_table as resolve_signals_table
-    from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed
-    from clearance.signals.robots_verdicts import robots_signals
+    from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed, robots_signals
+    from clearance.textsafe import escape_control
 
 _LAZY: dict[str, tuple[str, str]] = {
     "AgreementRegistry": ("clearance.enrich.agreements", "AgreementRegistry"),
@@ -148,6 +149,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "MarketAssessment": ("clearance.models", "MarketAssessment"),
     "ModelInfo": ("clearance.disclose.model_info", "ModelInfo"),
     "Policy": ("clearance.decide", "Policy"),
+    "ReadLimits": ("clearance.ingest.limits", "ReadLimits"),
     "ReportPaths": ("clearance.models", "ReportPaths"),
     "Resolution": ("clearance.models", "Resolution"),
     "RightsEvidence": ("clearance.models", "RightsEvidence"),
@@ -172,6 +174,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "database_right": ("clearance.law", "database_right"),
     "draft_agreement": ("clearance.draft.assemble", "draft_agreement"),
     "draft_terms": ("clearance.draft.terms", "draft_terms"),
+    "escape_control": ("clearance.textsafe", "escape_control"),
     "eu_tdm": ("clearance.law", "eu_tdm"),
     "fair_use": ("clearance.law", "fair_use"),
     "fetch_host_documents": ("clearance.fetch", "fetch_host_documents"),
@@ -203,7 +206,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "review_knowledge_base": ("clearance.law.review", "review"),
     "risk_matrix": ("clearance.report", "risk_matrix"),
     "robots_allowed": ("clearance.signals.robots", "robots_allowed"),
-    "robots_signals": ("clearance.signals.robots_verdicts", "robots_signals"),
+    "robots_signals": ("clearance.signals.robots", "robots_signals"),
     "run_scan": ("clearance.engine.scan", "run_scan"),
     "scan_signal_bytes": ("clearance.signals.detect", "scan_bytes"),
     "scan_signals": ("clearance.signals.detect", "scan_path"),
@@ -257,6 +260,7 @@ __all__ = [
     "ModelInfo",
     "Policy",
     "PolicyError",
+    "ReadLimits",
     "ReportError",
     "ReportPaths",
     "Resolution",
@@ -288,6 +292,7 @@ __all__ = [
     "database_right",
     "draft_agreement",
     "draft_terms",
+    "escape_control",
     "eu_tdm",
     "fair_use",
     "fetch_host_documents",

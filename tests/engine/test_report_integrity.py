@@ -340,3 +340,34 @@ def test_a_file_or_unwritable_out_is_a_one_line_error(demo: Path, tmp_path: Path
     result = runner.invoke(app, ["scan", str(demo / "manifest.parquet"), "--out", str(a_file)])
     assert result.exit_code == 1 and "is not a folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_unreadable_evidence_is_reported_and_strict_exits_4(tmp_path: Path) -> None:
+    """Issue 20, failure 7: a record with an unreadable date is skipped alone, said in the
+    report, and fails the scan under --strict."""
+    from clearance.fetch.warc import record_member
+
+    members = []
+    for host, date in (("a.example", "2025-01-01T00:00:00Z"), ("b.example", "next tuesday")):
+        body = b"User-agent: *\nDisallow: /\n"
+        http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                + str(len(body)).encode() + b"\r\n\r\n" + body)
+        member, _, _ = record_member("response", f"https://{host}/robots.txt", date, http,
+                                     payload=body,
+                                     content_type="application/http; msgtype=response")
+        members.append(member)
+    warc = tmp_path / "snap.warc.gz"
+    warc.write_bytes(b"".join(members))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("url,crawl_date\nhttps://a.example/x.jpg,2025-06-01\n"
+                        "https://b.example/y.jpg,2025-06-01\n", encoding="utf-8")
+    base = ["scan", str(manifest), "--snapshot", str(warc), "--markets", "eu"]
+    lenient = runner.invoke(app, [*base, "--out", str(tmp_path / "a"), "--json"])
+    assert lenient.exit_code == 0, lenient.output
+    data = json.loads(lenient.stdout)
+    assert data["unreadable_records"] == 1
+    assert any("unreadable record" in w for w in data["warnings"])
+    assert any("unreadable record" in w for w in
+               _summary(tmp_path / "a")["assumptions_and_evidence"]["warnings"])  # type: ignore[index]
+    strict = runner.invoke(app, [*base, "--out", str(tmp_path / "b"), "--strict"])
+    assert strict.exit_code == 4, strict.output

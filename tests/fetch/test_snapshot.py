@@ -8,13 +8,15 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from clearance.errors import EvidenceError
 from clearance.fetch import Snapshot
 from clearance.fetch.snapshot import host_key
+from tests.fuzzing import budget
 
 
 def _at(text: str) -> datetime:
@@ -145,16 +147,20 @@ def test_host_keys() -> None:
     assert host_key("http://h.loop.test:4321/robots.txt") == "h.loop.test:4321"
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=3000))
-def test_garbage_never_crashes(tmp_path: Path, data: bytes) -> None:
+@budget(60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=3000), st.sampled_from([b"", b"WARC/1.1\r\n", b"\x1f\x8b\x08"]))
+def test_garbage_never_crashes(tmp_path: Path, data: bytes, prefix: bytes) -> None:
     path = tmp_path / "junk.warc.gz"
-    path.write_bytes(data)
-    snap = Snapshot.from_paths([path])
+    path.write_bytes(prefix + data)
+    try:
+        snap = Snapshot.from_paths([path])
+    except EvidenceError as exc:  # a clear error: the file is not a WARC file
+        assert "not a WARC file" in str(exc)
+        return
     assert snap.lookup("example.com", "robots.txt", None) is None or snap.records >= 0
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@budget(40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(min_value=1, max_value=400), st.binary(min_size=1, max_size=64))
 def test_damaged_warc_is_counted_not_raised(tmp_path: Path, cut: int, junk: bytes) -> None:
     path = tmp_path / "good.warc.gz"

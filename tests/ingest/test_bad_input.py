@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from clearance.engine.ingest import ingest_manifest
@@ -24,6 +24,7 @@ from clearance.errors import (
     ManifestError,
     UnknownFormatError,
 )
+from tests.fuzzing import budget
 from tests.ingest.conftest import run
 
 HEADER = "url,license,crawl_date,size,sha256,modality,personal_data,language,channel\n"
@@ -190,9 +191,7 @@ def test_duplicate_header_names(tmp_path: Path) -> None:
         ingest_manifest(path)
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@budget(60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=60), max_size=15))
 def test_random_csv_never_crashes_and_always_reconciles(tmp_path: Path, body: list[str]) -> None:
     path = tmp_path / "fuzz.csv"
@@ -204,9 +203,7 @@ def test_random_csv_never_crashes_and_always_reconciles(tmp_path: Path, body: li
     assert summary.rows_read == summary.rows_accepted + summary.rows_rejected
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@budget(40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(blob=st.binary(max_size=400))
 def test_random_bytes_give_a_clear_error_or_a_reconciled_read(tmp_path: Path, blob: bytes) -> None:
     path = tmp_path / "fuzz.jsonl"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.aipref import (
@@ -16,7 +16,8 @@ from clearance.signals.aipref import (
 )
 from clearance.signals.aipref_sf import InnerList, SFError, Token, parse_dictionary
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.verdicts import robots_signals
+from tests.fuzzing import budget
 
 
 def prefs(value: str) -> dict[str, str]:
@@ -247,7 +248,7 @@ def test_sf_invalid_dictionaries_raise(value: str) -> None:
         parse_dictionary(value)
 
 
-@settings(max_examples=400, deadline=None)
+@budget(400, deadline=None)
 @given(st.one_of(st.text(max_size=300), st.binary(max_size=300)))
 def test_any_value_never_raises(value: str | bytes) -> None:
     parsed = parse_content_usage(value)
@@ -256,7 +257,7 @@ def test_any_value_never_raises(value: str | bytes) -> None:
     parse_usage_rule(value.decode("latin-1") if isinstance(value, bytes) else value)
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(["train-ai", "ai-use", "search", "x"]),

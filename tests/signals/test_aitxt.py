@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.aitxt import parse_ai_txt
 from clearance.signals.resolve import resolve
+from tests.fuzzing import budget
 
 SPAWNING = b"""# Spawning AI
 # Prevent datasets from using the following file types
@@ -84,7 +85,7 @@ def test_listing_shows_every_rule() -> None:
     }
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.binary(max_size=4000), st.text(max_size=50))
 def test_never_crashes(body: bytes, path: str) -> None:
     parse_ai_txt(body).evaluate("/" + path)

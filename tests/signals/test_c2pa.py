@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.c2pa import read_c2pa, training_mining_signals
 from clearance.signals.detect import scan_bytes
 from clearance.signals.jumbf import decode_cbor, find_labelled_boxes
 from clearance.signals.resolve import resolve
+from tests.fuzzing import budget
 from tests.signals import media_fixtures as mf
 
 pytest.importorskip("c2pa", reason="c2pa-python is a declared dependency; needed here")
@@ -130,7 +131,7 @@ def test_jumbf_scan_finds_the_cbor_box() -> None:
     assert problem == "" and content["entries"]["cawg.ai_training"]["use"] == "allowed"
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.binary(max_size=2000))
 def test_cbor_decoder_and_jumbf_scan_never_crash(data: bytes) -> None:
     try:
@@ -141,7 +142,7 @@ def test_cbor_decoder_and_jumbf_scan_never_crash(data: bytes) -> None:
     find_labelled_boxes(data, ("cawg.training-mining",))
 
 
-@settings(max_examples=30, deadline=None)
+@budget(30, deadline=None)
 @given(st.binary(max_size=3000))
 def test_c2pa_reader_on_random_bytes_never_raises(data: bytes) -> None:
     read_c2pa(b"\xff\xd8\xff" + data, mime="image/jpeg")

@@ -99,3 +99,14 @@ def test_missing_target_exits_1() -> None:
     result = runner.invoke(app, ["signals", "/nonexistent/file.jpg"])
     assert result.exit_code == 1
     assert "InputError" in result.output
+
+
+def test_values_from_the_document_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    target = tmp_path / "robots\x1b]0;pwned\x07[link=https:evil.example]x.txt"
+    target.write_bytes(b"User-agent: GPTBot\nDisallow: /\n")
+    result = runner.invoke(app, ["signals", str(target)], color=True)
+    assert result.exit_code == 0, result.output
+    assert "\x1b]0;" not in result.output and "\x07" not in result.output
+    assert "\x1b]8;" not in result.output  # no hyperlink planted by markup
+    unwrapped = result.output.replace("\n", "")
+    assert "robots\\x1b]0;pwned\\x07[link=https:evil.example]x.txt" in unwrapped

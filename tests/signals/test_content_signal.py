@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.content_signal import content_signal_signals, parse_content_signal
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.verdicts import robots_signals
+from tests.fuzzing import budget
 
 
 def verdicts(policy_body: bytes, agent: str | None = None) -> dict[str, str]:
@@ -117,7 +118,7 @@ def test_a_content_signal_line_does_not_change_the_grouping() -> None:
     assert parse_robots(body).allowed("a", "/x") is True
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.text(max_size=200))
 def test_any_value_never_raises(value: str) -> None:
     parsed = parse_content_signal(value)

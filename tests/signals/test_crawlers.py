@@ -10,8 +10,8 @@ import pytest
 from clearance.errors import KnowledgeBaseError
 from clearance.signals.crawlers import CRAWLER_CLASSES, load_crawlers
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_parse import product_token
-from clearance.signals.robots_verdicts import (
+from clearance.signals.robots.parse import product_token
+from clearance.signals.robots.verdicts import (
     crawler_verdicts,
     operator_verdicts,
     purpose_verdicts,

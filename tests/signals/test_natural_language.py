@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.errors import KnowledgeBaseError
@@ -18,6 +18,7 @@ from clearance.signals.natural_language import (
     sentences,
 )
 from clearance.signals.resolve import resolve
+from tests.fuzzing import budget
 
 DATA = Path(__file__).parent / "data" / "natural_language"
 NEWS = Path(__file__).resolve().parents[3] / "shared" / "data" / "robots-news-top100"
@@ -139,7 +140,7 @@ def test_real_news_robots_comments_2026_06() -> None:
     assert 8 <= len(found) <= 30
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.text(max_size=3000))
 def test_random_text_never_crashes(text: str) -> None:
     find_reservations(text, location="t")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.models import Signal
 from clearance.signals.resolve import resolve, resolve_table, signal_set_key
 from clearance.signals.vocab import PURPOSES, VERDICTS
+from tests.fuzzing import budget
 
 
 def sig(
@@ -146,7 +147,7 @@ signals = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.lists(signals, max_size=12), st.sampled_from([None, "GPTBot", "ccbot"]))
 def test_invariants(sigs: list[Signal], agent: str | None) -> None:
     result = resolve(sigs, agent=agent)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.verdicts import robots_signals
 
 CORPUS = Path(__file__).parent / "data" / "robots" / "corpus"
 CASES = sorted(p.stem for p in CORPUS.glob("*.txt"))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import tracemalloc
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_paths import normalize_path, normalize_paths
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.paths import normalize_path, normalize_paths
+from clearance.signals.robots.verdicts import robots_signals
+from tests.fuzzing import budget
 
 KEYS = [
     "User-agent",
@@ -55,7 +56,7 @@ paths = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@budget(300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(robots_text, paths, st.sampled_from(["GPTBot", "CCBot", "foo", "*", "Googlebot"]))
 def test_every_way_of_asking_agrees(body: str, urls: list[str], agent: str) -> None:
     per_call = parse_robots(body)
@@ -70,7 +71,7 @@ def test_every_way_of_asking_agrees(body: str, urls: list[str], agent: str) -> N
         assert per_call.explain(agent, u).allowed is verdict
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.binary(max_size=4000))
 def test_binary_bodies_never_crash(body: bytes) -> None:
     policy = parse_robots(body, url="https://h/robots.txt")
@@ -80,7 +81,7 @@ def test_binary_bodies_never_crash(body: bytes) -> None:
     policy.to_dict()
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.lists(st.text(max_size=40), max_size=20))
 def test_batch_normalisation_equals_line_by_line(lines: list[str]) -> None:
     lines = [line.replace("\n", "") for line in lines]

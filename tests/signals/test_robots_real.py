@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import comment_signals, robots_signals
+from clearance.signals.robots.verdicts import comment_signals, robots_signals
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 CORPUS = SHARED / "robots-protego-corpus.tar.gz"

@@ -7,8 +7,8 @@ import pytest
 
 from clearance import robots_allowed
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_parse import MAX_BYTES
-from clearance.signals.robots_paths import extract_path, normalize_path, normalize_pattern
+from clearance.signals.robots.parse import MAX_BYTES
+from clearance.signals.robots.paths import extract_path, normalize_path, normalize_pattern
 
 # RFC 9309 §5.1, verbatim (the "EOF" of the figure marks the end of the file).
 SIMPLE = b"""User-Agent: *

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from clearance.signals.robots import parse_robots
-from clearance.signals.robots_verdicts import comment_signals, robots_signals
+from clearance.signals.robots.verdicts import comment_signals, robots_signals
 
 WHEN = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example/robots.txt"

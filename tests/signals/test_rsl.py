@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.robots import parse_robots
 from clearance.signals.rsl import parse_rsl, rsl_signals
+from tests.fuzzing import budget
 
 NS = 'xmlns="https://rslstandard.org/rsl"'
 
@@ -169,14 +170,14 @@ def test_deep_nesting_and_size_are_bounded() -> None:
     assert not parse_rsl(huge).valid
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.binary(max_size=2000) | st.text(max_size=500).map(str.encode))
 def test_any_bytes_never_raise(body: bytes) -> None:
     doc = parse_rsl(body)
     rsl_signals(doc, "/x")
 
 
-@settings(max_examples=100, deadline=None)
+@budget(100, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["all", "ai-all", "ai-train", "ai-input", "ai-index", "search", "zz"]),

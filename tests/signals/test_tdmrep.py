@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.detect import scan_bytes
@@ -17,6 +17,7 @@ from clearance.signals.tdmrep import (
     tdmrep_from_headers,
     tdmrep_from_meta,
 )
+from tests.fuzzing import budget
 
 
 def verdicts(signals):
@@ -216,7 +217,7 @@ def test_embedded_pdf_xmp_supersedes_html() -> None:
 # -- hostile input --------------------------------------------------------------------------
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.binary(max_size=4096))
 def test_tdmrep_json_never_crashes_on_bytes(body: bytes) -> None:
     parsed = parse_tdmrep_json(body)
@@ -233,7 +234,7 @@ rule = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.lists(rule, max_size=20), st.text(max_size=40))
 def test_tdmrep_rules_never_crash_and_only_valid_values_emit(rules: list, path: str) -> None:
     parsed = parse_tdmrep_json(json.dumps(rules).encode())
@@ -241,7 +242,7 @@ def test_tdmrep_rules_never_crash_and_only_valid_values_emit(rules: list, path: 
     assert all(s.verdict in ("reserved", "not_reserved") for s in report.signals)
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.text(alphabet="/ab*$%24~", max_size=60), st.text(alphabet="/ab$%~", max_size=200))
 def test_path_patterns_are_total(pattern: str, path: str) -> None:
     PathPattern(pattern).matches(path)

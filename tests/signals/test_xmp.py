@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from clearance.signals.detect import scan_bytes
 from clearance.signals.media import walk_media
 from clearance.signals.resolve import resolve
 from clearance.signals.xmp import DATA_MINING, data_mining_value, parse_xmp
+from tests.fuzzing import budget
 from tests.signals import media_fixtures as mf
 
 ALL5 = ("tdm", "ai_training", "genai_training", "ai_inference", "search")
@@ -203,7 +204,7 @@ def test_truncated_and_lying_images_never_raise() -> None:
     assert walk_media(tiff_loop).problems >= 1
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@budget(150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["JPEG", "PNG", "TIFF", "WEBP", "GIF"]), st.data())
 def test_mutated_images_never_crash(fmt: str, data: st.DataObject) -> None:
     raw = bytearray(_base(fmt))
@@ -225,7 +226,7 @@ def _base(fmt: str) -> bytes:
     return _CACHE[fmt]
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.binary(max_size=3000))
 def test_random_bytes_never_crash(data: bytes) -> None:
     for prefix in (
@@ -241,7 +242,7 @@ def test_random_bytes_never_crash(data: bytes) -> None:
     parse_xmp(data)
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200, deadline=None)
 @given(st.text(max_size=500))
 def test_random_xml_text_never_crashes(text: str) -> None:
     parse_xmp(mf.xmp_packet(f"<plus:DataMining>{text}</plus:DataMining>"))

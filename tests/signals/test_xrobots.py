@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.signals.html import parse_html
 from clearance.signals.resolve import resolve
 from clearance.signals.response import parse_saved_response
 from clearance.signals.xrobots import parse_directives, robots_meta_signals, x_robots_tag_signals
+from tests.fuzzing import budget
 
 
 def by_purpose(signals):
@@ -107,14 +108,14 @@ def test_saved_response_with_redirect_and_folded_header() -> None:
     assert by_purpose(report.signals)[("ai_training", None)] == "reserved"
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300, deadline=None)
 @given(st.text(max_size=300))
 def test_header_values_never_crash(value: str) -> None:
     report = x_robots_tag_signals({"X-Robots-Tag": value})
     assert all(s.verdict in ("reserved", "not_reserved") for s in report.signals)
 
 
-@settings(max_examples=150, deadline=None)
+@budget(150, deadline=None)
 @given(st.binary(max_size=5000))
 def test_html_and_saved_responses_never_crash(body: bytes) -> None:
     robots_meta_signals(parse_html(body))

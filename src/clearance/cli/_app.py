@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from clearance.errors import ClearanceError
+from clearance.textsafe import rich_safe
 
 app = typer.Typer(
     name="clearance",
@@ -51,13 +52,7 @@ def run(fn: Callable[[], T]) -> T:
 
 def plain(text: object) -> str:
     """Return ``text`` for a terminal: control characters shown as escapes, markup escaped."""
-    from rich.markup import escape
-
-    shown = "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in str(text)
-    )
-    return escape(shown)
+    return rich_safe(text)
 
 
 def print_json(data: Any) -> None:

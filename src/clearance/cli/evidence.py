@@ -44,6 +44,9 @@ def verify(
                 "files": report.files,
                 "chains": {k: {"entries": n, "head": h} for k, (n, h) in report.chains.items()},
                 "problems": report.problems,
+                "unreadable_records": report.unreadable_records,
+                "unlisted_files": report.unlisted_files,
+                "index_rows": report.index_rows,
             }
         )
     else:
@@ -53,7 +56,7 @@ def verify(
         out.print(table)
         out.print(f"{report.records} records in {report.files} WARC files")
         for problem in report.problems:
-            out.print(f"[red]TAMPER[/] {problem}", highlight=False)
+            out.print(f"[red]TAMPER[/] {plain(problem)}", highlight=False)
     if not report.ok:
 
         def fail() -> None:

@@ -24,6 +24,7 @@ from clearance.cli.options import (
     BlocklistOpt,
     CompetesOpt,
     FailLevel,
+    FollowSymlinksOpt,
     ForceOpt,
     FormatOpt,
     GpaiOpt,
@@ -46,12 +47,13 @@ from clearance.cli.options import (
     Purpose,
     RetainedOpt,
     SnapshotOpt,
+    StrictOpt,
     Tri,
     WaiversOpt,
     assumptions_from,
 )
 from clearance.cli.progress import cli_progress
-from clearance.cli.scan import EXIT_FAILED_LEVEL, failed, parse_date
+from clearance.cli.scan import EXIT_FAILED_LEVEL, check_strict, failed, parse_date
 from clearance.decide.blocklists import Blocklist, default_blocklists, load_blocklist
 from clearance.decide.knownworks import KnownWorks, load_known_works
 from clearance.decide.policy import Policy, load_policy, load_waivers, shipped_policies
@@ -60,6 +62,7 @@ from clearance.engine.gate import gate_manifest
 from clearance.engine.scan import parse_markets
 from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.ingest.columns import parse_mapping
+from clearance.ingest.limits import ReadLimits
 from clearance.models import GateSummary
 
 __all__ = ["EXIT_GATE_FAILED", "gate"]
@@ -170,6 +173,8 @@ def gate(
         typer.Option(help="prohibited (default): exit 3 if any item is prohibited; "
                      "restricted: also if any needs review; none: never fail."),
     ] = FailLevel.prohibited,
+    strict: StrictOpt = False,
+    follow_symlinks: FollowSymlinksOpt = False,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -221,6 +226,7 @@ def gate(
                     assumptions=assumptions,
                     presume_earlier=presume_earlier,
                     agreements=registry,
+                    limits=ReadLimits(follow_symlinks=follow_symlinks),
                     progress=progress,
                 )
             )
@@ -231,5 +237,6 @@ def gate(
         print_json(summary.to_dict())
     else:
         _print(summary, fail_level)
+    check_strict(strict, int(summary.evidence.get("unreadable_records") or 0))
     if failed(_tiers(summary), fail_level):
         raise typer.Exit(code=EXIT_GATE_FAILED)

@@ -13,8 +13,10 @@ from rich.table import Table
 from clearance.cli._app import app, console, out, print_json, run
 from clearance.engine.ingest import ingest_manifest
 from clearance.ingest.columns import parse_mapping
+from clearance.ingest.limits import ReadLimits
 from clearance.ingest.manifest import OnError
 from clearance.models import IngestSummary
+from clearance.textsafe import rich_safe
 
 __all__ = ["ingest", "print_summary"]
 
@@ -33,9 +35,15 @@ def _defaults(**values: str | None) -> dict[str, str]:
 
 
 def print_summary(summary: IngestSummary) -> None:
-    """Print an ingest summary as Rich tables on standard output."""
+    """Print an ingest summary as Rich tables on standard output.
+
+    Every value that comes from the manifest (paths, column names, domains, licence strings,
+    reasons quoting values) is printed with control characters and markup escaped.
+    """
     head = Table.grid(padding=(0, 2))
-    head.add_row("manifest", f"{summary.source} ({summary.format}, {summary.files} file(s))")
+    head.add_row(
+        "manifest", f"{rich_safe(summary.source)} ({summary.format}, {summary.files} file(s))"
+    )
     head.add_row("rows read", f"{summary.rows_read:,}")
     head.add_row("accepted", f"{summary.rows_accepted:,}")
     head.add_row("rejected", f"{summary.rows_rejected:,}")
@@ -43,7 +51,10 @@ def print_summary(summary: IngestSummary) -> None:
     head.add_row("reconciled", f"{check}  (read = accepted + rejected)")
     rate = summary.rows_read / summary.seconds if summary.seconds else 0
     head.add_row("time", f"{summary.seconds:.2f} s ({rate:,.0f} rows/s)")
-    head.add_row("columns", ", ".join(f"{k}<-{v}" for k, v in summary.column_mapping.items()))
+    head.add_row(
+        "columns",
+        ", ".join(f"{k}<-{rich_safe(v)}" for k, v in summary.column_mapping.items()),
+    )
     head.add_row("public suffix list", str(summary.psl_version))
     out.print(head)
     for title, rows in (
@@ -62,7 +73,7 @@ def print_summary(summary: IngestSummary) -> None:
         total = summary.rows_accepted or 1
         for key, n in rows:
             share = n / (summary.rows_read or 1) if title.startswith("Rejected") else n / total
-            table.add_row(str(key), f"{n:,}", f"{share:.1%}")
+            table.add_row(rich_safe(key), f"{n:,}", f"{share:.1%}")
         out.print(table)
 
 
@@ -111,6 +122,14 @@ def ingest(
     ] = None,
     modality: Annotated[str | None, typer.Option(help="Modality for rows without one.")] = None,
     top: Annotated[int, typer.Option(help="How many domains and licences to list.")] = 10,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="In a media directory, also read symbolic links whose target lies outside "
+            "it (links inside it are always read; FIFOs and devices never).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Read a manifest, check every row, and summarise it (rows, rejects, modalities, domains,
@@ -149,6 +168,7 @@ def ingest(
                 fmt=fmt,
                 progress=progress,
                 top=top,
+                limits=ReadLimits(follow_symlinks=follow_symlinks),
             )
         )
     if as_json:
@@ -156,4 +176,4 @@ def ingest(
     else:
         print_summary(summary)
         if rejects and summary.rows_rejected:
-            console.print(f"rejected rows written to {rejects}")
+            console.print(f"rejected rows written to {rich_safe(rejects)}")

@@ -187,6 +187,16 @@ AgreementsOpt = Annotated[
                  "it grants the use (docs/licenses.md, 'Licence registry').",
                  rich_help_panel="Lists"),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 4 when the opt-out evidence had unreadable records "
+                 "(they are skipped and reported either way).", rich_help_panel="Evidence"),
+]
+FollowSymlinksOpt = Annotated[
+    bool,
+    typer.Option("--follow-symlinks", help="In a media folder, read links that leave it "
+                 "(refused by default).", rich_help_panel="Reading"),
+]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace clearance's outputs in a non-empty --out.")
 ]

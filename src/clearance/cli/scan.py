@@ -21,6 +21,7 @@ from clearance.cli.options import (
     BlocklistOpt,
     CompetesOpt,
     FailLevel,
+    FollowSymlinksOpt,
     ForceOpt,
     FormatOpt,
     GpaiOpt,
@@ -47,6 +48,7 @@ from clearance.cli.options import (
     ResumeOpt,
     RetainedOpt,
     SnapshotOpt,
+    StrictOpt,
     Tri,
     WaiversOpt,
     assumption_overrides,
@@ -57,10 +59,21 @@ from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, parse_mar
 from clearance.errors import InputError
 from clearance.ingest.columns import parse_mapping
 
-__all__ = ["EXIT_FAILED_LEVEL", "assess", "failed", "parse_date", "print_result", "scan"]
+__all__ = [
+    "EXIT_EVIDENCE_INCOMPLETE",
+    "EXIT_FAILED_LEVEL",
+    "assess",
+    "check_strict",
+    "failed",
+    "parse_date",
+    "print_result",
+    "scan",
+]
 
 #: Exit status when items reach --fail-level (1 is any other error, 2 a usage error).
 EXIT_FAILED_LEVEL = 3
+#: Exit status under --strict when the evidence had unreadable records.
+EXIT_EVIDENCE_INCOMPLETE = 4
 _EXPOSURES = ("low", "medium", "high", "critical")
 
 
@@ -121,6 +134,7 @@ def _json(result: ScanResult) -> dict[str, object]:
         "seconds": result.seconds,
         "files": result.files,
         "warnings": list(result.warnings),
+        "unreadable_records": result.unreadable_records,
         "open_first": result.open_first,
     }
 
@@ -162,6 +176,8 @@ def scan(
         FailLevel, typer.Option(help="Exit 3 when an item reaches this tier (gate's default "
                                 "is prohibited; a scan reports and does not fail by default).")
     ] = FailLevel.none,
+    strict: StrictOpt = False,
+    follow_symlinks: FollowSymlinksOpt = False,
     force: ForceOpt = False,
     resume: ResumeOpt = False,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
@@ -199,6 +215,7 @@ def scan(
             reports=not no_reports,
             force=force,
             resume=resume,
+            follow_symlinks=follow_symlinks,
         )
 
     config = run(build)
@@ -208,8 +225,17 @@ def scan(
         print_json(_json(result))
     else:
         print_result(result)
+    check_strict(strict, result.unreadable_records)
     if failed(result.tiers, fail_level):
         raise typer.Exit(code=EXIT_FAILED_LEVEL)
+
+
+def check_strict(strict: bool, unreadable: int) -> None:
+    """Exit 4 under --strict when the evidence had unreadable records."""
+    if strict and unreadable:
+        console.print(f"[red]strict:[/] {unreadable:,} unreadable evidence record(s); exit "
+                      f"{EXIT_EVIDENCE_INCOMPLETE}", highlight=False)
+        raise typer.Exit(code=EXIT_EVIDENCE_INCOMPLETE)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from clearance.cli._app import app, out, print_json, run
 from clearance.signals.detect import explain_signals
+from clearance.textsafe import rich_safe
 
 __all__ = ["signals_command"]
 
@@ -34,24 +35,29 @@ def signals_command(
     if as_json:
         print_json(report)
         return
-    out.print(f"[bold]{report['target']}[/]  kind {report['kind']}  "
+    # targets, agents, locations, excerpts and notes come from documents strangers wrote
+    out.print(f"[bold]{rich_safe(report['target'])}[/]  kind {report['kind']}  "
               f"problems {report['problems']}", highlight=False)  # fmt: skip
     table = Table("standard", "purpose", "verdict", "agent", "conf", "location", "excerpt")
     for s in report["signals"]:
         verdict = s["verdict"] + (" (contested)" if s["contested"] else "")
-        table.add_row(s["standard"], s["purpose"], verdict, s["agent"] or "*",
-                      f"{s['confidence']:.2f}", s["location"], s["excerpt"][:80])  # fmt: skip
+        table.add_row(s["standard"], s["purpose"], verdict, rich_safe(s["agent"] or "*"),
+                      f"{s['confidence']:.2f}", rich_safe(s["location"]),
+                      rich_safe(s["excerpt"][:80]))  # fmt: skip
     out.print(table if report["signals"] else "no signal found")
     for e in report["evidence"]:
-        out.print(f"evidence ({e['source']}) {e['kind']}: {e['value']}", highlight=False)
+        out.print(f"evidence ({rich_safe(e['source'])}) {e['kind']}: {rich_safe(e['value'])}",
+                  highlight=False)
     res = Table("purpose", "verdict", "rule", "deciding", "contradicting", "other agents")
     for purpose, r in report["resolution"].items():
         verdict = r["verdict"] + (" (contested)" if r["contested"] else "")
         res.add_row(purpose, verdict, r["rule"],
                     ", ".join(sorted({d["standard"] for d in r["deciding"]})) or "-",
                     str(len(r["contradicting"])), str(len(r["other_agents"])))  # fmt: skip
-    out.print(f"resolution for agent {report['agent'] or '(any; agent-scoped signals aside)'}")
+    agent = report["agent"]
+    agent_text = rich_safe(agent) if agent else "(any; agent-scoped signals aside)"
+    out.print(f"resolution for agent {agent_text}")
     out.print(res)
     for note in report["notes"][:20]:
-        out.print(f"note: {note}", style="dim", highlight=False)
+        out.print(f"note: {rich_safe(note)}", style="dim", highlight=False)
     out.print(report["disclaimer"], style="dim")

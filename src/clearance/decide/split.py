@@ -146,13 +146,14 @@ def _jsonl(
 ) -> None:
     for (source_file,), part in decisions.partition_by("source_file", as_dict=True).items():
         path = root / str(source_file) if root is not None else Path(str(source_file))
-        clash = any(_CLASH.search(line.text) for line in iter_lines(path))
+        # lenient: a line the scan rejected for its encoding is not wanted here either
+        clash = any(_CLASH.search(line.text) for line in iter_lines(path, lenient=True))
         names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
         rows = part.sort("source_row")
         wanted = rows["source_row"].to_list()
         pos = start = 0
         lines: list[str] = []
-        for line in iter_lines(path):
+        for line in iter_lines(path, lenient=True):
             if pos < len(wanted) and line.number == wanted[pos]:
                 lines.append(line.text)
                 pos += 1
@@ -171,7 +172,7 @@ def _tabular(
     label: Callable[[str], str] | None,
 ) -> None:
     parts = decisions.partition_by("source_file", as_dict=True)
-    plan = plan_reading(source, fmt=fmt)
+    plan = plan_reading(source, fmt=fmt, lenient=True)  # rows rejected by the scan stay out
     text = writers.fmt in ("csv", "tsv")
     for chunk in plan.chunks():
         key = label(chunk.source_file) if label is not None else chunk.source_file

@@ -56,6 +56,7 @@ class EvidenceInfo:
     hosts_fetched: int = 0
     problems: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    unreadable: int = 0  # records (or damaged stretches) that could not be read
 
     def carried(self, dest: Path) -> EvidenceInfo:
         """Copy the snapshot records the scan read into ``dest``; return the updated info."""
@@ -80,6 +81,7 @@ class EvidenceInfo:
             "records_carried": self.records_carried,
             "hosts_fetched": self.hosts_fetched,
             "problems": dict(self.problems),
+            "unreadable_records": self.unreadable,
             "warnings": list(self.warnings),
         }
 
@@ -159,12 +161,15 @@ def gather_evidence(
         entries.sort(key=lambda e: e.when)
     stage.close()
     warnings: tuple[str, ...] = ()
-    if snap.problems:
-        n = sum(snap.problems.values())
-        warnings = (f"{n:,} unreadable record(s) in the evidence were skipped: "
+    unreadable = int(getattr(snap, "unreadable_records", 0))
+    if snap.problems or unreadable:
+        n = max(unreadable, sum(snap.problems.values()))
+        warnings = (f"{n:,} unreadable record(s) in the evidence were skipped (the rest of "
+                    "each file was read): "
                     + "; ".join(f"{k} ({v})" for k, v in sorted(snap.problems.items())),)
     return EvidenceInfo(mode, snap, len(paths), sources, hosts_fetched=fetched,
-                        problems=dict(snap.problems), warnings=warnings)
+                        problems=dict(snap.problems), warnings=warnings,
+                        unreadable=unreadable)
 
 
 def evidence_summary(facts: pa.Table, evidence: dict[str, Any]) -> dict[str, Any]:

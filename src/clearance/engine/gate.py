@@ -51,6 +51,7 @@ from clearance.enrich.agreements import AgreementRegistry
 from clearance.enrich.annotate import Categorizer
 from clearance.errors import InputError
 from clearance.fetch.snapshot import Snapshot
+from clearance.ingest.limits import ReadLimits
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
 from clearance.law.kb import default_knowledge_base
 from clearance.models import GateSummary
@@ -160,6 +161,7 @@ def gate_manifest(
     assumptions: Assumptions | None = None,
     presume_earlier: bool = False,
     agreements: AgreementRegistry | None = None,
+    limits: ReadLimits | None = None,
     progress: Progress | None = None,
     counter: Counter | None = None,
 ) -> GateSummary:
@@ -195,6 +197,7 @@ def gate_manifest(
         rejects=RejectsSink(out / "rejects.jsonl" if out else None, label=label),
         fmt=fmt,
         batch_rows=batch_rows,
+        limits=limits or ReadLimits(),
     )
     base_dir = None
     if isinstance(source, str | Path):

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from clearance.engine.local import default_workers, parquet_units, run_units
 from clearance.enrich.annotate import Categorizer
 from clearance.enrich.psl import default_psl
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink, fail_on
 from clearance.ingest.readers.columnar import IMG2DATASET_COLUMNS
 from clearance.models import IngestSummary
@@ -137,16 +138,19 @@ def ingest_manifest(
     progress: Progress | None = None,
     top: int = 10,
     workers: int | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> IngestSummary:
     """Read ``source``, categorise every item, and return what was read, kept and rejected.
 
     With ``out``, the canonical rows (plus category columns) are written there as Parquet;
     with ``rejects_path``, rejected rows are written there as JSON Lines. ``workers`` (default:
-    the CPUs available) processes read large Parquet manifests in parallel.
+    the CPUs available) processes read large Parquet manifests in parallel. ``limits`` bound
+    the readers (line and member sizes, decompression, symbolic links; docs/security.md).
     """
     started = time.perf_counter()
     reader = ManifestReader(source, mapping=mapping, defaults=defaults, on_error=on_error,
-                            rejects=RejectsSink(rejects_path), fmt=fmt, batch_rows=batch_rows)
+                            rejects=RejectsSink(rejects_path), fmt=fmt, batch_rows=batch_rows,
+                            limits=limits)
     counts = _Counts()
     writer = _Writer(out)
     count = workers if workers is not None else default_workers()

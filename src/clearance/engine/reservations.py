@@ -29,7 +29,7 @@ from clearance.signals.aitxt import AiTxt, parse_ai_txt
 from clearance.signals.crawlers import CrawlerRegistry, load_crawlers
 from clearance.signals.natural_language import find_reservations
 from clearance.signals.robots import RobotsPolicy, parse_robots
-from clearance.signals.robots_verdicts import robots_signals
+from clearance.signals.robots.verdicts import robots_signals
 from clearance.signals.tdmrep import TdmRepFile, parse_tdmrep_json
 from clearance.signals.vocab import NOT_RESERVED, RESERVED, UNKNOWN
 

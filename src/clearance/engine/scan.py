@@ -69,6 +69,7 @@ from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.enrich.annotate import Categorizer
 from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
+from clearance.ingest.limits import ReadLimits
 from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
 from clearance.law import all_markets
 from clearance.law.kb import default_knowledge_base
@@ -143,6 +144,7 @@ class ScanConfig:
     reports: bool = True
     force: bool = False
     resume: bool = False
+    follow_symlinks: bool = False
 
     def settings(self, registry: AgreementRegistry | None = None) -> FactSettings:
         """Return the fact settings this configuration implies."""
@@ -177,7 +179,7 @@ class ScanConfig:
         data["defaults"] = dict(self.defaults)
         data["fetch"] = asdict(self.fetch) if self.fetch else None
         data["assumptions"] = self.assumptions.to_dict()
-        for key in ("force", "resume"):
+        for key in ("force", "resume", "follow_symlinks"):
             data.pop(key, None)
         return data
 
@@ -195,6 +197,7 @@ class ScanResult:
     seconds: float
     files: dict[str, str]
     warnings: tuple[str, ...] = ()
+    unreadable_records: int = 0
 
     @property
     def open_first(self) -> str | None:
@@ -225,7 +228,8 @@ def _items(config: ScanConfig, progress: Progress) -> tuple[pa.Table, ManifestRe
     reader = ManifestReader(config.manifest, mapping=config.mapping, defaults=config.defaults,
                             on_error=config.on_error,
                             rejects=RejectsSink(config.out / "rejects.jsonl", label=label),
-                            fmt=config.fmt)
+                            fmt=config.fmt,
+                            limits=ReadLimits(follow_symlinks=config.follow_symlinks))
     categorize = Categorizer()
     stage = progress.stage("reading and categorising the manifest",
                            _reader_total(config.manifest), "rows")
@@ -313,7 +317,8 @@ def run_scan(
                     manifest=config.manifest, fmt=reader.format)
     finish(out, provenance, kind="scan")
     return replace(result, seconds=round(time.perf_counter() - started, 3),
-                   warnings=evidence.warnings + result.warnings)
+                   warnings=evidence.warnings + result.warnings,
+                   unreadable_records=evidence.unreadable)
 
 
 def _provenance(config: ScanConfig, evidence: EvidenceInfo) -> dict[str, Any]:

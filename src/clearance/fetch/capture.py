@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
+from clearance.errors import EvidenceError
 from clearance.fetch.client import outcome_of_status
 from clearance.fetch.decode import decode_body
 from clearance.models import Capture
@@ -84,9 +85,14 @@ def _fields(text: str) -> dict[str, str]:
 def capture_from_record(
     rec: WarcRecord, *, cap: int, source: str = "", max_ratio: int = 100
 ) -> Capture | None:
-    """Return the capture one WARC record holds (None for records that are not captures)."""
+    """Return the capture one WARC record holds (None for records that are not captures).
+
+    Raises EvidenceError for a record whose WARC-Date cannot be read.
+    """
     uri = rec.headers.get("WARC-Target-URI") or ""
     date = rec.record_date
+    if date is None:
+        raise EvidenceError(f"{source or uri}: record without a readable WARC-Date")
     when = date if date.tzinfo else date.replace(tzinfo=UTC)
     rid = rec.record_id
     if rec.record_type == WarcRecordType.metadata:

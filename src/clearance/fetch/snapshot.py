@@ -5,8 +5,16 @@ A :class:`Snapshot` indexes the captures in WARC files — our own evidence, the
 or Common Crawl's robots.txt WARC files — by (host, path) and answers, for a date, the capture
 that stood then: the latest one at or before ``as_of``. Redirects are followed inside the
 snapshot (up to five), ``revisit`` records resolve to the capture they confirm, and our
-``metadata`` failure records come back as captures with a failure outcome. Unreadable input is
-counted in :attr:`Snapshot.problems`, never raised mid-scan.
+``metadata`` failure records come back as captures with a failure outcome.
+
+Unreadable input is counted, never raised mid-scan: a record that cannot be read (a damaged
+stretch, no readable WARC-Date, no target URI) is skipped and the rest of its file read
+(:mod:`clearance.fetch.records`); :attr:`Snapshot.unreadable_records` counts them and
+:attr:`Snapshot.problems` says why. Inside an evidence folder (``ledger/`` beside ``warc/``)
+only what the ledger lists is read: other files, and bytes after a file's last ledgered
+record, are skipped and counted (:attr:`Snapshot.skipped_files`,
+:attr:`Snapshot.skipped_records`). A file named explicitly that is not a WARC file is an
+:class:`~clearance.errors.EvidenceError`.
 """
 
 from __future__ import annotations
@@ -17,10 +25,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import polars as pl
-from fastwarc.warc import ArchiveIterator, WarcRecordType
+from fastwarc.warc import WarcRecordType
 
 from clearance.errors import EvidenceError
 from clearance.fetch.capture import (
@@ -31,6 +40,9 @@ from clearance.fetch.capture import (
     read_capture,
     target_key,
 )
+from clearance.fetch.ledger import read_entries
+from clearance.fetch.records import iter_records, looks_like_warc
+from clearance.fetch.store import evidence_paths
 from clearance.models import Capture
 
 __all__ = [
@@ -64,8 +76,37 @@ class _Entry:
     refers_to: str | None
 
 
+def _evidence_root(file: Path) -> Path | None:
+    """Return the evidence folder a file lies anywhere under (it has ``ledger/`` and
+    ``warc/``), else None."""
+    for folder in file.absolute().parents:
+        if (folder / "ledger").is_dir() and (folder / "warc").is_dir():
+            return folder
+    return None
+
+
+def _ledgered_ends(root: Path) -> dict[str, int]:
+    """Return {WARC file name: end of its last ledgered record} of an evidence folder."""
+    _, ledger_dir, _ = evidence_paths(root)
+    ends: dict[str, int] = {}
+    for path in sorted(ledger_dir.glob("*.jsonl")):
+        for _, entry, _ in read_entries(path):
+            if entry is None:
+                continue
+            warc, pos, length = entry.get("warc"), entry.get("pos"), entry.get("length")
+            if isinstance(warc, str) and isinstance(pos, int) and isinstance(length, int):
+                ends[warc] = max(ends.get(warc, 0), pos + length)
+    return ends
+
+
 class Snapshot:
-    """Captures from WARC files, looked up by (host, document, as_of)."""
+    """Captures from WARC files, looked up by (host, document, as_of).
+
+    ``unreadable_records`` counts records (or damaged stretches) that could not be read,
+    ``skipped_files`` files not read (unledgered in an evidence folder, or not WARC inside a
+    directory given), ``skipped_records`` records past the ledgered end of an evidence file;
+    ``problems`` counts each reason. A scan reports them and fails under ``--strict``.
+    """
 
     def __init__(self, *, cap: int = 1 << 20) -> None:
         self.cap = cap
@@ -74,63 +115,134 @@ class Snapshot:
         self.by_id: dict[str, tuple[str, str]] = {}
         self.records = 0
         self.problems: dict[str, int] = {}
+        self.unreadable_records = 0
+        self.skipped_files = 0
+        self.skipped_records = 0
         self._ids: list[tuple[str, str, datetime]] = []
+        self._ledgers: dict[Path, dict[str, int]] = {}
+        self._unloadable: set[tuple[int, int]] = set()
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | Path], *, cap: int = 1 << 20) -> Snapshot:
-        """Return a snapshot of WARC files; directories are searched for ``*.warc[.gz]``."""
+        """Return a snapshot of WARC files; directories are searched for ``*.warc[.gz]``.
+
+        Raises EvidenceError for a path that does not exist or a file (named as such) that
+        is not a WARC file; inside directories such files are skipped and counted.
+        """
         snap = cls(cap=cap)
         for given in paths:
             path = Path(given)
             if path.is_dir():
                 files = sorted([*path.rglob("*.warc.gz"), *path.rglob("*.warc")])
+                explicit = False
             elif path.exists():
-                files = [path]
+                files, explicit = [path], True
             else:
                 raise EvidenceError(f"{path}: no such WARC file or directory")
             for file in files:
-                snap.add_file(file)
+                snap._add_checked(file, explicit)
         for entries in snap.captures.values():
             entries.sort(key=lambda e: e.when)
         return snap
 
-    def _problem(self, what: str) -> None:
+    def _problem(self, what: str, *, unreadable: bool = False) -> None:
         self.problems[what] = self.problems.get(what, 0) + 1
+        if unreadable:
+            self.unreadable_records += 1
 
-    def add_file(self, path: Path) -> None:
-        """Index the captures of one WARC file (call :meth:`from_paths` to keep order)."""
+    def _add_checked(self, file: Path, explicit: bool) -> None:
+        if not file.is_file():
+            if explicit:
+                raise EvidenceError(f"{file}: not a regular file, so not a WARC file")
+            self.skipped_files += 1
+            self._problem("not a regular file: skipped")
+            return
+        try:
+            warc = looks_like_warc(file)
+        except OSError as exc:
+            raise EvidenceError(f"{file}: cannot be read ({exc.strerror or exc})") from exc
+        if not warc:
+            if explicit:
+                with open(file, "rb") as fh:
+                    head = fh.read(16)
+                raise EvidenceError(
+                    f"{file}: not a WARC file (ISO 28500; it starts with {head!r}); pass WARC "
+                    "files (.warc, .warc.gz) or a directory holding them"
+                )
+            self.skipped_files += 1
+            self._problem("file that is not a WARC file: skipped")
+            return
+        root = _evidence_root(file)
+        end: int | None = None
+        if root is not None:
+            ends = self._ledgers.get(root)
+            if ends is None:
+                ends = self._ledgers[root] = _ledgered_ends(root)
+            in_place = file.absolute().parent == evidence_paths(root)[2]
+            end = ends.get(file.name) if in_place else None
+            if end is None:
+                log.warning("%s: not in its evidence folder's ledger; skipped", file)
+                self.skipped_files += 1
+                self._problem("WARC file in an evidence folder that its ledger does not list")
+                return
+        self.add_file(file, end=end)
+
+    def add_file(self, path: Path, *, end: int | None = None) -> None:
+        """Index the captures of one WARC file (call :meth:`from_paths` to keep order).
+
+        ``end``: records starting at or after this offset are skipped (an evidence file's
+        ledgered end). A record that cannot be read is counted and skipped; the rest of the
+        file is still read.
+        """
         index = len(self.files)
         self.files.append(path)
+
+        def damaged(offset: int, reason: str) -> None:
+            log.warning("%s: %s", path, reason)
+            self._problem("unreadable WARC data (a damaged record or stretch)", unreadable=True)
+
         try:
             with open(path, "rb") as fh:
-                for rec in ArchiveIterator(fh, record_types=_WANTED, parse_http=False):
+                for rec in iter_records(
+                    fh, record_types=_WANTED, parse_http=False, on_damage=damaged
+                ):
+                    if end is not None and rec.stream_pos >= end:
+                        self.skipped_records += 1
+                        self._problem("record after the last ledgered record: skipped")
+                        continue
                     self.records += 1
-                    uri = rec.headers.get("WARC-Target-URI")
-                    if not uri:
-                        self._problem("record without WARC-Target-URI")
-                        continue
-                    kind = _KINDS.get(int(rec.record_type), "other")
-                    if kind == "metadata":
-                        head = rec.reader.read(65536)
-                        if b"outcome:" not in head:
-                            continue
                     try:
-                        when = rec.record_date
-                    except (ValueError, OSError):
-                        self._problem("record with an unreadable WARC-Date")
-                        continue
-                    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-                    key = target_key(uri)
-                    rid = rec.record_id or ""
-                    refers = rec.headers.get("WARC-Refers-To")
-                    self.captures.setdefault(key, []).append(
-                        _Entry(when, index, rec.stream_pos, kind, rid, refers)
-                    )
-                    if rid:
-                        self.by_id[rid] = key
-        except Exception as exc:  # hostile input: any reader error ends this file, counted
-            log.warning("%s: stopped reading (%s)", path, exc)
-            self._problem(f"unreadable WARC data: {type(exc).__name__}")
+                        self._index(rec, index)
+                    except Exception as exc:  # hostile input: this record only
+                        log.warning("%s: record at %d skipped (%s)", path, rec.stream_pos, exc)
+                        self._problem(f"unreadable record: {type(exc).__name__}", unreadable=True)
+        except OSError as exc:
+            log.warning("%s: cannot be read (%s)", path, exc)
+            self._problem("WARC file that cannot be opened", unreadable=True)
+
+    def _index(self, rec: Any, index: int) -> None:
+        uri = rec.headers.get("WARC-Target-URI")
+        if not uri:
+            self._problem("record without WARC-Target-URI", unreadable=True)
+            return
+        kind = _KINDS.get(int(rec.record_type), "other")
+        if kind == "metadata":
+            head = rec.reader.read(65536)
+            if b"outcome:" not in head:
+                return
+        when = rec.record_date
+        if when is None:
+            self._problem("record with an unreadable WARC-Date", unreadable=True)
+            return
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        key = target_key(uri)
+        rid = rec.record_id or ""
+        refers = rec.headers.get("WARC-Refers-To")
+        self.captures.setdefault(key, []).append(
+            _Entry(when, index, rec.stream_pos, kind, rid, refers)
+        )
+        if rid:
+            self.by_id[rid] = key
 
     def hosts(self) -> list[str]:
         """Return the hosts the snapshot has captures of."""
@@ -153,8 +265,11 @@ class Snapshot:
     def _load(self, entry: _Entry) -> Capture | None:
         try:
             return read_capture(self.files[entry.path_index], entry.pos, cap=self.cap)
-        except Exception as exc:  # hostile input: count it, do not stop the scan
-            self._problem(f"unreadable record: {type(exc).__name__}")
+        except Exception as exc:  # hostile input: count it (once per record), do not stop
+            key = (entry.path_index, entry.pos)
+            if key not in self._unloadable:
+                self._unloadable.add(key)
+                self._problem(f"unreadable record: {type(exc).__name__}", unreadable=True)
             return None
 
     def lookup(self, host: str, document: str, as_of: datetime | None = None) -> Capture | None:

@@ -203,13 +203,22 @@ class Canonicalizer:
         source = (chunk.table if isinstance(chunk.table, pl.DataFrame)
                   else pl.from_arrow(chunk.table))
         assert isinstance(source, pl.DataFrame)
-        df = self._stage_text(source)
+        source, flags = _binary_as_text(source)
+        df = self._stage_text(source.with_columns(flags.values()) if flags else source)
         df = df.with_columns(
             raw_host_expr(pl.col("__t_url")).alias("__auth") if "__t_url" in df.columns
             else pl.lit(None, pl.String).alias("__auth"))
         n = df.height
         values: dict[str, pl.Expr] = {}
-        checks: list[_Check] = []
+        checks: list[_Check] = [
+            _check(
+                name,
+                pl.col(flags[column].name),
+                f"bytes that are not UTF-8 text in the binary column {column!r}",
+            )
+            for name, column in self.mapping.items()
+            if column in flags
+        ]
 
         def text_or_default(name: str) -> pl.Expr:
             raw = self._text(df, name)
@@ -545,6 +554,38 @@ class Canonicalizer:
             pl.lit("malformed").alias("kind"),
         )
         return canonical, rejects.to_arrow().cast(REJECT_SCHEMA)
+
+
+def _binary_as_text(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """Return ``df`` with binary columns as text, and a flag per column with invalid UTF-8.
+
+    Parquet and Arrow manifests may hold URLs or licences as bytes. Valid UTF-8 is read as
+    text; other values are kept escaped (``\\xff``) so that the rejects file can show them,
+    and flagged so that the rows that use them are rejected naming the column.
+    """
+    binary = [name for name, dtype in df.schema.items() if dtype == pl.Binary]
+    if not binary:
+        return df, {}
+    flags: dict[str, pl.Series] = {}
+    columns = []
+    for name in binary:
+        text: list[str | None] = []
+        bad: list[bool] = []
+        for value in df[name].to_list():
+            if value is None:
+                text.append(None)
+                bad.append(False)
+                continue
+            try:
+                text.append(value.decode("utf-8"))
+                bad.append(False)
+            except UnicodeDecodeError:
+                text.append(value.decode("utf-8", "backslashreplace"))
+                bad.append(True)
+        columns.append(pl.Series(name, text, pl.String))
+        if any(bad):
+            flags[name] = pl.Series(f"__nb_{len(flags)}", bad, pl.Boolean)
+    return df.with_columns(columns), flags
 
 
 def _epoch(seconds: pl.Expr) -> pl.Expr:

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from clearance.errors import EmptyManifestError, MalformedRowError
 from clearance.ingest.canonical import Canonicalizer, Defaults
 from clearance.ingest.columns import DERIVED, resolve_mapping
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import RawChunk, rejects_table
 from clearance.ingest.readers.detect import plan_reading
 from clearance.ingest.schema import REJECT_SCHEMA, SCHEMA
@@ -107,6 +108,7 @@ class ManifestReader:
         rejects: RejectsSink | None = None,
         fmt: str | None = None,
         batch_rows: int = 1 << 20,
+        limits: ReadLimits = DEFAULT_LIMITS,
     ) -> None:
         if on_error not in ("fail", "skip"):
             raise ValueError(f"on_error must be 'fail' or 'skip', not {on_error!r}")
@@ -114,7 +116,14 @@ class ManifestReader:
         self.defaults = dict(defaults or {})
         self.on_error = on_error
         self.rejects = rejects or RejectsSink()
-        self.plan = plan_reading(source, fmt=fmt, select=self._select, batch_rows=batch_rows)
+        self.plan = plan_reading(
+            source,
+            fmt=fmt,
+            select=self._select,
+            batch_rows=batch_rows,
+            limits=limits,
+            lenient=on_error == "skip",
+        )
         self._canon = Canonicalizer({}, Defaults(dict(defaults or {})))
         self.rows_read = 0
         self.rows_accepted = 0

@@ -24,8 +24,8 @@ from typing import Literal
 
 from clearance.models import Signal
 from clearance.signals.aipref_sf import SFError, Token, parse_dictionary
-from clearance.signals.robots_match import CompiledRules, Rule
-from clearance.signals.robots_paths import normalize_pattern
+from clearance.signals.robots.match import CompiledRules, Rule
+from clearance.signals.robots.paths import normalize_pattern
 from clearance.signals.vocab import NOT_RESERVED, RESERVED, UNKNOWN, Purpose
 
 __all__ = [

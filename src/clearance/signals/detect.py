@@ -222,7 +222,7 @@ def _robots(data: bytes, where: str, url: str | None, observed_at: datetime | No
     notes: list[str] = []
     try:
         from clearance.signals.robots import parse_robots
-        from clearance.signals.robots_verdicts import robots_signals
+        from clearance.signals.robots.verdicts import robots_signals
     except ImportError:  # the robots.txt parser lives in its own modules
         notes.append("robots.txt parser not available: comments read only")
     else:

@@ -33,8 +33,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from clearance.models import Signal
-from clearance.signals.robots_match import CompiledRules, Rule
-from clearance.signals.robots_paths import extract_path, normalize_path, normalize_pattern
+from clearance.signals.robots.match import CompiledRules, Rule
+from clearance.signals.robots.paths import extract_path, normalize_path, normalize_pattern
 from clearance.signals.vocab import NOT_RESERVED, PURPOSES, RESERVED, Purpose
 
 __all__ = [

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from clearance.errors import EmptyManifestError, ManifestError
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import RawChunk, Reject, iter_lines
 
 __all__ = ["read_delimited"]
@@ -37,17 +38,36 @@ def _header(row: list[str], path: Path) -> list[str]:
 
 
 def read_delimited(
-    path: Path, *, delimiter: str = ",", encoding: str = "utf-8", batch_rows: int = 262_144
+    path: Path,
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    batch_rows: int = 262_144,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    lenient: bool = False,
 ) -> Iterator[RawChunk]:
-    """Yield chunks of a delimited file; malformed records become rejects with their line."""
+    """Yield chunks of a delimited file; malformed records become rejects with their line.
+
+    A line over the length limit, or (with ``lenient``) not valid in the encoding, rejects
+    the record it belongs to; without ``lenient`` bad encoding fails the file.
+    """
     source = str(path)
     line_no = 0
     nul_line = 0
+    bad_line: tuple[str, str] | None = None  # (reason, text) of an unreadable line
 
     def feed() -> Iterator[str]:
-        nonlocal line_no, nul_line
-        for line in iter_lines(path, encoding=encoding):
+        nonlocal line_no, nul_line, bad_line
+        for line in iter_lines(path, encoding=encoding, limits=limits, lenient=lenient):
             line_no = line.number
+            if line.error is not None:
+                if line_no == 1:
+                    raise ManifestError(f"cannot read the header: {line.error}", path=path, row=0)
+                # stands in for the line: a one-field record (or part of a quoted field),
+                # so the record it belongs to is still counted, and rejected
+                bad_line = bad_line or (line.error, line.text)
+                yield "\x00\n"
+                continue
             if "\x00" in line.text:
                 nul_line = line.number
             yield line.text + "\n"
@@ -88,6 +108,11 @@ def read_delimited(
         if not row:
             continue  # a blank line is not a record
         record += 1
+        if bad_line is not None:
+            reason, text = bad_line
+            bad_line, nul_line = None, 0
+            rejects.append(Reject(source, record, None, reason, text[:2000]))
+            continue
         if nul_line:
             nul_line = 0
             bad = next((names[i] for i, v in enumerate(row) if "\x00" in v and i < width), None)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from clearance.errors import ManifestError, UnknownFormatError
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import GZIP_MAGIC, ZSTD_MAGIC, RawChunk, open_binary
 from clearance.ingest.readers.columnar import (
     Selector,
@@ -24,6 +26,7 @@ from clearance.ingest.readers.delimited import read_delimited
 from clearance.ingest.readers.hf import is_hf_dataset_object, read_hf_disk, read_hf_object
 from clearance.ingest.readers.jsonl import read_jsonl
 from clearance.ingest.readers.media import read_media_dir, sniff_modality
+from clearance.ingest.readers.tree import open_regular, walk_tree
 from clearance.ingest.readers.webdataset import read_webdataset
 
 __all__ = ["FORMATS", "Plan", "plan_reading"]
@@ -108,14 +111,27 @@ def _sniff(path: Path) -> str:
     )
 
 
-def _file_plan(path: Path, fmt: str, select: Selector | None, batch_rows: int) -> Plan:
+@dataclass(frozen=True, slots=True)
+class _Options:
+    select: Selector | None
+    batch_rows: int
+    limits: ReadLimits
+    lenient: bool
+
+
+def _file_plan(path: Path, fmt: str, opts: _Options) -> Plan:
+    rows, limits, lenient = opts.batch_rows, opts.limits, opts.lenient
     readers: dict[str, Callable[[], Iterator[RawChunk]]] = {
-        "csv": lambda: read_delimited(path, delimiter=",", batch_rows=batch_rows),
-        "tsv": lambda: read_delimited(path, delimiter="\t", batch_rows=batch_rows),
-        "jsonl": lambda: read_jsonl(path, batch_rows=batch_rows),
-        "parquet": lambda: read_parquet([path], select=select, batch_rows=batch_rows),
-        "webdataset": lambda: read_webdataset(path),
-        "arrow": lambda: read_arrow_stream(path, batch_rows=batch_rows),
+        "csv": lambda: read_delimited(
+            path, delimiter=",", batch_rows=rows, limits=limits, lenient=lenient
+        ),
+        "tsv": lambda: read_delimited(
+            path, delimiter="\t", batch_rows=rows, limits=limits, lenient=lenient
+        ),
+        "jsonl": lambda: read_jsonl(path, batch_rows=rows, limits=limits, lenient=lenient),
+        "parquet": lambda: read_parquet([path], select=opts.select, batch_rows=rows),
+        "webdataset": lambda: read_webdataset(path, limits=limits),
+        "arrow": lambda: read_arrow_stream(path, batch_rows=rows),
     }
     if fmt not in readers:
         raise UnknownFormatError(f"format {fmt!r} is not one of {sorted(readers)}", path=path)
@@ -130,10 +146,13 @@ def _chain(plans: list[Plan]) -> Callable[[], Iterator[RawChunk]]:
     return run
 
 
-def _dir_plan(root: Path, select: Selector | None, batch_rows: int) -> Plan:
+def _dir_plan(root: Path, opts: _Options) -> Plan:
+    select, batch_rows = opts.select, opts.batch_rows
     if (root / "dataset_dict.json").is_file() or (root / "state.json").is_file():
         return Plan("hf-disk", str(root), 1, lambda: read_hf_disk(root, batch_rows=batch_rows))
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+    entries = sorted(walk_tree(root, follow_symlinks=opts.limits.follow_symlinks),
+                     key=lambda e: e.path)  # fmt: skip
+    files = [e.target for e in entries if e.problem is None]
     by_format: dict[str, list[Path]] = {}
     for path in files:
         fmt = _ext_format(path)
@@ -154,19 +173,21 @@ def _dir_plan(root: Path, select: Selector | None, batch_rows: int) -> Plan:
             "webdataset",
             str(root),
             len(shards),
-            _chain([_file_plan(p, "webdataset", select, batch_rows) for p in shards]),
+            _chain([_file_plan(p, "webdataset", opts) for p in shards]),
         )
     for fmt in ("jsonl", "csv", "tsv", "arrow"):
         if fmt in by_format and not any(sniff_is_media(p) for p in files[:20]):
-            plans = [_file_plan(p, fmt, select, batch_rows) for p in by_format[fmt]]
+            plans = [_file_plan(p, fmt, opts) for p in by_format[fmt]]
             return Plan(fmt, str(root), len(plans), _chain(plans))
-    return Plan("media-dir", str(root), len(files), lambda: read_media_dir(root))
+    return Plan(
+        "media-dir", str(root), len(entries), lambda: read_media_dir(root, limits=opts.limits)
+    )
 
 
 def sniff_is_media(path: Path) -> bool:
     """Return True when a file's signature says image, audio or video."""
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(open_regular(path), "rb") as handle:
             head = handle.read(64)
     except OSError:
         return False
@@ -179,8 +200,15 @@ def plan_reading(
     fmt: str | None = None,
     select: Selector | None = None,
     batch_rows: int = 1 << 20,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    lenient: bool = False,
 ) -> Plan:
-    """Return how to read ``source``: a path, a glob, a directory, or a dataset object."""
+    """Return how to read ``source``: a path, a glob, a directory, or a dataset object.
+
+    ``limits`` bound every reader (docs/security.md); ``lenient`` (``--on-error skip``) makes
+    a line that is not valid in the encoding a rejected row instead of a failed file.
+    """
+    opts = _Options(select, batch_rows, limits, lenient)
     if is_hf_dataset_object(source):
         return Plan(
             "hf-dataset",
@@ -208,9 +236,7 @@ def plan_reading(
         matches = [Path(p) for p in sorted(glob.glob(text, recursive=True)) if Path(p).is_file()]
         if not matches:
             raise ManifestError("the pattern matches no files", path=text)
-        plans = [
-            _file_plan(p, fmt or _ext_format(p) or _sniff(p), select, batch_rows) for p in matches
-        ]
+        plans = [_file_plan(p, fmt or _ext_format(p) or _sniff(p), opts) for p in matches]
         if plans[0].format == "parquet" and all(p.format == "parquet" for p in plans):
             return Plan(
                 "parquet",
@@ -224,7 +250,7 @@ def plan_reading(
     if not path.exists():
         raise ManifestError("no such file or directory", path=path)
     if path.is_dir():
-        return _dir_plan(path, select, batch_rows)
+        return _dir_plan(path, opts)
     if path.stat().st_size == 0:
         from clearance.errors import EmptyManifestError
 
@@ -232,4 +258,4 @@ def plan_reading(
     chosen = fmt or _ext_format(path) or _sniff(path)
     if chosen == "webdataset" and not tarfile.is_tarfile(path) and _sniff(path) != "webdataset":
         raise ManifestError("not a tar archive", path=path)
-    return _file_plan(path, chosen, select, batch_rows)
+    return _file_plan(path, chosen, opts)

@@ -15,6 +15,7 @@ import orjson
 import pyarrow as pa
 
 from clearance.errors import EmptyManifestError
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import RawChunk, Reject, iter_lines
 
 __all__ = ["read_jsonl"]
@@ -31,9 +32,18 @@ def _text(value: Any) -> str | None:
 
 
 def read_jsonl(
-    path: Path, *, encoding: str = "utf-8", batch_rows: int = 262_144
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    batch_rows: int = 262_144,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    lenient: bool = False,
 ) -> Iterator[RawChunk]:
-    """Yield chunks of a JSON Lines file; bad lines become rejects naming the line."""
+    """Yield chunks of a JSON Lines file; bad lines become rejects naming the line.
+
+    A line over the length limit is a reject; so is a line that is not valid in the encoding
+    when ``lenient`` (``--on-error skip``), else the whole file fails with EncodingError.
+    """
     source = str(path)
     columns: dict[str, list[str | None]] = {}
     rows: list[int] = []
@@ -49,8 +59,12 @@ def read_jsonl(
         rejects.clear()
         return chunk
 
-    for line in iter_lines(path, encoding=encoding):
+    for line in iter_lines(path, encoding=encoding, limits=limits, lenient=lenient):
         text = line.text
+        if line.error is not None:
+            records += 1
+            rejects.append(Reject(source, line.number, None, line.error, text[:2000]))
+            continue
         if not text.strip():
             continue
         records += 1

@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Directories of media files: walked in sorted order, hashed, modality from the signature."""
+"""Directories of media files: walked in sorted order, hashed, modality from the signature.
+
+Only regular files are read (see :mod:`clearance.ingest.readers.tree`); FIFOs, devices,
+links to directories and links leaving the directory are rejected rows with the reason.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from clearance.errors import EmptyManifestError
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import RawChunk, Reject
+from clearance.ingest.readers.tree import Entry, open_regular, walk_tree
 
 __all__ = ["hash_file", "read_media_dir", "sniff_modality"]
 
@@ -124,11 +130,14 @@ def sniff_modality(head: bytes, name: str = "") -> str | None:
 
 
 def hash_file(path: Path) -> tuple[str, int, bytes]:
-    """Return (sha256 hex, size in bytes, first 64 bytes) of a file, reading it once."""
+    """Return (sha256 hex, size in bytes, first 64 bytes) of a file, reading it once.
+
+    Raises OSError when the path is not a regular file (a FIFO, a device, a link).
+    """
     digest = hashlib.sha256()
     size = 0
     head = b""
-    with path.open("rb") as handle:
+    with os.fdopen(open_regular(path), "rb") as handle:
         while block := handle.read(1 << 20):
             if not head:
                 head = block[:64]
@@ -137,23 +146,17 @@ def hash_file(path: Path) -> tuple[str, int, bytes]:
     return digest.hexdigest(), size, head
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
-
-
-def read_media_dir(root: Path, *, batch_rows: int = 4096, workers: int = 4) -> Iterator[RawChunk]:
+def read_media_dir(
+    root: Path, *, batch_rows: int = 4096, workers: int = 4, limits: ReadLimits = DEFAULT_LIMITS
+) -> Iterator[RawChunk]:
     """Yield chunks describing every file under ``root`` (hidden files and dirs skipped)."""
     source = str(root)
     any_file = False
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        batch: list[Path] = []
+        batch: list[Entry] = []
         position = 0
 
-        def flush(paths: list[Path], start: int) -> RawChunk:
+        def flush(entries: list[Entry], start: int) -> RawChunk:
             cols: dict[str, list[object]] = {
                 "file_path": [],
                 "size_bytes": [],
@@ -162,16 +165,16 @@ def read_media_dir(root: Path, *, batch_rows: int = 4096, workers: int = 4) -> I
                 "source_row": [],
             }
             rejects: list[Reject] = []
-            results = pool.map(_safe_hash, paths)
-            for i, (path, result) in enumerate(zip(paths, results, strict=False), start=start + 1):
+            results = zip(entries, pool.map(_safe_hash, entries), strict=False)
+            for i, (entry, result) in enumerate(results, start=start + 1):
                 if isinstance(result, str):
-                    rejects.append(Reject(source, i, "file_path", result, str(path)))
+                    rejects.append(Reject(source, i, "file_path", result, str(entry.path)))
                     continue
                 digest, size, head = result
-                cols["file_path"].append(str(path))
+                cols["file_path"].append(str(entry.path))
                 cols["size_bytes"].append(str(size))
                 cols["content_sha256"].append(digest)
-                cols["modality"].append(sniff_modality(head, path.name))
+                cols["modality"].append(sniff_modality(head, entry.path.name))
                 cols["source_row"].append(i)
             table = pa.table(
                 {
@@ -181,9 +184,9 @@ def read_media_dir(root: Path, *, batch_rows: int = 4096, workers: int = 4) -> I
             )
             return RawChunk(table, source, rejects)
 
-        for path in _walk(root):
+        for entry in walk_tree(root, follow_symlinks=limits.follow_symlinks):
             any_file = True
-            batch.append(path)
+            batch.append(entry)
             if len(batch) >= batch_rows:
                 yield flush(batch, position)
                 position += len(batch)
@@ -194,8 +197,10 @@ def read_media_dir(root: Path, *, batch_rows: int = 4096, workers: int = 4) -> I
         raise EmptyManifestError("the directory holds no files", path=root)
 
 
-def _safe_hash(path: Path) -> tuple[str, int, bytes] | str:
+def _safe_hash(entry: Entry) -> tuple[str, int, bytes] | str:
+    if entry.problem is not None:
+        return entry.problem
     try:
-        return hash_file(path)
+        return hash_file(entry.target)
     except OSError as exc:
         return f"cannot read the file ({exc.strerror or exc})"

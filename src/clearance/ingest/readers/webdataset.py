@@ -2,7 +2,12 @@
 """WebDataset tar shards (img2dataset's ``output_format=webdataset``): one sample per key.
 
 Members sharing a key (the path up to the first dot of the file name) form a sample; the
-``.json`` sidecar gives its metadata, the media member its size, hash and modality.
+``.json`` sidecar gives its metadata, the media member its size, hash and modality. Members
+are streamed: a media member is hashed as it is read and only its first bytes are kept (to
+sniff its type); sidecars are read up to ``max_line_bytes``. A member larger than
+``max_member_bytes`` (or sparse), a sidecar over its limit, a member name seen twice and a
+key that comes back after other keys make the sample a rejected row, with the reason.
+Compressed shards (``.tar.gz``, ``.tar.zst``) are read through the decompression-ratio guard.
 """
 
 from __future__ import annotations
@@ -10,20 +15,40 @@ from __future__ import annotations
 import hashlib
 import tarfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 import pyarrow as pa
 
 from clearance.errors import EmptyManifestError, ManifestError
-from clearance.ingest.readers.base import RawChunk, Reject
+from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
+from clearance.ingest.readers.base import DECOMPRESSION_ERRORS, RawChunk, Reject, open_binary
 from clearance.ingest.readers.jsonl import _text
 from clearance.ingest.readers.media import sniff_modality
 
 __all__ = ["read_webdataset"]
 
 _SIDE_TEXT = {"txt", "caption", "cls", "json"}
+_HEAD = 64  # bytes kept of a media member: enough for every signature sniff_modality knows
+_CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class _Media:
+    name: str
+    size: int
+    sha256: str
+    head: bytes
+
+
+@dataclass(slots=True)
+class _Sample:
+    key: str
+    sidecars: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    media: list[tuple[str, _Media]] = field(default_factory=list)
+    problem: str | None = None
 
 
 def _key(name: str) -> tuple[str, str]:
@@ -32,30 +57,86 @@ def _key(name: str) -> tuple[str, str]:
     return (f"{folder}/{stem}" if folder else stem), ext.lower()
 
 
-def _samples(path: Path) -> Iterator[tuple[str, dict[str, tuple[str, bytes]]]]:
-    current: str | None = None
-    members: dict[str, tuple[str, bytes]] = {}
+def _stream_member(name: str, handle: IO[bytes]) -> _Media:
+    """Return a media member's size, SHA-256 and first bytes, reading it once in blocks."""
+    digest = hashlib.sha256()
+    head = b""
+    read = 0
+    while block := handle.read(_CHUNK):
+        if len(head) < _HEAD:
+            head += block[: _HEAD - len(head)]
+        digest.update(block)
+        read += len(block)
+    return _Media(name, read, digest.hexdigest(), head)
+
+
+def _problem(member: tarfile.TarInfo, limits: ReadLimits, sidecar: bool) -> str | None:
+    if member.issparse():
+        return f"member {member.name!r} is a sparse file (holes expand to {member.size:,} bytes)"
+    if member.size > limits.max_member_bytes:
+        return (
+            f"member {member.name!r} is {member.size:,} bytes, over max_member_bytes "
+            f"({limits.max_member_bytes:,})"
+        )
+    if sidecar and member.size > limits.max_line_bytes:
+        return (
+            f"sidecar {member.name!r} is {member.size:,} bytes, over max_line_bytes "
+            f"({limits.max_line_bytes:,})"
+        )
+    return None
+
+
+def _add(sample: _Sample, tar: tarfile.TarFile, member: tarfile.TarInfo, ext: str,
+         limits: ReadLimits) -> None:
+    sidecar = ext in _SIDE_TEXT
+    seen = ext in sample.sidecars or any(e == ext for e, _ in sample.media)
+    problem = (
+        f"duplicate member {member.name!r}: the shard holds two versions of it"
+        if seen
+        else _problem(member, limits, sidecar)
+    )
+    if problem is not None:
+        sample.problem = sample.problem or problem
+        return  # never read: tarfile skips the member's bytes on the next step
+    handle = tar.extractfile(member)
+    if handle is None:
+        return
+    if sidecar:
+        sample.sidecars[ext] = (member.name, handle.read(limits.max_line_bytes + 1))
+    else:
+        sample.media.append((ext, _stream_member(member.name, handle)))
+
+
+def _samples(path: Path, limits: ReadLimits) -> Iterator[_Sample]:
+    current: _Sample | None = None
+    done: set[str] = set()
     try:
-        with tarfile.open(path, mode="r|*") as tar:
+        with open_binary(path, limits) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 if not member.isfile():
                     continue
                 key, ext = _key(member.name)
-                handle = tar.extractfile(member)
-                data = handle.read() if handle is not None else b""
-                if current is not None and key != current:
-                    yield current, members
-                    members = {}
-                current = key
-                members[ext] = (member.name, data)
-    except (tarfile.TarError, EOFError, OSError) as exc:
+                if current is None or key != current.key:
+                    if current is not None:
+                        done.add(current.key)
+                        yield current
+                    current = _Sample(key)
+                    if key in done:
+                        current.problem = (
+                            f"key {key!r} comes back after other samples: its members are not "
+                            "contiguous or the sample is duplicated"
+                        )
+                _add(current, tar, member, ext, limits)
+    except (tarfile.TarError, OSError, *DECOMPRESSION_ERRORS) as exc:
         raise ManifestError(f"tar shard is truncated or corrupt ({exc})", path=path) from exc
     if current is not None:
-        yield current, members
+        yield current
 
 
-def read_webdataset(path: Path, *, batch_rows: int = 65_536) -> Iterator[RawChunk]:
-    """Yield chunks of samples from one tar shard."""
+def read_webdataset(
+    path: Path, *, batch_rows: int = 65_536, limits: ReadLimits = DEFAULT_LIMITS
+) -> Iterator[RawChunk]:
+    """Yield chunks of samples from one tar shard (plain, gzip or zstd)."""
     source = str(path)
     cols: dict[str, list[str | None]] = {}
     rows: list[int] = []
@@ -83,11 +164,14 @@ def read_webdataset(path: Path, *, batch_rows: int = 65_536) -> Iterator[RawChun
         rejects.clear()
         return chunk
 
-    for key, members in _samples(path):
+    for sample in _samples(path, limits):
         count += 1
+        if sample.problem is not None:
+            rejects.append(Reject(source, count, None, sample.problem, sample.key))
+            continue
         meta: dict[str, Any] = {}
-        if "json" in members:
-            name, raw = members["json"]
+        if "json" in sample.sidecars:
+            name, raw = sample.sidecars["json"]
             try:
                 parsed = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
@@ -103,19 +187,18 @@ def read_webdataset(path: Path, *, batch_rows: int = 65_536) -> Iterator[RawChun
                 continue
             if isinstance(parsed, dict):
                 meta = parsed
-        media = [(ext, v) for ext, v in members.items() if ext not in _SIDE_TEXT]
         rows.append(count)
-        for field, value in meta.items():
-            if field in ("source_row",):
+        for key, value in meta.items():
+            if key in ("source_row",):
                 continue
-            put(field, _text(value))
-        put("wds_key", key)
-        if media:
-            ext, (name, data) = media[0]
-            put("file_path", f"{source}!/{name}")
-            put("size_bytes", str(len(data)))
-            put("content_sha256", hashlib.sha256(data).hexdigest())
-            put("modality", sniff_modality(data[:64], name))
+            put(key, _text(value))
+        put("wds_key", sample.key)
+        if sample.media:
+            media = sample.media[0][1]
+            put("file_path", f"{source}!/{media.name}")
+            put("size_bytes", str(media.size))
+            put("content_sha256", media.sha256)
+            put("modality", sniff_modality(media.head, media.name))
         for col in cols.values():
             if len(col) < len(rows):
                 col.append(None)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """robots.txt per RFC 9309: parse once per host, then answer many path checks quickly.
 
-:func:`parse_robots` takes the response as the fetcher got it (body bytes, HTTP status, URL,
-fetch time, redirects followed) and returns a :class:`RobotsPolicy`:
+:func:`~clearance.signals.robots.read.parse_robots` takes the response as the fetcher got it
+(body bytes, HTTP status, URL, fetch time, redirects followed) and returns a
+:class:`RobotsPolicy`:
 
 * status semantics (RFC 9309 §2.3.1): 2xx is parsed; 4xx, an unfollowed redirect or more than
   five redirects is "unavailable" (everything may be crawled); 5xx or no response at all
@@ -16,15 +17,13 @@ fetch time, redirects followed) and returns a :class:`RobotsPolicy`:
 
 ``google_compat=True`` reproduces Google's parser where it departs from the RFC (see
 docs/signals-robots.md). Verdicts per crawler, operator and purpose, and
-:class:`clearance.models.Signal` objects, come from :mod:`clearance.signals.robots_verdicts`.
+:class:`clearance.models.Signal` objects, come from :mod:`clearance.signals.robots.verdicts`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from clearance.signals.aipref import (
@@ -33,25 +32,23 @@ from clearance.signals.aipref import (
     combine_usage,
     select_usage_rules,
 )
-from clearance.signals.robots_groups import (
+from clearance.signals.robots.groups import (
     MAX_REDIRECTS,
     GroupIndex,
     RuleMatch,
     State,
     Statement,
-    access_state,
 )
-from clearance.signals.robots_match import CompiledRules, Rule
-from clearance.signals.robots_parse import (
-    MAX_BYTES,
+from clearance.signals.robots.match import CompiledRules, Rule
+from clearance.signals.robots.parse import (
+    CAP_CODES,
     Comment,
     ParseNote,
     RawGroup,
     RawRecord,
-    parse_lines,
     product_token,
 )
-from clearance.signals.robots_paths import (
+from clearance.signals.robots.paths import (
     batch_paths,
     extract_path,
     needs_normalizing,
@@ -65,16 +62,7 @@ if TYPE_CHECKING:
     from clearance.models import Signal
     from clearance.signals.crawlers import CrawlerRegistry
 
-__all__ = [
-    "MAX_REDIRECTS",
-    "RobotsPolicy",
-    "RuleMatch",
-    "Statement",
-    "parse_robots",
-    "robots_allowed",
-]
-
-log = logging.getLogger(__name__)
+__all__ = ["MAX_REDIRECTS", "RobotsPolicy", "RuleMatch", "Statement"]
 
 _UNSEEN = object()
 
@@ -88,13 +76,12 @@ class RobotsPolicy:
 
     __slots__ = (
         "_agent_cache",
-        "_agent_lines",
         "_by_agent",
         "_compiled",
-        "_rules",
-        "_signals",
-        "_spelling",
-        "_usage",
+        "_confidence",
+        "_group_notes",
+        "_index",
+        "_line_notes",
         "bytes_read",
         "comments",
         "fetched_at",
@@ -155,14 +142,13 @@ class RobotsPolicy:
         for group in self.groups:
             index.add(group)
         self.notes.extend(index.notes)
-        self._rules = index.rules
-        self._usage = index.usage
-        self._signals = index.signals
-        self._spelling = index.spelling
-        self._agent_lines = index.agent_lines
-        self._compiled: dict[str, CompiledRules] = {}
+        self._index = index
+        self._compiled: dict[tuple[int, ...], CompiledRules] = {}
         self._agent_cache: dict[str, str | None] = {}
         self._by_agent: dict[str, CompiledRules | None] = {}
+        self._group_notes: list[list[ParseNote]] | None = None
+        self._line_notes: dict[int, list[ParseNote]] | None = None
+        self._confidence: float | None = None
 
     # ---- group selection ------------------------------------------------------------------
 
@@ -171,9 +157,10 @@ class RobotsPolicy:
         if agent in self._agent_cache:
             return self._agent_cache[agent]
         token, _ = product_token(agent.strip(), google_compat=self.google_compat)
-        if token is not None and token in self._rules:
+        by_agent = self._index.by_agent
+        if token is not None and token in by_agent:
             key: str | None = token
-        elif "*" in self._rules:
+        elif "*" in by_agent:
             key = "*"
         else:
             key = None
@@ -184,21 +171,59 @@ class RobotsPolicy:
     def names_agent(self, agent: str) -> bool:
         """Return True when a group names this agent's product token (not just ``*``)."""
         token, _ = product_token(agent.strip(), google_compat=self.google_compat)
-        return token is not None and token != "*" and token in self._rules
+        return token is not None and token != "*" and token in self._index.by_agent
 
-    def group_notes(self, key: str) -> list[ParseNote]:
-        """Return the notes on the user-agent lines of the (merged) group ``key``."""
-        lines = set(self._agent_lines.get(key, ()))
-        return [n for n in self.notes if n.line in lines]
+    def group_notes(self, key: str, limit: int | None = None) -> list[ParseNote]:
+        """Return the notes on the user-agent lines of the (merged) group ``key``.
+
+        ``limit`` caps how many are returned (a hostile file can put a note on each of
+        thousands of lines); :meth:`group_note_count` gives the total.
+        """
+        by_group = self._notes_by_group()
+        out: list[ParseNote] = []
+        for number in self._index.groups_of(key):
+            for note in by_group[number]:
+                if limit is not None and len(out) >= limit:
+                    return out
+                out.append(note)
+        return out
+
+    def group_numbers(self, key: str) -> tuple[int, ...]:
+        """Return the numbers (in :attr:`groups`) of the groups a token's merged group joins."""
+        return self._index.groups_of(key)
+
+    def line_notes(self, line: int) -> list[ParseNote]:
+        """Return the notes on one line of the file."""
+        self._notes_by_group()
+        assert self._line_notes is not None
+        return self._line_notes.get(line, [])
+
+    def group_note_count(self, key: str) -> int:
+        """Return how many notes the user-agent lines of the (merged) group ``key`` carry."""
+        by_group = self._notes_by_group()
+        return sum(len(by_group[g]) for g in self._index.groups_of(key))
+
+    def _notes_by_group(self) -> list[list[ParseNote]]:
+        if self._group_notes is None:
+            by_line: dict[int, list[ParseNote]] = {}
+            for note in self.notes:
+                if note.line:
+                    by_line.setdefault(note.line, []).append(note)
+            self._line_notes = by_line
+            self._group_notes = [
+                [n for line in group.lines for n in by_line.get(line, ())]
+                for group in self._index.groups
+            ]
+        return self._group_notes
 
     def spelling(self, token: str) -> str:
         """Return a product token as the file first wrote it (``GPTBot`` for ``gptbot``)."""
-        return self._spelling.get(token.lower(), token)
+        return self._index.spelling.get(token.lower(), token)
 
     @property
     def agents(self) -> tuple[str, ...]:
         """Return every product token a group names (lower-cased), ``*`` included."""
-        return tuple(self._rules)
+        return tuple(self._index.by_agent)
 
     def rules_for(self, agent: str) -> tuple[Rule, ...]:
         """Return the merged rules of the group an agent obeys, in precedence order."""
@@ -211,16 +236,19 @@ class RobotsPolicy:
         Worth it before judging many URLs of one host; by default a group compiles itself
         once it has served enough checks to repay the cost.
         """
-        keys = set(self._rules) if agents is None else {self.group_key(a) for a in agents}
+        keys = set(self._index.by_agent) if agents is None else {self.group_key(a) for a in agents}
         for key in keys:
             if key is not None:
                 self._compile(key).compile()
 
     def _compile(self, key: str) -> CompiledRules:
-        compiled = self._compiled.get(key)
+        # tokens obeying the same groups share one matcher: a group naming thousands of
+        # tokens is prepared once, not once per token
+        groups = self._index.groups_of(key)
+        compiled = self._compiled.get(groups)
         if compiled is None:
-            compiled = CompiledRules(self._rules[key])
-            self._compiled[key] = compiled
+            compiled = CompiledRules(self._index.rules(groups))
+            self._compiled[groups] = compiled
         return compiled
 
     # ---- checks ---------------------------------------------------------------------------
@@ -300,7 +328,7 @@ class RobotsPolicy:
     def _judge_lines(self, key: str, paths: str, strings: list[str]) -> list[bool | None]:
         if paths == "\0":
             return [self.allowed(key, u) for u in strings]
-        compiled = self._compiled.get(key) or self._compile(key)
+        compiled = self._compile(key)
         out: list[bool | None] = list(compiled.allowed_lines(paths, len(strings)))
         if not self.google_compat and "/robots.txt" in paths:
             for i, path in enumerate(paths.split("\n")):
@@ -339,11 +367,19 @@ class RobotsPolicy:
 
     def usage_statements(self) -> tuple[Statement, ...]:
         """Return every Content-Usage line, once each, in file order."""
-        return _unique(self._usage)
+        return tuple(st for group in self._index.groups for st in group.usage)
 
     def content_signal_statements(self) -> tuple[Statement, ...]:
         """Return every Content-Signal line, once each, in file order."""
-        return _unique(self._signals)
+        return tuple(st for group in self._index.groups for st in group.signals)
+
+    def statement_agents(self) -> tuple[str, ...]:
+        """Return the tokens (``*`` included) whose groups hold Content-Usage or Content-Signal."""
+        seen: dict[str, None] = {}
+        for group in self._index.groups:
+            if group.usage or group.signals:
+                seen.update(dict.fromkeys(group.agents))
+        return tuple(seen)
 
     def content_usage_rules(self, agent: str, url_or_path: str) -> tuple[Statement, ...]:
         """Return the Content-Usage lines that govern a URL for an agent (the longest match).
@@ -352,11 +388,12 @@ class RobotsPolicy:
         crawled (attach-05: preferences apply only to crawlable paths).
         """
         key = self.group_key(agent)
-        if key is None or not self._usage[key] or not self.allowed(agent, url_or_path):
+        usage = self._index.usage(self._index.groups_of(key)) if key is not None else ()
+        if not usage or not self.allowed(agent, url_or_path):
             return ()
         path = normalize_path(extract_path(url_or_path), google_compat=self.google_compat)
-        by_rule = {id(st.value): st for st in self._usage[key]}
-        rules = [st.value for st in self._usage[key] if isinstance(st.value, UsageRule)]
+        by_rule = {id(st.value): st for st in usage}
+        rules = [st.value for st in usage if isinstance(st.value, UsageRule)]
         return tuple(by_rule[id(rule)] for rule in select_usage_rules(rules, path))
 
     def content_usage(self, agent: str, url_or_path: str) -> UsagePreference | None:
@@ -368,7 +405,7 @@ class RobotsPolicy:
     def content_signals(self, agent: str) -> tuple[Statement, ...]:
         """Return the Content-Signal lines of the group an agent obeys."""
         key = self.group_key(agent)
-        return tuple(self._signals[key]) if key is not None else ()
+        return tuple(self._index.signals(self._index.groups_of(key))) if key is not None else ()
 
     def signals(
         self,
@@ -378,7 +415,7 @@ class RobotsPolicy:
         registry: CrawlerRegistry | None = None,
     ) -> list[Signal]:
         """Return the Signals this robots.txt gives for a path (see ``robots_signals``)."""
-        from clearance.signals.robots_verdicts import robots_signals  # imports this module
+        from clearance.signals.robots.verdicts import robots_signals  # imports this module
 
         return robots_signals(self, path, agents=agents, registry=registry)
 
@@ -386,7 +423,7 @@ class RobotsPolicy:
         """Return the ``#`` comments, each on its own line number, other lines left empty.
 
         The shape natural-language detectors read (see
-        :func:`clearance.signals.robots_verdicts.comment_signals`): prose split over several
+        :func:`clearance.signals.robots.verdicts.comment_signals`): prose split over several
         comment lines stays together, and rules between comments break paragraphs.
         """
         last = max((c.line for c in self.comments), default=0)
@@ -400,13 +437,18 @@ class RobotsPolicy:
         """Return 0..1: how cleanly the file was read (1.0 without problems or leniencies)."""
         if self.state != "parsed":
             return 1.0
-        penalties = len({n.line for n in self.notes if n.code != "unparsed"})
-        quality = 1.0 - 0.03 * min(penalties, 10)
-        if self.truncated:
-            quality -= 0.1
-        if any(n.code == "html" for n in self.notes):
-            quality -= 0.3
-        return round(max(quality, 0.3), 3)
+        if self._confidence is None:
+            penalties = len({n.line for n in self.notes if n.code != "unparsed"})
+            quality = 1.0 - 0.03 * min(penalties, 10)
+            if self.truncated:
+                quality -= 0.1
+            codes = {n.code for n in self.notes}
+            if "html" in codes:
+                quality -= 0.3
+            if codes & CAP_CODES:
+                quality -= 0.3  # a file built to exceed the caps: its reading is partial
+            self._confidence = round(max(quality, 0.3), 3)
+        return self._confidence
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready summary (state, groups named, records, notes)."""
@@ -423,75 +465,6 @@ class RobotsPolicy:
             "content_signal": [st.raw for st in self.content_signal_statements()],
             "notes": [str(n) for n in self.notes],
             "truncated": self.truncated,
+            "capped": sorted({n.code for n in self.notes} & CAP_CODES),
             "confidence": self.confidence,
         }
-
-
-def _unique(by_agent: dict[str, list[Statement]]) -> tuple[Statement, ...]:
-    seen: dict[int, Statement] = {}
-    for statements in by_agent.values():
-        for st in statements:
-            seen.setdefault(st.line, st)
-    return tuple(seen[line] for line in sorted(seen))
-
-
-def parse_robots(
-    body: bytes | str,
-    *,
-    status: int | None = 200,
-    url: str | None = None,
-    fetched_at: datetime | None = None,
-    redirects: int = 0,
-    google_compat: bool = False,
-    max_bytes: int = MAX_BYTES,
-) -> RobotsPolicy:
-    """Return the compiled policy of one robots.txt response; never raises on bad input.
-
-    ``status`` is the final HTTP status (None when there was no response at all),
-    ``redirects`` how many were followed to reach it. The body is only parsed for 2xx.
-    """
-    state, reason = access_state(status, redirects)
-    common: dict[str, Any] = {
-        "state": state,
-        "reason": reason,
-        "status": status,
-        "url": url,
-        "fetched_at": fetched_at,
-        "redirects": redirects,
-        "google_compat": google_compat,
-    }
-    if state != "parsed":
-        return RobotsPolicy(**common)
-    data = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else bytes(body)
-    parsed = parse_lines(data, google_compat=google_compat, max_bytes=max_bytes)
-    if parsed.notes:
-        log.debug("%s: %d parse notes", url or "robots.txt", len(parsed.notes))
-    return RobotsPolicy(
-        groups=parsed.groups,
-        comments=parsed.comments,
-        notes=parsed.notes,
-        sitemaps=parsed.sitemaps,
-        licenses=parsed.licenses,
-        other_records=parsed.other,
-        lenient_lines=parsed.lenient_lines,
-        truncated=parsed.truncated,
-        bytes_read=parsed.bytes_read,
-        **common,
-    )
-
-
-@lru_cache(maxsize=256)
-def _cached_policy(body: bytes) -> RobotsPolicy:
-    return parse_robots(body)
-
-
-def robots_allowed(robots_txt: str | bytes, user_agent: str, url: str) -> bool:
-    """Return True when ``user_agent`` (a product token) may crawl ``url`` under a robots.txt.
-
-    The verdict for a robots.txt served with HTTP 200, per RFC 9309. Repeated calls with the
-    same body reuse the compiled policy.
-    """
-    body = (
-        robots_txt.encode("utf-8", "surrogateescape") if isinstance(robots_txt, str) else robots_txt
-    )
-    return _cached_policy(bytes(body)).allowed(user_agent, url)
