@@ -8,7 +8,6 @@ one, so knowing or guessing a request id shows nothing. Consent receipts work th
 
 from __future__ import annotations
 
-import hmac
 import re
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -22,7 +21,7 @@ from clearance.errors import TakedownError
 from clearance.web.consent import ConsentBackend
 from clearance.web.pages import render
 from clearance.web.scanfolder import ScanFolder
-from clearance.web.security import sign
+from clearance.web.security import same, sign
 from clearance.web.state import WebState, check_csrf, rate_limit, state_of
 from clearance.web.views import dashboard, takedown_figures
 
@@ -63,7 +62,7 @@ def make_ticket(secret: bytes, purpose: str, ident: str) -> str:
 def read_ticket(secret: bytes, purpose: str, ticket: str) -> str:
     """Return the id a ticket was made for; 404 (not 403: nothing to learn) when forged."""
     ident, _, mac = ticket.rpartition(".")
-    if not ident or not hmac.compare_digest(sign(secret, purpose, ident), mac):
+    if not ident or not same(sign(secret, purpose, ident), mac):
         raise HTTPException(status_code=404, detail="no such status page")
     return ident
 

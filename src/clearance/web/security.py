@@ -42,6 +42,7 @@ __all__ = [
     "csrf_token",
     "csrf_valid",
     "load_secret",
+    "same",
     "sign",
 ]
 
@@ -85,7 +86,8 @@ def load_secret(path: Path) -> bytes:
 
 def sign(secret: bytes, purpose: str, value: str) -> str:
     """Return a URL-safe HMAC-SHA256 of ``value`` for one purpose (128 bits shown)."""
-    mac = hmac.new(secret, f"{purpose}\0{value}".encode(), hashlib.sha256).digest()
+    data = f"{purpose}\0{value}".encode("utf-8", "surrogatepass")
+    mac = hmac.new(secret, data, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
 
 
@@ -98,7 +100,12 @@ def csrf_valid(secret: bytes, cookie: str | None, token: str | None) -> bool:
     """Return True when ``token`` was made for ``cookie`` by this server."""
     if not cookie or not token:
         return False
-    return hmac.compare_digest(csrf_token(secret, cookie), token)
+    return same(csrf_token(secret, cookie), token)
+
+
+def same(expected: str, given: str) -> bool:
+    """Compare two texts in constant time (any characters, as bytes)."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
 
 
 class RateLimiter:
