@@ -140,7 +140,7 @@ def test_an_item_shows_reasons_citations_evidence_and_takedowns(client: TestClie
     assert shown["url"].endswith("/robots.txt") and shown["deciding_lines"]
     for n in shown["deciding_lines"]:
         line = shown["lines"][n - 1]["text"].lower()
-        assert line.startswith("disallow") or line.startswith("allow")
+        assert line.startswith(("disallow", "allow"))
     assert "/" not in shown["ref"].split(":")[0]  # no path of this machine
     page = client.get(f"/scans/scan/items/{reserved['item_id']}/evidence/0").text
     assert 'class="deciding"' in page

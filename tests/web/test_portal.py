@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from clearance.decide.takedown import TakedownLedger
 from clearance.web import WebSettings, create_app
@@ -161,9 +163,8 @@ def test_a_ticket_is_accepted_only_as_made(ident: str, mac: str) -> None:
 
 @hsettings(max_examples=60, deadline=None)
 @given(form=st.fixed_dictionaries({k: st.text(max_size=60) for k in GOOD}))
-def test_any_form_is_stored_or_refused_with_a_takedown_error(form: dict[str, str],
-                                                             tmp_path_factory: pytest.TempPathFactory
-                                                             ) -> None:
+def test_any_form_is_stored_or_refused_with_a_takedown_error(
+        form: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> None:
     from clearance.errors import TakedownError
     from clearance.web.public import submit_opt_out
 

@@ -124,6 +124,16 @@ class ScanFolder:
         self._lock = threading.Lock()
         self._index: _Index | None = None
         self._json: dict[str, tuple[float, Any]] = {}
+        self._memo: dict[str, tuple[tuple[float, ...], Any]] = {}
+
+    def _cached(self, key: str, files: tuple[str, ...], compute: Any) -> Any:
+        """Return ``compute()``, recomputed only when one of ``files`` changed."""
+        stamp = tuple(_mtime(self.path / f) for f in files)
+        hit = self._memo.get(key)
+        if hit is None or hit[0] != stamp:
+            hit = (stamp, compute())
+            self._memo[key] = hit
+        return hit[1]
 
     # ---- JSON files -----------------------------------------------------------------------
 
@@ -183,6 +193,10 @@ class ScanFolder:
 
     def columns(self, name: str) -> list[str]:
         """Return the column names of one of the Parquet files ([] when absent)."""
+        found: list[str] = self._cached(f"columns:{name}", (name,), lambda: self._columns(name))
+        return found
+
+    def _columns(self, name: str) -> list[str]:
         try:
             return list(pq.read_schema(self.path / name).names)
         except (OSError, ValueError):
@@ -190,6 +204,10 @@ class ScanFolder:
 
     def table_meta(self, name: str) -> dict[str, str]:
         """Return the schema metadata of a Parquet file as text (empty when absent)."""
+        found: dict[str, str] = self._cached(f"meta:{name}", (name,), lambda: self._meta(name))
+        return found
+
+    def _meta(self, name: str) -> dict[str, str]:
         try:
             meta = pq.read_schema(self.path / name).metadata or {}
         except (OSError, ValueError):
@@ -252,6 +270,12 @@ class ScanFolder:
 
     def matrix(self) -> list[dict[str, Any]]:
         """Return the risk matrix rows (summary.json's, else computed from the tables)."""
+        found: list[dict[str, Any]] = self._cached(
+            "matrix", ("summary.json", "facts.parquet", "assessment.parquet"), self._matrix
+        )
+        return found
+
+    def _matrix(self) -> list[dict[str, Any]]:
         summary = self.summary() or {}
         rows = summary.get("risk_matrix")
         if isinstance(rows, list) and rows:
@@ -343,6 +367,12 @@ class ScanFolder:
 
     def standards_read(self) -> dict[str, dict[str, int]]:
         """Return, per opt-out standard the scan read, the hosts per verdict."""
+        found: dict[str, dict[str, int]] = self._cached(
+            "standards", ("signals.parquet",), self._standards_read
+        )
+        return found
+
+    def _standards_read(self) -> dict[str, dict[str, int]]:
         if not self.has("signals.parquet"):
             return {}
         cols = self.columns("signals.parquet")
@@ -373,6 +403,12 @@ class ScanFolder:
 
     def evidence_window(self) -> dict[str, Any]:
         """Return the evidence mode and window: summary.json's ``evidence``, else derived."""
+        found: dict[str, Any] = self._cached(
+            "evidence", ("summary.json", "scan.json", "facts.parquet"), self._evidence_window
+        )
+        return found
+
+    def _evidence_window(self) -> dict[str, Any]:
         summary = self.summary() or {}
         block = summary.get("evidence")
         if isinstance(block, dict) and block:
