@@ -39,4 +39,5 @@ def test_the_api_conforms_to_its_schema(settings: WebSettings) -> None:
             assert response.status_code < 500
 
         check()
-    assert all(n >= 3 for n in calls.values()), calls
+    # parameterless operations have one distinct request; the others get many
+    assert all(calls.values()) and sum(calls.values()) > 4 * len(calls), calls
