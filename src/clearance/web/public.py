@@ -293,7 +293,7 @@ def receipt(request: Request, ticket: Ticket) -> Response:
     """A user's consent records, with revocation and export."""
     web = state_of(request)
     user = read_ticket(web.secret, "consent", ticket)
-    return render(request, "consent_receipt.html", user=user, ticket=ticket,
+    return render(request, "consent_receipt.html", owner=user, ticket=ticket,
                   records=_backend(web).by_user(user))  # fmt: skip
 
 
