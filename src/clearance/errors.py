@@ -12,7 +12,9 @@
     │   │   └── MalformedRowError   one row breaks the schema (names row and column)
     │   ├── ColumnMappingError      a --map entry names a column that is not there
     │   ├── FactsError              facts given to the law engine are outside the vocabulary
-    │   └── TakedownError           a takedown or opt-out request is invalid or cannot be stored
+    │   ├── TakedownError           a takedown or opt-out request is invalid or cannot be stored
+    │   └── ContractError           a term sheet, playbook, agreement or consent record given to
+    │                               `draft` is invalid or cannot be read (names the file)
     ├── KnowledgeBaseError          a shipped or user YAML data file is invalid (names the file)
     │   ├── PolicyError             a policy document is invalid
     │   └── RuleError               a law rule or knowledge-base entry is invalid
@@ -37,6 +39,7 @@ __all__ = [
     "BlockedAddressError",
     "ClearanceError",
     "ColumnMappingError",
+    "ContractError",
     "EmptyManifestError",
     "EncodingError",
     "EvidenceError",
@@ -187,6 +190,15 @@ class TamperError(EvidenceError):
 
 class TakedownError(InputError):
     """Raised when a takedown or opt-out request is invalid or cannot be stored."""
+
+
+class ContractError(InputError):
+    """Raised when a term sheet, playbook, incoming agreement or consent record is invalid."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+        self.reason = message
 
 
 class ReportError(ClearanceError):

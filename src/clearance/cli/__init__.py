@@ -7,6 +7,7 @@ Command modules register themselves on the shared Typer ``app`` when imported be
 from __future__ import annotations
 
 from clearance.cli import demo as _demo  # noqa: F401  (registers `clearance demo`)
+from clearance.cli import draft as _draft  # noqa: F401  (registers `clearance draft`)
 from clearance.cli import evidence as _evidence  # noqa: F401  (registers `clearance evidence`)
 from clearance.cli import gate as _gate  # noqa: F401  (registers `clearance gate`)
 from clearance.cli import ingest as _ingest  # noqa: F401  (registers commands)
