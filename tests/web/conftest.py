@@ -38,7 +38,7 @@ def settings(scan_dir: Path, tmp_path: Path) -> WebSettings:
 
 @pytest.fixture
 def app(settings: WebSettings) -> FastAPI:
-    application = create_app(settings, consent=None)
+    application = create_app(settings)  # with the library's consent store
     users = application.state.web.users
     for role in ("viewer", "counsel", "admin"):
         users.add(role, role, PASSWORD)

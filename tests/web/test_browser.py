@@ -142,8 +142,9 @@ def test_the_policy_editor_previews_in_place(page: Page, base: str) -> None:
 def _keyboard_reaches_everything(page: Page) -> None:
     count = page.evaluate(
         """sel => { let n = 0; for (const el of document.querySelectorAll(sel)) {
-             const r = el.getBoundingClientRect(); if (el.disabled || (r.width === 0 &&
-             r.height === 0)) continue; el.dataset.kb = String(n++); } return n; }""",
+             const r = el.getBoundingClientRect(); if (el.disabled || !el.checkVisibility() ||
+             (r.width === 0 && r.height === 0)) continue; el.dataset.kb = String(n++); }
+             return n; }""",
         _FOCUSABLE)
     reached: set[str] = set()
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -169,6 +170,12 @@ def test_every_page_is_keyboard_navigable(page: Page, base: str, scan_dir: Path,
     for path in paths:
         page.goto(f"{base}{path}")
         _keyboard_reaches_everything(page)
+    # the licence text opens from the keyboard, and its content is then reachable too
+    page.goto(f"{base}/consent")
+    page.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("details").get_attribute("open") is not None
+    _keyboard_reaches_everything(page)
     # the skip link comes first and moves focus to the content
     page.goto(f"{base}/")
     page.keyboard.press("Tab")

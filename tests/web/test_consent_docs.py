@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The consent pages over a consent store (a stand-in with the interface the pages call), the
+"""The consent pages over the library's consent store (in the takedown ledger's file), the
 pages without one, and a docs test: every option of serve, publish and users is documented."""
 
 from __future__ import annotations
@@ -12,73 +12,55 @@ import typer
 from fastapi.testclient import TestClient
 
 from clearance.cli import app as cli
+from clearance.decide.consent import ConsentLedger
 from clearance.web import WebSettings, create_app
+from clearance.web.consent import pseudonym
 from tests.web.conftest import PASSWORD, form_token, login
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 
 
-class StandInStore:
-    """Keeps consent in memory; stands in for clearance.decide.consent in these tests."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def licence(self) -> dict[str, Any] | None:
-        return {"version": "1.0", "title": "Acme opt-in licence", "text": "You may train on..."}
-
-    def record(self, user: str, version: str) -> dict[str, Any]:
-        row = {"user": user, "version": version, "status": "granted"}
-        self.rows.append(row)
-        return row
-
-    def revoke(self, user: str, version: str | None = None) -> list[dict[str, Any]]:
-        changed = [r for r in self.rows if r["user"] == user and r["status"] == "granted"]
-        for r in changed:
-            r["status"] = "revoked"
-        return changed
-
-    def by_user(self, user: str) -> list[dict[str, Any]]:
-        return [r for r in self.rows if r["user"] == user]
-
-    def figures(self) -> list[dict[str, Any]]:
-        granted = len(self.rows)
-        revoked = sum(r["status"] == "revoked" for r in self.rows)
-        return [{"version": "1.0", "granted": granted, "revoked": revoked,
-                 "in_force": granted - revoked}]
-
-
-def test_consent_is_recorded_exported_and_revoked(settings: WebSettings) -> None:
-    store = StandInStore()
-    app = create_app(settings, consent=store)
+def test_consent_is_recorded_exported_and_revoked_in_the_ledger_store(
+        settings: WebSettings) -> None:
+    app = create_app(settings)  # the library's consent store over the takedown ledger file
+    backend = app.state.web.consent
+    assert backend is not None
+    licence = backend.licence()
     app.state.web.users.add("counsel", "counsel", PASSWORD)
     with TestClient(app, base_url="https://testserver") as c:
         page = c.get("/consent")
-        assert "Acme opt-in licence" in page.text and "1.0" in page.text
+        assert licence["title"] in page.text and licence["text_sha256"] in page.text
         token = form_token(page.text)
-        assert c.post("/consent", data={"user": "ann@example.org", "agree": "yes"}
-                      ).status_code == 403
-        refused = c.post("/consent", data={"user": "ann@example.org", "csrf_token": token})
-        assert refused.status_code == 400 and store.rows == []
-        done = c.post("/consent", data={"user": "Ann@Example.org", "agree": "yes",
-                                        "csrf_token": token}, follow_redirects=False)
+        form = {"user": "Ann@Example.org", "agree": "yes", "scopes": ["training", "evaluation"]}
+        assert c.post("/consent", data=form).status_code == 403
+        refused = c.post("/consent", data={**form, "scopes": [], "csrf_token": token})
+        assert refused.status_code == 400
+        done = c.post("/consent", data={**form, "csrf_token": token}, follow_redirects=False)
         receipt = done.headers["location"]
-        assert receipt.startswith("/consent/receipt/")
-        assert store.rows[0]["user"] == "ann@example.org"
-        assert c.get(receipt + "/export").json()["records"] == [
-            {"user": "ann@example.org", "version": "1.0", "status": "granted"}]
-        assert c.get("/consent/receipt/ann@example.org.forged").status_code == 404
-        c.post(receipt + "/revoke", data={"csrf_token": token})
-        assert store.rows[0]["status"] == "revoked"
-        figures = c.get("/api/transparency").json()["consent"]["figures"]
-        assert figures == [{"version": "1.0", "granted": 1, "revoked": 1, "in_force": 0}]
+        assert receipt.startswith("/consent/receipt/web:") and "example.org" not in receipt
+        with ConsentLedger(settings.ledger) as ledger:
+            (record,) = ledger.by_user(pseudonym(app.state.web.secret, "ann@example.org"))
+        assert record.scopes == ("evaluation", "training") and record.source == "web"
+        assert record.licence_version == licence["version"]
+        assert record.text_sha256 == licence["text_sha256"]
+        exported = c.get(receipt + "/export").json()
+        assert [r["status"] for r in exported["consents"]] == ["active"]
+        assert c.get(receipt.rsplit(".", 1)[0] + ".forged").status_code == 404
+        assert c.post(receipt + "/revoke", data={"csrf_token": token},
+                      follow_redirects=False).status_code == 303
+        assert "revoked" in c.get(receipt).text
+        assert c.post(receipt + "/revoke", data={"csrf_token": token}).status_code == 400
+        (figures,) = c.get("/api/transparency").json()["consent"]["figures"]
+        assert (figures["consents"], figures["active"], figures["revoked"]) == (1, 0, 1)
         login(c, "counsel")
-        assert c.get("/api/consent/users/ann@example.org").json()["records"][0]["status"] == \
-            "revoked"
+        mine = c.get("/api/consent/users/ann@example.org").json()
+        assert mine["consents"][0]["status"] == "revoked"
+        assert [e["event"] for e in mine["events"]] == ["granted", "revoked"]
 
 
 def test_without_a_consent_store_the_pages_say_so_and_record_nothing(
-        client: TestClient) -> None:
+        settings: WebSettings) -> None:
+    client = TestClient(create_app(settings, consent=None), base_url="https://testserver")
     page = client.get("/consent")
     assert "Not available" in page.text
     response = client.post("/consent", data={"user": "ann@example.org", "agree": "yes",

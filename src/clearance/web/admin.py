@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from clearance.decide.takedown import STATUSES
+from clearance.web.consent import pseudonym
 from clearance.web.pages import render
 from clearance.web.public import make_ticket
 from clearance.web.state import WebState, check_csrf, require, state_of
 from clearance.web.users import ROLES, User
 
-__all__ = ["router", "takedown_list"]
+__all__ = ["consent_user", "router", "takedown_list"]
 
 router = APIRouter(include_in_schema=False)
 Counsel = Annotated[User, Depends(require("counsel"))]
@@ -64,7 +65,12 @@ def consent_export(request: Request, user: Counsel,
     web = state_of(request)
     if web.consent is None:
         return JSONResponse({"detail": "no consent store"}, status_code=503)
-    return JSONResponse({"user": who, "records": web.consent.by_user(who.strip().lower())})
+    return JSONResponse(web.consent.export(consent_user(web.secret, who)))
+
+
+def consent_user(secret: bytes, who: str) -> str:
+    """Return the store's user id for an email address (its pseudonym) or an id as given."""
+    return pseudonym(secret, who) if "@" in who else who.strip()
 
 
 @router.get("/admin/users", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ from clearance.decide.takedown import STATUSES
 from clearance.law.kb import ENTRY_TYPES, TOPICS, Market
 from clearance.law.kb import STATUSES as LAW_STATUSES
 from clearance.web import views
-from clearance.web.admin import takedown_list
+from clearance.web.admin import consent_user, takedown_list
 from clearance.web.evidence import evidence_refs, render_capture
 from clearance.web.law_pages import (
     law_detail,
@@ -269,12 +269,12 @@ def consent(request: Request) -> dict[str, Any]:
 
 
 @router.get("/consent/users/{who}")
-def consent_user(request: Request, user: Counsel, who: str) -> dict[str, Any]:
+def consent_records(request: Request, user: Counsel, who: str) -> dict[str, Any]:
     """One user's consent records (counsel)."""
     web = state_of(request)
     if web.consent is None:
         raise HTTPException(status_code=404, detail="no consent store on this installation")
-    return {"user": who, "records": web.consent.by_user(who.strip().lower())}
+    return web.consent.export(consent_user(web.secret, who))
 
 
 @router.get("/opt-out/status/{ticket}", response_model=Status)

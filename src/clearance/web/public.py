@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from clearance.decide.takedown import IN_FORCE, KINDS, TakedownLedger
 from clearance.errors import TakedownError
-from clearance.web.consent import ConsentBackend
+from clearance.web.consent import ConsentBackend, pseudonym
 from clearance.web.pages import render
 from clearance.web.scanfolder import ScanFolder
 from clearance.web.security import same, sign
@@ -268,22 +268,26 @@ def _backend(web: WebState) -> Any:
 
 @router.post("/consent", response_class=HTMLResponse)
 async def consent_record(request: Request) -> Response:
-    """Record consent to the current licence version; show the receipt link."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    """Record consent to the licence in effect for the scopes chosen; show the receipt link."""
+    raw = await request.form()
+    form = {k: str(v) for k, v in raw.items()}
     check_csrf(request, form)
     rate_limit(request, "consent")
     web = state_of(request)
     backend = _backend(web)
-    user = form.get("user", "").strip().lower()
+    email = form.get("user", "").strip().lower()
+    scopes = [str(s) for s in raw.getlist("scopes")]
     licence = backend.licence()
     if licence is None:
         raise HTTPException(status_code=503, detail="no opt-in licence is published yet")
-    if not _EMAIL.match(user) or form.get("agree") != "yes":
+    if not _EMAIL.match(email) or form.get("agree") != "yes" or not scopes:
         response = render(request, "consent.html", c=consent_data(web.consent),
-                          error="Give your email address and tick the box to agree.")
+                          error="Give your email address, choose at least one use and tick "
+                          "the box to agree.")  # fmt: skip
         response.status_code = 400
         return response
-    backend.record(user, str(licence["version"]))
+    user = pseudonym(web.secret, email)
+    backend.record(user, str(licence["version"]), scopes)
     return RedirectResponse(f"/consent/receipt/{make_ticket(web.secret, 'consent', user)}",
                             status_code=303)  # fmt: skip
 
@@ -299,13 +303,13 @@ def receipt(request: Request, ticket: Ticket) -> Response:
 
 @router.post("/consent/receipt/{ticket}/revoke")
 async def revoke(request: Request, ticket: Ticket) -> Response:
-    """Revoke the user's consent (every version)."""
+    """Revoke the user's consent (every active one)."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(request, form)
     rate_limit(request, "consent")
     web = state_of(request)
     user = read_ticket(web.secret, "consent", ticket)
-    _backend(web).revoke(user, None)
+    _backend(web).revoke(user)
     return RedirectResponse(f"/consent/receipt/{ticket}", status_code=303)
 
 
@@ -314,5 +318,5 @@ def export(request: Request, ticket: Ticket) -> Response:
     """The user's consent records as a JSON download."""
     web = state_of(request)
     user = read_ticket(web.secret, "consent", ticket)
-    return JSONResponse({"user": user, "records": _backend(web).by_user(user)},
+    return JSONResponse(_backend(web).export(user),
                         headers={"content-disposition": 'attachment; filename="consent.json"'})
