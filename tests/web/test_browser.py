@@ -180,3 +180,44 @@ def test_every_page_is_keyboard_navigable(page: Page, base: str, scan_dir: Path,
     page.goto(f"{base}/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
+
+
+def test_a_new_user_runs_clearance_serve_and_opens_the_printed_address(
+        browser: Browser, scan_dir: Path, tmp_path: Path) -> None:
+    """`clearance serve SCAN` as a new user runs it: open what it prints, see the dashboard."""
+    import re
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clearance", "serve", str(scan_dir), "--port", str(port),
+         "--state", str(tmp_path / "state"), "--ledger", str(tmp_path / "takedowns.sqlite"),
+         "--policies", str(tmp_path / "policies")],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=tmp_path)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"open (http://127\.0\.0\.1:\d+/\S*)", line)
+        assert found, line
+        context = browser.new_context()
+        page = context.new_page()
+        for _ in range(100):  # the address is printed just before the server listens
+            try:
+                page.goto(found.group(1))
+                break
+            except Exception:
+                page.wait_for_timeout(100)
+        assert page.url == f"http://127.0.0.1:{port}/"
+        assert page.locator("h2", has_text="Risk matrix").is_visible()
+        page.goto(found.group(1))  # the sign-in link works once
+        assert "was used" in page.content()
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -86,14 +86,18 @@ def serve(
     application = run(lambda: web.create_app(settings))
     users: UserStore = application.state.web.users
     base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
-    out.print(f"clearance: serving {len(settings.scans)} scan(s) at [bold]{base}/[/]")
-    if not users.has_password_user():
+    if users.has_password_user():
+        out.print(f"clearance: serving {len(settings.scans)} scan(s): open [bold]{base}/[/]",
+                  soft_wrap=True)  # fmt: skip
+    else:  # a first start: the printed address signs the operator in once
         if not any(u["name"] == "admin" for u in users.users()):
             run(lambda: users.add("admin", "admin"))
         link = web.app.one_time_link(application, "admin")
-        out.print(f"sign in once as admin: [bold]{base}{link}[/] (then set a password: "
-                  "clearance users passwd admin)")  # fmt: skip
-    out.print(f"public pages: {base}/transparency  {base}/opt-out   (Ctrl-C stops)")
+        out.print(f"clearance: serving {len(settings.scans)} scan(s): open [bold]{base}{link}[/]"
+                  " (signs you in once as admin; then set a password: clearance users passwd "
+                  "admin)", soft_wrap=True)  # fmt: skip
+    out.print(f"public pages: {base}/transparency  {base}/opt-out  (Ctrl-C stops)",
+              soft_wrap=True)  # fmt: skip
     if not _loopback(host):
         console.print(f"[yellow]warning[/]: {host} is reachable from other machines; put TLS "
                       "in front (cookies are Secure)")  # fmt: skip
