@@ -55,11 +55,9 @@ def policy_source(policy_id: str, saved_dir: Path) -> tuple[str, str]:
     if policy_id in shipped_policies():
         root = resources.files("clearance").joinpath("data/policies")
         return "shipped", root.joinpath(f"{policy_id}.yaml").read_text(encoding="utf-8")
-    raise _Missing(f"no policy {policy_id!r}")
-
-
-class _Missing(InputError):
-    status = 404
+    error = InputError(f"no policy {policy_id!r}")
+    error.status = 404  # the web layer answers 404; no new class in the error tree
+    raise error
 
 
 def _current_tiers(assessment: pa.Table, first_market: str, n: int) -> list[str | None]:

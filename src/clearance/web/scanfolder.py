@@ -21,56 +21,17 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import polars as pl
 import pyarrow.parquet as pq
 
 from clearance.errors import InputError
+from clearance.web.scan_fields import EXPOSURE_LEVELS, FIELDS_READ, PRESUMED
 
 __all__ = ["EXPOSURE_LEVELS", "FIELDS_READ", "ScanFolder", "open_scans"]
 
 logger = logging.getLogger(__name__)
-
-EXPOSURE_LEVELS: Final = ("low", "medium", "high", "critical")
-
-#: What the web app reads from a scan folder (for the lead's merge of the scan contract).
-FIELDS_READ: Final[dict[str, tuple[str, ...]]] = {
-    "summary.json": (
-        "as_of", "kb_as_of", "disclaimer", "counts", "categories", "markets", "tiers",
-        "tiers_by_category", "risk_matrix", "top_vulnerabilities", "next_steps",
-        "configuration", "assumptions", "sensitivity", "evidence", "provenance",
-    ),
-    "scan.json": (
-        "markets", "policy", "purpose", "org_type", "snapshots", "live", "as_of", "access",
-        "retained_after_training", "memorization", "output_competes", "gpai_eu_market",
-        "database_threshold", "agent", "presume_earlier",
-    ),
-    "facts.parquet": (
-        "item_id", "url", "file_path", "host", "category", "every other column (item page)",
-        "reservation_evidence", "reservation_capture_at", "reservation_capture_url",
-        "reservation_record_id", "reservation_excerpt", "reservation_standards", "takedown",
-        "content_sha256", "creator",
-    ),
-    "assessment.parquet": (
-        "item_id", "row", "market", "exposure", "provisional", "bases", "reasons",
-        "citations", "tier", "tier_reasons", "schema metadata: as_of, kb_as_of, policy",
-    ),
-    "signals.parquet": (
-        "host", "captured_at", "standard", "verdict", "agent", "excerpt", "location",
-        "evidence",
-    ),
-    "evidence/": ("snapshots.json", "warc/ (record files named by the facts)"),
-    "disclosures/": ("disclosure.json (digest, gaps, model, created)", "*.md drafts"),
-}  # fmt: skip
-
-#: Scan settings that are presumed rather than read (shown as assumptions when summary.json
-#: has no ``assumptions`` block).
-PRESUMED: Final = (
-    "access", "retained_after_training", "memorization", "output_competes", "gpai_eu_market",
-    "database_threshold", "agent", "presume_earlier", "purpose", "org_type",
-)  # fmt: skip
-
 
 def _read_json(path: Path) -> Any:
     try:
@@ -338,7 +299,7 @@ class ScanFolder:
         """
         pos = self.item_position(item_id)
         if pos is None:
-            raise _NotFound(f"{self.sid}: no item {item_id!r}")
+            raise _not_found(f"{self.sid}: no item {item_id!r}")
         facts = pq.ParquetFile(self.path / "facts.parquet")
         row = _facts_row(facts, pos)
         markets: list[dict[str, Any]] = []
@@ -461,10 +422,11 @@ class ScanFolder:
         return {"folder": folder.name, "record": data, "drafts": drafts}
 
 
-class _NotFound(InputError):
-    """An id (item, scan) that the scan does not hold."""
-
-    status = 404
+def _not_found(message: str) -> InputError:
+    """Return an InputError the web layer answers with 404 (no new class in the error tree)."""
+    error = InputError(message)
+    error.status = 404
+    return error
 
 
 def _facts_row(facts: pq.ParquetFile, pos: int) -> dict[str, Any]:
@@ -476,7 +438,7 @@ def _facts_row(facts: pq.ParquetFile, pos: int) -> dict[str, Any]:
             table = facts.read_row_group(group)
             return dict(table.slice(pos - start, 1).to_pylist()[0])
         start += n
-    raise _NotFound(f"no facts row {pos}")
+    raise _not_found(f"no facts row {pos}")
 
 
 _SLUG = re.compile(r"[^a-z0-9_-]+")
