@@ -123,7 +123,8 @@ def test_the_form_without_its_token_is_refused_in_the_browser(page: Page, base: 
         assert ledger.requests() == []
 
 
-def test_the_policy_editor_previews_in_place(page: Page, base: str) -> None:
+def test_the_policy_editor_previews_in_place_and_saves(page: Page, base: str,
+                                                       settings: WebSettings) -> None:
     sign_in(page, base)
     page.goto(f"{base}/policies/eu-ready-commercial/edit")
     text = page.input_value("#text")
@@ -133,6 +134,9 @@ def test_the_policy_editor_previews_in_place(page: Page, base: str) -> None:
     page.click("#preview-button")
     page.wait_for_selector("#preview .ok")
     assert "would change tier" in page.locator("#preview").inner_text()
+    page.click("button.secondary >> text=Save")
+    page.wait_for_selector("p.ok[role=status] >> text=Saved")
+    assert (settings.policies_dir / "eu-ready-commercial.yaml").is_file()
     page.fill("#text", "id: broken\n")
     page.click("#preview-button")
     page.wait_for_selector("#preview .errors")
