@@ -300,8 +300,7 @@ class ScanFolder:
         pos = self.item_position(item_id)
         if pos is None:
             raise _not_found(f"{self.sid}: no item {item_id!r}")
-        facts = pq.ParquetFile(self.path / "facts.parquet")
-        row = _facts_row(facts, pos)
+        row = _facts_row(self.path / "facts.parquet", pos)
         markets: list[dict[str, Any]] = []
         if self.has("assessment.parquet"):
             a = _strings(
@@ -429,16 +428,12 @@ def _not_found(message: str) -> InputError:
     return error
 
 
-def _facts_row(facts: pq.ParquetFile, pos: int) -> dict[str, Any]:
-    """Return facts row ``pos`` reading only the row group that holds it."""
-    start = 0
-    for group in range(facts.num_row_groups):
-        n = facts.metadata.row_group(group).num_rows
-        if pos < start + n:
-            table = facts.read_row_group(group)
-            return dict(table.slice(pos - start, 1).to_pylist()[0])
-        start += n
-    raise _not_found(f"no facts row {pos}")
+def _facts_row(path: Path, pos: int) -> dict[str, Any]:
+    """Return facts row ``pos`` (Polars reads only the pages that hold it)."""
+    frame = _strings(pl.scan_parquet(path).slice(pos, 1).collect())
+    if not frame.height:
+        raise _not_found(f"no facts row {pos}")
+    return dict(frame.row(0, named=True))
 
 
 _SLUG = re.compile(r"[^a-z0-9_-]+")
