@@ -287,3 +287,18 @@ def test_users_cli_adds_a_user_and_issues_a_token(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["users", "add", "x", "--role", "owner", "--state", state],
                         input="a long enough passphrase\n")
     assert bad.exit_code == 1 and "role" in bad.output
+
+
+def test_several_scans_are_listed_each_with_its_dashboard(scan_dir: Path,
+                                                          settings: WebSettings) -> None:
+    app = create_app(WebSettings(scans=(scan_dir, scan_dir), ledger=settings.ledger,
+                                 state_dir=settings.state_dir), consent=None)
+    app.state.web.users.add("v", "viewer", PASSWORD)
+    with TestClient(app, base_url="https://testserver") as c:
+        login(c, "v")
+        listing = c.get("/").text
+        assert 'href="/scans/scan"' in listing and 'href="/scans/scan-2"' in listing
+        assert c.get("/scans").text.count("<tr>") == 3  # header and two scans
+        assert [s["id"] for s in c.get("/api/scans").json()] == ["scan", "scan-2"]
+        assert "Risk matrix" in c.get("/scans/scan-2").text
+        assert c.get("/scans/nope").status_code == 404

@@ -167,8 +167,8 @@ def test_every_page_is_keyboard_navigable(page: Page, base: str, scan_dir: Path,
     sign_in(page, base, "admin")
     page.goto(f"{base}/scans/scan/cells/news_publisher/eu?exposure=high")
     item = page.locator("#cell-items tbody a").first.get_attribute("href")
-    paths = ["/", "/scans/scan/cells/news_publisher/eu", item, f"{item}/evidence/0", "/law",
-             "/law/timeline?market=uk", "/law/eu-statute-dsm-art4", "/policies",
+    paths = ["/", "/scans", "/scans/scan/cells/news_publisher/eu", item, f"{item}/evidence/0",
+             "/login", "/law", "/law/timeline?market=uk", "/law/eu-statute-dsm-art4", "/policies",
              "/policies/eu-ready-commercial", "/policies/eu-ready-commercial/edit",
              "/admin/takedowns", "/admin/users", "/transparency", "/opt-out", "/consent"]
     for path in paths:

@@ -45,6 +45,13 @@ def home(request: Request, user: Viewer) -> Response:
                   boards=[views.dashboard(s) for s in web.scans])  # fmt: skip
 
 
+@router.get("/scans", response_class=HTMLResponse)
+def scans(request: Request, user: Viewer) -> Response:
+    """Every scan folder served, with its headline figures."""
+    return render(request, "scans.html",
+                  boards=[views.dashboard(s) for s in state_of(request).scans])  # fmt: skip
+
+
 @router.get("/scans/{sid}", response_class=HTMLResponse)
 def dashboard(request: Request, user: Viewer, sid: str) -> Response:
     """One scan's dashboard."""
