@@ -160,17 +160,27 @@ def _keyboard_reaches_everything(page: Page) -> None:
     assert len(reached) == count, f"{page.url}: Tab reached {len(reached)} of {count}"
 
 
-def test_every_page_is_keyboard_navigable(page: Page, base: str, scan_dir: Path,
+def test_every_page_is_keyboard_navigable(page: Page, base: str, app: Any,
                                           settings: WebSettings) -> None:
+    from clearance.web.consent import pseudonym
+    from clearance.web.public import make_ticket
+
     with TakedownLedger(settings.ledger) as ledger:
-        ledger.add({"domain": "photos.example.org", "requester": "X", "contact": "x@example.org"})
+        rid, _ = ledger.add({"domain": "photos.example.org", "requester": "X",
+                             "contact": "x@example.org"})
+    secret = app.state.web.secret
+    person = pseudonym(secret, "ann@example.org")
+    consent = app.state.web.consent
+    consent.record(person, str(consent.licence()["version"]), ["training"])
     sign_in(page, base, "admin")
     page.goto(f"{base}/scans/scan/cells/news_publisher/eu?exposure=high")
     item = page.locator("#cell-items tbody a").first.get_attribute("href")
     paths = ["/", "/scans", "/scans/scan/cells/news_publisher/eu", item, f"{item}/evidence/0",
              "/login", "/law", "/law/timeline?market=uk", "/law/eu-statute-dsm-art4", "/policies",
              "/policies/eu-ready-commercial", "/policies/eu-ready-commercial/edit",
-             "/admin/takedowns", "/admin/users", "/transparency", "/opt-out", "/consent"]
+             "/admin/takedowns", "/admin/users", "/transparency", "/opt-out", "/consent",
+             f"/opt-out/status/{make_ticket(secret, 'status', rid)}",
+             f"/consent/receipt/{make_ticket(secret, 'consent', person)}"]
     for path in paths:
         page.goto(f"{base}{path}")
         _keyboard_reaches_everything(page)
