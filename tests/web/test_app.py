@@ -302,3 +302,41 @@ def test_several_scans_are_listed_each_with_its_dashboard(scan_dir: Path,
         assert [s["id"] for s in c.get("/api/scans").json()] == ["scan", "scan-2"]
         assert "Risk matrix" in c.get("/scans/scan-2").text
         assert c.get("/scans/nope").status_code == 404
+
+
+def test_transparency_reads_the_disclosures_when_present(scan_dir: Path, tmp_path: Path,
+                                                        settings: WebSettings) -> None:
+    copy = tmp_path / "disclosed"
+    shutil.copytree(scan_dir, copy, ignore=shutil.ignore_patterns("*.pdf", "*.png", "*.svg"))
+    folder = copy / "disclosures"
+    folder.mkdir()
+    group = {"key": "provider_crawl", "items": 1200, "bytes": 10, "sized_items": 1200}
+    record = {"disclosure_version": 1, "created": "2026-12-05", "model": "Acme Vision 2.0",
+              "gaps": ["2.3: training compute not given"],
+              "digest": {"items": 1300, "bytes": 99, "tiers_used": ["approved", "restricted"],
+                         "channels": [group, {**group, "key": "licensed", "items": 100}],
+                         "datasets": [{**group, "key": "acme-web-images",
+                                       "versions": ["2026.06"]}],
+                         "modalities": [{**group, "key": "image", "items": 1300}],
+                         "domains": {"measure": "bytes", "domains": ["example.org", "b.example"],
+                                     "items": [700, 600], "bytes": [60, 39]},
+                         "excluded": {"prohibited_tier": 200}, "excluded_total": 200}}
+    (folder / "disclosure.json").write_text(json.dumps(record), encoding="utf-8")
+    (folder / "eu-training-summary.md").write_text("# draft\n", encoding="utf-8")
+    app = create_app(WebSettings(scans=(copy,), ledger=settings.ledger,
+                                 state_dir=settings.state_dir), consent=None)
+    with TestClient(app, base_url="https://testserver") as c:
+        data = c.get("/api/transparency").json()
+        trained = data["trained_on"]
+        assert trained["model"] == "Acme Vision 2.0" and trained["items"] == 1300
+        assert trained["top_domains"][0] == ["example.org", 700]
+        assert trained["drafts"] == ["eu-training-summary.md"]
+        assert not any(m.startswith("disclosures") for m in data["missing"])
+        page = c.get("/transparency").text
+        assert "Acme Vision 2.0" in page and "example.org" in page and "training compute" in page
+    # without them, the page says what is missing
+    shutil.rmtree(folder)
+    with TestClient(app, base_url="https://testserver") as c:
+        data = c.get("/api/transparency").json()
+        assert data["trained_on"] is None
+        assert any("clearance disclose" in m for m in data["missing"])

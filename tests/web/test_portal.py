@@ -181,3 +181,17 @@ def test_any_form_is_stored_or_refused_with_a_takedown_error(
     except TakedownError:
         return
     assert intake == "accepted" and _ledger_ids(web.path) == [request_id]
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example", "https://evil.example",
+                                    "/\r\nSet-Cookie: x=1"])
+def test_sign_in_never_redirects_off_site(client: TestClient, target: str) -> None:
+    from tests.web.conftest import PASSWORD
+
+    token = form_token(client.get("/login").text)
+    response = client.post("/login", data={"name": "viewer", "password": PASSWORD,
+                                           "csrf_token": token, "next": target},
+                           follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    # signing in hands out a new CSRF cookie: the token from before no longer works
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 403

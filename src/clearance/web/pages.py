@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clearance.web import views
 from clearance.web.evidence import evidence_refs, render_capture
-from clearance.web.security import SESSION_COOKIE
+from clearance.web.security import CSRF_COOKIE, SESSION_COOKIE
 from clearance.web.state import (
     check_csrf,
     rate_limit,
@@ -114,7 +115,9 @@ def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Return ``target`` when it is a path on this site, else ``/`` (no open redirect)."""
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if local and not any(ord(ch) < 32 for ch in target) else "/"
 
 
 def _signed_in(request: Request, name: str, target: str) -> Response:
@@ -125,6 +128,9 @@ def _signed_in(request: Request, name: str, target: str) -> Response:
         SESSION_COOKIE, sid, max_age=SESSION_HOURS * 3600, httponly=True, samesite="strict",
         secure=web.settings.secure_cookies, path="/",
     )  # fmt: skip
+    # a new CSRF cookie at sign-in: a token planted before cannot be used afterwards
+    response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(32), httponly=True,
+                        samesite="strict", secure=web.settings.secure_cookies, path="/")
     return response
 
 
