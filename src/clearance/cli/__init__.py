@@ -19,6 +19,7 @@ from clearance.cli import law_review as _law_review  # noqa: F401  (registers `c
 from clearance.cli import license as _license  # noqa: F401
 from clearance.cli import redteam as _redteam  # noqa: F401  (the `clearance redteam` group)
 from clearance.cli import scan as _scan  # noqa: F401  (registers `clearance scan`, `assess`)
+from clearance.cli import serve as _serve  # noqa: F401  (serve, publish, users: the web app)
 from clearance.cli import signals as _signals  # noqa: F401  (registers `clearance signals`)
 from clearance.cli import takedown as _takedown  # noqa: F401  (registers `clearance takedown`)
 from clearance.cli._app import app
