@@ -92,6 +92,7 @@ if TYPE_CHECKING:
         load_work_facts,
     )
     from clearance.law.output_duties import DutyItem, output_duties, regurgitation_exposure
+    from clearance.law.review import primary_breakdown
     from clearance.law.review import review as review_knowledge_base
     from clearance.law.review import staleness as knowledge_base_staleness
     from clearance.models import (
@@ -122,6 +123,7 @@ if TYPE_CHECKING:
     from clearance.signals.resolve import resolve_table as resolve_signals_table
     from clearance.signals.robots import RobotsPolicy, parse_robots, robots_allowed, robots_signals
     from clearance.textsafe import escape_control
+    from clearance.web import ScanFolder, WebSettings, create_app, publish_site
 
 _LAZY: dict[str, tuple[str, str]] = {
     "AgreementRegistry": ("clearance.enrich.agreements", "AgreementRegistry"),
@@ -155,12 +157,14 @@ _LAZY: dict[str, tuple[str, str]] = {
     "RightsEvidence": ("clearance.models", "RightsEvidence"),
     "RobotsPolicy": ("clearance.signals.robots", "RobotsPolicy"),
     "ScanConfig": ("clearance.engine.scan", "ScanConfig"),
+    "ScanFolder": ("clearance.web", "ScanFolder"),
     "SignalReport": ("clearance.models", "SignalReport"),
     "Snapshot": ("clearance.fetch", "Snapshot"),
     "TakedownLedger": ("clearance.decide", "TakedownLedger"),
     "TakedownRequest": ("clearance.models", "TakedownRequest"),
     "VerifyReport": ("clearance.fetch", "VerifyReport"),
     "Vulnerability": ("clearance.models", "Vulnerability"),
+    "WebSettings": ("clearance.web", "WebSettings"),
     "WorkFacts": ("clearance.law.authorship", "WorkFacts"),
     "analysis_table": ("clearance.law", "analysis_table"),
     "apply_policy": ("clearance.decide", "apply_policy"),
@@ -171,6 +175,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "assess_table": ("clearance.law", "assess_table"),
     "build_report": ("clearance.report", "build_report"),
     "categorize_url": ("clearance.enrich.categories", "categorize_url"),
+    "create_app": ("clearance.web", "create_app"),
     "database_right": ("clearance.law", "database_right"),
     "draft_agreement": ("clearance.draft.assemble", "draft_agreement"),
     "draft_terms": ("clearance.draft.terms", "draft_terms"),
@@ -197,6 +202,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "parse_page": ("clearance.signals.page", "parse_page"),
     "parse_robots": ("clearance.signals.robots", "parse_robots"),
     "personal_data": ("clearance.law", "personal_data"),
+    "primary_breakdown": ("clearance.law.review", "primary_breakdown"),
+    "publish_site": ("clearance.web", "publish_site"),
     "rank_vulnerabilities": ("clearance.report", "rank_vulnerabilities"),
     "regurgitation_exposure": ("clearance.law.output_duties", "regurgitation_exposure"),
     "resolve_license_layers": ("clearance.enrich.licenses", "resolve_license_layers"),
@@ -269,6 +276,7 @@ __all__ = [
     "RobotsPolicy",
     "RuleError",
     "ScanConfig",
+    "ScanFolder",
     "SignalReport",
     "Snapshot",
     "TakedownError",
@@ -278,6 +286,7 @@ __all__ = [
     "UnknownFormatError",
     "VerifyReport",
     "Vulnerability",
+    "WebSettings",
     "WorkFacts",
     "__version__",
     "analysis_table",
@@ -289,6 +298,7 @@ __all__ = [
     "assess_table",
     "build_report",
     "categorize_url",
+    "create_app",
     "database_right",
     "draft_agreement",
     "draft_terms",
@@ -315,6 +325,8 @@ __all__ = [
     "parse_page",
     "parse_robots",
     "personal_data",
+    "primary_breakdown",
+    "publish_site",
     "rank_vulnerabilities",
     "regurgitation_exposure",
     "resolve_license_layers",

@@ -210,7 +210,8 @@ def test_a_scan_folder_without_summary_or_columns_says_not_available(
     (bare / "summary.json").unlink()
     facts = pq.read_table(bare / "facts.parquet")
     pq.write_table(facts.drop_columns(["reservation_capture_at", "reservation_evidence",
-                                       "category"]), bare / "facts.parquet")
+                                       "reservation_record_id", "category"]),
+                   bare / "facts.parquet")
     app = create_app(WebSettings(scans=(bare,), ledger=settings.ledger,
                                  state_dir=settings.state_dir), consent=None)
     app.state.web.users.add("v", "viewer", PASSWORD)

@@ -52,8 +52,10 @@ async def takedown_status(request: Request, user: Counsel) -> Response:
     check_csrf(request, form)
     web = state_of(request)
     with web.ledger() as ledger:
+        note = form.get("note", "").strip()[:500]
         ledger.set_status(form.get("request_id", ""), form.get("status", ""),
-                          note=f"{form.get('note', '').strip()[:500]} (by {user.name}, web)")
+                          note=f"{note} (by {user.name}, web)" if note else "",
+                          override=form.get("override") == "on")
     return RedirectResponse("/admin/takedowns", status_code=303)
 
 

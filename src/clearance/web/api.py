@@ -21,7 +21,7 @@ from clearance.law.kb import ENTRY_TYPES, TOPICS, Market
 from clearance.law.kb import STATUSES as LAW_STATUSES
 from clearance.web import views
 from clearance.web.admin import consent_user, takedown_list
-from clearance.web.evidence import evidence_refs, render_capture
+from clearance.web.evidence import item_refs, render_capture
 from clearance.web.law_pages import (
     law_detail,
     law_entries,
@@ -195,7 +195,7 @@ def evidence(request: Request, user: Viewer, sid: str, item_id: str,
     """One evidence capture of an item: headers and lines, the deciding ones marked."""
     scan = state_of(request).scan(sid)
     facts = scan.item(item_id)["facts"]
-    refs = evidence_refs(facts.get("reservation_evidence"))
+    refs = item_refs(facts)
     if not 0 <= n < len(refs):
         raise HTTPException(status_code=404, detail=f"item {item_id} has no evidence #{n}")
     agents = [s.split(":", 1)[1] for s in facts.get("reservation_standards") or []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -25,7 +25,8 @@ from clearance.fetch.store import evidence_paths
 from clearance.models import Capture
 from clearance.signals.robots import parse_robots
 
-__all__ = ["OPT_OUT_HEADERS", "Rendered", "evidence_refs", "render_capture", "resolve_ref"]
+__all__ = [
+    "item_refs","OPT_OUT_HEADERS", "Rendered", "evidence_refs", "render_capture", "resolve_ref"]
 
 #: Response headers that carry an opt-out or a usage preference.
 OPT_OUT_HEADERS: Final = frozenset(
@@ -72,6 +73,14 @@ def evidence_refs(value: object) -> list[str]:
     if not value:
         return []
     return list(dict.fromkeys(p.strip() for p in str(value).split(";") if p.strip()))
+
+
+def item_refs(facts: Mapping[str, object]) -> list[str]:
+    """Return an item's evidence references, the capture that decided its reservation first
+    (``reservation_record_id``), then the host's other documents of that epoch."""
+    first = facts.get("reservation_record_id")
+    refs = [str(first)] if first else []
+    return list(dict.fromkeys(refs + evidence_refs(facts.get("reservation_evidence"))))
 
 
 def _allowed_files(scan_dir: Path) -> set[Path]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clearance.web import views
-from clearance.web.evidence import evidence_refs, render_capture
+from clearance.web.evidence import item_refs, render_capture
 from clearance.web.security import CSRF_COOKIE, SESSION_COOKIE
 from clearance.web.state import (
     check_csrf,
@@ -94,7 +94,7 @@ def evidence(request: Request, user: Viewer, sid: str, item_id: str, n: int) -> 
     scan = state_of(request).scan(sid)
     found = scan.item(item_id)
     facts = found["facts"]
-    refs = evidence_refs(facts.get("reservation_evidence"))
+    refs = item_refs(facts)
     if not 0 <= n < len(refs):
         raise HTTPException(status_code=404, detail=f"item {item_id} has no evidence #{n}")
     agents = [s.split(":", 1)[1] for s in facts.get("reservation_standards") or []

@@ -354,12 +354,21 @@ class ScanFolder:
     def assumptions(self) -> dict[str, Any]:
         """Return the presumed facts: summary.json's ``assumptions``, else scan.json's values."""
         summary = self.summary() or {}
+        box = summary.get("assumptions_and_evidence")
+        if isinstance(box, dict) and isinstance(box.get("rows"), list):
+            values = {
+                str(r.get("what")): f"{r.get('value')} ({r.get('basis')})"
+                + (f"; {r['effect']}" if r.get("effect") else "")
+                for r in box["rows"] if isinstance(r, dict)
+            }
+            return {"source": "summary.json", "values": values,
+                    "banner": box.get("banner"), "warnings": box.get("warnings") or []}
         block = summary.get("assumptions")
         if isinstance(block, dict) and block:
             return {"source": "summary.json", "values": _jsonable(block)}
         conf = self.config()
-        values = {k: conf.get(k) for k in PRESUMED if k in conf}
-        return {"source": "scan.json" if values else None, "values": _jsonable(values)}
+        found = {k: conf.get(k) for k in PRESUMED if k in conf}
+        return {"source": "scan.json" if found else None, "values": _jsonable(found)}
 
     def evidence_window(self) -> dict[str, Any]:
         """Return the evidence mode and window: summary.json's ``evidence``, else derived."""
@@ -370,9 +379,17 @@ class ScanFolder:
 
     def _evidence_window(self) -> dict[str, Any]:
         summary = self.summary() or {}
-        block = summary.get("evidence")
+        configuration = summary.get("configuration")
+        nested = configuration.get("evidence") if isinstance(configuration, dict) else None
+        block = summary.get("evidence") or nested
         if isinstance(block, dict) and block:
-            return {"source": "summary.json", **_jsonable(block)}
+            found = dict(_jsonable(block))
+            window = found.get("window")
+            if isinstance(window, list) and len(window) == 2:  # the scan writes [first, last]
+                found["window"] = {"first": window[0], "last": window[1]}
+            found["sources"] = [s.get("name") if isinstance(s, dict) else s
+                                for s in found.get("sources") or []]
+            return {"source": "summary.json", **found}
         conf = self.config()
         mode = "live" if conf.get("live") else ("snapshot" if conf.get("snapshots") else None)
         first = last = None

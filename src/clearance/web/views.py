@@ -16,7 +16,7 @@ from clearance.decide.takedown import STATUSES, TakedownLedger
 from clearance.decide.takedown_match import match_takedowns
 from clearance.law import default_knowledge_base, default_rules
 from clearance.models import DISCLAIMER
-from clearance.web.evidence import evidence_refs
+from clearance.web.evidence import item_refs
 from clearance.web.scanfolder import EXPOSURE_LEVELS, ScanFolder
 
 __all__ = ["dashboard", "item_view", "law_entry", "matrix_grid", "takedown_figures"]
@@ -156,7 +156,7 @@ def item_view(scan: ScanFolder, item_id: str, ledger: TakedownLedger) -> dict[st
             "citations": [law_entry(c) for c in _split(row.get("citations"))],
             "tier": row.get("tier"), "tier_reasons": row.get("tier_reasons"),
         })  # fmt: skip
-    refs = evidence_refs(facts.get("reservation_evidence"))
+    refs = item_refs(facts)
     tier = next((m["tier"] for m in markets if m.get("tier")), None)
     return {
         "scan": scan.sid,
