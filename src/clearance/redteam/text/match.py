@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Find the spans of one output that copy indexed sources: candidates, exact verification.
+
+1. Every run of ``k`` tokens of the output is looked up among the index's fingerprints
+   (winnowing guarantees that a shared run of ``k + w - 1`` tokens shares one).
+2. Hits are grouped per source along diagonals (source position - output position); the
+   strongest groups are verified against the source's own text.
+3. Verification compares token by token along each diagonal, keeps exact runs of at least
+   ``min_run`` tokens, and chains runs separated by at most ``max_gap`` tokens (a substituted,
+   inserted or dropped word), so a copy with a word changed every 60 still reads as one span.
+   Every run in a reported span is checked again on the normalised token strings, so a hash
+   collision can never produce a span that is not in the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from clearance.redteam.text.shard import SegmentText, Shard
+from clearance.redteam.text.tokens import Tokens, char_spans, token_strings
+
+__all__ = ["MatchParams", "Run", "Span", "find_spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchParams:
+    """How candidates are verified and chained (thresholds are applied by the caller)."""
+
+    min_run: int = 4  # shortest exact run a chained span may contain
+    max_gap: int = 3  # tokens skipped between runs (substitutions, insertions, deletions)
+    max_postings: int = 64  # source positions read per fingerprint (boilerplate cap)
+    max_candidates: int = 24  # source diagonals verified per output and shard
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One exact run: output tokens [q, q + n) equal source tokens [s, s + n)."""
+
+    q: int
+    s: int
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A verified span of an output that copies one source (token and character offsets)."""
+
+    shard: int
+    doc: int
+    tokens: int  # aligned (equal) tokens
+    longest: int  # longest exact run, in tokens
+    out_tok: tuple[int, int]
+    src_tok: tuple[int, int]  # positions within the source (0 = its first token)
+    output_start: int
+    output_end: int
+    source_start: int
+    source_end: int
+    longest_chars: int
+    source_text: str  # the source's text over the span
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the span's fields as a dict."""
+        return {f: getattr(self, f) for f in self.__slots__}  # type: ignore[attr-defined]
+
+
+def _runs(out_h: npt.NDArray[np.uint64], src_h: npt.NDArray[np.uint64], lo: int, diag: int,
+          min_run: int) -> list[Run]:
+    """Return exact runs along one diagonal (source position = output position + diag)."""
+    q0 = max(0, lo - diag)
+    q1 = min(out_h.shape[0], lo + src_h.shape[0] - diag)
+    if q1 - q0 < min_run:
+        return []
+    eq = out_h[q0:q1] == src_h[q0 + diag - lo : q1 + diag - lo]
+    edges = np.diff(np.concatenate([[0], eq.astype(np.int8), [0]]))
+    starts = np.flatnonzero(edges == 1)
+    stops = np.flatnonzero(edges == -1)
+    keep = stops - starts >= min_run
+    return [Run(int(a) + q0, int(a) + q0 + diag, int(b - a))
+            for a, b in zip(starts[keep], stops[keep], strict=True)]
+
+
+def _chain(runs: list[Run], max_gap: int, min_run: int) -> list[list[Run]]:
+    """Return chains of runs, each following the previous within ``max_gap`` tokens."""
+    chains: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: (r.q, -r.n)):
+        if chains:
+            last = chains[-1][-1]
+            end_q, end_s = last.q + last.n, last.s + last.n
+            if run.q + run.n <= end_q:
+                continue  # inside the chain already
+            if run.q < end_q:  # overlapping: keep only the part after the chain
+                cut = end_q - run.q
+                run = Run(run.q + cut, run.s + cut, run.n - cut)
+                if run.n < min_run:
+                    continue
+            if run.q - end_q <= max_gap and 0 <= run.s - end_s <= max_gap:
+                chains[-1].append(run)
+                continue
+        chains.append([run])
+    return chains
+
+
+def _exact(out_norm: bytes, out_toks: Tokens, seg: SegmentText, seg_norm: bytes,
+           run: Run) -> bool:
+    a = token_strings(out_norm, out_toks, run.q, run.q + run.n)
+    lo = run.s - seg.first_token
+    return a == token_strings(seg_norm, seg.tokens, lo, lo + run.n)
+
+
+def _candidates(q: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], docs: npt.NDArray[np.int64],
+                params: MatchParams) -> list[tuple[int, list[int]]]:
+    """Return (doc, diagonals) groups, the best supported first."""
+    diag = pos - q
+    order = np.lexsort((diag, docs))
+    docs, diag = docs[order], diag[order]
+    new = np.ones(docs.shape[0], dtype=bool)
+    new[1:] = (docs[1:] != docs[:-1]) | (np.diff(diag) > params.max_gap)
+    group = np.cumsum(new) - 1
+    sizes = np.bincount(group)
+    best = np.argsort(-sizes, kind="stable")[: params.max_candidates]
+    out = []
+    for g in best.tolist():
+        members = np.flatnonzero(group == g)
+        out.append((int(docs[members[0]]), sorted(set(diag[members].tolist()))))
+    return out
+
+
+def find_spans(shards: list[Shard], text: str, normalized: str, toks: Tokens,
+               grams: npt.NDArray[np.uint64], params: MatchParams) -> list[tuple[Span, int]]:
+    """Return the verified chained spans of one output in every shard, with their shard."""
+    out_norm = normalized.encode("utf-8")
+    found: list[tuple[Span, int]] = []
+    n_out = len(toks)
+    for si, shard in enumerate(shards):
+        q, pos = shard.lookup(grams, params.max_postings)
+        if q.shape[0] == 0:
+            continue
+        docs = shard.doc_of(pos)
+        seen: set[tuple[int, int, int]] = set()
+        for doc, diags in _candidates(q, pos, docs, params):
+            first, end = shard.doc_tokens(doc)
+            lo = max(first, min(diags) - params.max_gap)
+            hi = min(end, max(diags) + n_out + params.max_gap)
+            seg = shard.text_between(doc, lo, hi)
+            src_h = seg.tokens.hashes
+            base = seg.first_token
+            runs: list[Run] = []
+            near = {d + e for d in diags for e in range(-params.max_gap, params.max_gap + 1)}
+            for d in sorted(near):
+                runs.extend(_runs(toks.hashes, src_h, base, d, params.min_run))
+            seg_norm = seg.normalized.encode("utf-8")
+            for chain in _chain(runs, params.max_gap, params.min_run):
+                chain = [r for r in chain if _exact(out_norm, toks, seg, seg_norm, r)]
+                if not chain:
+                    continue
+                key = (doc, chain[0].q, chain[-1].q + chain[-1].n)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append((_span(si, doc, first, chain, text, normalized, toks, seg), si))
+    return found
+
+
+def _span(si: int, doc: int, first: int, chain: list[Run], text: str, normalized: str,
+          toks: Tokens, seg: SegmentText) -> Span:
+    qa, qb = chain[0].q, chain[-1].q + chain[-1].n
+    sa, sb = chain[0].s, chain[-1].s + chain[-1].n
+    longest = max(chain, key=lambda r: r.n)
+    oc0, oc1 = char_spans(text, normalized,
+                          toks.starts[[qa, longest.q]], toks.ends[[qb - 1, longest.q + longest.n - 1]])
+    rel = np.array([sa - seg.first_token, sb - 1 - seg.first_token])
+    sc0, sc1 = char_spans(seg.original, seg.normalized, seg.tokens.starts[rel[:1]],
+                          seg.tokens.ends[rel[1:]])
+    s0, s1 = int(sc0[0]), int(sc1[0])
+    return Span(
+        shard=si, doc=doc, tokens=sum(r.n for r in chain), longest=longest.n,
+        out_tok=(qa, qb), src_tok=(sa - first, sb - first),
+        output_start=int(oc0[0]), output_end=int(oc1[0]),
+        source_start=seg.char_start + s0, source_end=seg.char_start + s1,
+        longest_chars=int(oc1[1] - oc0[1]), source_text=seg.original[s0:s1],
+    )
