@@ -4,6 +4,10 @@
 Each reported :class:`Match` names the source (id, licence, url, title, author, category),
 the span in the output and in the source (character offsets, end exclusive), how many
 tokens are aligned, and the longest exact run (the longest-common-substring score).
+
+For the ``text`` profile a match's ``tokens`` counts words: the whitespace-separated words of
+the output that hold aligned tokens (a URL is one word, though several tokens); for the code
+profiles it counts code tokens (words and punctuation).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ class Match:
     category: str | None = None
     item_id: str | None = None
     source_excerpt: str = ""
+    unit: str = "words"  # what `tokens` counts: words (text profile) or code tokens
+    aligned_tokens: int = 0  # equal normalised tokens (a URL or identifier is several)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the match as a JSON-ready dict (the ``check --json`` form)."""
@@ -100,15 +106,17 @@ class TextIndex:
         if grams.shape[0] == 0:
             return []
         out: list[Match] = []
+        words = profile == "text"
         for span, si in find_spans(self.shards, text, normalized, toks, grams, self.params):
             chars = span.output_end - span.output_start
-            if not threshold.reached(span.tokens, chars):
+            count = span.words if words else span.tokens
+            if not threshold.reached(count, chars):
                 continue
             cols = self.shards[si].sources
             d = span.doc
             width = span.out_tok[1] - span.out_tok[0]
             out.append(Match(
-                source=cols["id"][d], tokens=span.tokens,
+                source=cols["id"][d], tokens=count,
                 output_start=span.output_start, output_end=span.output_end,
                 source_start=span.source_start, source_end=span.source_end,
                 license=cols["license"][d],
@@ -118,6 +126,7 @@ class TextIndex:
                 url=cols["url"][d], title=cols["title"][d], author=cols["author"][d],
                 category=cols["category"][d], item_id=cols["item_id"][d],
                 source_excerpt=_clip(span.source_text),
+                unit="words" if words else "tokens", aligned_tokens=span.tokens,
             ))
         out.sort(key=lambda m: (-m.tokens, m.output_start, m.source))
         return out

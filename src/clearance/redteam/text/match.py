@@ -52,6 +52,7 @@ class Span:
     shard: int
     doc: int
     tokens: int  # aligned (equal) tokens
+    words: int  # whitespace-separated words of the output holding aligned tokens
     longest: int  # longest exact run, in tokens
     out_tok: tuple[int, int]
     src_tok: tuple[int, int]  # positions within the source (0 = its first token)
@@ -129,10 +130,18 @@ def _candidates(q: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], docs: npt.
     return out
 
 
+def word_ids(normalized: bytes, toks: Tokens) -> npt.NDArray[np.int64]:
+    """Return, per token, the index of the whitespace-separated word it belongs to."""
+    buf = np.frombuffer(normalized, dtype=np.uint8)
+    space = (buf == 32) | (buf == 10) | (buf == 9) | (buf == 13) | (buf == 12) | (buf == 11)
+    return np.cumsum(space)[toks.starts] if len(toks) else np.zeros(0, dtype=np.int64)
+
+
 def find_spans(shards: list[Shard], text: str, normalized: str, toks: Tokens,
                grams: npt.NDArray[np.uint64], params: MatchParams) -> list[tuple[Span, int]]:
     """Return the verified chained spans of one output in every shard, with their shard."""
     out_norm = normalized.encode("utf-8")
+    words = word_ids(out_norm, toks)
     found: list[tuple[Span, int]] = []
     n_out = len(toks)
     for si, shard in enumerate(shards):
@@ -161,12 +170,13 @@ def find_spans(shards: list[Shard], text: str, normalized: str, toks: Tokens,
                 if key in seen:
                     continue
                 seen.add(key)
-                found.append((_span(si, doc, first, chain, text, normalized, toks, seg), si))
+                found.append((_span(si, doc, first, chain, text, normalized, toks, seg, words),
+                              si))
     return found
 
 
 def _span(si: int, doc: int, first: int, chain: list[Run], text: str, normalized: str,
-          toks: Tokens, seg: SegmentText) -> Span:
+          toks: Tokens, seg: SegmentText, words: npt.NDArray[np.int64]) -> Span:
     qa, qb = chain[0].q, chain[-1].q + chain[-1].n
     sa, sb = chain[0].s, chain[-1].s + chain[-1].n
     longest = max(chain, key=lambda r: r.n)
@@ -177,7 +187,9 @@ def _span(si: int, doc: int, first: int, chain: list[Run], text: str, normalized
                           seg.tokens.ends[rel[1:]])
     s0, s1 = int(sc0[0]), int(sc1[0])
     return Span(
-        shard=si, doc=doc, tokens=sum(r.n for r in chain), longest=longest.n,
+        shard=si, doc=doc, tokens=sum(r.n for r in chain),
+        words=len(np.unique(np.concatenate([words[r.q : r.q + r.n] for r in chain]))),
+        longest=longest.n,
         out_tok=(qa, qb), src_tok=(sa - first, sb - first),
         output_start=int(oc0[0]), output_end=int(oc1[0]),
         source_start=seg.char_start + s0, source_end=seg.char_start + s1,

@@ -63,11 +63,14 @@ def finish_fingerprints(spill: Path, out: Path, total: int) -> int:
             continue
         raw = np.fromfile(path, dtype=np.uint64).reshape(-1, 2)
         path.unlink()
-        order = np.lexsort((raw[:, 1], raw[:, 0]))
-        raw = raw[order]
-        if raw.shape[0] > 1:  # drop exact duplicates (junctions may select a position twice)
+        # order by (bucket, low 32 bits, position): lookups binary-search the low bits
+        key = ((raw[:, 0] >> np.uint64(64 - bits)) << np.uint64(32)) \
+            | (raw[:, 0] & np.uint64(0xFFFFFFFF))
+        order = np.lexsort((raw[:, 1], key))
+        raw, key = raw[order], key[order]
+        if raw.shape[0] > 1:  # drop duplicates (junctions may select a position twice)
             keep = np.ones(raw.shape[0], dtype=bool)
-            keep[1:] = (raw[1:, 0] != raw[:-1, 0]) | (raw[1:, 1] != raw[:-1, 1])
+            keep[1:] = (key[1:] != key[:-1]) | (raw[1:, 1] != raw[:-1, 1])
             raw = raw[keep]
         n = raw.shape[0]
         lo_out[at : at + n] = (raw[:, 0] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
