@@ -77,7 +77,7 @@ VARIANTS: dict[str, Callable[[str, random.Random], str]] = {
 
 
 def _pick_span(index: TextIndex, rng: random.Random, words: tuple[int, int],
-               min_tokens: int = 0) -> tuple[str, str]:
+               min_words: int = 0) -> tuple[str, str]:
     sources = [s for s in index.sources() if s["tokens"] > 400]
     while True:
         src = rng.choice(sources)
@@ -88,8 +88,8 @@ def _pick_span(index: TextIndex, rng: random.Random, words: tuple[int, int],
             continue
         i = rng.randrange(0, len(spans) - n)
         piece = text[spans[i].start() : spans[i + n - 1].end()]
-        alnum = len(re.findall(r"[^\W_]+", piece))
-        if alnum >= min_tokens:
+        words_ = sum(1 for w in piece.split() if re.search(r"[^\W_]", w))
+        if words_ >= min_words:
             return src["id"], piece
 
 
@@ -116,7 +116,7 @@ def test_recall_of_long_spans_on_real_documents(docs_index: TextIndex) -> None:
     failed: list[str] = []
     for name, variant in VARIANTS.items():
         for _ in range(70):
-            source, piece = _pick_span(docs_index, rng, (60, 140), min_tokens=62)
+            source, piece = _pick_span(docs_index, rng, (60, 140), min_words=62)
             changed = variant(piece, rng)
             text, start, end = _embed(rng, filler, changed)
             matches = docs_index.check(text)
@@ -136,7 +136,7 @@ def test_found_spans_are_real_and_located(docs_index: TextIndex) -> None:
     rng = random.Random(7)
     filler = _unrelated_words()
     for _ in range(20):
-        source, piece = _pick_span(docs_index, rng, (70, 90), min_tokens=70)
+        source, piece = _pick_span(docs_index, rng, (70, 90), min_words=70)
         text, start, end = _embed(rng, filler, piece)
         best = next(m for m in docs_index.check(text) if m.source == source)
         # verbatim: the span runs from the piece's first word to its last
