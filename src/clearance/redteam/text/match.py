@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance.redteam.text.shard import SegmentText, Shard
-from clearance.redteam.text.tokens import Tokens, char_spans, token_strings
+from clearance.redteam.text.tokens import PLACEHOLDER, Tokens, char_spans, token_strings
 
 __all__ = ["MatchParams", "Run", "Span", "find_spans"]
 
@@ -34,6 +34,7 @@ class MatchParams:
     max_gap: int = 3  # tokens skipped between runs (substitutions, insertions, deletions)
     max_postings: int = 64  # source positions read per fingerprint (boilerplate cap)
     max_candidates: int = 24  # source diagonals verified per output and shard
+    min_distinct: int = 10  # different tokens a reported span must hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +108,20 @@ def _chain(runs: list[Run], max_gap: int, min_run: int) -> list[list[Run]]:
 
 def _exact(out_norm: bytes, out_toks: Tokens, seg: SegmentText, seg_norm: bytes,
            run: Run) -> bool:
+    """Return True when the run's tokens are equal as strings (identifiers hidden by the
+    ``code-ids`` profile compare equal whatever their names)."""
     a = token_strings(out_norm, out_toks, run.q, run.q + run.n)
     lo = run.s - seg.first_token
-    return a == token_strings(seg_norm, seg.tokens, lo, lo + run.n)
+    b = token_strings(seg_norm, seg.tokens, lo, lo + run.n)
+    hidden = out_toks.hashes[run.q : run.q + run.n] == PLACEHOLDER
+    return all(x == y or h for x, y, h in zip(a, b, hidden.tolist(), strict=True))
+
+
+def _informative(toks: Tokens, chain: list[Run], min_distinct: int) -> bool:
+    """Return True when a chain holds at least ``min_distinct`` different tokens (a ruler of
+    dashes or a run of placeholders is not evidence of copying)."""
+    seen = np.unique(np.concatenate([toks.hashes[r.q : r.q + r.n] for r in chain]))
+    return int((seen != PLACEHOLDER).sum()) >= min_distinct
 
 
 def _candidates(q: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], docs: npt.NDArray[np.int64],
@@ -164,7 +176,7 @@ def find_spans(shards: list[Shard], text: str, normalized: str, toks: Tokens,
             seg_norm = seg.normalized.encode("utf-8")
             for chain in _chain(runs, params.max_gap, params.min_run):
                 chain = [r for r in chain if _exact(out_norm, toks, seg, seg_norm, r)]
-                if not chain:
+                if not chain or not _informative(toks, chain, params.min_distinct):
                     continue
                 key = (doc, chain[0].q, chain[-1].q + chain[-1].n)
                 if key in seen:

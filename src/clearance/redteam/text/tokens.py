@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "PLACEHOLDER",
     "PROFILES",
     "Tokens",
     "char_spans",
@@ -48,7 +49,7 @@ _P: Final = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the byte polynomi
 _Q: Final = np.uint64(0xC2B2AE3D27D4EB4F)  # odd multiplier of the k-gram polynomial
 _M1: Final = np.uint64(0xBF58476D1CE4E5B9)
 _M2: Final = np.uint64(0x94D049BB133111EB)
-_PLACEHOLDER: Final = np.uint64(0x5EED_1DE7_1F1E_5EED)
+PLACEHOLDER: Final = np.uint64(0x5EED_1DE7_1F1E_5EED)
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
@@ -181,12 +182,20 @@ def _spans(buf: npt.NDArray[np.uint8], profile: str) -> tuple[I64, I64]:
     cls = _LUTS[profile][buf]
     if buf.shape[0] and int(buf.max()) >= 0x80:
         _classify_non_ascii(buf, cls)
-    word = cls != 0
     n = buf.shape[0]
     # a break before byte i: after a separator, after a solo token's last byte, or before a
     # solo token's first byte (ASCII punctuation in code, an ideograph's lead byte)
-    solo_end = (cls == 4) | (cls == 5)
-    solo_start = cls == 4
+    punct = cls == 4
+    if punct.any():  # a run of one punctuation character ("----", "====") is one token
+        same = np.zeros(n, dtype=bool)
+        same[1:] = punct[1:] & (buf[1:] == buf[:-1])
+        cls = np.where(same, np.uint8(6), cls)
+        punct &= ~same
+    word = cls != 0
+    solo_start = punct
+    nxt_same = np.zeros(n, dtype=bool)
+    nxt_same[:-1] = cls[1:] == 6
+    solo_end = (punct & ~nxt_same) | (cls == 6) & ~nxt_same | (cls == 5)
     if (cls == 3).any() or (cls == 5).any():
         solo_start |= ((cls == 3) | (cls == 5)) & (buf >= 0xC0)
     brk = np.empty(n, dtype=bool)
@@ -231,7 +240,7 @@ def _hide_identifiers(buf: npt.NDArray[np.uint8], starts: I64, hashes: U64) -> U
     first = buf[starts]
     letter = (first >= ord("a")) & (first <= ord("z")) | (first == ord("_")) | (first >= 0x80)
     ident = letter & ~np.isin(hashes, _keyword_hashes())
-    return np.where(ident, _PLACEHOLDER, hashes)
+    return np.where(ident, PLACEHOLDER, hashes)
 
 
 def kgram_hashes(hashes: U64, k: int) -> U64:
