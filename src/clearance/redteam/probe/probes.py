@@ -51,7 +51,8 @@ def _is_lyrics(row: dict[str, Any]) -> bool:
     return "lyric" in text or "song" in text or row.get("category") == "music"
 
 
-def _prefix(index: TextIndex, row: dict[str, Any], words: int, offsets: Sequence[float]) -> list[Probe]:
+def _prefix(index: TextIndex, row: dict[str, Any], words: int,
+            offsets: Sequence[float]) -> list[Probe]:
     text = index.source_text(row["id"])
     spans = list(_WORDS.finditer(text))
     out = []

@@ -164,6 +164,13 @@ class _ShardWriter:
         if res.tail.shape[0]:
             self.prev_tail = (res.tail, res.tail_doc)
 
+    def abort(self) -> None:
+        """Close every file and remove the unfinished shard."""
+        self.text.close()
+        for fh in self.spill.values():
+            fh.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
     def finish(self, sources: dict[str, list[Any]]) -> int:
         self.text.close()
         for fh in self.spill.values():
@@ -298,6 +305,10 @@ def build_index(
             return BuildStats(str(out), None, 0, skipped, 0, 0, 0, _size(out),
                               time.perf_counter() - started)
         drain(0)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)

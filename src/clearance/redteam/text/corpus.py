@@ -16,12 +16,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 import pyarrow.parquet as pq
 
-from clearance.errors import EncodingError, EmptyManifestError, ManifestError, MalformedRowError
+from clearance.errors import EmptyManifestError, EncodingError, MalformedRowError, ManifestError
 
 __all__ = ["Source", "digest", "iter_corpus", "license_of_file"]
 
@@ -110,7 +110,9 @@ def _str(value: Any, path: Path, row: int, column: str) -> str | None:
 
 
 def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    if path.suffix == ".gz":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
 
 
 def _jsonl(path: Path) -> Iterator[Source]:

@@ -66,7 +66,7 @@ class Span:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the span's fields as a dict."""
-        return {f: getattr(self, f) for f in self.__slots__}  # type: ignore[attr-defined]
+        return {f: getattr(self, f) for f in self.__slots__}
 
 
 def _runs(out_h: npt.NDArray[np.uint64], src_h: npt.NDArray[np.uint64], lo: int, diag: int,
@@ -192,8 +192,8 @@ def _span(si: int, doc: int, first: int, chain: list[Run], text: str, normalized
     qa, qb = chain[0].q, chain[-1].q + chain[-1].n
     sa, sb = chain[0].s, chain[-1].s + chain[-1].n
     longest = max(chain, key=lambda r: r.n)
-    oc0, oc1 = char_spans(text, normalized,
-                          toks.starts[[qa, longest.q]], toks.ends[[qb - 1, longest.q + longest.n - 1]])
+    ends = [qb - 1, longest.q + longest.n - 1]
+    oc0, oc1 = char_spans(text, normalized, toks.starts[[qa, longest.q]], toks.ends[ends])
     rel = np.array([sa - seg.first_token, sb - 1 - seg.first_token])
     sc0, sc1 = char_spans(seg.original, seg.normalized, seg.tokens.starts[rel[:1]],
                           seg.tokens.ends[rel[1:]])
