@@ -4,7 +4,7 @@
 ::
 
     INDEX/index.json                 format, profile, k, w, shard names
-    INDEX/shard-0000/fp_lo.npy       uint32 low bits of every kept k-gram hash, sorted per bucket
+    INDEX/shard-0000/fp_lo.npy       uint16 low bits of every kept k-gram hash, sorted per bucket
     INDEX/shard-0000/fp_pos.npy      uint32 token position (in the shard) of each fingerprint
     INDEX/shard-0000/fp_buckets.npy  uint64 offsets of the 2**bits buckets (top bits of a hash)
     INDEX/shard-0000/segments.npy    one row per text segment (see SEGMENT)
@@ -43,6 +43,9 @@ SEGMENT: Final = np.dtype([("doc", "<u4"), ("frame", "<u4"), ("offset", "<u4"), 
 SOURCE_COLUMNS: Final = ("id", "license", "url", "title", "author", "category", "item_id",
                          "chars", "tokens", "sha256")
 SPILL_BITS: Final = 8
+#: Low hash bits stored per fingerprint; with the bucket's top bits a key has 16 + bits bits.
+#: A chance equality only costs a verification that finds nothing.
+LOW_MASK: Final = 0xFFFF
 
 
 def finish_fingerprints(spill: Path, out: Path, total: int) -> int:
@@ -51,7 +54,7 @@ def finish_fingerprints(spill: Path, out: Path, total: int) -> int:
     Returns the number of bucket bits chosen. Memory is bounded by the largest spill bucket.
     """
     bits = max(SPILL_BITS, min(30, int(np.ceil(np.log2(max(total, 1) / 16 + 1)))))
-    lo_out = np.lib.format.open_memmap(out / "fp_lo.npy", mode="w+", dtype=np.uint32,
+    lo_out = np.lib.format.open_memmap(out / "fp_lo.npy", mode="w+", dtype=np.uint16,
                                        shape=(total,))
     pos_out = np.lib.format.open_memmap(out / "fp_pos.npy", mode="w+", dtype=np.uint32,
                                         shape=(total,))
@@ -63,9 +66,9 @@ def finish_fingerprints(spill: Path, out: Path, total: int) -> int:
             continue
         raw = np.fromfile(path, dtype=np.uint64).reshape(-1, 2)
         path.unlink()
-        # order by (bucket, low 32 bits, position): lookups binary-search the low bits
-        key = ((raw[:, 0] >> np.uint64(64 - bits)) << np.uint64(32)) \
-            | (raw[:, 0] & np.uint64(0xFFFFFFFF))
+        # order by (bucket, low 16 bits, position): lookups binary-search the low bits
+        key = ((raw[:, 0] >> np.uint64(64 - bits)) << np.uint64(16)) \
+            | (raw[:, 0] & np.uint64(LOW_MASK))
         order = np.lexsort((raw[:, 1], key))
         raw, key = raw[order], key[order]
         if raw.shape[0] > 1:  # drop duplicates (junctions may select a position twice)
@@ -73,7 +76,7 @@ def finish_fingerprints(spill: Path, out: Path, total: int) -> int:
             keep[1:] = (key[1:] != key[:-1]) | (raw[1:, 1] != raw[:-1, 1])
             raw = raw[keep]
         n = raw.shape[0]
-        lo_out[at : at + n] = (raw[:, 0] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        lo_out[at : at + n] = (raw[:, 0] & np.uint64(LOW_MASK)).astype(np.uint16)
         pos_out[at : at + n] = raw[:, 1].astype(np.uint32)
         top = raw[:, 0] >> np.uint64(64 - bits)
         np.add.at(counts, top.astype(np.int64) + 1, 1)
@@ -137,7 +140,7 @@ class Shard:
         of sources would otherwise swamp the check).
         """
         top = (hashes >> np.uint64(64 - self.bits)).astype(np.int64)
-        low = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        low = (hashes & np.uint64(LOW_MASK)).astype(np.uint16)
         start = self.buckets[top].astype(np.int64)
         stop = self.buckets[top + 1].astype(np.int64)
         size = stop - start
