@@ -109,3 +109,21 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     res = runner.invoke(app, ["redteam", "check", str(tmp_path / "i2"), str(bad), "--preset",
                               "x"])
     assert res.exit_code == 1
+
+
+def test_docs_cover_every_option_and_preset() -> None:
+    import typer
+
+    from clearance.redteam.text.thresholds import load_presets
+
+    text = (Path(__file__).parents[2] / "docs" / "redteam.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app).commands["redteam"]  # type: ignore[attr-defined]
+    for name in ("index", "check", "probe", "report"):
+        for p in group.commands[name].params:
+            for opt in p.opts:
+                if opt.startswith("--") and opt != "--help":
+                    assert f"`{opt}`" in text or f"{opt} " in text or f"[{opt}" in text, opt
+    for preset in load_presets():
+        assert f"`{preset.id}`" in text
+        for url in preset.sources:
+            assert url in text, url
