@@ -21,7 +21,7 @@ from clearance.redteam.text.tokens import kgram_hashes, normalize, tokenize, win
 
 __all__ = ["FRAME_BYTES", "BatchResult", "fingerprint_batch", "junction", "select"]
 
-FRAME_BYTES = 1 << 16
+FRAME_BYTES = 1 << 17
 _MAX = np.iinfo(np.uint64).max
 
 

@@ -6,10 +6,10 @@
     INDEX/index.json                 format, profile, k, w, shard names
     INDEX/shard-0000/fp_lo.npy       uint16 low bits of every kept k-gram hash, sorted per bucket
     INDEX/shard-0000/fp_pos.npy      uint32 token position (in the shard) of each fingerprint
-    INDEX/shard-0000/fp_buckets.npy  uint64 offsets of the 2**bits buckets (top bits of a hash)
+    INDEX/shard-0000/fp_buckets.npy  uint32 offsets of the 2**bits buckets (top bits of a hash)
     INDEX/shard-0000/segments.npy    one row per text segment (see SEGMENT)
     INDEX/shard-0000/frames.npy      uint64 byte offsets of the zstd frames in text.zst
-    INDEX/shard-0000/text.zst        the sources' original text, zstd frames of ~64 KB
+    INDEX/shard-0000/text.zst        the sources' original text, zstd frames of ~128 KB
     INDEX/shard-0000/sources.parquet one row per source: id, licence, url, title, author, ...
     INDEX/shard-0000/shard.json      counts and bucket bits; written last (completion marker)
 
@@ -88,7 +88,7 @@ def finish_fingerprints(spill: Path, out: Path, total: int) -> int:
         for name in ("fp_lo.npy", "fp_pos.npy"):
             arr = np.load(out / name, mmap_mode="r")[:at].copy()
             np.save(out / name, arr)
-    np.save(out / "fp_buckets.npy", np.cumsum(counts, dtype=np.uint64))
+    np.save(out / "fp_buckets.npy", np.cumsum(counts, dtype=np.uint64).astype(np.uint32))
     return bits
 
 
