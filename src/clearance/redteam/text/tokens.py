@@ -291,12 +291,18 @@ def token_strings(normalized: bytes, tokens: Tokens, lo: int, hi: int) -> list[b
                                             tokens.ends[lo:hi].tolist(), strict=True)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _width(cp: int) -> int:
+    """Return how many characters one character becomes when normalised on its own."""
+    return len(normalize(chr(cp)))
+
+
 def char_spans(original: str, normalized: str, starts: I64, ends: I64) -> tuple[I64, I64]:
     """Return character offsets in ``original`` of byte spans in ``normalized``.
 
     Exact when normalisation kept every character's length (ASCII text, most Latin text);
-    otherwise each character is normalised on its own to map offsets, which can be off by a
-    few characters around combining sequences (the spans stay within the right words).
+    otherwise each character's normalised width maps offsets, which can be off by a few
+    characters around combining sequences (the spans stay within the right words).
     """
     nbytes = np.frombuffer(normalized.encode("utf-8"), dtype=np.uint8)
     # character index of every byte offset of the normalised text
@@ -305,13 +311,15 @@ def char_spans(original: str, normalized: str, starts: I64, ends: I64) -> tuple[
     cs, ce = char_at[starts], char_at[ends]
     if original.isascii():
         return cs, ce
-    mapping = np.zeros(len(normalized) + 1, dtype=np.int64)
-    pos = 0
-    for i, ch in enumerate(original):
-        width = len(normalize(ch)) if not ch.isascii() else 1
-        mapping[pos : min(pos + width, len(normalized))] = i
-        pos += width
-        if pos >= len(normalized):
-            break
-    mapping[min(pos, len(normalized)):] = len(original)
-    return mapping[cs], np.maximum(mapping[np.maximum(ce - 1, 0)] + 1, mapping[cs])
+    cps = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    widths = np.ones(cps.shape[0], dtype=np.int64)
+    wide = np.flatnonzero(cps >= 0x80)
+    if wide.shape[0]:
+        codes, inverse = np.unique(cps[wide], return_inverse=True)
+        widths[wide] = np.array([_width(int(c)) for c in codes], dtype=np.int64)[inverse]
+    # first normalised character of each original character
+    first = np.concatenate([[0], np.cumsum(widths)])
+    n = len(original)
+    o_start = np.clip(np.searchsorted(first, cs, side="right") - 1, 0, n)
+    o_end = np.clip(np.searchsorted(first, ce, side="left"), 0, n)
+    return o_start, np.maximum(o_end, o_start)
