@@ -12,7 +12,7 @@ profiles it counts code tokens (words and punctuation).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,24 @@ class TextIndex:
             return shard.text_between(doc, first, max(end, first + 1)).original
         raise KeyError(source_id)
 
+    def _params_for(self, threshold: Threshold) -> MatchParams:
+        """Return the match parameters with the fingerprint hits every reportable span has.
+
+        Winnowing puts a fingerprint in every window of ``w`` k-grams, so an exact run of
+        ``r`` tokens holds at least ``(r - k + 1) // w`` of them. The floor taken is the least
+        a span of ``min_tokens`` holds even with one substituted word (split anywhere);
+        diagonals with fewer hits cannot become a reportable span and are not verified.
+        """
+        if threshold.min_tokens is None or self.params.min_hits > 1:
+            return self.params
+        k, w, m = self.settings.k, self.settings.w, threshold.min_tokens
+
+        def runs(r: int) -> int:
+            return max(0, (r - k + 1) // w)
+
+        least = min([runs(m)] + [runs(a) + runs(m - 1 - a) for a in range(m)])
+        return replace(self.params, min_hits=max(1, least))
+
     def check(self, text: str, threshold: Threshold | None = None) -> list[Match]:
         """Return the spans of ``text`` that copy indexed sources, longest first."""
         threshold = threshold or default_threshold()
@@ -107,7 +125,8 @@ class TextIndex:
             return []
         out: list[Match] = []
         words = profile == "text"
-        for span, si in find_spans(self.shards, text, normalized, toks, grams, self.params):
+        for span, si in find_spans(self.shards, text, normalized, toks, grams,
+                                   self._params_for(threshold)):
             chars = span.output_end - span.output_start
             count = span.words if words else span.tokens
             if not threshold.reached(count, chars):

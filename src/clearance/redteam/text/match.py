@@ -35,6 +35,7 @@ class MatchParams:
     max_postings: int = 64  # source positions read per fingerprint (boilerplate cap)
     max_candidates: int = 24  # source diagonals verified per output and shard
     min_distinct: int = 10  # different tokens a reported span must hold
+    min_hits: int = 1  # fingerprint hits a source diagonal needs before it is verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ def _candidates(q: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], docs: npt.
     group = np.cumsum(new) - 1
     sizes = np.bincount(group)
     best = np.argsort(-sizes, kind="stable")[: params.max_candidates]
+    best = best[sizes[best] >= params.min_hits]
     out = []
     for g in best.tolist():
         members = np.flatnonzero(group == g)
