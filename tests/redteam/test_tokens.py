@@ -33,6 +33,7 @@ def _strings(text: str, profile: str) -> list[bytes]:
     return [norm[a:b] for a, b in zip(t.starts.tolist(), t.ends.tolist(), strict=True)]
 
 
+@settings(deadline=None)
 @given(texts, st.sampled_from(PROFILES))
 def test_tokens_are_non_empty_ordered_and_hash_by_content(text: str, profile: str) -> None:
     norm = normalize(text, profile).encode("utf-8")
@@ -47,11 +48,13 @@ def test_tokens_are_non_empty_ordered_and_hash_by_content(text: str, profile: st
         assert len(set(strings)) == len(set(t.hashes.tolist()))
 
 
+@settings(deadline=None)
 @given(texts, texts, st.sampled_from(PROFILES))
 def test_whitespace_joins_token_lists(a: str, b: str, profile: str) -> None:
     assert _strings(a + "\n " + b, profile) == _strings(a, profile) + _strings(b, profile)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet="abcdefghij KLMNOP,.;'\"-\n\t", max_size=300))
 def test_case_layout_quotes_and_dashes_do_not_change_text_tokens(text: str) -> None:
     fancy = (text.upper().replace("\n", " \n  ").replace("'", "\u2019")
@@ -59,6 +62,7 @@ def test_case_layout_quotes_and_dashes_do_not_change_text_tokens(text: str) -> N
     assert tokenize(normalize(fancy)).hashes.tolist() == tokenize(normalize(text)).hashes.tolist()
 
 
+@settings(deadline=None)
 @given(texts)
 def test_char_spans_point_into_the_original(text: str) -> None:
     norm = normalize(text)
@@ -70,7 +74,7 @@ def test_char_spans_point_into_the_original(text: str) -> None:
         assert [text[a:b].lower().encode() for a, b in zip(cs, ce, strict=True)] == strings
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.integers(0, 2**63), min_size=1, max_size=400), st.integers(1, 30))
 def test_winnowing_keeps_the_minimum_of_every_window(values: list[int], w: int) -> None:
     grams = np.array(values, dtype=np.uint64)
@@ -93,7 +97,7 @@ def test_kgrams_depend_on_order_and_profiles_differ() -> None:
     assert renamed.hashes.tolist() == other.hashes.tolist()
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=400))
 def test_corpus_and_output_readers_never_crash_on_garbage(tmp_path_factory: pytest.TempPathFactory,
                                                           data: bytes) -> None:
