@@ -58,11 +58,23 @@ def index_command(
     = False,
 ) -> None:
     """Index a reference corpus of text or code for `redteam check` (adds to an existing one)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from clearance.redteam.text.api import index_corpora
     from clearance.redteam.text.build import IndexSettings
 
-    stats = run(lambda: index_corpora(corpus, out_dir, IndexSettings(profile=profile),
-                                      workers=workers, text_column=text_column))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[mb]}"),
+                  TimeElapsedColumn(), console=console, transient=True,
+                  disable=as_json) as bar:
+        task = bar.add_task("indexing", total=None, mb="")
+
+        def progress(sources: int, nbytes: int) -> None:
+            bar.update(task, description=f"indexing: {sources:,} sources",
+                       mb=f"{nbytes / 1e6:,.0f} MB")
+
+        stats = run(lambda: index_corpora(corpus, out_dir, IndexSettings(profile=profile),
+                                          workers=workers, text_column=text_column,
+                                          progress=progress))
     if as_json:
         print_json(stats.to_dict())
         return
