@@ -69,3 +69,28 @@ def test_a_shard_left_by_a_killed_build_is_redone(tmp_path: Path) -> None:
     assert stats.shard == "shard-0001" and stats.sources_skipped == 5
     index = TextIndex(tmp_path / "index")
     assert index.n_sources == len(sources)
+
+
+def test_a_scans_facts_point_at_the_items_text(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    scan = tmp_path / "scan"
+    (scan / "items").mkdir(parents=True)
+    docs = sorted((python_docs() / "tutorial").glob("*.rst.txt"))[:3]
+    for p in docs:
+        (scan / "items" / p.name).write_bytes(p.read_bytes())
+    pq.write_table(pa.table({
+        "item_id": ["i1", "i2", "i3", "i4"],
+        "file_path": [f"items/{p.name}" for p in docs] + ["items/missing.txt"],
+        "license_effective_id": ["PSF-2.0", "CC-BY-4.0", None, None],
+        "category": ["encyclopedia_reference", "blog_personal", None, None],
+        "url": ["https://docs.python.org/3/tutorial/x.html", None, None, None],
+        "creator": ["PSF", None, None, None],
+    }), scan / "facts.parquet")
+    sources = list(iter_corpus(scan))
+    assert [s.id for s in sources] == ["i1", "i2", "i3"]  # the missing file is skipped
+    first = sources[0]
+    assert (first.item_id, first.license, first.category, first.author) == (
+        "i1", "PSF-2.0", "encyclopedia_reference", "PSF")
+    assert first.text == docs[0].read_text(encoding="utf-8")
