@@ -161,3 +161,21 @@ def test_a_dead_endpoint_stops_the_run_with_a_clear_error(index: TextIndex,
     probes = build_probes(index, ["title"])
     with pytest.raises(ModelError, match="127.0.0.1:9"):
         run_probes(index, model, probes, tmp_path / "run", rate_per_minute=None, max_failures=2)
+
+
+def test_probe_command_end_to_end(index: TextIndex, server: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from clearance.cli import app
+
+    res = CliRunner().invoke(app, ["redteam", "probe", str(index.path), "--out",
+                                   str(tmp_path / "run"), "--base-url", server, "--model", "m",
+                                   "--api-key-env", "", "--kinds", "title", "--rate", "0"])
+    assert res.exit_code == 0, res.output
+    assert "outputs reproduce 3 sources" in " ".join(res.output.split())
+    res = CliRunner().invoke(app, ["redteam", "report", str(index.path), str(tmp_path / "run"),
+                                   "--format", "json"])
+    data = json.loads(res.stdout)
+    assert {w["source"] for w in data["worst_sources"]} == MEMORISED
+    assert {a["id"] for a in data["authorities"]} >= {"de-case-gema-v-openai",
+                                                      "us-case-doe-v-github"}
