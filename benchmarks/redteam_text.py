@@ -190,7 +190,7 @@ def bench_minhash(corpus: Path, size: int) -> dict[str, float]:
 def bench_queries(index: TextIndex, n: int, seed: int = 7) -> dict[str, float]:
     gen = Generator(seed + 100)
     rng = np.random.default_rng(seed)
-    rows = [r for r in index.shards[0].sources["id"][:5000]]
+    rows = index.shards[0].table["id"].slice(0, 5000).to_pylist()
     lat: list[float] = []
     cpu: list[float] = []
     found = 0

@@ -81,16 +81,14 @@ class TextIndex:
         """Return every indexed source's row (id, licence, url, title, ...)."""
         rows: list[dict[str, Any]] = []
         for shard in self.shards:
-            cols = shard.sources
-            rows.extend({c: cols[c][i] for c in cols} for i in range(shard.n_sources))
+            rows.extend(shard.table.to_pylist())
         return rows
 
     def source_text(self, source_id: str) -> str:
         """Return the full original text of one indexed source (KeyError if unknown)."""
         for shard in self.shards:
-            try:
-                doc = shard.sources["id"].index(source_id)
-            except ValueError:
+            doc = shard.find(source_id)
+            if doc is None:
                 continue
             first, end = shard.doc_tokens(doc)
             return shard.text_between(doc, first, max(end, first + 1)).original
@@ -131,19 +129,18 @@ class TextIndex:
             count = span.words if words else span.tokens
             if not threshold.reached(count, chars):
                 continue
-            cols = self.shards[si].sources
-            d = span.doc
+            row = self.shards[si].row(span.doc)
             width = span.out_tok[1] - span.out_tok[0]
             out.append(Match(
-                source=cols["id"][d], tokens=count,
+                source=row["id"], tokens=count,
                 output_start=span.output_start, output_end=span.output_end,
                 source_start=span.source_start, source_end=span.source_end,
-                license=cols["license"][d],
+                license=row["license"],
                 excerpt=_clip(text[span.output_start : span.output_end]),
                 chars=chars, longest_tokens=span.longest, longest_chars=span.longest_chars,
                 coverage=round(span.tokens / width, 4) if width else 0.0,
-                url=cols["url"][d], title=cols["title"][d], author=cols["author"][d],
-                category=cols["category"][d], item_id=cols["item_id"][d],
+                url=row["url"], title=row["title"], author=row["author"],
+                category=row["category"], item_id=row["item_id"],
                 source_excerpt=_clip(span.source_text),
                 unit="words" if words else "tokens", aligned_tokens=span.tokens,
             ))

@@ -28,6 +28,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import zstandard
 
@@ -121,16 +122,26 @@ class Shard:
         self.frames = np.load(path / "frames.npy")
         self.text = np.memmap(path / "text.zst", dtype=np.uint8, mode="r") \
             if (path / "text.zst").stat().st_size else np.zeros(0, dtype=np.uint8)
-        table = pq.read_table(path / "sources.parquet")
-        self.sources: dict[str, list[Any]] = {c: table[c].to_pylist() for c in table.column_names}
+        self.table = pq.read_table(path / "sources.parquet", memory_map=True)
+        self.tokens = self.table["tokens"].to_numpy().astype(np.int64)
         self.doc_first_segment = np.searchsorted(self.segments["doc"],
-                                                 np.arange(len(self.sources["id"]) + 1))
+                                                 np.arange(self.table.num_rows + 1))
         self._frames: OrderedDict[int, bytes] = OrderedDict()
         self._dctx = zstandard.ZstdDecompressor()
 
     @property
     def n_sources(self) -> int:
-        return len(self.sources["id"])
+        """Return the number of sources in the shard."""
+        return int(self.table.num_rows)
+
+    def row(self, doc: int) -> dict[str, Any]:
+        """Return one source's row (id, licence, url, title, author, ...)."""
+        return {c: self.table.column(c)[doc].as_py() for c in self.table.column_names}
+
+    def find(self, source_id: str) -> int | None:
+        """Return the row of a source id, or None."""
+        at = int(pc.index(self.table["id"], source_id).as_py())
+        return None if at < 0 else at
 
     def lookup(self, hashes: npt.NDArray[np.uint64], cap: int) -> tuple[npt.NDArray[np.int64],
                                                                         npt.NDArray[np.int64]]:
@@ -181,7 +192,7 @@ class Shard:
     def doc_tokens(self, doc: int) -> tuple[int, int]:
         """Return the [first, end) token positions of a source."""
         first = int(self.segments["token"][self.doc_first_segment[doc]])
-        return first, first + int(self.sources["tokens"][doc])
+        return first, first + int(self.tokens[doc])
 
     def _frame(self, frame: int) -> bytes:
         cached = self._frames.get(frame)
