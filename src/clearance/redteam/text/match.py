@@ -36,6 +36,7 @@ class MatchParams:
     max_candidates: int = 24  # source diagonals verified per output and shard
     min_distinct: int = 10  # different tokens a reported span must hold
     min_hits: int = 1  # fingerprint hits a source diagonal needs before it is verified
+    rare: int = 4  # a lone hit is verified only when its k-gram occurs at most this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +127,26 @@ def _informative(toks: Tokens, chain: list[Run], min_distinct: int) -> bool:
 
 
 def _candidates(q: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], docs: npt.NDArray[np.int64],
+                postings: npt.NDArray[np.int64],
                 params: MatchParams) -> list[tuple[int, list[int]]]:
-    """Return (doc, diagonals) groups, the best supported first."""
+    """Return (doc, diagonals) groups, the best supported first.
+
+    A group of one hit whose k-gram is common in the index (a frequent phrase) is chance, not
+    a copy, and is dropped: a copied span of any length holds a rarer fingerprint or several.
+    """
     diag = pos - q
     order = np.lexsort((diag, docs))
-    docs, diag = docs[order], diag[order]
+    docs, diag, postings = docs[order], diag[order], postings[order]
     new = np.ones(docs.shape[0], dtype=bool)
     new[1:] = (docs[1:] != docs[:-1]) | (np.diff(diag) > params.max_gap)
     group = np.cumsum(new) - 1
     sizes = np.bincount(group)
-    best = np.argsort(-sizes, kind="stable")[: params.max_candidates]
-    best = best[sizes[best] >= params.min_hits]
+    rarest = np.full(sizes.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(rarest, group, postings)
+    ok = (sizes >= max(2, params.min_hits)) | ((sizes >= params.min_hits)
+                                              & (rarest <= params.rare))
+    ranked = np.argsort(-sizes, kind="stable")
+    best = ranked[ok[ranked]][: params.max_candidates]
     out = []
     for g in best.tolist():
         members = np.flatnonzero(group == g)
@@ -159,12 +169,12 @@ def find_spans(shards: list[Shard], text: str, normalized: str, toks: Tokens,
     found: list[tuple[Span, int]] = []
     n_out = len(toks)
     for si, shard in enumerate(shards):
-        q, pos = shard.lookup(grams, params.max_postings)
+        q, pos, postings = shard.lookup(grams, params.max_postings)
         if q.shape[0] == 0:
             continue
         docs = shard.doc_of(pos)
         seen: set[tuple[int, int, int]] = set()
-        for doc, diags in _candidates(q, pos, docs, params):
+        for doc, diags in _candidates(q, pos, docs, postings, params):
             first, end = shard.doc_tokens(doc)
             lo = max(first, min(diags) - params.max_gap)
             hi = min(end, max(diags) + n_out + params.max_gap)

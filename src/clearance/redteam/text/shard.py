@@ -143,12 +143,12 @@ class Shard:
         at = int(pc.index(self.table["id"], source_id).as_py())
         return None if at < 0 else at
 
-    def lookup(self, hashes: npt.NDArray[np.uint64], cap: int) -> tuple[npt.NDArray[np.int64],
-                                                                        npt.NDArray[np.int64]]:
-        """Return (query index, token position) of fingerprints equal to ``hashes``.
+    def lookup(self, hashes: npt.NDArray[np.uint64], cap: int) -> tuple[
+            npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return (query index, token position, postings of that hash) per fingerprint hit.
 
         At most ``cap`` positions are returned per query hash (boilerplate shared by thousands
-        of sources would otherwise swamp the check).
+        of sources would otherwise swamp the check); the third array says how many there are.
         """
         top = (hashes >> np.uint64(64 - self.bits)).astype(np.int64)
         low = (hashes & np.uint64(LOW_MASK)).astype(np.uint16)
@@ -158,6 +158,7 @@ class Shard:
         small = np.flatnonzero((size > 0) & (size <= 64))
         qs: list[npt.NDArray[np.int64]] = []
         ps: list[npt.NDArray[np.int64]] = []
+        ns: list[npt.NDArray[np.int64]] = []
         if small.shape[0]:
             reps = size[small]
             q = np.repeat(small, reps)
@@ -166,23 +167,25 @@ class Shard:
             hit = self.lo[idx] == low[q]
             q, idx = q[hit], idx[hit]
             if q.shape[0]:
-                # honour the cap: rank of each hit within its query
                 first = np.searchsorted(q, q, side="left")
+                total = np.searchsorted(q, q, side="right") - first
                 keep = (np.arange(q.shape[0]) - first) < cap
                 qs.append(q[keep])
                 ps.append(self.pos[idx[keep]].astype(np.int64))
+                ns.append(total[keep])
         for i in np.flatnonzero(size > 64).tolist():
             part = self.lo[start[i] : stop[i]]
             a = int(np.searchsorted(part, low[i], side="left"))
             b = int(np.searchsorted(part, low[i], side="right"))
-            b = min(b, a + cap)
             if b > a:
-                qs.append(np.full(b - a, i, dtype=np.int64))
-                ps.append(self.pos[start[i] + a : start[i] + b].astype(np.int64))
+                n = min(b, a + cap) - a
+                qs.append(np.full(n, i, dtype=np.int64))
+                ps.append(self.pos[start[i] + a : start[i] + a + n].astype(np.int64))
+                ns.append(np.full(n, b - a, dtype=np.int64))
         if not qs:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        return np.concatenate(qs), np.concatenate(ps)
+            return empty, empty, empty
+        return np.concatenate(qs), np.concatenate(ps), np.concatenate(ns)
 
     def doc_of(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Return the source row holding each token position."""
