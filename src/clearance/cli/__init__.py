@@ -14,6 +14,7 @@ from clearance.cli import law as _law  # noqa: F401  (registers `clearance law`)
 from clearance.cli import law_explain as _law_explain  # noqa: F401  (law explain, analyses)
 from clearance.cli import license as _license  # noqa: F401
 from clearance.cli import redteam as _redteam  # noqa: F401  (the `clearance redteam` group)
+from clearance.cli import redteam_images as _redteam_images  # noqa: F401  (redteam images ...)
 from clearance.cli import scan as _scan  # noqa: F401  (registers `clearance scan`, `assess`)
 from clearance.cli import signals as _signals  # noqa: F401  (registers `clearance signals`)
 from clearance.cli import takedown as _takedown  # noqa: F401  (registers `clearance takedown`)

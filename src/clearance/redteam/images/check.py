@@ -74,7 +74,7 @@ class Match:
     url: str | None
     score: float
     method: str
-    distance: float
+    distance: float | None
     pdq_distance: int | None = None
     phash_distance: int | None = None
     inliers: int | None = None
@@ -271,8 +271,7 @@ def _decide(
         elif phash_ok and cand.phash is not None:
             method, distance = "phash", float(cand.phash)
         else:
-            assert geometry is not None
-            method, distance = "keypoints", float(geometry.inliers)
+            method, distance = "keypoints", None
         score = max(
             kp_score,
             _hash_score(cand.pdq) if pdq_ok and cand.pdq is not None else 0.0,
