@@ -171,8 +171,9 @@ def _table(results: list[CheckResult]) -> None:
         if r.error:
             table.add_row(r.file, f"[red]{r.error}[/]", "", "", "", "", "")
         for m in r.matches:
+            distance = "" if m.distance is None else f"{m.distance:g}"
             table.add_row(
-                r.file, m.source, m.method, "" if m.distance is None else f"{m.distance:g}", f"{m.score:.2f}",
+                r.file, m.source, m.method, distance, f"{m.score:.2f}",
                 m.license or "unknown", m.owner or "unknown",
             )  # fmt: skip
     matched = sum(1 for r in results if r.matches)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from clearance.errors import InputError
 from clearance.redteam.images.hashes import words_to_hex
+from clearance.redteam.images.run import gather_items
 from clearance.redteam.images.signatures import index_signature
 from clearance.redteam.images.sources import (
     from_directory,
@@ -23,7 +24,6 @@ from clearance.redteam.images.sources import (
     from_shard,
     read_metadata,
 )
-from clearance.redteam.images.run import gather_items
 from tests.redteam.images.conftest import Work
 
 
