@@ -64,14 +64,16 @@ def _shrink(img: Image.Image, side: int) -> Image.Image:
     return img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
-def decode(data: bytes | str | Path | Image.Image) -> Decoded:
+def decode(data: bytes | str | Path | Image.Image, work_side: int = WORK_SIDE) -> Decoded:
     """Return the working forms of an image given as bytes, a path or a PIL image.
+
+    ``work_side`` caps the working image (the global hashes alone need only HASH_SIDE).
 
     Raises OSError or ValueError (the callers' "unreadable") when it cannot be decoded or is
     too large.
     """
     if isinstance(data, Image.Image):
-        return _forms(data, data.width, data.height)
+        return _forms(data, data.width, data.height, work_side)
     source = io.BytesIO(data) if isinstance(data, bytes) else data
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -80,18 +82,18 @@ def decode(data: bytes | str | Path | Image.Image) -> Decoded:
             if width * height > MAX_PIXELS:
                 raise ValueError(f"image too large ({width}x{height})")
             if img.format == "JPEG":
-                img.draft("RGB", (WORK_SIDE, WORK_SIDE))
+                img.draft("RGB", (work_side, work_side))
             img.load()
-            return _forms(img, width, height)
+            return _forms(img, width, height, work_side)
 
 
-def _forms(img: Image.Image, width: int, height: int) -> Decoded:
+def _forms(img: Image.Image, width: int, height: int, work_side: int) -> Decoded:
     orientation = img.getexif().get(_ORIENTATION, 1)
     if orientation in range(2, 9):
         img = ImageOps.exif_transpose(img)
         if orientation >= 5:  # the four orientations that swap the axes
             width, height = height, width
-    work = _shrink(_flatten(img), WORK_SIDE)
+    work = _shrink(_flatten(img), work_side)
     rgb = np.ascontiguousarray(np.asarray(work, dtype=np.uint8))
     grey = np.ascontiguousarray(np.asarray(work.convert("L"), dtype=np.uint8))
     small = np.ascontiguousarray(np.asarray(_shrink(work, HASH_SIDE), dtype=np.uint8))

@@ -19,6 +19,7 @@ import functools
 from collections.abc import Sequence
 
 import numpy as np
+import pdqhash  # type: ignore[import-untyped]
 from PIL import Image
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "bits_to_words",
     "hamming",
     "hex_to_words",
+    "pdq",
     "pdq_dihedral",
     "phash",
     "phash_batch",
@@ -79,10 +81,14 @@ def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(np.bitwise_count(np.bitwise_xor(a, b)).sum(axis=-1, dtype=np.int32))
 
 
+def pdq(rgb: np.ndarray) -> tuple[np.ndarray, int]:
+    """Return the PDQ hash of an RGB uint8 image as (4,) uint64 words, and its quality."""
+    bits, quality = pdqhash.compute(rgb)
+    return bits_to_words(np.asarray(bits, dtype=np.uint8)[None, :])[0], int(quality)
+
+
 def pdq_dihedral(rgb: np.ndarray) -> tuple[np.ndarray, int]:
     """Return the PDQ hashes of an RGB uint8 image's eight orientations, (8, 4), and quality."""
-    import pdqhash  # type: ignore[import-untyped]
-
     hashes, quality = pdqhash.compute_dihedral(rgb)
     return bits_to_words(np.asarray(hashes, dtype=np.uint8)), int(quality)
 

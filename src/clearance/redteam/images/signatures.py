@@ -21,8 +21,8 @@ from PIL import Image
 
 from clearance.redteam.images import keypoints as kp
 from clearance.redteam.images.appearance import encode_thumbnail
-from clearance.redteam.images.decode import decode, trim_borders
-from clearance.redteam.images.hashes import bits_to_words, pdq_dihedral, phash_batch
+from clearance.redteam.images.decode import HASH_SIDE, WORK_SIDE, decode, trim_borders
+from clearance.redteam.images.hashes import bits_to_words, pdq, pdq_dihedral, phash_batch
 
 __all__ = [
     "CROP_SCALES",
@@ -88,11 +88,9 @@ def index_signature(
     Raises OSError or ValueError when the image cannot be decoded.
     """
     raw, digest = _read(data)
-    img = decode(raw if raw is not None else data)
-    dihedral, quality = pdq_dihedral(img.small)
-    hashes = [dihedral[0]]
-    for scale in CROP_SCALES:
-        hashes.append(pdq_dihedral(_centre(img.small, scale))[0][0])
+    img = decode(raw if raw is not None else data, WORK_SIDE if n_keypoints > 0 else HASH_SIDE)
+    whole, quality = pdq(img.small)
+    hashes = [whole] + [pdq(_centre(img.small, scale))[0] for scale in CROP_SCALES]
     phash = bits_to_words(phash_batch([img.small]))[0]
     return IndexSignature(
         sha256=digest,
@@ -117,7 +115,7 @@ def query_signature(
     """
     raw, digest = _read(data)
     img = decode(raw if raw is not None else data)
-    pdq, quality = pdq_dihedral(img.small)
+    turned, quality = pdq_dihedral(img.small)
     views = [img.small, np.ascontiguousarray(img.small[:, ::-1])]
     box = trim_borders(img.grey)
     if box is not None:
@@ -128,7 +126,7 @@ def query_signature(
             img.small[round(top * sy) : round(bottom * sy), round(left * sx) : round(right * sx)]
         )
         if min(inner.shape[:2]) >= 16:
-            pdq = np.vstack([pdq, pdq_dihedral(inner)[0][:1]])
+            turned = np.vstack([turned, pdq(inner)[0][None, :]])
             views.append(inner)
     phash = bits_to_words(phash_batch(views))
     keypoints = kp.extract(img.grey) if with_keypoints else kp.empty()
@@ -136,7 +134,7 @@ def query_signature(
         sha256=digest,
         width=img.width,
         height=img.height,
-        pdq=pdq,
+        pdq=turned,
         pdq_quality=quality,
         phash=phash,
         keypoints=keypoints,
