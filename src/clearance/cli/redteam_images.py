@@ -42,13 +42,11 @@ def _progress(label: str) -> Progress:
 
 @images_app.command("index")
 def index(
+    out_dir: Annotated[Path, typer.Option("--out", help="Index folder to write.")],
     sources: Annotated[
         list[Path] | None,
         typer.Argument(help="Image directories (with any .tar shards inside) or .tar shards."),
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Index folder to write.")] = Path(
-        "image-index"
-    ),
     scan: Annotated[
         list[Path] | None,
         typer.Option(help="A scan's output folder: index its image items whose files are local."),
