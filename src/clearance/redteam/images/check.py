@@ -52,7 +52,7 @@ class OperatingPoint:
     """The thresholds a check applies; the defaults favour precision."""
 
     pdq_radius: int = 31
-    phash_radius: int = 40
+    phash_radius: int = 31
     min_quality: int = 50
     min_inliers: int = 30
     min_correlation: float = 0.5

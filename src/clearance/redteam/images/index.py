@@ -7,8 +7,9 @@ Layout of an index folder (every array a ``.npy`` file, memory-mapped on load)::
     records.parquet   record, source, collection, license, owner, url, kind, sha256, sizes,
                       pdq_quality, kp_start, kp_count, thumb_start, thumb_len
     pdq.npy           (rows, 4) uint64 PDQ hashes; pdq_record.npy, pdq_view.npy (0 = whole
-                      frame, i = CROP_SCALES[i - 1])
-    phash.npy         (rows, 4) uint64 pHashes; phash_record.npy
+                      frame, i = CROP_SCALES[i - 1]); pdq_mih_order.npy, pdq_mih_offsets.npy
+                      the multi-index tables (mih.py)
+    phash.npy         (rows, 4) uint64 pHashes; phash_record.npy; phash_mih_*.npy
     kp_xy.npy         (n, 2) float32 keypoint positions; kp_desc.npy (n, 32) uint8 ORB
     vote_keys.npy     (TABLES, n) uint32 sorted keys; vote_rows.npy their descriptor rows
     thumbs.bin        JPEG thumbnails back to back
@@ -49,7 +50,8 @@ logger = logging.getLogger(__name__)
 FORMAT = "clearance-image-index"
 VERSION = 1
 _ARRAYS = ("pdq", "pdq_record", "pdq_view", "phash", "phash_record", "kp_xy", "kp_desc",
-           "vote_keys", "vote_rows")  # fmt: skip
+           "vote_keys", "vote_rows", "pdq_mih_order", "pdq_mih_offsets", "phash_mih_order",
+           "phash_mih_offsets")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,18 +93,27 @@ class ImageIndex:
     def __len__(self) -> int:
         return self.records.height
 
+    def _multi(self, name: str) -> MultiIndex:
+        order, offsets = (
+            self.arrays.get(f"{name}_mih_order"),
+            self.arrays.get(f"{name}_mih_offsets"),
+        )
+        if order is not None and offsets is not None:
+            return MultiIndex(self.arrays[name], order, offsets)
+        return MultiIndex.build(np.asarray(self.arrays[name]))
+
     @property
     def pdq_index(self) -> MultiIndex:
-        """Return the multi-index over the PDQ rows (built on first use)."""
+        """Return the multi-index over the PDQ rows (saved with the index, else built)."""
         if self._pdq is None:
-            self._pdq = MultiIndex.build(np.asarray(self.arrays["pdq"]))
+            self._pdq = self._multi("pdq")
         return self._pdq
 
     @property
     def phash_index(self) -> MultiIndex:
-        """Return the multi-index over the pHash rows (built on first use)."""
+        """Return the multi-index over the pHash rows (saved with the index, else built)."""
         if self._phash is None:
-            self._phash = MultiIndex.build(np.asarray(self.arrays["phash"]))
+            self._phash = self._multi("phash")
         return self._phash
 
     @property
@@ -348,6 +359,10 @@ def build_index(
         "vote_keys": votes.keys,
         "vote_rows": votes.rows,
     }
+    for name in ("pdq", "phash"):
+        tables = MultiIndex.build(arrays[name])
+        arrays[f"{name}_mih_order"] = tables.order
+        arrays[f"{name}_mih_offsets"] = tables.offsets
     stats = BuildStats(
         images=len(images) - len(unreadable),
         hash_only=len(listed),
