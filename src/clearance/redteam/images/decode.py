@@ -53,7 +53,7 @@ def _flatten(img: Image.Image) -> Image.Image:
         base = Image.new("RGB", rgba.size, (255, 255, 255))
         base.paste(rgba, mask=rgba.getchannel("A"))
         return base
-    return img.convert("RGB")
+    return img if img.mode == "RGB" else img.convert("RGB")
 
 
 def _shrink(img: Image.Image, side: int) -> Image.Image:
