@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -11,8 +12,7 @@ from PIL import Image, ImageOps
 from typer.testing import CliRunner
 
 from clearance.cli import app
-from clearance.redteam.images.hashes import words_to_hex
-from clearance.redteam.images.signatures import index_signature
+from clearance.decide.pdq import hash_image
 from tests.redteam.images.conftest import Work
 
 runner = CliRunner()
@@ -26,7 +26,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, works: list[Work]) -> Path:
         w.image.save(root / "works" / ("sub" if n % 2 else "") / f"w{n}.jpg", quality=92)
     (root / "works" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     listed = root / "known.csv"
-    pdq = words_to_hex(index_signature(works[7].image).pdq[:1])[0]
+    buf = io.BytesIO()
+    works[7].image.save(buf, "PNG")
+    pdq, _ = hash_image(buf.getvalue())  # as a known-works list computes it: full size
     listed.write_text(f"kind,hash,work,rightsholder\npdq,{pdq},Listed work,Holder Ltd\n")
     result = runner.invoke(
         app,
@@ -64,7 +66,8 @@ def test_check_json_one_object_per_query(
     ImageOps.mirror(w).save(queries / "a_mirror.png")
     w.crop((0, 0, w.width * 4 // 5, w.height * 4 // 5)).save(queries / "b_crop.png")
     strangers[0].image.save(queries / "c_unrelated.png")
-    works[7].image.save(queries / "d_listed.png")
+    listed = works[7].image
+    listed.resize((listed.width * 3 // 4, listed.height * 3 // 4)).save(queries / "d_listed.jpg")
     (built / "works" / "w0.jpg").replace(queries / "e_exact.jpg")
     result = runner.invoke(
         app, ["redteam", "images", "check", str(built / "idx"), str(queries), "--json"]
@@ -76,13 +79,13 @@ def test_check_json_one_object_per_query(
         "a_mirror.png",
         "b_crop.png",
         "c_unrelated.png",
-        "d_listed.png",
+        "d_listed.jpg",
         "e_exact.jpg",
     }
     assert [m["source"] for m in by_file["a_mirror.png"]] == ["sub/w1.jpg"]
     assert [m["source"] for m in by_file["b_crop.png"]] == ["sub/w1.jpg"]
     assert by_file["c_unrelated.png"] == []
-    listed = by_file["d_listed.png"]
+    listed = by_file["d_listed.jpg"]
     assert [(m["source"], m["method"], m["owner"], m["license"]) for m in listed] == [
         ("Listed work", "pdq", "Holder Ltd", "proprietary")  # the run's default licence
     ]

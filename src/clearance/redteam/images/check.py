@@ -153,6 +153,21 @@ def _global_candidates(
             pdq_variant.append(v if v < 8 else 0)
     records = index.records
     quality = records["pdq_quality"].fill_null(100).to_numpy()
+    listed = [
+        (q, s.canonical_pdq)
+        for q, s in enumerate(sigs)
+        if s.canonical_pdq is not None and s.pdq_quality >= op.min_quality
+    ]
+    if listed and len(index.arrays["pdq"]):
+        kinds = records["kind"].to_numpy()
+        hits = index.pdq_index.radius_search(np.stack([h for _, h in listed]), op.pdq_radius)
+        rec = np.asarray(index.arrays["pdq_record"])[hits.row]
+        for qi, r, d in zip(hits.query.tolist(), rec.tolist(), hits.distance.tolist(), strict=True):
+            if kinds[r] != "pdq":  # the full-size hash is only comparable with listed hashes
+                continue
+            cand = found[listed[qi][0]].setdefault(r, _Candidate())
+            if cand.pdq is None or d < cand.pdq:
+                cand.pdq, cand.pdq_variant = d, 0
     if pdq_rows and len(index.arrays["pdq"]):
         hits = index.pdq_index.radius_search(np.array(pdq_rows), op.pdq_radius)
         rec = np.asarray(index.arrays["pdq_record"])[hits.row]
@@ -330,9 +345,10 @@ def check_images(
             progress(len(batch))
         batch.clear()
 
+    canonical = index.has_hash_only_pdq
     for name, data in queries:
         try:
-            sig = query_signature(data, with_keypoints=op.keypoints)
+            sig = query_signature(data, with_keypoints=op.keypoints, canonical=canonical)
         except Exception as exc:  # hostile input: any decoder failure is one unreadable query
             flush()
             results.append(CheckResult(name, error=f"cannot read the image: {exc}"))

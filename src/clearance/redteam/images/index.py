@@ -132,6 +132,11 @@ class ImageIndex:
             )
         return self._votes
 
+    @property
+    def has_hash_only_pdq(self) -> bool:
+        """Return True when the index holds known-works entries that only have a PDQ hash."""
+        return bool((self.records["kind"] == "pdq").any())
+
     def by_sha256(self, digest: str) -> list[int]:
         """Return the records whose bytes (or listed exact hash) have this SHA-256."""
         if self._sha is None:

@@ -64,6 +64,26 @@ class QuerySignature:
     phash: np.ndarray  # (2 or 3, 4): the image, its mirror, the inside of the borders
     keypoints: kp.Keypoints
     grey: np.ndarray
+    canonical_pdq: np.ndarray | None = None  # (4,): PDQ as known-works lists compute it
+
+
+def _canonical_pdq(raw: bytes | None, data: bytes | str | Path | Image.Image) -> np.ndarray | None:
+    """Return the PDQ hash ``decide.pdq`` computes (image at up to 1,024 pixels), or None."""
+    import io
+
+    from clearance.decide.pdq import hash_image
+
+    if raw is None:
+        if not isinstance(data, Image.Image):
+            return None
+        buf = io.BytesIO()
+        data.save(buf, "PNG")
+        raw = buf.getvalue()
+    try:
+        value, _ = hash_image(raw)
+    except (OSError, ValueError):
+        return None
+    return np.frombuffer(bytes.fromhex(value), dtype=">u8").astype(np.uint64)
 
 
 def _centre(pixels: np.ndarray, scale: float) -> np.ndarray:
@@ -107,9 +127,15 @@ def index_signature(
 
 
 def query_signature(
-    data: bytes | str | Path | Image.Image, with_keypoints: bool = True
+    data: bytes | str | Path | Image.Image,
+    with_keypoints: bool = True,
+    canonical: bool = False,
 ) -> QuerySignature:
     """Return the signatures a check reads of a query image (bytes, path or PIL image).
+
+    ``canonical`` adds the PDQ hash as ``decide.pdq`` computes it from the image at up to
+    1,024 pixels, the form known-works lists carry (the working 256-pixel hash of the same
+    image differs from it by 12-28 bits).
 
     Raises OSError or ValueError when the image cannot be decoded.
     """
@@ -139,4 +165,5 @@ def query_signature(
         phash=phash,
         keypoints=keypoints,
         grey=img.grey,
+        canonical_pdq=_canonical_pdq(raw, data) if canonical else None,
     )
