@@ -93,7 +93,7 @@ def test_check_json_one_object_per_query(
     assert (exact["source"], exact["method"], exact["distance"], exact["score"]) == (
         "w0.jpg",
         "sha256",
-        0.0,
+        0,
         1.0,
     )
     for obj in lines:

@@ -167,3 +167,17 @@ def test_shard_reader_never_crashes(tmp_path: Path, data: bytes) -> None:
         list(from_shard(path))
     except InputError as exc:
         assert "fuzz.tar" in str(exc)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.binary(max_size=4000),
+    st.sampled_from([b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"RIFF"]),
+)
+def test_hostile_query_bytes_give_an_error_result(data: bytes, magic: bytes) -> None:
+    from clearance.redteam.images.check import check_images
+    from clearance.redteam.images.index import build_index
+
+    empty, _ = build_index([])
+    (result,) = check_images(empty, [("q", magic + data)])
+    assert result.matches == () and (result.error is None) == (result.sha256 is not None)

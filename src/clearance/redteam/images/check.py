@@ -89,7 +89,7 @@ class Match:
             "collection": self.collection,
             "score": round(self.score, 4),
             "method": self.method,
-            "distance": self.distance,
+            "distance": None if self.distance is None else int(self.distance),
             "license": self.license,
             "owner": self.owner,
         }
