@@ -27,6 +27,7 @@ def test_phash_matches_imagehash_bit_for_bit(corpus: list[Work]) -> None:
         assert np.array_equal(bits, theirs), w.name
 
 
+@settings(deadline=None)
 @given(st.binary(min_size=32, max_size=32))
 def test_hex_words_round_trip(raw: bytes) -> None:
     words = hex_to_words([raw.hex()])
@@ -35,6 +36,7 @@ def test_hex_words_round_trip(raw: bytes) -> None:
     assert np.array_equal(bits_to_words(bits), words)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=70))
 def test_bad_hex_names_the_value(text: str) -> None:
     try:
