@@ -145,7 +145,9 @@ def test_gather_refuses_what_it_cannot_index(tmp_path: Path) -> None:
         gather_items([tmp_path / "notes.txt"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=300))
 def test_metadata_reader_never_crashes(tmp_path: Path, text: str) -> None:
     path = tmp_path / "meta.csv"
@@ -158,7 +160,9 @@ def test_metadata_reader_never_crashes(tmp_path: Path, text: str) -> None:
         assert all(isinstance(k, str) for k in table)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=2000))
 def test_shard_reader_never_crashes(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.tar"
