@@ -18,6 +18,7 @@ from clearance.cli import law_explain as _law_explain  # noqa: F401  (law explai
 from clearance.cli import law_review as _law_review  # noqa: F401  (registers `clearance law review`)
 from clearance.cli import license as _license  # noqa: F401
 from clearance.cli import redteam as _redteam  # noqa: F401  (the `clearance redteam` group)
+from clearance.cli import redteam_images as _redteam_images  # noqa: F401  (redteam images ...)
 from clearance.cli import scan as _scan  # noqa: F401  (registers `clearance scan`, `assess`)
 from clearance.cli import serve as _serve  # noqa: F401  (serve, publish, users: the web app)
 from clearance.cli import signals as _signals  # noqa: F401  (registers `clearance signals`)
