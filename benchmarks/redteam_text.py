@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from clearance.redteam.text.api import index_corpora
+from clearance.redteam.api import index_corpora
 from clearance.redteam.text.build import build_index
 from clearance.redteam.text.corpus import Source
 from clearance.redteam.text.index import TextIndex

@@ -115,6 +115,16 @@ if TYPE_CHECKING:
         Vulnerability,
     )
     from clearance.redteam.findings import license_duties, memorization_table
+    from clearance.redteam.images.check import Match as ImageMatch
+    from clearance.redteam.images.check import OperatingPoint as ImageOperatingPoint
+    from clearance.redteam.images.check import check_images
+    from clearance.redteam.images.findings import known_work_hits as image_known_work_hits
+    from clearance.redteam.images.findings import summarise_image_checks
+    from clearance.redteam.images.index import ImageIndex
+    from clearance.redteam.images.index import build_index as build_image_index
+    from clearance.redteam.images.index import load_index as load_image_index
+    from clearance.redteam.images.run import check_files as check_image_files
+    from clearance.redteam.images.run import index_images
     from clearance.redteam.probe import ChatModel, run_probes
     from clearance.redteam.summary import build_summary as build_redteam_summary
     from clearance.redteam.summary import render_markdown as render_redteam_markdown
@@ -149,6 +159,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "FetchSummary": ("clearance.models", "FetchSummary"),
     "GateSummary": ("clearance.models", "GateSummary"),
     "HostParts": ("clearance.models", "HostParts"),
+    "ImageIndex": ("clearance.redteam.images.index", "ImageIndex"),
+    "ImageMatch": ("clearance.redteam.images.check", "Match"),
+    "ImageOperatingPoint": ("clearance.redteam.images.check", "OperatingPoint"),
     "IngestSummary": ("clearance.models", "IngestSummary"),
     "KnowledgeBase": ("clearance.law", "KnowledgeBase"),
     "LawEntry": ("clearance.law", "LawEntry"),
@@ -183,10 +196,13 @@ _LAZY: dict[str, tuple[str, str]] = {
     "assess_authorship_markets": ("clearance.law.authorship", "assess_authorship_markets"),
     "assess_scan": ("clearance.engine.scan", "assess_scan"),
     "assess_table": ("clearance.law", "assess_table"),
+    "build_image_index": ("clearance.redteam.images.index", "build_index"),
     "build_redteam_summary": ("clearance.redteam.summary", "build_summary"),
     "build_report": ("clearance.report", "build_report"),
     "build_text_index": ("clearance.redteam.text", "build_index"),
     "categorize_url": ("clearance.enrich.categories", "categorize_url"),
+    "check_image_files": ("clearance.redteam.images.run", "check_files"),
+    "check_images": ("clearance.redteam.images.check", "check_images"),
     "check_outputs": ("clearance.redteam.text", "check_outputs"),
     "create_app": ("clearance.web", "create_app"),
     "database_right": ("clearance.law", "database_right"),
@@ -197,6 +213,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "fair_use": ("clearance.law", "fair_use"),
     "fetch_host_documents": ("clearance.fetch", "fetch_host_documents"),
     "gate_manifest": ("clearance.engine.gate", "gate_manifest"),
+    "image_known_work_hits": ("clearance.redteam.images.findings", "known_work_hits"),
+    "index_images": ("clearance.redteam.images.run", "index_images"),
     "ingest_manifest": ("clearance.engine.ingest", "ingest_manifest"),
     "knowledge_base_staleness": ("clearance.law.review", "staleness"),
     "license_columns": ("clearance.enrich.licenses", "license_columns"),
@@ -205,6 +223,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load_agreements": ("clearance.enrich.agreements", "load_agreements"),
     "load_category_overrides": ("clearance.enrich.overrides", "load_category_overrides"),
     "load_crawlers": ("clearance.signals.crawlers", "load_crawlers"),
+    "load_image_index": ("clearance.redteam.images.index", "load_index"),
     "load_knowledge_base": ("clearance.law", "load_knowledge_base"),
     "load_model_info": ("clearance.disclose.model_info", "load_model_info"),
     "load_policy": ("clearance.decide", "load_policy"),
@@ -236,6 +255,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "scan_signals": ("clearance.signals.detect", "scan_path"),
     "simulate_negotiation": ("clearance.draft.negotiate", "simulate"),
     "split_url_host": ("clearance.enrich.hosts", "split_url_host"),
+    "summarise_image_checks": ("clearance.redteam.images.findings", "summarise_image_checks"),
     "verify_evidence": ("clearance.fetch", "verify_evidence"),
     "write_disclosures": ("clearance.disclose.write", "write_disclosures"),
     "write_reports": ("clearance.report", "write_reports"),
@@ -270,6 +290,9 @@ __all__ = [
     "FetchTimeout",
     "GateSummary",
     "HostParts",
+    "ImageIndex",
+    "ImageMatch",
+    "ImageOperatingPoint",
     "IngestSummary",
     "InputError",
     "KnowledgeBase",
@@ -316,10 +339,13 @@ __all__ = [
     "assess_authorship_markets",
     "assess_scan",
     "assess_table",
+    "build_image_index",
     "build_redteam_summary",
     "build_report",
     "build_text_index",
     "categorize_url",
+    "check_image_files",
+    "check_images",
     "check_outputs",
     "create_app",
     "database_right",
@@ -330,6 +356,8 @@ __all__ = [
     "fair_use",
     "fetch_host_documents",
     "gate_manifest",
+    "image_known_work_hits",
+    "index_images",
     "ingest_manifest",
     "knowledge_base_staleness",
     "license_columns",
@@ -338,6 +366,7 @@ __all__ = [
     "load_agreements",
     "load_category_overrides",
     "load_crawlers",
+    "load_image_index",
     "load_knowledge_base",
     "load_model_info",
     "load_policy",
@@ -369,6 +398,7 @@ __all__ = [
     "scan_signals",
     "simulate_negotiation",
     "split_url_host",
+    "summarise_image_checks",
     "verify_evidence",
     "write_disclosures",
     "write_reports",

@@ -60,7 +60,7 @@ def index_command(
     """Index a reference corpus of text or code for `redteam check` (adds to an existing one)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from clearance.redteam.text.api import index_corpora
+    from clearance.redteam.api import index_corpora
     from clearance.redteam.text.build import IndexSettings
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[mb]}"),
@@ -103,7 +103,7 @@ def check_command(
     """Check model outputs for spans copied from indexed sources, with their licence."""
     import orjson
 
-    from clearance.redteam.text.api import check_file
+    from clearance.redteam.api import check_file
 
     threshold = _threshold(preset, min_tokens, min_chars)
 
@@ -151,7 +151,7 @@ def probe_command(
     preset: Annotated[str | None, typer.Option(help="Threshold preset.")] = None,
 ) -> None:
     """Probe a model for regurgitation of indexed sources and keep every exchange."""
-    from clearance.redteam.text.api import probe_model
+    from clearance.redteam.api import probe_model
 
     threshold = _threshold(preset, min_tokens, min_chars)
     result = run(lambda: probe_model(
@@ -175,8 +175,8 @@ def report_command(
 ) -> None:
     """Render the red-team section (extraction rates, worst sources, spans, law, mitigations)."""
     from clearance.errors import InputError
+    from clearance.redteam.api import report_from_results, write_table
     from clearance.redteam.summary import render_html, render_markdown
-    from clearance.redteam.text.api import report_from_results, write_table
 
     def go() -> object:
         if fmt not in ("md", "html", "json"):

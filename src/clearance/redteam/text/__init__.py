@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Text and code: index a reference corpus, check model outputs for copied spans.
 
-- :func:`build_index` / :func:`index_corpora`: fingerprint a corpus into an index directory.
+- :func:`build_index`: fingerprint a corpus into an index directory (``clearance.redteam.api``
+  has one call per command: ``index_corpora``, ``check_file``, ``probe_model``, ...).
 - :class:`TextIndex`: an opened index; :meth:`TextIndex.check` returns :class:`Match` spans.
 - :func:`check_outputs`: check a JSON Lines / Parquet file of outputs.
 - :func:`resolve_threshold`: the presets of ``data/redteam/thresholds.yaml`` and custom ones.
@@ -9,7 +10,6 @@
 
 from __future__ import annotations
 
-from clearance.redteam.text.api import check_file, index_corpora, report_from_results
 from clearance.redteam.text.build import BuildStats, IndexSettings, build_index
 from clearance.redteam.text.check import check_outputs, read_outputs
 from clearance.redteam.text.corpus import Source, iter_corpus
@@ -26,12 +26,9 @@ __all__ = [
     "TextIndex",
     "Threshold",
     "build_index",
-    "check_file",
     "check_outputs",
-    "index_corpora",
     "iter_corpus",
     "load_presets",
     "read_outputs",
-    "report_from_results",
     "resolve_threshold",
 ]

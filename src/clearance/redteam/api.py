@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""One library call per ``clearance redteam`` command (the CLI only parses and prints)."""
+"""One library call per ``clearance redteam`` text command (the CLI only parses and prints)."""
 
 from __future__ import annotations
 
