@@ -8,12 +8,12 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clearance.atomic import write_atomic
 from clearance.disclose.ab2013 import build_ab2013
 from clearance.disclose.code_of_practice import build_code_of_practice
 from clearance.disclose.croissant import build_croissant
@@ -57,15 +57,8 @@ class DisclosureResult:
     changes: list[str] | None
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(f"{path}: cannot write: {exc}") from exc
+def _atomic(path: Path, write: Callable[[Path], object]) -> None:
+    write_atomic(path, write, error=ReportError, mkdir=True)
 
 
 def _text(data: str) -> Callable[[Path], None]:

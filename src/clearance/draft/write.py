@@ -11,11 +11,11 @@ reader never sees half a document and a failed run leaves no partial file behind
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
+from clearance.atomic import write_atomic as _write_atomic
 from clearance.draft.document import Document
 from clearance.draft.render_md import markdown
 from clearance.errors import ReportError
@@ -25,17 +25,9 @@ __all__ = ["FORMATS", "parse_formats", "write_atomic", "write_document", "write_
 FORMATS: Final = ("docx", "pdf", "md")
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write`` on a temporary path and rename it to ``path``; return ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(f"{path}: cannot write: {exc}") from exc
-    return path
+    return _write_atomic(path, write, error=ReportError, mkdir=True)
 
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:

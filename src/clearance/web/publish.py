@@ -11,10 +11,10 @@ temporary names and renamed into place, so a site being served never shows half 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
+from clearance.atomic import write_text_atomic
 from clearance.errors import ReportError
 from clearance.web.consent import ConsentBackend, consent_backend
 from clearance.web.public import KIND_LABELS, consent_data, transparency_data
@@ -27,14 +27,7 @@ SITE_FILES = ("index.html", "opt-out.html", "consent.html", "transparency.json",
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(f"{path}: cannot write: {exc}") from exc
+    write_text_atomic(path, text, error=ReportError, mkdir=True)
 
 
 def publish_site(

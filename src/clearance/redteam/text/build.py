@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from clearance.atomic import write_text_atomic
 from clearance.errors import InputError
 from clearance.redteam.text.corpus import Source, digest
 from clearance.redteam.text.fingerprint import BatchResult, fingerprint_batch, junction
@@ -83,9 +84,7 @@ def read_settings(index: Path) -> tuple[IndexSettings, list[str]]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def _segments(text: str) -> list[str]:
