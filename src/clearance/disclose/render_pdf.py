@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from clearance.disclose.document import Answer, Document, Gap, Para, Section, Table
-from clearance.report.pdf_style import Styles, safe, styles
+from clearance.render.pdf_style import Styles, safe, styles
 
 __all__ = ["write_pdf"]
 

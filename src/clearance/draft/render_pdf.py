@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """PDF for drafted documents with reportlab, in the report's fonts and styles.
 
-Uses ``clearance.report.pdf_style`` (embedded DejaVu Sans, text escaped by ``safe``) at a
+Uses ``clearance.render.pdf_style`` (embedded DejaVu Sans, text escaped by ``safe``) at a
 size fit for contracts. Every page has the draft banner and a page number in its footer;
 redline spans are struck through in red or underlined in blue. Output is reproducible
 (reportlab's invariant mode).
@@ -28,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from clearance.draft.document import DRAFT_FOOTER, Block, Document
-from clearance.report.pdf_style import Styles, safe, styles
+from clearance.render.pdf_style import Styles, safe, styles
 
 __all__ = ["write_pdf"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from clearance.models import CitedAuthority, MarketExposure, Vulnerability
+from clearance.render.palette import LEVEL_HEX
 from clearance.report.knowledge import OUTCOME_DRIVERS
 
 __all__ = [
@@ -24,8 +25,6 @@ __all__ = [
     "vulnerability_headline",
 ]
 
-#: The exposure colours of every format: page 1, the heatmap, the HTML matrix, the annex.
-LEVEL_HEX = {"low": "#d9efd5", "medium": "#fde9a9", "high": "#f7a35c", "critical": "#d7301f"}
 
 STATUS_WORDS = {
     "in_force": "in force",

@@ -19,6 +19,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
 from clearance.models import Vulnerability
+from clearance.render.pdf_style import LEVEL_COLOURS, Styles, link, safe, styles
 from clearance.report.content import ReportContent
 from clearance.report.formatting import (
     authority_date,
@@ -30,7 +31,6 @@ from clearance.report.formatting import (
     reason_lines,
     vulnerability_headline,
 )
-from clearance.report.pdf_style import LEVEL_COLOURS, Styles, link, safe, styles
 
 __all__ = ["MAX_MARKET_ROWS", "assessment_page"]
 

@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from clearance.render.pdf_style import Styles, link, safe, styles
 from clearance.report.content import ReportContent
 from clearance.report.formatting import (
     authority_date,
@@ -37,7 +38,6 @@ from clearance.report.formatting import (
     reason_lines,
 )
 from clearance.report.pdf_page import assessment_page
-from clearance.report.pdf_style import Styles, link, safe, styles
 
 __all__ = ["write_assessment_pdf", "write_report_pdf"]
 

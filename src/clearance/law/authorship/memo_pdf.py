@@ -15,7 +15,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from clearance.errors import ReportError
 from clearance.law.authorship.engine import DISCLAIMER
 from clearance.law.authorship.memo import MemoContent
-from clearance.report.pdf_style import safe, styles
+from clearance.render.pdf_style import safe, styles
 
 __all__ = ["write_memo_pdf"]
 

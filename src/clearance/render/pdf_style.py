@@ -25,7 +25,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from clearance.report.formatting import LEVEL_HEX
+from clearance.render.palette import LEVEL_HEX
 
 __all__ = ["FONT", "FONT_BOLD", "LEVEL_COLOURS", "Styles", "link", "plain", "safe", "styles"]
 
