@@ -147,4 +147,8 @@ def test_live_scan_fetches_into_evidence_and_judges(tmp_path: Path) -> None:
     # collected before the capture: only the reservation is carried back
     assert facts["reservation"].to_list() == ["reserved", "unknown"]
     assert "robots.txt:GPTBot" in facts["reservation_standards"][0].to_list()
+    # the home pages fetched with the host documents are the sites' own statements
+    assert facts["category"].cast(pl.String).to_list() == ["news_publisher"] * 2
+    assert "schema=NewsMediaOrganization" in facts["category_reason"][0]
+    assert f"home page http://ai-block.v.loop.test:{port}/ captured" in facts["category_reason"][0]
     assert verify_evidence(result.out / "evidence").ok

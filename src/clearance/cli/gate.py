@@ -21,6 +21,7 @@ from clearance.cli.options import (
     AgentOpt,
     AsOfOpt,
     BlocklistOpt,
+    CategoriesOpt,
     CompetesOpt,
     FailLevel,
     ForceOpt,
@@ -159,6 +160,7 @@ def gate(
     no_image_hashing: NoImageHashingOpt = False,
     ledger: LedgerOpt = None,
     no_record: NoRecordOpt = False,
+    categories: CategoriesOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -215,6 +217,7 @@ def gate(
                     live=live,
                     assumptions=assumptions,
                     presume_earlier=presume_earlier,
+                    categories=categories,
                     progress=progress,
                 )
             )

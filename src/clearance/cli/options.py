@@ -131,8 +131,9 @@ SnapshotOpt = Annotated[
 ]
 LiveOpt = Annotated[
     bool,
-    typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json and ai.txt now, "
-                 "into OUT/evidence (WARC + ledger).", rich_help_panel="Evidence"),
+    typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json, ai.txt and home "
+                 "page (when robots.txt allows it) now, into OUT/evidence (WARC + ledger).",
+                 rich_help_panel="Evidence"),
 ]
 PresumeEarlierOpt = Annotated[
     bool,
@@ -179,6 +180,14 @@ OnErrorOpt = Annotated[
     typer.Option("--on-error", help="skip: malformed rows go to rejects.jsonl (counted); "
                  "fail: stop at the first, naming file, row and column.",
                  rich_help_panel="Reading"),
+]
+CategoriesOpt = Annotated[
+    Path | None,
+    typer.Option("--categories", help="Your source categories: CSV (domain or prefix, category"
+                 "[, note]) or YAML (key: category). They win over every inferred category and "
+                 "are the recorded reason (override:FILE:KEY). In assess, they re-categorise "
+                 "the saved facts (only the hosts and URL prefixes the file names change).",
+                 rich_help_panel="Lists"),
 ]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace clearance's outputs in a non-empty --out.")

@@ -17,6 +17,7 @@ from clearance.cli.options import (
     AgentOpt,
     AsOfOpt,
     BlocklistOpt,
+    CategoriesOpt,
     CompetesOpt,
     FailLevel,
     ForceOpt,
@@ -149,6 +150,7 @@ def scan(
     no_image_hashing: NoImageHashingOpt = False,
     ledger: LedgerOpt = None,
     no_record: NoRecordOpt = False,
+    categories: CategoriesOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -189,6 +191,7 @@ def scan(
             hash_images=not no_image_hashing,
             takedowns=ledger,
             record_takedowns=not no_record,
+            categories=categories,
             reports=not no_reports,
             force=force,
             resume=resume,
@@ -236,6 +239,7 @@ def assess(
         typer.Option(help="Where the scan's manifest is now, for the split manifests (default: "
                      "the recorded path, when it still exists)."),
     ] = None,
+    categories: CategoriesOpt = None,
     fail_level: Annotated[FailLevel, typer.Option(help="Exit 3 when an item reaches this "
                                                   "tier.")] = FailLevel.none,
     force: ForceOpt = False,
@@ -262,6 +266,7 @@ def assess(
                 org_type=org_type.value if org_type else None,
                 assumptions=overrides,
                 manifest=manifest,
+                categories=categories,
                 reports=not no_reports,
                 progress=progress,
             )

@@ -218,6 +218,16 @@ class CategoryKnowledge:
                 return name, hit[0], hit[1]
         return None
 
+    def needs_page(self, parts: HostParts) -> bool:
+        """Return whether a host's category is left to evidence (no KB entry or suffix rule
+        decides it), so that its home page is worth reading."""
+        host = parts.host
+        if host is None:
+            return False
+        if parts.is_ip or self.lookup_domain(host) is not None:
+            return False
+        return not any(pattern.search(host) for pattern, _ in self._suffix)
+
     def for_host(
         self,
         parts: HostParts,
@@ -260,7 +270,8 @@ class CategoryKnowledge:
             merged = dict(scores)
             for category, weight in decided.scores:
                 merged[category] = merged.get(category, 0.0) + weight
-            why = decided.reason + (f" host {tokens}" if tokens else "")
+            cited = f" [{page.source}]" if page.source else ""
+            why = decided.reason + (f" host {tokens}" if tokens else "") + cited
             if decided.category is not None:
                 return HostCategory(
                     decided.category, decided.confidence, why, True, tuple(sorted(merged.items())),
@@ -271,7 +282,7 @@ class CategoryKnowledge:
         if best is not None and best[1] >= self.rules.threshold:
             why = f"evidence:host {tokens}".rstrip()
             if page is not None and not page.empty:
-                why = f"evidence:{decided.reason}" + (f" host {tokens}" if tokens else "")
+                why = f"evidence:{decided.reason}" + (f" host {tokens}" if tokens else "") + cited
             return HostCategory(best[0], conf["evidence"], why, True, tuple(scores), tokens)
         return HostCategory(
             self.rules.fallback, conf["fallback"], "no-evidence", True, tuple(scores), tokens

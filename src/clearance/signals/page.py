@@ -120,6 +120,7 @@ class PageEvidence:
     generators: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     problems: int = 0
+    source: str | None = None  # where the page came from, as a reason should cite it
 
     @property
     def empty(self) -> bool:
