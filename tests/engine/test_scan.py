@@ -152,3 +152,18 @@ def test_live_scan_fetches_into_evidence_and_judges(tmp_path: Path) -> None:
     assert "schema=NewsMediaOrganization" in facts["category_reason"][0]
     assert f"home page http://ai-block.v.loop.test:{port}/ captured" in facts["category_reason"][0]
     assert verify_evidence(result.out / "evidence").ok
+
+
+def test_demo_blogs_are_categorised_from_their_home_pages(scanned: ScanResult) -> None:
+    facts = pl.read_parquet(scanned.out / "facts.parquet").with_columns(
+        pl.col(pl.Categorical).cast(pl.String))
+    from clearance.demo.generate import demo_hosts
+
+    synthetic = [h for h in demo_hosts()["blogs"]
+                 if not h.endswith((".wordpress.com", ".blogspot.com"))]
+    blogs = facts.filter(pl.col("host").is_in(synthetic))
+    assert blogs.height and set(blogs["category"]) == {"blog_personal"}
+    paged = blogs.filter(pl.col("category_reason").str.starts_with("page:"))
+    assert paged.height and paged["category_reason"].str.contains(r"\[home page https://").all()
+    unknown_hosts = set(facts.filter(pl.col("category") == "unknown")["host"].to_list())
+    assert unknown_hosts <= {None, "www.za.com"}  # no URL, or a real news host we do not list
