@@ -19,8 +19,12 @@ from clearance.enrich.licenses.vocabulary import Vocabulary
 __all__ = ["PhraseMatch", "match_cc", "match_compact", "match_phrase"]
 
 _CC_CONTEXT = re.compile(
-    r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|^attribution\b|\battribution (?:non ?commercial|"
-    r"share ?alike|no ?derivs|no ?derivatives)\b"
+    r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|\battribution (?:non ?commercial|"
+    r"share ?alike|no ?derivs|no ?derivatives)\b|"
+    # "Attribution" alone is CC's name only as a licence title ("Attribution 4.0
+    # International", Flickr's "Attribution License"), not in "attribution required"
+    r"^attribution(?= ?(?:$|licen[cs]e\b|[1-4](?: ?\d)?\b|international\b|unported\b|"
+    r"generic\b))"
 )
 _CC0 = re.compile(r"\bcc ?0\b|\bcc zero\b|\bcreative commons zero\b|\bcc0 1.0\b")
 _BY = re.compile(r"\bby\b|\battribution\b")
@@ -36,11 +40,19 @@ _RESEARCH = re.compile(
     r"\b(?:research|academic|educational)\b[^.]{0,60}\bonly\b|\bonly\b[^.]{0,40}\bresearch\b|"
     r"\bresearch (?:use|purposes?)\b.{0,30}\bnot\b.{0,30}\bcommercial"
 )
-_NONCOMMERCIAL = re.compile(r"\bnon ?commercial\b|\bnot for commercial\b|\bno commercial\b")
+_NONCOMMERCIAL = re.compile(
+    r"\bnon ?commercial\b|\bnot for commercial\b|\bno commercial\b|"
+    r"\b(?:free )?for (?:home|personal|private) use(?: only)?\b|\bpersonal use only\b"
+)
 _TERMS = re.compile(
     r"\b(?:terms of use|terms of service|terms and conditions|usage agreement|user agreement|"
     r"agreement|you agree|freely used for any purpose|"
     r"may be used for any purpose)\b"
+)
+_ATTRIBUTION_TERMS = re.compile(
+    r"\b(?:attribution|credit|crediting)\b[^.]{0,20}\b(?:required|needed|mandatory|only)\b|"
+    r"\b(?:free|freely|may be used|free to use|use|reuse|re use)\b[^.]{0,40}\b(?:with|provided|"
+    r"if you give|giving|requires?)\b[^.]{0,20}\b(?:attribution|credit)\b"
 )
 _MODIFIED = re.compile(r"^(?:modified|custom|adapted|amended) \w+")
 _ML_BAN = re.compile(
@@ -144,6 +156,9 @@ def match_phrase(key: str, raw: str) -> PhraseMatch | None:
         return PhraseMatch("LicenseRef-clearance-research-only", 0.7, "research-only wording")
     if _NONCOMMERCIAL.search(key):
         return PhraseMatch("LicenseRef-clearance-non-commercial", 0.65, "non-commercial wording")
+    if _ATTRIBUTION_TERMS.search(key):
+        return PhraseMatch("LicenseRef-clearance-custom", 0.55,
+                           "use permitted with attribution: custom terms, not a named licence")
     if _TERMS.search(key):
         return PhraseMatch("LicenseRef-clearance-custom", 0.5, "custom terms or agreement wording")
     if _ALL_RIGHTS.search(key):

@@ -19,6 +19,7 @@ from dataclasses import replace
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
+from clearance.enrich.licenses.families import bsd_clauses, condition_free, gnu_notice_version
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
@@ -26,6 +27,7 @@ from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.urls import looks_like_url, match_url, shields_text
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
+from clearance.enrich.licenses.wikimedia import bare_template, template_parts, templates
 from clearance.models import LicenseMatch
 
 __all__ = ["MAX_INPUT", "normalize_license", "passage_index"]
@@ -45,7 +47,6 @@ _NOISE = re.compile(
 )
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
-_WIKI_TEMPLATE = re.compile(r"^\{\{\s*([^{}|]{1,80})(?:\|[^{}]*)?\}\}$")
 _PD_TEMPLATE = re.compile(r"^pd[-_ ]", re.IGNORECASE)
 _CC_VERSIONS = re.compile(r"^(cc-[a-z-]+?)-(\d\.\d)((?:,\d\.\d)+)$", re.IGNORECASE)
 _LATER_WORDS = re.compile(
@@ -209,7 +210,7 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
         f"{best.license_id} passage)"
     )
     found = LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
-    return _later(_gnu_family(found, text, vocab), text, vocab)
+    return condition_free(_later(_gnu_family(found, text, vocab), text, vocab), text)
 
 
 def _tidy(ids: list[str]) -> list[str]:
@@ -245,8 +246,8 @@ def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     if len(text) > 160:
         return None
     m = _GNU.search(text)
-    if m is None:
-        return None
+    if m is None or len(_GNU.findall(text)) > 1:
+        return None  # none, or a list of several GNU licences: the list readers' job
     lowered = text.lower()
     family = (
         "AGPL"
@@ -268,8 +269,31 @@ def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(lid, 0.9, f"GNU licence named: {family} {number}{suffix}", method="alias")
 
 
-def _wikimedia(name: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
+def _wikimedia(name: str, params: list[str], vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     """Return the licence a Wikimedia Commons licence template names ({{Cc-by-sa-4.0}})."""
+    key = " ".join(name.replace("_", " ").split()).lower()
+    table = templates()
+    if key == "self" and params:
+        found = [_wikimedia(p, [], vocab, depth) for p in params[:8]]
+        ids = [f.id for f in found if f is not None]
+        if len(ids) != len(found) or not ids:
+            return None
+        rendered = _render(" OR ".join(f"({i})" if " " in i else i for i in dict.fromkeys(ids)))
+        if rendered is None:
+            return None
+        return LicenseMatch(rendered, 0.9, f"Wikimedia template self|{'|'.join(params[:8])}: "
+                            f"the uploader offers {rendered}", method="multi")
+    if key in table.templates:
+        lid = table.templates[key]
+        return _from_entry(lid, 0.9, f"Wikimedia Commons template {{{{{name}}}}}: {lid}", "alias")
+    if key in table.any_of:
+        rendered = _render(" OR ".join(table.any_of[key]))
+        if rendered is not None:
+            return LicenseMatch(rendered, 0.9, f"Wikimedia template {name}: any of "
+                                f"{', '.join(table.any_of[key])}", method="multi")
+    if key.startswith("not-pd"):
+        return LicenseMatch("all-rights-reserved", 0.8,
+                            f"Wikimedia template {name}: not in the public domain", method="alias")
     if _PD_TEMPLATE.match(name):
         return LicenseMatch(
             "public-domain", 0.85, f"Wikimedia public-domain template {name}", method="alias"
@@ -287,9 +311,14 @@ def _wikimedia(name: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
                     f"Wikimedia template {name}: any of {', '.join(ids)}",
                     method="multi",
                 )
+    if depth >= _MAX_DEPTH:
+        return None
     found = _read(name, vocab, depth + 1)
     if found.id == "unknown":
         return None
+    cc_words = found.id.startswith("LicenseRef-clearance-cc-")
+    if cc_words and not re.search(r"(?i)\bcc|creative", name):
+        return None  # CC element words without "CC": Commons' own terms, not a CC licence
     return replace(found, evidence=f"Wikimedia template {name}: {found.evidence}")
 
 
@@ -311,6 +340,13 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         found = match_container(text, lambda t: _read(t, vocab, depth + 1))
         if found is not None:
             return found
+        field = _FIELD.match(s)
+        if field is not None:
+            value = _QUOTED.search(field.group(2))
+            inner = value.group(1) if value else field.group(2).strip(" ,;{}")
+            if inner:
+                found = _read(inner, vocab, depth + 1)
+                return replace(found, evidence=f"licence field {field.group(1)}: {found.evidence}")
     if looks_like_url(s):
         badge = shields_text(s)
         if badge is not None and depth < _MAX_DEPTH:
@@ -340,14 +376,18 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 )
         reason = url.evidence if url is not None else "URL names no licence we know"
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
+    template = template_parts(s)
+    if template is not None or _CC_VERSIONS.match(s) or bare_template(s):
+        name, params = template if template is not None else (s, [])
+        found = _wikimedia(name, params, vocab, depth)
+        if found is not None:
+            return found
+        if template is not None and depth < _MAX_DEPTH:
+            return LicenseMatch("unknown", 0.3, f"Wikimedia template {{{{{name}}}}} not known",
+                                method="none")
     lid = vocab.lookup_alias(s)
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
-    template = _WIKI_TEMPLATE.match(s)
-    if (template is not None or _CC_VERSIONS.match(s)) and depth < _MAX_DEPTH:
-        found = _wikimedia(template.group(1).strip() if template else s, vocab, depth)
-        if found is not None:
-            return found
     if not localised:
         local = localise(s)
         if local != s:
@@ -372,7 +412,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     found = _expression(s, vocab)
     if found is not None:
         return found
-    found = _split(s, vocab, depth)
+    found = _split(s, vocab, depth) or bsd_clauses(s, vocab)
     if found is not None:
         return found
     words = s.count(" ") + 1
@@ -382,7 +422,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             return found
         found = spdx_text_match(s, vocab)
         if found is not None:
-            return _gnu_family(found, s, vocab)
+            return condition_free(_gnu_family(found, s, vocab), s)
     key = alias_key(s[:5000])
     cc = match_cc(key, vocab)
     if cc is not None:
@@ -405,11 +445,13 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 f"licence name(s) in text: {', '.join(ids)}",
                 "substring",
             )
-            return _later(by_name, s, vocab) if len(ids) == 1 else by_name
+            if len(ids) == 1:
+                return _later(gnu_notice_version(by_name, s, vocab), s, vocab)
+            return by_name
     if words >= _TEXT_WORDS:
         found = _text_match(s, vocab) or spdx_text_match(s, vocab)
         if found is not None:
-            return found
+            return condition_free(found, s)
     # a phrase counts only in prose: words inside a URL ("/pages/public-domain/") state nothing
     prose = _URL_IN_TEXT.sub(" ", s[:5000])
     phrase = match_phrase(alias_key(prose), prose)
@@ -418,6 +460,14 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
+#: One ``name = value`` / ``name: value`` line whose name is a licence field (``XZ_LICENSE``,
+#: ``"license"``, ``License``) in a Makefile, spec, manifest or TOML file.
+_FIELD = re.compile(
+    r"""^["']?((?:[A-Za-z0-9]+[_.-])*licen[cs]es?(?:[_.-][A-Za-z0-9]+)*)["']?\s*[:=]\s*"""
+    r"""(\S.{0,300}?)\s*,?$""",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"""^[{\s]*(?:text\s*=\s*)?["']([^"']{1,300})["']""")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Family readers for names and texts the general readers leave imprecise.
+
+- :func:`bsd_clauses` - BSD licences named by their clause count in words or digits
+  ("0-clause BSD", "two-clause BSD", "BSD-4-Clause"): 0 is 0BSD, 1-4 the BSD-N-Clause ids.
+- :func:`gnu_notice_version` - a GNU notice that names its version in a sentence ("under the
+  terms of the GNU General Public License as published by the Free Software Foundation,
+  version 3") gets that version, ``-only`` unless "or later" is stated.
+- :func:`condition_free` - a licence text that has a grant but not the condition that sets the
+  licence apart from its condition-free sibling is that sibling: the MIT grant without "The
+  above copyright notice ... shall be included" is MIT-0; the ISC grant without "provided that
+  the above copyright notice ... appear in all copies" is 0BSD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from clearance.enrich.licenses.vocabulary import Vocabulary
+from clearance.models import LicenseMatch
+
+__all__ = ["bsd_clauses", "condition_free", "gnu_notice_version"]
+
+_NUMBERS = {"0": 0, "zero": 0, "1": 1, "one": 1, "2": 2, "two": 2, "3": 3, "three": 3,
+            "4": 4, "four": 4}
+_N = r"(0|1|2|3|4|zero|one|two|three|four)"
+_BSD = re.compile(
+    rf"\b{_N}[\s_-]*clauses?[\s_-]*bsd\b|\bbsd[\s_-]*(?:licen[cs]e[\s_-]*)?{_N}[\s_-]*clauses?\b",
+    re.IGNORECASE,
+)
+_BSD_IDS = {0: "0BSD", 1: "BSD-1-Clause", 2: "BSD-2-Clause", 3: "BSD-3-Clause",
+            4: "BSD-4-Clause"}
+_GNU_NAME = re.compile(
+    r"\b(?:gnu\s+)?(affero\s+|lesser\s+|library\s+)?general\s+public\s+licen[cs]e\b", re.I
+)
+_NOTICE_VERSION = re.compile(r"\bversion\s+([1-3])(?:\.([01]))?\b", re.IGNORECASE)
+_LATER = re.compile(r"\bor\s+(?:\(at\s+your\s+option\)\s+)?(?:any\s+)?later(?:\s+version)?\b"
+                    r"|\bor\s+newer\b", re.IGNORECASE)
+#: (licence, the grant it shares with its sibling, its own condition, the sibling)
+_SIBLINGS = (
+    ("MIT", "to permit persons to whom the software is furnished to do so",
+     "above copyright notice and this permission notice shall be included", "MIT-0"),
+    ("ISC", "for any purpose with or without fee is hereby granted",
+     "above copyright notice and this permission notice appear in all copies", "0BSD"),
+)
+
+
+def bsd_clauses(text: str, vocab: Vocabulary) -> LicenseMatch | None:
+    """Return the BSD licence a short name states by its clause count, or None."""
+    if len(text) > 160:
+        return None
+    m = _BSD.search(text)
+    if m is None:
+        return None
+    n = _NUMBERS[(m.group(1) or m.group(2)).lower()]
+    lid = _BSD_IDS[n]
+    if vocab.get(lid) is None and lid not in ("BSD-1-Clause", "BSD-4-Clause"):
+        return None
+    return LicenseMatch(lid, 0.9, f"BSD licence named by its clause count ({n})", method="alias")
+
+
+def gnu_notice_version(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return ``found`` with the version a GNU notice states, when ``found`` has none."""
+    family = {"LicenseRef-clearance-gpl-unversioned": "GPL",
+              "LicenseRef-clearance-lgpl-unversioned": "LGPL",
+              "LicenseRef-clearance-agpl-unversioned": "AGPL"}.get(found.id)
+    if family is None:
+        return found
+    for name in _GNU_NAME.finditer(text[:5000]):
+        window = text[name.end() : name.end() + 160]
+        version = _NOTICE_VERSION.search(window)
+        if version is None:
+            continue
+        number = f"{version.group(1)}.{version.group(2) or '0'}"
+        if family == "LGPL" and version.group(2) is None and version.group(1) == "2":
+            number = "2.0"
+        later = bool(_LATER.search(window[version.start() : version.end() + 80]))
+        lid = f"{family}-{number}-{'or-later' if later else 'only'}"
+        if vocab.get(lid) is None:
+            return found
+        return replace(found, id=lid, version_stated=True,
+                       evidence=f"{found.evidence}; the notice states version {number}"
+                       + (" or later" if later else ""))
+    return found
+
+
+def condition_free(found: LicenseMatch, text: str) -> LicenseMatch:
+    """Return the condition-free sibling when the text has the grant but not the condition."""
+    if len(text) < 150:
+        return found
+    plain = " ".join(re.sub(r"[^a-z0-9 ]", " ", text[:20000].lower()).split())
+    for lid, grant, condition, sibling in _SIBLINGS:
+        if found.id == lid and grant in plain and condition not in plain:
+            return replace(found, id=sibling, evidence=f"{found.evidence}; the grant is there "
+                           f"but not {lid}'s condition ('{condition}'): {sibling}")
+    return found
