@@ -274,9 +274,9 @@ def _wikimedia(name: str, params: list[str], vocab: Vocabulary, depth: int) -> L
     key = " ".join(name.replace("_", " ").split()).lower()
     table = templates()
     if key == "self" and params:
-        found = [_wikimedia(p, [], vocab, depth) for p in params[:8]]
-        ids = [f.id for f in found if f is not None]
-        if len(ids) != len(found) or not ids:
+        offered = [_wikimedia(p, [], vocab, depth) for p in params[:8]]
+        ids = [f.id for f in offered if f is not None]
+        if len(ids) != len(offered) or not ids:
             return None
         rendered = _render(" OR ".join(f"({i})" if " " in i else i for i in dict.fromkeys(ids)))
         if rendered is None:
@@ -313,13 +313,13 @@ def _wikimedia(name: str, params: list[str], vocab: Vocabulary, depth: int) -> L
                 )
     if depth >= _MAX_DEPTH:
         return None
-    found = _read(name, vocab, depth + 1)
-    if found.id == "unknown":
+    read = _read(name, vocab, depth + 1)
+    if read.id == "unknown":
         return None
-    cc_words = found.id.startswith("LicenseRef-clearance-cc-")
+    cc_words = read.id.startswith("LicenseRef-clearance-cc-")
     if cc_words and not re.search(r"(?i)\bcc|creative", name):
         return None  # CC element words without "CC": Commons' own terms, not a CC licence
-    return replace(found, evidence=f"Wikimedia template {name}: {found.evidence}")
+    return replace(read, evidence=f"Wikimedia template {name}: {read.evidence}")
 
 
 def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> LicenseMatch:
@@ -343,10 +343,10 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         field = _FIELD.match(s)
         if field is not None:
             value = _QUOTED.search(field.group(2))
-            inner = value.group(1) if value else field.group(2).strip(" ,;{}")
-            if inner:
-                found = _read(inner, vocab, depth + 1)
-                return replace(found, evidence=f"licence field {field.group(1)}: {found.evidence}")
+            stated = value.group(1) if value else field.group(2).strip(" ,;{}")
+            if stated:
+                got = _read(stated, vocab, depth + 1)
+                return replace(got, evidence=f"licence field {field.group(1)}: {got.evidence}")
     if looks_like_url(s):
         badge = shields_text(s)
         if badge is not None and depth < _MAX_DEPTH:
@@ -379,9 +379,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     template = template_parts(s)
     if template is not None or _CC_VERSIONS.match(s) or bare_template(s):
         name, params = template if template is not None else (s, [])
-        found = _wikimedia(name, params, vocab, depth)
-        if found is not None:
-            return found
+        commons = _wikimedia(name, params, vocab, depth)
+        if commons is not None:
+            return commons
         if template is not None and depth < _MAX_DEPTH:
             return LicenseMatch("unknown", 0.3, f"Wikimedia template {{{{{name}}}}} not known",
                                 method="none")
