@@ -10,6 +10,8 @@
   licence apart from its condition-free sibling is that sibling: the MIT grant without "The
   above copyright notice ... shall be included" is MIT-0; the ISC grant without "provided that
   the above copyright notice ... appear in all copies" is 0BSD.
+- :func:`ogl_jurisdiction` - an "Open Government Licence" of Korea, Canada or a province is
+  not the UK's licence.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import replace
 from clearance.enrich.licenses.vocabulary import Vocabulary
 from clearance.models import LicenseMatch
 
-__all__ = ["bsd_clauses", "condition_free", "gnu_notice_version"]
+__all__ = ["bsd_clauses", "condition_free", "gnu_notice_version", "ogl_jurisdiction"]
 
 _NUMBERS = {"0": 0, "zero": 0, "1": 1, "one": 1, "2": 2, "two": 2, "3": 3, "three": 3,
             "4": 4, "four": 4}
@@ -95,3 +97,48 @@ def condition_free(found: LicenseMatch, text: str) -> LicenseMatch:
             return replace(found, id=sibling, evidence=f"{found.evidence}; the grant is there "
                            f"but not {lid}'s condition ('{condition}'): {sibling}")
     return found
+
+
+_OGL_IDS = frozenset({"LicenseRef-clearance-ogl-uk-unversioned", "OGL-UK-1.0", "OGL-UK-2.0",
+                      "OGL-UK-3.0"})
+_KOREA = re.compile(r"\bkorea\w*\b.{0,40}?\btype\s*([1-4])\b|\bkogl\b.{0,20}?\btype\s*([1-4])\b",
+                    re.IGNORECASE)
+_CANADA = re.compile(r"\bcanada\b", re.IGNORECASE)
+#: An "Open Government Licence" of a place other than the United Kingdom (Canadian provinces
+#: and cities, other countries): same name, other terms.
+_ELSEWHERE = re.compile(
+    r"\b(?:canada|ontario|alberta|british columbia|nova scotia|new brunswick|newfoundland|"
+    r"labrador|prince edward island|manitoba|saskatchewan|quebec|québec|yukon|nunavut|"
+    r"northwest territories|toronto|ottawa|vancouver|montreal|korea|hong kong|singapore|"
+    r"india|kenya|nigeria|australia|new zealand)\b",
+    re.IGNORECASE,
+)
+
+
+def ogl_jurisdiction(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return the right family for an "Open Government Licence" of a place other than the UK.
+
+    Korea's licence is KOGL (its type decides the terms), Canada's federal one OGL-Canada-2.0;
+    any other place's licence (Ontario, Alberta, ...) has terms the vocabulary does not model:
+    custom, never the UK licence.
+    """
+    if found.id not in _OGL_IDS or not _ELSEWHERE.search(text[:500]):
+        return found
+    korea = _KOREA.search(text[:500])
+    if korea is not None:
+        lid = f"LicenseRef-clearance-kogl-type-{korea.group(1) or korea.group(2)}"
+        if vocab.get(lid) is not None:
+            return replace(found, id=lid, evidence=f"Korea Open Government Licence, type "
+                           f"{korea.group(1) or korea.group(2)}")
+    place = _ELSEWHERE.search(text[:500])
+    assert place is not None
+    if _CANADA.search(text[:500]) and re.search(r"\b2\.0\b", text[:500]) and not re.search(
+            r"ontario|alberta|british|nova|brunswick|newfoundland|edward|manitoba|saskatchewan|"
+            r"qu[eé]bec|yukon|nunavut|territories|toronto|ottawa|vancouver|montreal",
+            text[:500], re.IGNORECASE):
+        return replace(found, id="OGL-Canada-2.0",
+                       evidence=found.evidence + "; the Open Government Licence of Canada")
+    return replace(found, id="LicenseRef-clearance-custom", confidence=min(found.confidence, 0.6),
+                   version_stated=True,
+                   evidence=f"an Open Government Licence of {place.group(0)}, not the UK's: "
+                   "terms not modelled (custom)")

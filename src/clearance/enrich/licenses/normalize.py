@@ -19,7 +19,12 @@ from dataclasses import replace
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
-from clearance.enrich.licenses.families import bsd_clauses, condition_free, gnu_notice_version
+from clearance.enrich.licenses.families import (
+    bsd_clauses,
+    condition_free,
+    gnu_notice_version,
+    ogl_jurisdiction,
+)
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
@@ -481,6 +486,6 @@ def normalize_license(value: str, *, vocabulary: Vocabulary | None = None) -> Li
     """
     vocab = vocabulary if vocabulary is not None else default_vocabulary()
     raw = value if isinstance(value, str) else str(value)
-    found = _read(raw[:MAX_INPUT], vocab, 0)
+    found = ogl_jurisdiction(_read(raw[:MAX_INPUT], vocab, 0), raw, vocab)
     log.debug("licence %r -> %s (%s)", raw[:80], found.id, found.evidence)
     return replace(found, raw=raw[:500])
