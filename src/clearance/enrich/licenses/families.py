@@ -22,7 +22,13 @@ from dataclasses import replace
 from clearance.enrich.licenses.vocabulary import Vocabulary
 from clearance.models import LicenseMatch
 
-__all__ = ["bsd_clauses", "condition_free", "gnu_notice_version", "ogl_jurisdiction"]
+__all__ = [
+    "bsd_clauses",
+    "bsd_variant",
+    "condition_free",
+    "gnu_notice_version",
+    "ogl_jurisdiction",
+]
 
 _NUMBERS = {"0": 0, "zero": 0, "1": 1, "one": 1, "2": 2, "two": 2, "3": 3, "three": 3,
             "4": 4, "four": 4}
@@ -36,16 +42,22 @@ _BSD_IDS = {0: "0BSD", 1: "BSD-1-Clause", 2: "BSD-2-Clause", 3: "BSD-3-Clause",
 _GNU_NAME = re.compile(
     r"\b(?:gnu\s+)?(affero\s+|lesser\s+|library\s+)?general\s+public\s+licen[cs]e\b", re.I
 )
+#: "under the terms version 2 of the GNU General Public License" (the version before the name)
+_BEFORE_NAME = re.compile(r"\bversion\s+([1-3])(?:\.([01]))?\s+of\s+the\s+(?:gnu\s+)?$", re.I)
 _NOTICE_VERSION = re.compile(r"\bversion\s+([1-3])(?:\.([01]))?\b", re.IGNORECASE)
 _LATER = re.compile(r"\bor\s+(?:\(at\s+your\s+option\)\s+)?(?:any\s+)?later(?:\s+version)?\b"
                     r"|\bor\s+newer\b", re.IGNORECASE)
 #: (licence, the grant it shares with its sibling, its own condition, the sibling)
 _SIBLINGS = (
     ("MIT", "to permit persons to whom the software is furnished to do so",
-     "above copyright notice and this permission notice shall be included", "MIT-0"),
+     ("above copyright notice and this permission notice", "shall be included"), "MIT-0"),
     ("ISC", "for any purpose with or without fee is hereby granted",
-     "above copyright notice and this permission notice appear in all copies", "0BSD"),
+     ("above copyright notice and this permission notice", "appear in all copies"), "0BSD"),
 )
+_BSD_NAME_CLAUSE = re.compile(r"\bused\s+to\s+endorse\s+or\s+promote\s+products\s+derived",
+                              re.IGNORECASE)
+_BSD_ADVERTISING = re.compile(r"all advertising materials mentioning features or use of this "
+                              r"software must display", re.IGNORECASE)
 
 
 def bsd_clauses(text: str, vocab: Vocabulary) -> LicenseMatch | None:
@@ -62,29 +74,50 @@ def bsd_clauses(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(lid, 0.9, f"BSD licence named by its clause count ({n})", method="alias")
 
 
-def gnu_notice_version(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
-    """Return ``found`` with the version a GNU notice states, when ``found`` has none."""
-    family = {"LicenseRef-clearance-gpl-unversioned": "GPL",
-              "LicenseRef-clearance-lgpl-unversioned": "LGPL",
-              "LicenseRef-clearance-agpl-unversioned": "AGPL"}.get(found.id)
-    if family is None:
-        return found
+def _stated_gnu(text: str) -> tuple[str, str, bool] | None:
+    """Return (family, version, or later) a GNU notice states in a sentence, or None."""
     for name in _GNU_NAME.finditer(text[:5000]):
-        window = text[name.end() : name.end() + 160]
-        version = _NOTICE_VERSION.search(window)
+        family = {"affero": "AGPL", "lesser": "LGPL", "library": "LGPL"}.get(
+            (name.group(1) or "").strip().lower(), "GPL")
+        after = text[name.end() : name.end() + 160]
+        version = _NOTICE_VERSION.search(after)
+        tail = after[version.end() : version.end() + 80] if version else ""
+        if version is None:
+            base = max(0, name.start() - 40)
+            version = _BEFORE_NAME.search(text[base : name.start()])
+            tail = after[:120]
         if version is None:
             continue
         number = f"{version.group(1)}.{version.group(2) or '0'}"
         if family == "LGPL" and version.group(2) is None and version.group(1) == "2":
             number = "2.0"
-        later = bool(_LATER.search(window[version.start() : version.end() + 80]))
-        lid = f"{family}-{number}-{'or-later' if later else 'only'}"
-        if vocab.get(lid) is None:
-            return found
-        return replace(found, id=lid, version_stated=True,
-                       evidence=f"{found.evidence}; the notice states version {number}"
-                       + (" or later" if later else ""))
-    return found
+        return family, number, bool(_LATER.search(tail))
+    return None
+
+
+def gnu_notice_version(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return ``found`` with the version a GNU notice states in a sentence.
+
+    An unversioned GNU id takes the stated version; a versioned one of the same family (a
+    text match against another version's header) is corrected to it.
+    """
+    unversioned = {"LicenseRef-clearance-gpl-unversioned": "GPL",
+                   "LicenseRef-clearance-lgpl-unversioned": "LGPL",
+                   "LicenseRef-clearance-agpl-unversioned": "AGPL"}
+    family = unversioned.get(found.id) or next(
+        (f for f in ("AGPL", "LGPL", "GPL") if found.id.startswith(f + "-")), None)
+    if family is None:
+        return found
+    stated = _stated_gnu(text)
+    if stated is None or stated[0] != family:
+        return found
+    _, number, later = stated
+    lid = f"{family}-{number}-{'or-later' if later else 'only'}"
+    if lid == found.id or vocab.get(lid) is None:
+        return found
+    return replace(found, id=lid, version_stated=True,
+                   evidence=f"{found.evidence}; the notice states version {number}"
+                   + (" or later" if later else ""))
 
 
 def condition_free(found: LicenseMatch, text: str) -> LicenseMatch:
@@ -93,10 +126,28 @@ def condition_free(found: LicenseMatch, text: str) -> LicenseMatch:
         return found
     plain = " ".join(re.sub(r"[^a-z0-9 ]", " ", text[:20000].lower()).split())
     for lid, grant, condition, sibling in _SIBLINGS:
-        if found.id == lid and grant in plain and condition not in plain:
+        if found.id == lid and grant in plain and not all(c in plain for c in condition):
             return replace(found, id=sibling, evidence=f"{found.evidence}; the grant is there "
-                           f"but not {lid}'s condition ('{condition}'): {sibling}")
+                           f"but not {lid}'s condition ('{' ... '.join(condition)}'): {sibling}")
     return found
+
+
+def bsd_variant(found: LicenseMatch, text: str) -> LicenseMatch:
+    """Return BSD-3-Clause (BSD-4-Clause) for a BSD-2-Clause match whose text also has the
+    no-endorsement (and advertising) clause: the 2-clause passage is contained in both."""
+    if found.id not in ("BSD-2-Clause", "BSD-3-Clause") or len(text) < 150:
+        return found
+    head = text[:20000]
+    if _BSD_ADVERTISING.search(head):
+        lid = "BSD-4-Clause"
+    elif _BSD_NAME_CLAUSE.search(head):
+        lid = "BSD-3-Clause"
+    else:
+        return found
+    if lid == found.id:
+        return found
+    return replace(found, id=lid, evidence=f"{found.evidence}; the text has the "
+                   f"{'advertising' if lid == 'BSD-4-Clause' else 'no-endorsement'} clause")
 
 
 _OGL_IDS = frozenset({"LicenseRef-clearance-ogl-uk-unversioned", "OGL-UK-1.0", "OGL-UK-2.0",

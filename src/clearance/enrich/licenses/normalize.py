@@ -21,6 +21,7 @@ from license_expression import Licensing, get_spdx_licensing  # type: ignore[imp
 from clearance.enrich.licenses.containers import match_container
 from clearance.enrich.licenses.families import (
     bsd_clauses,
+    bsd_variant,
     condition_free,
     gnu_notice_version,
     ogl_jurisdiction,
@@ -215,7 +216,12 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
         f"{best.license_id} passage)"
     )
     found = LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
-    return condition_free(_later(_gnu_family(found, text, vocab), text, vocab), text)
+    return _text_families(_later(_gnu_family(found, text, vocab), text, vocab), text, vocab)
+
+
+def _text_families(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return a text match made precise: GNU version stated, BSD clause count, MIT-0/0BSD."""
+    return condition_free(bsd_variant(gnu_notice_version(found, text, vocab), text), text)
 
 
 def _tidy(ids: list[str]) -> list[str]:
@@ -427,7 +433,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             return found
         found = spdx_text_match(s, vocab)
         if found is not None:
-            return condition_free(_gnu_family(found, s, vocab), s)
+            return _text_families(_gnu_family(found, s, vocab), s, vocab)
     key = alias_key(s[:5000])
     cc = match_cc(key, vocab)
     if cc is not None:
@@ -456,7 +462,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     if words >= _TEXT_WORDS:
         found = _text_match(s, vocab) or spdx_text_match(s, vocab)
         if found is not None:
-            return condition_free(found, s)
+            return _text_families(found, s, vocab)
     # a phrase counts only in prose: words inside a URL ("/pages/public-domain/") state nothing
     prose = _URL_IN_TEXT.sub(" ", s[:5000])
     phrase = match_phrase(alias_key(prose), prose)
