@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from clearance.enrich.licenses.localise import port_code
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
 __all__ = ["PhraseMatch", "match_cc", "match_compact", "match_phrase"]
@@ -103,8 +104,11 @@ def match_cc(key: str, vocab: Vocabulary) -> PhraseMatch | None:
     if entry.ports and version_match is not None:
         tail = key[version_match.end() :]
         port = _PORT.match(tail.strip())
-        if port and port.group(1) in entry.ports:
-            return PhraseMatch(entry.ports[port.group(1)], 0.9, f"{evidence}, port {port.group(1)}")
+        code = port.group(1) if port else None
+        if code not in entry.ports:
+            code = port_code(tail)
+        if code is not None and code in entry.ports:
+            return PhraseMatch(entry.ports[code], 0.9, f"{evidence}, port {code}")
     return PhraseMatch(lid, 0.9, evidence)
 
 

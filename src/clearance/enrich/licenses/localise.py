@@ -20,7 +20,7 @@ from importlib import resources
 from clearance.errors import KnowledgeBaseError
 from clearance.yamlio import load_yaml
 
-__all__ = ["localise"]
+__all__ = ["localise", "port_code"]
 
 _SEP = r"[\s\-\u2010-\u2015_\u30fb]*"
 _VERSION = re.compile(r"(?<![\d.])[1-4]\.[015](?![\d.])")
@@ -67,3 +67,23 @@ def localise(text: str) -> str:
         for english, pattern in elements:
             out = pattern.sub(f" {english} ", out)
     return text if out == folded else " ".join(out.split())
+
+
+@functools.lru_cache(maxsize=1)
+def _ports() -> list[tuple[str, re.Pattern[str]]]:
+    path = resources.files("clearance").joinpath("data/licenses/i18n/phrases.yaml")
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+        table = data.get("ports") or {}
+        return [(code, re.compile(r"^\s*(?:" + "|".join(
+            re.escape(unicodedata.normalize("NFKC", n).casefold()).replace(r"\ ", r"\W*")
+            for n in sorted(names, key=len, reverse=True)) + r")\b")) for code, names in
+            table.items()]
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
+        raise KnowledgeBaseError(f"invalid licence phrase table: {exc}", path=str(path)) from exc
+
+
+def port_code(tail: str) -> str | None:
+    """Return the CC port code a country name at the start of ``tail`` stands for, or None."""
+    folded = unicodedata.normalize("NFKC", tail).casefold()
+    return next((code for code, pattern in _ports() if pattern.match(folded)), None)
