@@ -104,11 +104,11 @@ def match_cc(key: str, vocab: Vocabulary) -> PhraseMatch | None:
     if entry.ports and version_match is not None:
         tail = key[version_match.end() :]
         port = _PORT.match(tail.strip())
-        code = port.group(1) if port else None
-        if code not in entry.ports:
-            code = port_code(tail)
-        if code is not None and code in entry.ports:
-            return PhraseMatch(entry.ports[code], 0.9, f"{evidence}, port {code}")
+        where = port.group(1) if port else None
+        if where not in entry.ports:
+            where = port_code(tail)
+        if where is not None and where in entry.ports:
+            return PhraseMatch(entry.ports[where], 0.9, f"{evidence}, port {where}")
     return PhraseMatch(lid, 0.9, evidence)
 
 
