@@ -5,7 +5,9 @@
 new strings of the classes the first held-back half missed); ``unseen_regression.jsonl`` is
 the first held-back half, scored once and then, its misses being known, turned into a
 regression set; ``heldback.jsonl`` is a fresh held-back set from yet other sources, labelled
-before the normaliser was run on it and scored once (docs/licenses.md records every figure).
+before the normaliser was run on it and scored once, then (its misses known) developed on;
+``heldback2.jsonl`` is a second fresh held-back set from other sources again, labelled before
+any run and scored once (docs/licenses.md records every figure).
 The floors guard against regressions; the held-back floor is its measured figure, not a
 target. Also the property the acceptance asks for: noise around an input never makes the
 result less restrictive.
@@ -42,7 +44,8 @@ def _same(got: str, expected: str) -> bool:
 
 @pytest.mark.parametrize(("name", "floor"), [("unseen_develop.jsonl", 0.99),
                                               ("unseen_regression.jsonl", 0.99),
-                                              ("heldback.jsonl", 0.76)])
+                                              ("heldback.jsonl", 0.76),
+                                              ("heldback2.jsonl", 0.67)])
 def test_exact_share(name: str, floor: float) -> None:
     rows = _rows(name)
     misses = [(r["raw"][:60], r["expected"], got) for r in rows
@@ -52,11 +55,12 @@ def test_exact_share(name: str, floor: float) -> None:
     assert share >= floor, misses[:10]
 
 
-# held back: 5 results were less restrictive than the label when it was scored (see
-# data/heldback_first_score.txt); the bound keeps that from getting worse
+# held back: results less restrictive than the label when each set was scored (see
+# data/heldback*_first_score.txt); the bounds keep that from getting worse
 @pytest.mark.parametrize(("name", "allowed"), [("unseen_develop.jsonl", 0),
                                                ("unseen_regression.jsonl", 0),
-                                               ("heldback.jsonl", 5)])
+                                               ("heldback.jsonl", 5),
+                                               ("heldback2.jsonl", 9)])
 def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     vocab = default_vocabulary()
     worse = [r["raw"] for r in _rows(name)
