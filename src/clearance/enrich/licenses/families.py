@@ -24,6 +24,7 @@ from clearance.models import LicenseMatch
 
 __all__ = [
     "bsd_clauses",
+    "cran_form",
     "bsd_variant",
     "condition_free",
     "gnu_notice_version",
@@ -37,6 +38,11 @@ _BSD = re.compile(
     rf"\b{_N}[\s_-]*clauses?[\s_-]*bsd\b|\bbsd[\s_-]*(?:licen[cs]e[\s_-]*)?{_N}[\s_-]*clauses?\b",
     re.IGNORECASE,
 )
+#: A separator of a list of licences (not "or later")
+_LIST = re.compile(r"\s\|\s|[;,]\s|\s(?:or|and)\s(?!\(?at your option|any later|later|newer)",
+                   re.IGNORECASE)
+_SEPARATED = re.compile(r"\s\|\s|[;,]\s|\sor\s(?!\(?at your option|any later|later|newer)",
+                        re.IGNORECASE)
 _BSD_IDS = {0: "0BSD", 1: "BSD-1-Clause", 2: "BSD-2-Clause", 3: "BSD-3-Clause",
             4: "BSD-4-Clause"}
 _GNU_NAME = re.compile(
@@ -62,8 +68,8 @@ _BSD_ADVERTISING = re.compile(r"all advertising materials mentioning features or
 
 def bsd_clauses(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     """Return the BSD licence a short name states by its clause count, or None."""
-    if len(text) > 160:
-        return None
+    if len(text) > 160 or _SEPARATED.search(text):
+        return None  # a list of licences is the list readers' job
     m = _BSD.search(text)
     if m is None:
         return None
@@ -161,7 +167,8 @@ _ELSEWHERE = re.compile(
     r"\b(?:canada|ontario|alberta|british columbia|nova scotia|new brunswick|newfoundland|"
     r"labrador|prince edward island|manitoba|saskatchewan|quebec|québec|yukon|nunavut|"
     r"northwest territories|toronto|ottawa|vancouver|montreal|korea|hong kong|singapore|"
-    r"india|kenya|nigeria|australia|new zealand)\b",
+    # no boundary after the name: noise glued to it ("Nova Scotialicense:") must not hide it
+    r"india(?!na)|kenya|nigeria|australia|new zealand)",
     re.IGNORECASE,
 )
 
@@ -193,3 +200,35 @@ def ogl_jurisdiction(found: LicenseMatch, text: str, vocab: Vocabulary) -> Licen
                    version_stated=True,
                    evidence=f"an Open Government Licence of {place.group(0)}, not the UK's: "
                    "terms not modelled (custom)")
+
+
+_CRAN_AT_LEAST = re.compile(r"^(?P<name>[^()|]+?)\s*\(\s*>=\s*(?P<v>\d+(?:\.\d+)?)\s*\)$")
+_CRAN_EXACTLY = re.compile(r"^(?P<name>[^()|]+?)\s*\(\s*==\s*(?P<v>\d+(?:\.\d+)?)\s*\)$")
+_CRAN_FILE = re.compile(r"^(?P<name>.+?)\s*\+\s*file\s+LICEN[CS]E\s*$", re.IGNORECASE)
+#: CRAN's licence templates, whose "+ file LICENSE" only supplies the year and the holder
+_CRAN_TEMPLATES = re.compile(r"^(?:mit(?: license)?|bsd_[23]_clause)$", re.IGNORECASE)
+
+
+def cran_form(text: str) -> tuple[str, str] | None:
+    """Return (rewritten text, how) for a CRAN ``License:`` form, or None.
+
+    "GPL (>= 2)" is GPL 2 or later; "Apache License (== 2.0)" is version 2.0; "MIT + file
+    LICENSE" is the MIT template (the file names the holder); any other "X + file LICENSE"
+    adds terms of the file to X, which are not known here.
+    """
+    m = _CRAN_AT_LEAST.match(text)
+    if m is not None:
+        name, version = m.group("name").strip(), m.group("v")
+        gnu = bool(re.search(r"\b(?:a|l)?gpl\b", name, re.IGNORECASE))
+        return (f"{name} {version} or later" if gnu else f"{name} {version}",
+                f"CRAN '(>= {version})'")
+    m = _CRAN_EXACTLY.match(text)
+    if m is not None:
+        return f"{m.group('name').strip()} {m.group('v')}", f"CRAN '(== {m.group('v')})'"
+    m = _CRAN_FILE.match(text)
+    if m is not None:
+        name = m.group("name").strip()
+        if _CRAN_TEMPLATES.match(name):
+            return name.replace("_", "-"), "CRAN licence template (the file names the holder)"
+        return f"{name} AND LicenseRef-clearance-custom", "CRAN '+ file LICENSE' adds terms"
+    return None

@@ -27,7 +27,9 @@ _CC_CONTEXT = re.compile(
     r"^attribution(?= ?(?:$|licen[cs]e\b|[1-4](?: ?\d)?\b|international\b|unported\b|"
     r"generic\b))"
 )
-_CC0 = re.compile(r"\bcc ?0\b|\bcc zero\b|\bcreative commons zero\b|\bcc0 1.0\b")
+_CC0 = re.compile(
+    r"\bcc ?0\b|\bcc zero\b|\bcreative commons (?:zero|0)\b|\bcc0 1.0\b"
+)
 _BY = re.compile(r"\bby\b|\battribution\b")
 _NC = re.compile(r"\bnc\b|\bnon ?commercial\b")
 _ND = re.compile(r"\bnd\b|\bno ?derivs\b|\bno ?derivatives\b|\bno derivative works\b")
@@ -55,7 +57,12 @@ _ATTRIBUTION_TERMS = re.compile(
     r"\b(?:free|freely|may be used|free to use|use|reuse|re use)\b[^.]{0,40}\b(?:with|provided|"
     r"if you give|giving|requires?)\b[^.]{0,20}\b(?:attribution|credit)\b"
 )
-_MODIFIED = re.compile(r"^(?:modified|custom|adapted|amended) \w+")
+_MODIFIED = re.compile(
+    r"^(?:modified|custom|adapted|amended) \w+|"
+    # a licence *like* another: "MIT-style", "similar to Apache License but ...", "based on BSD"
+    r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b|^based on\b|^derived from\b"
+)
+_EDITORIAL = re.compile(r"^editorial(?: use)?(?: only)?\b|\beditorial use only\b")
 _ML_BAN = re.compile(
     r"\b(?:not|no|prohibit\w*|forbid\w*|may not)\b[^.]{0,60}\b(?:machine learning|artificial "
     r"intelligence|ai|train(?:ing)?|text and data mining|tdm)\b"
@@ -154,6 +161,9 @@ def match_phrase(key: str, raw: str) -> PhraseMatch | None:
     """Return the licence state or generic terms a phrase states, or None."""
     if _ML_BAN.search(key) and re.search(r"\b(?:terms|tos|use)\b", key):
         return PhraseMatch("tos-prohibits-ml", 0.6, "text prohibits AI/ML use of the content")
+    if _EDITORIAL.search(key) and not re.search(r"\bfree\b", key):
+        return PhraseMatch("all-rights-reserved", 0.6, "editorial use only: no licence for "
+                           "other uses")
     if _MODIFIED.search(key):
         return PhraseMatch("LicenseRef-clearance-custom", 0.6, "modified licence: custom terms")
     if _RESEARCH.search(key):

@@ -75,10 +75,14 @@ def _ports() -> list[tuple[str, re.Pattern[str]]]:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
         table = data.get("ports") or {}
-        return [(code, re.compile(r"^\s*(?:" + "|".join(
-            re.escape(unicodedata.normalize("NFKC", n).casefold()).replace(r"\ ", r"\W*")
-            for n in sorted(names, key=len, reverse=True)) + r")\b")) for code, names in
-            table.items()]
+        out = []
+        for code, names in table.items():
+            forms = {unicodedata.normalize("NFKC", n).casefold() for n in names}
+            forms |= {" ".join(re.sub(r"[^a-z0-9.+ ]", " ", f).split()) for f in forms}
+            alternation = "|".join(re.escape(f).replace(r"\ ", r"\W*")
+                                   for f in sorted(forms, key=len, reverse=True) if f)
+            out.append((code, re.compile(rf"^\s*(?:{alternation})\b")))
+        return out
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise KnowledgeBaseError(f"invalid licence phrase table: {exc}", path=str(path)) from exc
 

@@ -15,14 +15,17 @@ import html
 import logging
 import re
 from dataclasses import replace
+from urllib.parse import unquote
 
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
+from clearance.enrich.licenses.ecosystems import ecosystem_value
 from clearance.enrich.licenses.families import (
     bsd_clauses,
     bsd_variant,
     condition_free,
+    cran_form,
     gnu_notice_version,
     ogl_jurisdiction,
 )
@@ -45,7 +48,7 @@ MAX_INPUT = 200_000
 _MAX_DEPTH = 2
 _OPS = {"and": "AND", "or": "OR", "with": "WITH"}
 _EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_SPLIT = re.compile(r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/)\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\|)\s*", re.IGNORECASE)
 _NOISE = re.compile(
     r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
     r"licensed under|released under|under|both|either|terms of)\s+",
@@ -61,6 +64,9 @@ _LATER_WORDS = re.compile(
 _GNU = re.compile(
     r"\b(?:(affero|lesser|library)\s+)?general public licen[cs]e\b|\b(a|l)?gpl\b", re.IGNORECASE
 )
+#: A separator of a list of licences (not "or later", "or any later version", "or newer")
+_LIST = re.compile(r"\s\|\s|[;,]\s|\s(?:or|and)\s(?!\(?at your option|any later|later|newer)",
+                   re.IGNORECASE)
 _GNU_VERSION = re.compile(r"\b(?:v|version|ver\.?)?\s*([1-3])(?:\.([01]))?\b", re.IGNORECASE)
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
@@ -166,7 +172,7 @@ def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     if len(ids) < 2:
         return None
     dual = bool(_DUAL.search(text))
-    op = "OR" if dual or all(s in ("or", "/") for s in seps) else "AND"
+    op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
     rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
     if rendered is None:
         return None
@@ -257,8 +263,8 @@ def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     if len(text) > 160:
         return None
     m = _GNU.search(text)
-    if m is None or len(_GNU.findall(text)) > 1:
-        return None  # none, or a list of several GNU licences: the list readers' job
+    if m is None or len(_GNU.findall(text)) > 1 or _LIST.search(text):
+        return None  # none, or a list of licences: the list readers' job
     lowered = text.lower()
     family = (
         "AGPL"
@@ -343,6 +349,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    ecosystem = ecosystem_value(s)
+    if ecosystem is not None:
+        rendered = ecosystem if " " not in ecosystem else (_render(ecosystem) or ecosystem)
+        return LicenseMatch(rendered, 0.9, f"ecosystem licence value {s!r}: {rendered}",
+                            method="alias")
     classifier = _CLASSIFIER.match(s)
     if classifier is not None and depth < _MAX_DEPTH:
         inner = _read(classifier.group(1), vocab, depth + 1)
@@ -359,6 +370,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 got = _read(stated, vocab, depth + 1)
                 return replace(got, evidence=f"licence field {field.group(1)}: {got.evidence}")
     if looks_like_url(s):
+        nuget = _NUGET.match(s)
+        if nuget is not None and depth < _MAX_DEPTH:
+            inner = _read(unquote(nuget.group(1)), vocab, depth + 1)
+            if inner.id != "unknown":
+                return replace(inner, evidence=f"NuGet licence expression URL: {inner.evidence}")
         badge = shields_text(s)
         if badge is not None and depth < _MAX_DEPTH:
             inner = _read(badge, vocab, depth + 1)
@@ -387,6 +403,26 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 )
         reason = url.evidence if url is not None else "URL names no licence we know"
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
+    kaggle = _DATABASE_CONTENTS.match(s) if depth < _MAX_DEPTH else None
+    if kaggle is not None:
+        parts = [_read(kaggle.group(i), vocab, depth + 1) for i in (1, 2)]
+        if all(p.id != "unknown" for p in parts):
+            rendered = _render(" AND ".join(f"({p.id})" for p in parts))
+            if rendered is not None:
+                return LicenseMatch(rendered, 0.85, "database and contents licensed apart: "
+                                    + "; ".join(p.evidence for p in parts), method="multi")
+    exception = _CLASSPATH.search(s)
+    if exception is not None and depth < _MAX_DEPTH:
+        base = _read(_CLASSPATH.sub(" ", s), vocab, depth + 1)
+        if base.id in ("GPL-2.0-only", "GPL-2.0-or-later"):
+            lid = f"{base.id} WITH Classpath-exception-2.0"
+            return LicenseMatch(lid, 0.85, f"{base.evidence}; with the Classpath exception",
+                                method="expression")
+    cran = cran_form(s) if depth < _MAX_DEPTH else None
+    if cran is not None:
+        inner = _read(cran[0], vocab, depth + 1)
+        if inner.id != "unknown" and not inner.id.startswith("LicenseRef-clearance-custom"):
+            return replace(inner, evidence=f"{cran[1]}: {inner.evidence}")
     template = template_parts(s)
     if template is not None or _CC_VERSIONS.match(s) or bare_template(s):
         name, params = template if template is not None else (s, [])
@@ -444,7 +480,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             method="cc-text",
             version_stated=cc.version_stated,
         )
-    names = [] if key.startswith(("modified ", "adapted ", "amended ")) else find_names(key, vocab)
+    like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
+        bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
+    names = [] if like else find_names(key, vocab)
     if names:
         ids = _tidy(names)
         joiner = " OR " if _DUAL.search(s) else " AND "
@@ -479,6 +517,13 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"""^[{\s]*(?:text\s*=\s*)?["']([^"']{1,300})["']""")
+#: Kaggle's "Database: <licence>, Contents: <licence>" (ODbL for the database, DbCL ...)
+_DATABASE_CONTENTS = re.compile(r"^database:\s*(.{2,80}?),\s*contents:\s*(.{2,80})$", re.I)
+#: "with (the) classpath exception", "w/ CPE", "+ Classpath Exception"
+_CLASSPATH = re.compile(r"[,(]?\s*(?:with|w/|\+)\s*(?:the\s+)?(?:classpath\s+exception(?:\s+2\.0)?|"
+                        r"cpe)\b\)?", re.IGNORECASE)
+#: NuGet's licence URLs carry an SPDX expression: https://licenses.nuget.org/(MIT%20OR%20X)
+_NUGET = re.compile(r"^(?:https?://)?licenses\.nuget\.org/([^?#\s]{1,300})$", re.IGNORECASE)
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 
