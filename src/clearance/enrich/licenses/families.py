@@ -27,6 +27,7 @@ __all__ = [
     "cran_form",
     "bsd_variant",
     "condition_free",
+    "gnu_name",
     "gnu_notice_version",
     "ogl_jurisdiction",
 ]
@@ -232,3 +233,43 @@ def cran_form(text: str) -> tuple[str, str] | None:
             return name.replace("_", "-"), "CRAN licence template (the file names the holder)"
         return f"{name} AND LicenseRef-clearance-custom", "CRAN '+ file LICENSE' adds terms"
     return None
+
+
+_GNU = re.compile(
+    r"\b(?:(affero|lesser|library)\s+)?general public licen[cs]e\b|\b(a|l)?gpl\b", re.IGNORECASE
+)
+#: A separator of a list of licences (not "or later", "or any later version", "or newer")
+_LIST = re.compile(r"\s\|\s|[;,]\s|\s(?:or|and)\s(?!\(?at your option|any later|later|newer)",
+                   re.IGNORECASE)
+_GNU_VERSION = re.compile(r"\b(?:v|version|ver\.?)?\s*([1-3])(?:\.([01]))?\b", re.IGNORECASE)
+_LATER_WORDS = re.compile(
+    r"\bor (?:\(at your option\) )?(?:any )?later(?: version)?\b|\bor newer\b|\+\s*\)?\s*$", re.I
+)
+
+
+def gnu_name(text: str, vocab: Vocabulary) -> LicenseMatch | None:
+    """Return the GNU licence a short name states: family, version, only / or later."""
+    if len(text) > 160:
+        return None
+    m = _GNU.search(text)
+    if m is None or len(_GNU.findall(text)) > 1 or _LIST.search(text):
+        return None  # none, or a list of licences: the list readers' job
+    lowered = text.lower()
+    family = (
+        "AGPL"
+        if "affero" in lowered or (m.group(2) or "").lower() == "a"
+        else ("LGPL" if re.search(r"lesser|library|\blgpl", lowered) else "GPL")
+    )
+    if "licenseref" in lowered or re.search(r"\s(?:AND|OR|WITH)\s", text):
+        return None  # an expression of ids: the expression reader's job
+    version = _GNU_VERSION.match(text[m.end() : m.end() + 20].lstrip(" ,:-"))
+    if version is None:
+        return None
+    number = f"{version.group(1)}.{version.group(2) or '0'}"
+    if family == "LGPL" and version.group(2) is None and version.group(1) == "2":
+        number = "2.0" if re.search(r"\bv?2\b(?!\.)", text) else "2.1"
+    suffix = "-or-later" if _LATER_WORDS.search(text) else "-only"
+    lid = f"{family}-{number}{suffix}"
+    if vocab.get(lid) is None:
+        return None
+    return LicenseMatch(lid, 0.9, f"GNU licence named: {family} {number}{suffix}", method="alias")

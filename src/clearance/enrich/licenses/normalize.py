@@ -15,20 +15,19 @@ import html
 import logging
 import re
 from dataclasses import replace
-from urllib.parse import unquote
 
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
-from clearance.enrich.licenses.ecosystems import ecosystem_value
 from clearance.enrich.licenses.families import (
     bsd_clauses,
     bsd_variant,
     condition_free,
-    cran_form,
+    gnu_name,
     gnu_notice_version,
     ogl_jurisdiction,
 )
+from clearance.enrich.licenses.forms import structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
@@ -36,7 +35,12 @@ from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.urls import looks_like_url, match_url, shields_text
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
-from clearance.enrich.licenses.wikimedia import bare_template, template_parts, templates
+from clearance.enrich.licenses.wikimedia import (
+    bare_template,
+    cc_versions,
+    read_template,
+    template_parts,
+)
 from clearance.models import LicenseMatch
 
 __all__ = ["MAX_INPUT", "normalize_license", "passage_index"]
@@ -56,18 +60,9 @@ _NOISE = re.compile(
 )
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
-_PD_TEMPLATE = re.compile(r"^pd[-_ ]", re.IGNORECASE)
-_CC_VERSIONS = re.compile(r"^(cc-[a-z-]+?)-(\d\.\d)((?:,\d\.\d)+)$", re.IGNORECASE)
 _LATER_WORDS = re.compile(
     r"\bor (?:\(at your option\) )?(?:any )?later(?: version)?\b|\bor newer\b|\+\s*\)?\s*$", re.I
 )
-_GNU = re.compile(
-    r"\b(?:(affero|lesser|library)\s+)?general public licen[cs]e\b|\b(a|l)?gpl\b", re.IGNORECASE
-)
-#: A separator of a list of licences (not "or later", "or any later version", "or newer")
-_LIST = re.compile(r"\s\|\s|[;,]\s|\s(?:or|and)\s(?!\(?at your option|any later|later|newer)",
-                   re.IGNORECASE)
-_GNU_VERSION = re.compile(r"\b(?:v|version|ver\.?)?\s*([1-3])(?:\.([01]))?\b", re.IGNORECASE)
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
@@ -258,87 +253,6 @@ def _later(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
     return replace(found, id=later, evidence=found.evidence + "; 'or later' stated")
 
 
-def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
-    """Return the GNU licence a short name states: family, version, only / or later."""
-    if len(text) > 160:
-        return None
-    m = _GNU.search(text)
-    if m is None or len(_GNU.findall(text)) > 1 or _LIST.search(text):
-        return None  # none, or a list of licences: the list readers' job
-    lowered = text.lower()
-    family = (
-        "AGPL"
-        if "affero" in lowered or (m.group(2) or "").lower() == "a"
-        else ("LGPL" if re.search(r"lesser|library|\blgpl", lowered) else "GPL")
-    )
-    if "licenseref" in lowered or re.search(r"\s(?:AND|OR|WITH)\s", text):
-        return None  # an expression of ids: the expression reader's job
-    version = _GNU_VERSION.match(text[m.end() : m.end() + 20].lstrip(" ,:-"))
-    if version is None:
-        return None
-    number = f"{version.group(1)}.{version.group(2) or '0'}"
-    if family == "LGPL" and version.group(2) is None and version.group(1) == "2":
-        number = "2.0" if re.search(r"\bv?2\b(?!\.)", text) else "2.1"
-    suffix = "-or-later" if _LATER_WORDS.search(text) else "-only"
-    lid = f"{family}-{number}{suffix}"
-    if vocab.get(lid) is None:
-        return None
-    return LicenseMatch(lid, 0.9, f"GNU licence named: {family} {number}{suffix}", method="alias")
-
-
-def _wikimedia(name: str, params: list[str], vocab: Vocabulary, depth: int) -> LicenseMatch | None:
-    """Return the licence a Wikimedia Commons licence template names ({{Cc-by-sa-4.0}})."""
-    key = " ".join(name.replace("_", " ").split()).lower()
-    table = templates()
-    if key == "self" and params:
-        offered = [_wikimedia(p, [], vocab, depth) for p in params[:8]]
-        ids = [f.id for f in offered if f is not None]
-        if len(ids) != len(offered) or not ids:
-            return None
-        rendered = _render(" OR ".join(f"({i})" if " " in i else i for i in dict.fromkeys(ids)))
-        if rendered is None:
-            return None
-        return LicenseMatch(rendered, 0.9, f"Wikimedia template self|{'|'.join(params[:8])}: "
-                            f"the uploader offers {rendered}", method="multi")
-    if key in table.templates:
-        lid = table.templates[key]
-        return _from_entry(lid, 0.9, f"Wikimedia Commons template {{{{{name}}}}}: {lid}", "alias")
-    if key in table.any_of:
-        rendered = _render(" OR ".join(table.any_of[key]))
-        if rendered is not None:
-            return LicenseMatch(rendered, 0.9, f"Wikimedia template {name}: any of "
-                                f"{', '.join(table.any_of[key])}", method="multi")
-    if key.startswith("not-pd"):
-        return LicenseMatch("all-rights-reserved", 0.8,
-                            f"Wikimedia template {name}: not in the public domain", method="alias")
-    if _PD_TEMPLATE.match(name):
-        return LicenseMatch(
-            "public-domain", 0.85, f"Wikimedia public-domain template {name}", method="alias"
-        )
-    versions = _CC_VERSIONS.match(name)
-    if versions is not None:
-        parts = [versions.group(2), *versions.group(3).strip(",").split(",")]
-        ids = [_read(f"{versions.group(1)}-{v}", vocab, depth + 1).id for v in parts]
-        if "unknown" not in ids:
-            rendered = _render(" OR ".join(dict.fromkeys(ids)))
-            if rendered is not None:
-                return LicenseMatch(
-                    rendered,
-                    0.9,
-                    f"Wikimedia template {name}: any of {', '.join(ids)}",
-                    method="multi",
-                )
-    if depth >= _MAX_DEPTH:
-        return None
-    read = _read(name, vocab, depth + 1)
-    if read.id == "unknown":
-        return None
-    cc_words = read.id.startswith("LicenseRef-clearance-cc-")
-    if cc_words and not re.search(r"(?i)\bcc|creative", name):
-        return None  # CC element words without "CC": Commons' own terms, not a CC licence
-    return replace(read, evidence=f"Wikimedia template {name}: {read.evidence}")
-
-
 def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> LicenseMatch:
     s = text.strip().strip(_QUOTES)
     if "&" in s:
@@ -349,32 +263,16 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
-    ecosystem = ecosystem_value(s)
-    if ecosystem is not None:
-        rendered = ecosystem if " " not in ecosystem else (_render(ecosystem) or ecosystem)
-        return LicenseMatch(rendered, 0.9, f"ecosystem licence value {s!r}: {rendered}",
-                            method="alias")
     classifier = _CLASSIFIER.match(s)
     if classifier is not None and depth < _MAX_DEPTH:
         inner = _read(classifier.group(1), vocab, depth + 1)
         return replace(inner, evidence=f"PyPI classifier: {inner.evidence}")
     if depth < _MAX_DEPTH:
-        found = match_container(text, lambda t: _read(t, vocab, depth + 1))
+        found = match_container(text, lambda t: _read(t, vocab, depth + 1)) or structured_form(
+            s, lambda t: _read(t, vocab, depth + 1), _render)
         if found is not None:
             return found
-        field = _FIELD.match(s)
-        if field is not None:
-            value = _QUOTED.search(field.group(2))
-            stated = value.group(1) if value else field.group(2).strip(" ,;{}")
-            if stated:
-                got = _read(stated, vocab, depth + 1)
-                return replace(got, evidence=f"licence field {field.group(1)}: {got.evidence}")
     if looks_like_url(s):
-        nuget = _NUGET.match(s)
-        if nuget is not None and depth < _MAX_DEPTH:
-            inner = _read(unquote(nuget.group(1)), vocab, depth + 1)
-            if inner.id != "unknown":
-                return replace(inner, evidence=f"NuGet licence expression URL: {inner.evidence}")
         badge = shields_text(s)
         if badge is not None and depth < _MAX_DEPTH:
             inner = _read(badge, vocab, depth + 1)
@@ -403,30 +301,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 )
         reason = url.evidence if url is not None else "URL names no licence we know"
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
-    kaggle = _DATABASE_CONTENTS.match(s) if depth < _MAX_DEPTH else None
-    if kaggle is not None:
-        parts = [_read(kaggle.group(i), vocab, depth + 1) for i in (1, 2)]
-        if all(p.id != "unknown" for p in parts):
-            rendered = _render(" AND ".join(f"({p.id})" for p in parts))
-            if rendered is not None:
-                return LicenseMatch(rendered, 0.85, "database and contents licensed apart: "
-                                    + "; ".join(p.evidence for p in parts), method="multi")
-    exception = _CLASSPATH.search(s)
-    if exception is not None and depth < _MAX_DEPTH:
-        base = _read(_CLASSPATH.sub(" ", s), vocab, depth + 1)
-        if base.id in ("GPL-2.0-only", "GPL-2.0-or-later"):
-            lid = f"{base.id} WITH Classpath-exception-2.0"
-            return LicenseMatch(lid, 0.85, f"{base.evidence}; with the Classpath exception",
-                                method="expression")
-    cran = cran_form(s) if depth < _MAX_DEPTH else None
-    if cran is not None:
-        inner = _read(cran[0], vocab, depth + 1)
-        if inner.id != "unknown" and not inner.id.startswith("LicenseRef-clearance-custom"):
-            return replace(inner, evidence=f"{cran[1]}: {inner.evidence}")
     template = template_parts(s)
-    if template is not None or _CC_VERSIONS.match(s) or bare_template(s):
+    if template is not None or cc_versions(s) or bare_template(s):
         name, params = template if template is not None else (s, [])
-        commons = _wikimedia(name, params, vocab, depth)
+        commons = read_template(name, params, lambda t: _read(t, vocab, depth + 1), _render,
+                                deep=depth < _MAX_DEPTH)
         if commons is not None:
             return commons
         if template is not None and depth < _MAX_DEPTH:
@@ -441,7 +320,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             found = _read(local, vocab, depth, localised=True)
             if found.id != "unknown":
                 return replace(found, evidence=f"translated to {local[:80]!r}: {found.evidence}")
-    gnu = _gnu(s, vocab)
+    gnu = gnu_name(s, vocab)
     if gnu is not None:
         return gnu
     compact = match_compact(s, vocab)
@@ -509,21 +388,6 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
-#: One ``name = value`` / ``name: value`` line whose name is a licence field (``XZ_LICENSE``,
-#: ``"license"``, ``License``) in a Makefile, spec, manifest or TOML file.
-_FIELD = re.compile(
-    r"""^["']?((?:[A-Za-z0-9]+[_.-])*licen[cs]es?(?:[_.-][A-Za-z0-9]+)*)["']?\s*[:=]\s*"""
-    r"""(\S.{0,300}?)\s*,?$""",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"""^[{\s]*(?:text\s*=\s*)?["']([^"']{1,300})["']""")
-#: Kaggle's "Database: <licence>, Contents: <licence>" (ODbL for the database, DbCL ...)
-_DATABASE_CONTENTS = re.compile(r"^database:\s*(.{2,80}?),\s*contents:\s*(.{2,80})$", re.I)
-#: "with (the) classpath exception", "w/ CPE", "+ Classpath Exception"
-_CLASSPATH = re.compile(r"[,(]?\s*(?:with|w/|\+)\s*(?:the\s+)?(?:classpath\s+exception(?:\s+2\.0)?|"
-                        r"cpe)\b\)?", re.IGNORECASE)
-#: NuGet's licence URLs carry an SPDX expression: https://licenses.nuget.org/(MIT%20OR%20X)
-_NUGET = re.compile(r"^(?:https?://)?licenses\.nuget\.org/([^?#\s]{1,300})$", re.IGNORECASE)
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 
