@@ -40,7 +40,11 @@ def test_every_output_is_written(scanned: ScanResult) -> None:
                  "prohibited.parquet", "scan.json", "clearance-complete.json",
                  "evidence/ledger/snapshot.jsonl", "evidence/index.sqlite"):
         assert (out / name).is_file(), name
-    assert "not legal advice" in (out / "report.md").read_text(encoding="utf-8")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "not legal advice" in report
+    # the configuration states how categories were decided (home pages read as evidence)
+    assert "Source categories: knowledge base and suffix rules; page evidence from" in report
+    assert json.loads((out / "scan.json").read_text())["category_sources"]["home_pages_read"] > 0
 
 
 def test_assessment_pdf_is_exactly_one_page_and_opens_report_pdf(scanned: ScanResult) -> None:
