@@ -203,9 +203,13 @@ def ogl_jurisdiction(found: LicenseMatch, text: str, vocab: Vocabulary) -> Licen
                    "terms not modelled (custom)")
 
 
-_CRAN_AT_LEAST = re.compile(r"^(?P<name>[^()|]+?)\s*\(\s*>=\s*(?P<v>\d+(?:\.\d+)?)\s*\)$")
-_CRAN_EXACTLY = re.compile(r"^(?P<name>[^()|]+?)\s*\(\s*==\s*(?P<v>\d+(?:\.\d+)?)\s*\)$")
-_CRAN_FILE = re.compile(r"^(?P<name>.+?)\s*\+\s*file\s+LICEN[CS]E\s*$", re.IGNORECASE)
+_EDGE = r"[\s\"'`(*.;:-]*"  # noise a value may carry at either end (quotes, bullets, dots)
+_CRAN_AT_LEAST = re.compile(
+    rf"^{_EDGE}(?P<name>[^()|]+?)\s*\(\s*>=\s*(?P<v>\d+(?:\.\d+)?)\s*\){_EDGE.replace('(', '()')}$")
+_CRAN_EXACTLY = re.compile(
+    rf"^{_EDGE}(?P<name>[^()|]+?)\s*\(\s*==\s*(?P<v>\d+(?:\.\d+)?)\s*\){_EDGE.replace('(', '()')}$")
+_CRAN_FILE = re.compile(
+    rf"^{_EDGE}(?P<name>.+?)\s*\+\s*file\s+LICEN[CS]E{_EDGE.replace('(', '()')}$", re.IGNORECASE)
 #: CRAN's licence templates, whose "+ file LICENSE" only supplies the year and the holder
 _CRAN_TEMPLATES = re.compile(r"^(?:mit(?: license)?|bsd_[23]_clause)$", re.IGNORECASE)
 

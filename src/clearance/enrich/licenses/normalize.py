@@ -63,6 +63,8 @@ _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I
 _LATER_WORDS = re.compile(
     r"\bor (?:\(at your option\) )?(?:any )?later(?: version)?\b|\bor newer\b|\+\s*\)?\s*$", re.I
 )
+_DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
+                             re.IGNORECASE)
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
@@ -258,6 +260,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     if "&" in s:
         s = html.unescape(s)
     s = " ".join(s.split())
+    # a dangling "License:" label after the value states nothing, even glued to its last word
+    # ("CC Attribution-ShareAlikeLicense:"): without it, the last word would be misread
+    s = _DANGLING_LABEL.sub("", s).strip(_QUOTES) if s.endswith(":") else s
     if not s:
         return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
     canon = vocab.canonical_id(s)
