@@ -215,7 +215,8 @@ _CRAN_TEMPLATES = re.compile(r"^(?:mit(?: license)?|bsd_[23]_clause)$", re.IGNOR
 
 
 def cran_form(text: str) -> tuple[str, str] | None:
-    """Return (rewritten text, how) for a CRAN ``License:`` form, or None.
+    """Return (rewritten text, how) for a CRAN ``License:`` form, or None ("adds terms" in
+    ``how`` means the licence read from the text is joined with custom terms by AND).
 
     "GPL (>= 2)" is GPL 2 or later; "Apache License (== 2.0)" is version 2.0; "MIT + file
     LICENSE" is the MIT template (the file names the holder); any other "X + file LICENSE"
@@ -235,7 +236,7 @@ def cran_form(text: str) -> tuple[str, str] | None:
         name = m.group("name").strip()
         if _CRAN_TEMPLATES.match(name):
             return name.replace("_", "-"), "CRAN licence template (the file names the holder)"
-        return f"{name} AND LicenseRef-clearance-custom", "CRAN '+ file LICENSE' adds terms"
+        return name, "CRAN '+ file LICENSE' adds terms (custom)"
     return None
 
 

@@ -24,7 +24,7 @@ from clearance.enrich.licenses.ecosystems import ecosystem_value
 from clearance.enrich.licenses.families import cran_form
 from clearance.models import LicenseMatch
 
-__all__ = ["structured_form"]
+__all__ = ["labelled_lines", "structured_form"]
 
 Read = Callable[[str], LicenseMatch]
 Render = Callable[[str], "str | None"]
@@ -40,7 +40,23 @@ _QUOTED = re.compile(r"""^[{\s]*(?:text\s*=\s*)?["']([^"']{1,300})["']""")
 _DATABASE_CONTENTS = re.compile(r"^database:\s*(.{2,80}?),\s*contents:\s*(.{2,80})$", re.I)
 _CLASSPATH = re.compile(r"[,(]?\s*(?:with|w/|\+)\s*(?:the\s+)?(?:classpath\s+exception(?:\s+2\.0)?|"
                         r"cpe)\b\)?", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*licen[cs]e\s*:[ \t]*", re.IGNORECASE)
+_KEY = re.compile(r"licen[cs]e(?:_name|_link)?\s*:", re.IGNORECASE)
 _NUGET = re.compile(r"^(?:https?://)?licenses\.nuget\.org/([^?#\s]{1,300})$", re.IGNORECASE)
+
+
+def labelled_lines(original: str) -> str | None:
+    """Return several lines (a card) without the ``License:`` label put in front of them."""
+    if "\n" not in original.strip():
+        return None
+    rest = original
+    # a label is a "License:" followed by the card's own first key ("License: license: mit"),
+    # or by nothing on its line; the card's own "license: mit" line is not a label
+    while (label := _LABEL.match(rest)) is not None and (
+        _KEY.match(rest, label.end()) or rest[label.end() :].startswith("\n")
+    ):
+        rest = rest[label.end() :].lstrip("\n")
+    return rest if rest != original else None
 
 
 def structured_form(s: str, read: Read, render: Render) -> LicenseMatch | None:
@@ -80,5 +96,11 @@ def structured_form(s: str, read: Read, render: Render) -> LicenseMatch | None:
     if cran is not None:
         inner = read(cran[0])
         if inner.id != "unknown" and not inner.id.startswith("LicenseRef-clearance-custom"):
+            if "adds terms" in cran[1]:
+                both = render(f"({inner.id}) AND LicenseRef-clearance-custom")
+                if both is None:
+                    return None
+                return LicenseMatch(both, min(inner.confidence, 0.8),
+                                    f"{cran[1]}: {inner.evidence}", method="multi")
             return replace(inner, evidence=f"{cran[1]}: {inner.evidence}")
     return None

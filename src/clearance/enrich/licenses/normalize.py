@@ -27,7 +27,7 @@ from clearance.enrich.licenses.families import (
     gnu_notice_version,
     ogl_jurisdiction,
 )
-from clearance.enrich.licenses.forms import structured_form
+from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
@@ -273,6 +273,10 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         inner = _read(classifier.group(1), vocab, depth + 1)
         return replace(inner, evidence=f"PyPI classifier: {inner.evidence}")
     if depth < _MAX_DEPTH:
+        lines = labelled_lines(text)
+        if lines is not None:
+            inner = _read(lines, vocab, depth)  # same depth: the rest starts with no label
+            return replace(inner, evidence=f"licence label: {inner.evidence}")
         found = match_container(text, lambda t: _read(t, vocab, depth + 1)) or structured_form(
             s, lambda t: _read(t, vocab, depth + 1), _render)
         if found is not None:

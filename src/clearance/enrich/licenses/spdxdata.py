@@ -35,7 +35,7 @@ __all__ = ["spdx_licenses", "spdx_name_id", "spdx_text_match", "spdx_text_index"
 
 log = logging.getLogger(__name__)
 
-_PAREN = re.compile(r"\(([^()]{1,60})\)[\s.;,:)*`'\"]*$")
+_PAREN = re.compile(r"\(([^()]{1,60})\)[\s.;,:()*`'\"-]*$")
 _V = re.compile(r"\b(?:v|version|ver)\.? ?(?=\d)")
 _TRAILING_VERSION = re.compile(r" \d+(?:\.\d+)*(?: only)?$")
 _LATER = re.compile(r"\b(?:or|and/or)\s*(?:\(at your option\)\s*)?any later version\b", re.I)
