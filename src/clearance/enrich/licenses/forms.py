@@ -69,7 +69,7 @@ def structured_form(s: str, read: Read, render: Render) -> LicenseMatch | None:
     field = _FIELD.match(s)
     if field is not None:
         value = _QUOTED.search(field.group(2))
-        stated = value.group(1) if value else field.group(2).strip(" ,;{}")
+        stated = value.group(1) if value else field.group(2).strip(" ,;")  # keep {{templates}}
         if stated:
             got = read(stated)
             return replace(got, evidence=f"licence field {field.group(1)}: {got.evidence}")
