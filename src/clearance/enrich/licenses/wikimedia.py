@@ -34,7 +34,8 @@ __all__ = [
 ]
 
 #: ``{{name|param|key=value}}`` as a whole value.
-TEMPLATE = re.compile(r"^[(*`'\"\s-]*\{\{\s*([^{}|]{1,80})((?:\|[^{}]*)?)\}\}[\s.;,:()*`'\"-]*$")
+_EDGE = r"[\s.;,:()*`'\"-]*"  # noise a value may carry around the template
+TEMPLATE = re.compile(rf"^{_EDGE}\{{\{{\s*([^{{}}|]{{1,80}})((?:\|[^{{}}]*)?)\}}\}}{_EDGE}$")
 #: A template name written without braces: ``PD-old-70-expired``, ``Not-PD-US-URAA``.
 _PD_TEMPLATE = re.compile(r"^pd[-_ ]", re.IGNORECASE)
 #: "Cc-by-sa-3.0,2.5,2.0,1.0": one template for several versions
