@@ -50,12 +50,12 @@ def labelled_lines(original: str) -> str | None:
     if "\n" not in original.strip():
         return None
     rest = original
-    # a label is a "License:" followed by the card's own first key ("License: license: mit"),
-    # or by nothing on its line; the card's own "license: mit" line is not a label
-    while (label := _LABEL.match(rest)) is not None and (
-        _KEY.match(rest, label.end()) or rest[label.end() :].startswith("\n")
+    # a label is a "License:" followed (on its line or the next) by the card's own first key
+    # ("License: license: mit"); the card's own "license: mit" or "license:\n- mit" is not
+    while (label := _LABEL.match(rest)) is not None and _KEY.match(
+        rest[label.end() :].lstrip("\n \t")
     ):
-        rest = rest[label.end() :].lstrip("\n")
+        rest = rest[label.end() :].lstrip("\n")  # "License:" then the card's own first key
     return rest if rest != original else None
 
 
