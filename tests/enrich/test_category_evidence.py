@@ -116,3 +116,8 @@ def test_a_path_rule_must_outweigh_the_site_statement() -> None:
     pages = {"wienbadminton-example.at": PageEvidence(site_name="Wiener Badminton Verband")}
     got = Categorizer(pages=pages)(_table(["https://wienbadminton-example.at/news/1"]))
     assert got["category"].to_pylist() == ["corporate_other"]
+
+
+def test_open_graph_business_type_is_a_business() -> None:
+    decided = default_page_rules().decide(PageEvidence(og_type="business.business"))
+    assert decided.category == "corporate_other"

@@ -93,3 +93,9 @@ def test_reads_title_publisher_and_service_fingerprints() -> None:
     assert page.publisher == "RNZ Verlag GmbH"
     assert {"infonline", "basket", "comments"} <= set(page.platforms)
     assert not parse_page(b"<html><title>Home</title></html>").empty
+
+
+def test_a_page_that_names_a_platform_is_not_built_on_it() -> None:
+    body = (b"<html><head><title>Notes</title></head><body><p>We moved our repository from "
+            b"DSpace to EPrints; phpBB and Omeka are next.</p></body></html>")
+    assert parse_page(body).platforms == ()

@@ -48,7 +48,9 @@ _MAX_JSON_BLOCKS = 50
 _MAX_TYPES = 200
 
 #: Platform id -> fingerprints (lower-case substrings of the page or of its generator meta).
-#: Only fingerprints that the platform's own assets or markup carry, never content words.
+#: Only fingerprints that the platform's own assets or markup carry (asset paths, class and
+#: script names, generator strings), never the platform's bare name: a blog post that mentions
+#: DSpace or phpBB is neither.
 PLATFORMS: dict[str, tuple[str, ...]] = {
     "wordpress": ("/wp-content/", "/wp-includes/", "generator:wordpress"),
     "woocommerce": ("woocommerce-", "generator:woocommerce", "wc-block"),
@@ -70,21 +72,21 @@ PLATFORMS: dict[str, tuple[str, ...]] = {
     "hugo": ("generator:hugo",),
     "jekyll": ("generator:jekyll",),
     "discourse": ("generator:discourse",),
-    "phpbb": ("generator:phpbb", "viewtopic.php?", "phpbb"),
+    "phpbb": ("generator:phpbb", "viewtopic.php?", "/styles/prosilver/", "phpbb_"),
     "vbulletin": ("generator:vbulletin", "vbulletin_"),
-    "xenforo": ("generator:xenforo", "data-xf-init", "xenforo"),
+    "xenforo": ("generator:xenforo", "data-xf-init", "/js/xf/"),
     "mybb": ("generator:mybb", "mybb.com"),
     "invision": ("generator:invision", "invisioncommunity.com", "ipsapp"),
     "smf": ("generator:simple machines", "simple machines forum", "smf_scripturl"),
-    "flarum": ("generator:flarum", "flarum"),
+    "flarum": ("generator:flarum", "flarum.core"),
     "mediawiki": ("generator:mediawiki", "/load.php?lang=", "mw-content-text"),
-    "dspace": ("generator:dspace", "/bitstream/handle/", "dspace"),
-    "eprints": ("generator:eprints", "eprints"),
+    "dspace": ("generator:dspace", "/bitstream/handle/", "/themes/mirage", "ds-app"),
+    "eprints": ("generator:eprints", "/style/auto.css", "ep_tm_"),
     "ojs": ("generator:open journal systems", "pkp_structure", "/index.php/index/"),
-    "omeka": ("generator:omeka", "omeka"),
-    "islandora": ("islandora",),
-    "contentdm": ("contentdm",),
-    "newspack": ("newspack",),
+    "omeka": ("generator:omeka", "/application/asset/", "/plugins/omeka"),
+    "islandora": ("/modules/contrib/islandora", "islandora_"),
+    "contentdm": ("/digital/collection/", "cdm-"),
+    "newspack": ("newspack-", "/newspack/"),
     "arc-publishing": ("fusion-metadata", "/pf/dist/", "arcpublishing"),
     "drupal": ("generator:drupal", "/sites/default/files/", "drupal-settings-json"),
     "joomla": ("generator:joomla",),
