@@ -40,7 +40,11 @@ def test_every_output_is_written(scanned: ScanResult) -> None:
                  "prohibited.parquet", "scan.json", "clearance-complete.json",
                  "evidence/ledger/snapshot.jsonl", "evidence/index.sqlite"):
         assert (out / name).is_file(), name
-    assert "not legal advice" in (out / "report.md").read_text(encoding="utf-8")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "not legal advice" in report
+    # the configuration states how categories were decided (home pages read as evidence)
+    assert "Source categories: knowledge base and suffix rules; page evidence from" in report
+    assert json.loads((out / "scan.json").read_text())["category_sources"]["home_pages_read"] > 0
 
 
 def test_assessment_pdf_is_exactly_one_page_and_opens_report_pdf(scanned: ScanResult) -> None:
@@ -155,4 +159,23 @@ def test_live_scan_fetches_into_evidence_and_judges(tmp_path: Path) -> None:
     # collected before the capture: only the reservation is carried back
     assert facts["reservation"].to_list() == ["reserved", "unknown"]
     assert "robots.txt:GPTBot" in facts["reservation_standards"][0].to_list()
+    # the home pages fetched with the host documents are the sites' own statements
+    assert facts["category"].cast(pl.String).to_list() == ["news_publisher"] * 2
+    assert "schema=NewsMediaOrganization" in facts["category_reason"][0]
+    assert f"home page http://ai-block.v.loop.test:{port}/ captured" in facts["category_reason"][0]
     assert verify_evidence(result.out / "evidence").ok
+
+
+def test_demo_blogs_are_categorised_from_their_home_pages(scanned: ScanResult) -> None:
+    facts = pl.read_parquet(scanned.out / "facts.parquet").with_columns(
+        pl.col(pl.Categorical).cast(pl.String))
+    from clearance.demo.generate import demo_hosts
+
+    synthetic = [h for h in demo_hosts()["blogs"]
+                 if not h.endswith((".wordpress.com", ".blogspot.com"))]
+    blogs = facts.filter(pl.col("host").is_in(synthetic))
+    assert blogs.height and set(blogs["category"]) == {"blog_personal"}
+    paged = blogs.filter(pl.col("category_reason").str.starts_with("page:"))
+    assert paged.height and paged["category_reason"].str.contains(r"\[home page https://").all()
+    unknown_hosts = set(facts.filter(pl.col("category") == "unknown")["host"].to_list())
+    assert unknown_hosts <= {None, "www.za.com"}  # no URL, or a real news host we do not list

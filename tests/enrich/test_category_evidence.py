@@ -89,3 +89,35 @@ def test_yaml_overrides_and_errors_name_file_and_row(tmp_path: Path) -> None:
         load_category_overrides(clash)
     with pytest.raises(InputError, match="cannot read"):
         load_category_overrides(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize(("page", "category"), [
+    (PageEvidence(site_name="Hundesportverein Querfurt e.V."), "corporate_other"),
+    (PageEvidence(title="Ein Beitrag – Mein Fashionblog aus Köln", platforms=("wordpress",)),
+     "blog_personal"),
+    (PageEvidence(site_name="Bundesministerium der Justiz"), "government"),
+    (PageEvidence(title="Startseite | Hertie School"), "academic"),
+    (PageEvidence(og_type="article", platforms=("infonline", "chartbeat")), "news_publisher"),
+    (PageEvidence(generators=("Government Site Builder",),
+                  platforms=("government-site-builder",)), "government"),
+])
+def test_name_words_and_publisher_services_decide(page: PageEvidence, category: str) -> None:
+    assert default_page_rules().decide(page).category == category
+
+
+def test_a_headline_word_in_the_title_does_not_count() -> None:
+    # only the title's last segment names the site; "News" is this page's section
+    decided = default_page_rules().decide(PageEvidence(title="News - Site Update - Love Hina"))
+    assert decided.category is None
+
+
+def test_a_path_rule_must_outweigh_the_site_statement() -> None:
+    # the site names itself a federation (2.5); a /news/ path (2.0) does not outweigh that
+    pages = {"wienbadminton-example.at": PageEvidence(site_name="Wiener Badminton Verband")}
+    got = Categorizer(pages=pages)(_table(["https://wienbadminton-example.at/news/1"]))
+    assert got["category"].to_pylist() == ["corporate_other"]
+
+
+def test_open_graph_business_type_is_a_business() -> None:
+    decided = default_page_rules().decide(PageEvidence(og_type="business.business"))
+    assert decided.category == "corporate_other"

@@ -32,7 +32,13 @@ ROBOTS: dict[str, bytes] = {
         b"Content-Usage: train-ai=n\nAllow: /\n"
     ),
     "crawl-delay": b"User-agent: *\nCrawl-delay: 1\nDisallow: /tmp/\n",
+    "no-home": b"User-agent: clearance\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
 }
+HOME = (
+    b'<!doctype html><html><head><title>Home | Loop Gazette</title>'
+    b'<meta property="og:type" content="website"><script type="application/ld+json">'
+    b'{"@type": "NewsMediaOrganization", "name": "Loop Gazette"}</script></head></html>'
+)
 TDMREP = b'[{"location": "/", "tdm-reservation": 1, "tdm-policy": "/policy.json"}]'
 AI_TXT = b"# Spawning AI\nUser-Agent: *\nDisallow: *.jpg\nDisallow: *.png\n"
 RSL = (
@@ -178,6 +184,8 @@ def answer(state: _State, host: str, path: str, headers: dict[str, str]) -> tupl
         return _response(302, b"", [("Location", f"/loop/{n}")]), 0.0
     if path == "/.well-known/tdmrep.json" and variant in ("ai-block", "signals"):
         return _response(200, TDMREP, [("Content-Type", "application/json")]), 0.0
+    if path == "/" and variant in ("plain", "ai-block", "no-home", "crawl-delay"):
+        return _response(200, HOME, [("Content-Type", "text/html; charset=utf-8")]), 0.0
     if path == "/ai.txt" and variant == "ai-block":
         return _response(200, AI_TXT, text), 0.0
     if path == "/license.xml" and variant in ("rsl", "rsl-etag"):

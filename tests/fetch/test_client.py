@@ -86,7 +86,23 @@ def test_host_plan_documents_and_rsl_reference(
     tdm = snap.lookup(f"ai-block.v.loop.test:{port}", "tdmrep")
     assert tdm is not None and b"tdm-reservation" in tdm.body
     assert snap.lookup(f"ai-block.v.loop.test:{port}", "ai.txt") is not None
-    assert summary.documents == 7  # 3 + 3 + the RSL licence
+    home = snap.lookup(f"ai-block.v.loop.test:{port}", "home")
+    assert home is not None and b"NewsMediaOrganization" in home.body
+    assert summary.documents == 9  # 4 + 4 + the RSL licence
+
+
+def test_home_page_is_skipped_when_robots_disallows_it_for_our_agent(
+    port: int, resolver: StaticResolver, tmp_path: Path
+) -> None:
+    summary = fetch(port, resolver, ["no-home", "plain"], tmp_path)
+    index = EvidenceIndex(tmp_path / "index.sqlite")
+    rows = {(r["host"].split(".")[0], r["doc"]): r
+            for r in index.query("SELECT host, doc, outcome, error FROM records WHERE final=1")}
+    index.close()
+    assert rows[("no-home", "home")]["outcome"] == "skipped"
+    assert "disallows / for clearance" in rows[("no-home", "home")]["error"]
+    assert rows[("plain", "home")]["outcome"] == "ok"
+    assert summary.outcomes["skipped"] == 1
 
 
 def test_items_ranged_get_and_head_fallback(
@@ -112,7 +128,7 @@ def test_crawl_delay_is_honoured(port: int, resolver: StaticResolver, tmp_path: 
     ]
     index.close()
     gaps = [(b - a).total_seconds() for a, b in zip(dates, dates[1:], strict=False)]
-    assert len(gaps) == 2 and min(gaps) >= 0.3  # Crawl-delay: 1, capped at 0.3
+    assert len(gaps) == 3 and min(gaps) >= 0.3  # Crawl-delay: 1, capped at 0.3
 
 
 def test_rescan_sends_conditional_request(

@@ -165,6 +165,7 @@ def test_blocked_documents_are_recorded(
     summary = fetch_host_documents(hosts, tmp_path, config=make_config(), resolver=resolver)
     assert summary.host_outcomes == {"blocked": 2}
     # the host that resolves to a private address is down: its other documents are skipped;
-    # the one that redirects robots.txt into private space still gets its other documents
-    assert summary.outcomes["skipped"] == 2
+    # the one that redirects robots.txt into private space still gets its other documents,
+    # but not its home page: without a readable robots.txt, crawling / is not allowed
+    assert summary.outcomes["skipped"] == 4
     assert summary.outcomes["http_4xx"] == 2

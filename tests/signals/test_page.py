@@ -79,3 +79,23 @@ def test_deep_nesting_is_bounded(depth: int) -> None:
     blob = '{"a":' * depth + '{"@type":"Museum"}' + "}" * depth
     page = parse_page(f'<script type="application/ld+json">{blob}</script>'.encode())
     assert page.schema_types in ((), ("Museum",))
+
+
+def test_reads_title_publisher_and_service_fingerprints() -> None:
+    body = (b'<html><head><title>Ein Artikel &amp; mehr | Rhein-Neckar-Zeitung</title>'
+            b'<script src="https://script.ioam.de/iam.js"></script>'
+            b'<script type="application/ld+json">{"@type": "NewsArticle", "publisher": '
+            b'{"@type": "Organization", "name": "RNZ Verlag GmbH"}}</script></head>'
+            b'<body><button class="add-to-cart">x</button><div id="comments"></div></body>'
+            b'</html>')
+    page = parse_page(body)
+    assert page.title == "Ein Artikel & mehr | Rhein-Neckar-Zeitung"
+    assert page.publisher == "RNZ Verlag GmbH"
+    assert {"infonline", "basket", "comments"} <= set(page.platforms)
+    assert not parse_page(b"<html><title>Home</title></html>").empty
+
+
+def test_a_page_that_names_a_platform_is_not_built_on_it() -> None:
+    body = (b"<html><head><title>Notes</title></head><body><p>We moved our repository from "
+            b"DSpace to EPrints; phpBB and Omeka are next.</p></body></html>")
+    assert parse_page(body).platforms == ()

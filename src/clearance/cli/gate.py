@@ -22,6 +22,7 @@ from clearance.cli.options import (
     AgreementsOpt,
     AsOfOpt,
     BlocklistOpt,
+    CategoriesOpt,
     CompetesOpt,
     FailLevel,
     FollowSymlinksOpt,
@@ -165,6 +166,7 @@ def gate(
     ledger: LedgerOpt = None,
     no_record: NoRecordOpt = False,
     agreements: AgreementsOpt = None,
+    categories: CategoriesOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -227,6 +229,7 @@ def gate(
                     presume_earlier=presume_earlier,
                     agreements=registry,
                     limits=ReadLimits(follow_symlinks=follow_symlinks),
+                    categories=categories,
                     progress=progress,
                 )
             )

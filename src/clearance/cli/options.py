@@ -131,8 +131,9 @@ SnapshotOpt = Annotated[
 ]
 LiveOpt = Annotated[
     bool,
-    typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json and ai.txt now, "
-                 "into OUT/evidence (WARC + ledger).", rich_help_panel="Evidence"),
+    typer.Option("--live", help="Fetch every host's robots.txt, tdmrep.json, ai.txt and home "
+                 "page (when robots.txt allows it) now, into OUT/evidence (WARC + ledger).",
+                 rich_help_panel="Evidence"),
 ]
 PresumeEarlierOpt = Annotated[
     bool,
@@ -196,6 +197,14 @@ FollowSymlinksOpt = Annotated[
     bool,
     typer.Option("--follow-symlinks", help="In a media folder, read links that leave it "
                  "(refused by default).", rich_help_panel="Reading"),
+]
+CategoriesOpt = Annotated[
+    Path | None,
+    typer.Option("--categories", help="Your source categories: CSV (domain or prefix, category"
+                 "[, note]) or YAML (key: category). They win over every inferred category and "
+                 "are the recorded reason (override:FILE:KEY). In assess, they re-categorise "
+                 "the saved facts (only the hosts and URL prefixes the file names change).",
+                 rich_help_panel="Lists"),
 ]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace clearance's outputs in a non-empty --out.")

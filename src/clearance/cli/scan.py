@@ -19,6 +19,7 @@ from clearance.cli.options import (
     AgreementsOpt,
     AsOfOpt,
     BlocklistOpt,
+    CategoriesOpt,
     CompetesOpt,
     FailLevel,
     FollowSymlinksOpt,
@@ -169,6 +170,7 @@ def scan(
     ledger: LedgerOpt = None,
     no_record: NoRecordOpt = False,
     agreements: AgreementsOpt = None,
+    categories: CategoriesOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -212,6 +214,7 @@ def scan(
             takedowns=ledger,
             record_takedowns=not no_record,
             agreements=agreements,
+            categories=categories,
             reports=not no_reports,
             force=force,
             resume=resume,
@@ -270,6 +273,7 @@ def assess(
         typer.Option(help="Where the scan's manifest is now, for the split manifests (default: "
                      "the recorded path, when it still exists)."),
     ] = None,
+    categories: CategoriesOpt = None,
     fail_level: Annotated[FailLevel, typer.Option(help="Exit 3 when an item reaches this "
                                                   "tier.")] = FailLevel.none,
     force: ForceOpt = False,
@@ -297,6 +301,7 @@ def assess(
                 assumptions=overrides,
                 agreements=agreements,
                 manifest=manifest,
+                categories=categories,
                 reports=not no_reports,
                 progress=progress,
             )

@@ -9,7 +9,8 @@ the month before is a ``revisit`` record (identical-payload-digest) pointing at 
 
 Every other demo host gets a synthetic, deterministic policy history (robots.txt blocking AI
 crawlers, tdmrep.json, ``X-Robots-Tag: noai``, ai.txt, Content-Signal and Content-Usage lines,
-RSL licences, 4xx/5xx/redirect behaviours, policies that appear or are lifted over time); each
+RSL licences, 4xx/5xx/redirect behaviours, policies that appear or are lifted over time, and
+for the personal blogs a home page saying what they are: generator, og:type, schema.org); each
 such record says ``Clearance-Synthetic: true``; they are captured in the first and last month
 and whenever their policy changes. HTTP headers of all captures are synthesized.
 
@@ -246,10 +247,12 @@ def build_demo_snapshot(
             origin = (("Clearance-Source", f"{_SOURCE}/{month}/robots_txt.csv"),)
             writer.add(uri, month, doc, origin)
     synthetic = (("Clearance-Synthetic", "true"),)
+    blogs = {h.lower() for h in segments.get("blogs", [])}
     for host in others:
         before: list[Doc] = []
+        kind = "blog" if host in blogs else None
         for month in MONTHS:
-            docs = synthetic_documents(host, month)
+            docs = synthetic_documents(host, month, kind)
             if docs == before and month not in (MONTHS[0], MONTHS[-1]):
                 continue  # unchanged: synthetic hosts are captured when they change
             before = docs

@@ -2,7 +2,9 @@
 """Synthetic, deterministic policy histories for the demo's non-news hosts.
 
 Each host gets one profile, chosen by a hash of its name; a profile says, month by month,
-what the host's robots.txt, tdmrep.json, ai.txt and home page answered. Realistic in form
+what the host's robots.txt, tdmrep.json, ai.txt and home page answered. The demo's personal
+blogs get home pages that state what they are (generator, Open Graph, schema.org ``Blog``),
+so the demo's categories rest on evidence rather than coming out ``unknown``. Realistic in form
 (AI-crawler blocks, TDMRep, noai headers, ai.txt, Content-Signal, Content-Usage, RSL,
 4xx/5xx/redirects, policies that appear or are lifted) but invented: the snapshot marks every
 such record ``Clearance-Synthetic: true``.
@@ -13,7 +15,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-__all__ = ["BASE_ROBOTS", "PROFILES", "Doc", "synthetic_documents", "synthetic_profile"]
+__all__ = [
+    "BASE_ROBOTS",
+    "PROFILES",
+    "Doc",
+    "home_page",
+    "synthetic_documents",
+    "synthetic_profile",
+]
 
 _AI_BLOCK = (
     "User-agent: GPTBot\nDisallow: /\n\nUser-agent: CCBot\nDisallow: /\n\n"
@@ -54,8 +63,56 @@ def synthetic_profile(host: str) -> str:
     return PROFILES[int.from_bytes(digest[:4], "big") % len(PROFILES)]
 
 
-def synthetic_documents(host: str, month: str) -> list[Doc]:
-    """Return what a synthetic host answered in a month (document path, status, body)."""
+#: How the demo's synthetic personal blogs mark themselves up (one style per host, by hash):
+#: the generator meta and assets of the platform, Open Graph, and schema.org JSON-LD, as
+#: blogs on these platforms publish them.
+_BLOG_STYLES = (
+    ('<meta name="generator" content="WordPress 6.5.2">'
+     '<link rel="stylesheet" href="/wp-content/themes/twentytwentyfour/style.css">',
+     "website", '{"@type": "Blog", "name": "%s", "author": {"@type": "Person"}}'),
+    ('<meta name="generator" content="Ghost 5.82">', "website",
+     '{"@graph": [{"@type": "WebSite", "name": "%s"}, {"@type": "Blog", "name": "%s"}]}'),
+    ('<link rel="stylesheet" href="https://static1.squarespace.com/static/site.css">',
+     "website", '{"@type": "Blog", "name": "%s"}'),
+    ('<meta name="generator" content="Hugo 0.125.4">', "blog",
+     '{"@type": "Blog", "name": "%s", "publisher": {"@type": "Person", "name": "%s"}}'),
+)
+
+
+def _site_name(host: str) -> str:
+    head = host.split(".")[0]
+    return head[:1].upper() + head[1:]
+
+
+def home_page(host: str, kind: str | None) -> Doc | None:
+    """Return the synthetic home page of a demo host of ``kind`` (``blog``), else None.
+
+    The page says what the site is the way real sites do (generator, ``og:type``,
+    ``og:site_name``, schema.org ``Blog``); the scan reads it as page evidence.
+    """
+    if kind != "blog":
+        return None
+    name = _site_name(host)
+    digest = hashlib.sha256(f"style|{host}".encode()).digest()
+    head, og_type, json_ld = _BLOG_STYLES[digest[0] % len(_BLOG_STYLES)]
+    ld = json_ld.replace("%s", name)
+    body = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{name} | photos and notes</title>{head}"
+        f'<meta property="og:type" content="{og_type}">'
+        f'<meta property="og:site_name" content="{name}">'
+        f'<script type="application/ld+json">{{"@context": "https://schema.org", '
+        f"{ld[1:-1]}}}</script></head><body><h1>{name}</h1><p>Photos, notes and the odd "
+        f"recipe.</p></body></html>\n"
+    )
+    return Doc("/", 200, body.encode(), content_type="text/html; charset=utf-8")
+
+
+def synthetic_documents(host: str, month: str, kind: str | None = None) -> list[Doc]:
+    """Return what a synthetic host answered in a month (document path, status, body).
+
+    ``kind`` (``blog``) adds the site's home page with its own statements about itself.
+    """
     profile = synthetic_profile(host)
     late = month >= "2025-08"
     robots = BASE_ROBOTS
@@ -115,14 +172,17 @@ def synthetic_documents(host: str, month: str) -> list[Doc]:
         )
     else:
         docs.append(Doc("/ai.txt", 404, b"", content_type="text/html"))
+    home = home_page(host, kind)
     if profile == "noai-header":
         docs.append(
             Doc(
                 "/",
                 200,
-                b"",
+                home.body if home is not None else b"",
                 (("X-Robots-Tag", "noai, noimageai"),),
                 content_type="text/html; charset=utf-8",
             )
         )
+    elif home is not None:
+        docs.append(home)
     return docs

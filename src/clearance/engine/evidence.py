@@ -136,7 +136,8 @@ def gather_evidence(
     fetched = 0
     if live:
         hosts = origins(items)
-        stage = progress.stage("fetching robots.txt, tdmrep.json and ai.txt", len(hosts), "hosts")
+        stage = progress.stage("fetching robots.txt, tdmrep.json, ai.txt and home pages",
+                               len(hosts), "hosts")
         summary = fetch_host_documents(hosts, dest, config=fetch or FetchConfig(),
                                        resolver=resolver)
         stage.advance(len(hosts))

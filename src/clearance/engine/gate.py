@@ -36,6 +36,7 @@ from clearance.decide.knownworks import KnownWorks
 from clearance.decide.policy import TIERS, Policy, load_policy
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
+from clearance.engine.categorise import CategoryRun, categorise_items, load_overrides
 from clearance.engine.evidence import check_snapshots, gather_evidence
 from clearance.engine.facts import FactSettings, assess_facts, build_facts, law_input
 from clearance.engine.outdir import atomic, atomic_text, finish, prepare_output
@@ -48,7 +49,7 @@ from clearance.engine.paths import (
 )
 from clearance.engine.progress import NullProgress, Progress
 from clearance.enrich.agreements import AgreementRegistry
-from clearance.enrich.annotate import Categorizer
+from clearance.enrich.overrides import CategoryOverrides
 from clearance.errors import InputError
 from clearance.fetch.snapshot import Snapshot
 from clearance.ingest.limits import ReadLimits
@@ -86,6 +87,8 @@ class DecisionTableBuilder:
     known_work_counts: dict[str, int] = field(default_factory=dict)
     takedown_counts: list[pl.DataFrame] = field(default_factory=list)
     kb_as_of: str = ""
+    overrides: CategoryOverrides | None = None
+    category_runs: list[CategoryRun] = field(default_factory=list)
 
     def __call__(self, canonical: pa.Table) -> pa.Table:
         """Return the decision table of ``canonical`` (same rows, same order)."""
@@ -102,7 +105,13 @@ class DecisionTableBuilder:
             presume_earlier=self.presume_earlier,
             agreements=self.agreements,
         )
-        items = canonical if "category" in canonical.column_names else Categorizer()(canonical)
+        if "category" in canonical.column_names and self.overrides is None and (
+            self.snapshot is None
+        ):
+            items = canonical  # categorised by the caller; nothing here would change it
+        else:
+            items, run = categorise_items(canonical, self.snapshot, self.overrides)
+            self.category_runs.append(run)
         built = build_facts(
             items,
             self.snapshot,
@@ -162,6 +171,7 @@ def gate_manifest(
     presume_earlier: bool = False,
     agreements: AgreementRegistry | None = None,
     limits: ReadLimits | None = None,
+    categories: Path | None = None,
     progress: Progress | None = None,
     counter: Counter | None = None,
 ) -> GateSummary:
@@ -170,7 +180,9 @@ def gate_manifest(
     ``markets`` are assessed besides the markets the policy reads; ``purpose`` and
     ``org_type`` default to the policy's; opt-outs come from ``snapshots`` (WARC files) or a
     ``live`` fetch into ``out/evidence`` (else they stay unknown, and a warning says so);
-    ``assumptions`` are the presumptions about the use. Into ``out`` (empty unless ``force``)
+    ``assumptions`` are the presumptions about the use; ``categories`` is a ``--categories``
+    file whose overrides win over every inferred category (the hosts' home pages in the
+    snapshot are read as page evidence either way). Into ``out`` (empty unless ``force``)
     go ``approved|restricted|prohibited.<ext>``, ``decisions.parquet`` (every item's
     decision-table row with its tier and reasons), ``rejects.jsonl``, ``gate.json`` and the
     completion marker. Raises PolicyError for a policy that does not fit the table, and the
@@ -186,6 +198,7 @@ def gate_manifest(
     check_snapshots([Path(p) for p in snapshots])
     if live and out is None:
         raise InputError("--live needs --out: the evidence it fetches is written there")
+    overrides = load_overrides(categories)
     if out is not None:
         prepare_output(out, force=force)
     label = source_labels(source)
@@ -239,6 +252,7 @@ def gate_manifest(
         assumptions=assumptions or Assumptions(),
         presume_earlier=presume_earlier,
         agreements=agreements,
+        overrides=overrides,
     )
     expired = [w.id for w in pol.waivers if w.expires < on]
     counts = {t: 0 for t in TIERS}
@@ -326,7 +340,14 @@ def gate_manifest(
         warnings=list(evidence.warnings),
     )
     if out is not None:
-        atomic_text(out / "gate.json", json.dumps(summary.to_dict(), indent=2) + "\n")
+        runs = builder.category_runs
+        category_sources = {
+            "overrides": overrides.source if overrides is not None else None,
+            "home_pages_read": sum(r.pages_read for r in runs),
+            "home_pages_with_statements": sum(r.pages_with_statements for r in runs),
+        }
+        atomic_text(out / "gate.json", json.dumps(
+            {**summary.to_dict(), "category_sources": category_sources}, indent=2) + "\n")
         finish(out, {
             "tool_version": __version__,
             "kb_as_of": default_knowledge_base().as_of.isoformat(),

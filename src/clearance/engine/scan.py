@@ -3,8 +3,10 @@
 
 ``run_scan`` is the only place the whole flow is strung together:
 
-    manifest -> ingest (canonical rows, rejects) -> categories -> licences
-             -> reservations (snapshot WARCs, or a live fetch into evidence/)
+    manifest -> ingest (canonical rows, rejects)
+             -> evidence (snapshot WARCs, or a live fetch into evidence/)
+             -> categories (--categories overrides, knowledge base, home-page evidence)
+             -> licences -> reservations
              -> facts.parquet + signals.parquet (+ the records relied on, in evidence/)
     facts    -> law (assess per market, once per distinct fact combination)
              -> policy gate (tier per item) -> assessment.parquet, split manifests, reports
@@ -42,6 +44,7 @@ from clearance.decide.policy import TIERS, Policy, load_policy, load_waivers
 from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
 from clearance.engine.argue import argued
+from clearance.engine.categorise import categorise_items, load_overrides, override_facts
 from clearance.engine.evidence import (
     EvidenceInfo,
     check_snapshots,
@@ -66,7 +69,6 @@ from clearance.engine.paths import (
 from clearance.engine.progress import NullProgress, Progress
 from clearance.engine.sensitivity import presumption_variants, sensitivity
 from clearance.enrich.agreements import AgreementRegistry, load_agreements
-from clearance.enrich.annotate import Categorizer
 from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
 from clearance.ingest.limits import ReadLimits
@@ -141,6 +143,7 @@ class ScanConfig:
     takedowns: Path | None = None
     record_takedowns: bool = True
     agreements: Path | None = None
+    categories: Path | None = None
     reports: bool = True
     force: bool = False
     resume: bool = False
@@ -174,6 +177,7 @@ class ScanConfig:
         data["takedowns"] = Path(self.takedowns).name if self.takedowns else None
         data["waivers"] = Path(self.waivers).name if self.waivers else None
         data["agreements"] = Path(self.agreements).name if self.agreements else None
+        data["categories"] = Path(self.categories).name if self.categories else None
         data["as_of"] = self.as_of.isoformat() if self.as_of else None
         data["mapping"] = dict(self.mapping)
         data["defaults"] = dict(self.defaults)
@@ -230,14 +234,12 @@ def _items(config: ScanConfig, progress: Progress) -> tuple[pa.Table, ManifestRe
                             rejects=RejectsSink(config.out / "rejects.jsonl", label=label),
                             fmt=config.fmt,
                             limits=ReadLimits(follow_symlinks=config.follow_symlinks))
-    categorize = Categorizer()
-    stage = progress.stage("reading and categorising the manifest",
-                           _reader_total(config.manifest), "rows")
+    stage = progress.stage("reading the manifest", _reader_total(config.manifest), "rows")
     frames = []
     seen = 0
     try:
         for frame in reader.frames():
-            frames.append(categorize.frame(frame))
+            frames.append(frame)
             stage.advance(reader.rows_read - seen)
             seen = reader.rows_read
     finally:
@@ -271,12 +273,17 @@ def run_scan(
     chosen = _policy(config.policy, config.waivers, config.purpose, markets)  # fail early
     registry = load_agreements(config.agreements) if config.agreements else None
     check_snapshots(config.snapshots)
+    overrides = load_overrides(config.categories)  # fail early, naming the file and row
     prepare_output(out, force=config.force, resume=config.resume,
                    keep=("evidence",) if config.live else ())
     items, reader = _items(config, prog)
     evidence = gather_evidence(items, out / "evidence", snapshots=config.snapshots,
                                live=config.live, fetch=config.fetch, resolver=resolver,
                                progress=prog)
+    stage = prog.stage("categorising sources (overrides, knowledge, home pages)", 1, "steps")
+    items, categories = categorise_items(items, evidence.snapshot, overrides)
+    stage.advance()
+    stage.close()
     ledger = TakedownLedger(config.takedowns) if config.takedowns else None
     stage = prog.stage("reading opt-outs, licences, blocklists and known works", 1, "steps")
     blocklists = [load_blocklist(p) for p in config.blocklists]
@@ -293,7 +300,8 @@ def run_scan(
     provenance = _provenance(config, evidence)
     counts = {"rows_read": reader.rows_read, "rows_accepted": reader.rows_accepted,
               "rows_rejected": reader.rows_rejected, "format": reader.format,
-              "known_works": built.known_work_counts}
+              "known_works": built.known_work_counts,
+              "category_sources": categories.to_json()}
     meta = {
         "clearance.version": __version__,
         "clearance.config": json.dumps(config.to_json()),
@@ -308,7 +316,8 @@ def run_scan(
     atomic(out / "signals.parquet",
            lambda p: pq.write_table(built.signals, p, compression="zstd"))
     atomic_text(out / "scan.json", json.dumps(
-        {**config.to_json(), "evidence": evidence.to_json(), "provenance": provenance},
+        {**config.to_json(), "evidence": evidence.to_json(), "provenance": provenance,
+         "category_sources": categories.to_json()},
         indent=2) + "\n")
     if ledger is not None and built.takedown_counts is not None and config.record_takedowns:
         ledger.record_matches(built.takedown_counts)
@@ -478,6 +487,7 @@ def assess_scan(
     assumptions: Mapping[str, Any] | None = None,
     agreements: Path | None = None,
     manifest: str | None = None,
+    categories: Path | None = None,
     reports: bool = True,
     progress: Progress | None = None,
 ) -> ScanResult:
@@ -488,6 +498,8 @@ def assess_scan(
     scan's presumptions (``retained_after_training``, ``access``, ...; not ``agent``, which
     needs a new scan). ``agreements`` is a licence registry to judge with instead of the
     scan's. ``manifest`` locates the input for the split manifests when it moved.
+    ``categories`` (a ``--categories`` file) overrides the saved categories of the hosts and
+    URL prefixes it names; every other category stays as the scan decided it.
     """
     started = time.perf_counter()
     prog = progress or NullProgress()
@@ -509,9 +521,19 @@ def assess_scan(
     new_org = org_type or saved.get("org_type") or "company"
     registry = (load_agreements(agreements) if agreements is not None
                 else AgreementRegistry.from_json(meta.get(b"clearance.agreements")))
+    loaded = load_overrides(categories)
     facts = rejudge_facts(facts, after, purpose=new_purpose, org_type=new_org,
                           agreements=registry, judged_on=as_of)
     meta[b"clearance.agreements"] = registry.to_json().encode()
+    if loaded is not None:
+        facts, changed = override_facts(facts, loaded)
+        saved["categories"] = loaded.source
+        counts_meta = json.loads(meta.get(b"clearance.counts", b"{}"))
+        sources = dict(counts_meta.get("category_sources") or {})
+        sources.update(overrides=loaded.source, override_entries=len(loaded.domains)
+                       + len(loaded.prefixes), overridden_rows_in_assess=changed)
+        counts_meta["category_sources"] = sources
+        meta[b"clearance.counts"] = json.dumps(counts_meta).encode()
     saved.update(assumptions=after.to_dict(), purpose=new_purpose, org_type=new_org)
     market_list = parse_markets(markets if markets else saved.get("markets") or None)
     chosen = _policy(policy or saved.get("policy"), waivers, new_purpose, market_list)

@@ -94,6 +94,33 @@ class Categorizer:
                                   confidence.cast(pl.Float32).alias("category_confidence"),
                                   reason.alias("category_reason"))
 
+    def apply_overrides(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Return a categorised frame with only the overrides applied over its categories.
+
+        What ``assess --categories`` does to saved facts: every other decision (knowledge
+        base, suffix, page evidence) stays as the scan made it, since an override wins over
+        all of them anyway.
+        """
+        if self.overrides is None:
+            return frame
+        hosts = frame["host"].drop_nulls().unique().to_list()
+        hits = {h: o for h in hosts if (o := self.overrides.for_host(h)) is not None}
+        if hits:
+            table = pl.DataFrame(
+                {"host": list(hits), "__oc": [o.category for o in hits.values()],
+                 "__ow": [self.overrides.reason(o) for o in hits.values()]},
+                schema={"host": pl.String, "__oc": pl.String, "__ow": pl.String})
+            joined = frame.join(table, on="host", how="left", maintain_order="left")
+            hit = pl.col("__oc").is_not_null()
+            frame = joined.with_columns(
+                pl.when(hit).then(pl.col("__oc")).otherwise(pl.col("category")).alias("category"),
+                pl.when(hit).then(pl.lit(1.0)).otherwise(pl.col("category_confidence"))
+                .cast(pl.Float32).alias("category_confidence"),
+                pl.when(hit).then(pl.col("__ow")).otherwise(pl.col("category_reason"))
+                .alias("category_reason"),
+            ).drop("__oc", "__ow")
+        return self._prefixes(frame)
+
     def _lookup(self, frame: pl.DataFrame) -> pl.DataFrame:
         pairs = frame.select("host", "registrable_domain").unique().drop_nulls("host")
         hosts = pairs["host"].to_list()

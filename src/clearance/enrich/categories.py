@@ -218,6 +218,16 @@ class CategoryKnowledge:
                 return name, hit[0], hit[1]
         return None
 
+    def needs_page(self, parts: HostParts) -> bool:
+        """Return whether a host's category is left to evidence (no KB entry or suffix rule
+        decides it), so that its home page is worth reading."""
+        host = parts.host
+        if host is None:
+            return False
+        if parts.is_ip or self.lookup_domain(host) is not None:
+            return False
+        return not any(pattern.search(host) for pattern, _ in self._suffix)
+
     def for_host(
         self,
         parts: HostParts,
@@ -260,7 +270,8 @@ class CategoryKnowledge:
             merged = dict(scores)
             for category, weight in decided.scores:
                 merged[category] = merged.get(category, 0.0) + weight
-            why = decided.reason + (f" host {tokens}" if tokens else "")
+            cited = f" [{page.source}]" if page.source else ""
+            why = decided.reason + (f" host {tokens}" if tokens else "") + cited
             if decided.category is not None:
                 return HostCategory(
                     decided.category, decided.confidence, why, True, tuple(sorted(merged.items())),
@@ -269,9 +280,10 @@ class CategoryKnowledge:
             scores = sorted(merged.items())
         best = max(scores, key=lambda kv: kv[1], default=None)
         if best is not None and best[1] >= self.rules.threshold:
-            return HostCategory(
-                best[0], conf["evidence"], f"evidence:host {tokens}", True, tuple(scores), tokens
-            )
+            why = f"evidence:host {tokens}".rstrip()
+            if page is not None and not page.empty:
+                why = f"evidence:{decided.reason}" + (f" host {tokens}" if tokens else "") + cited
+            return HostCategory(best[0], conf["evidence"], why, True, tuple(scores), tokens)
         return HostCategory(
             self.rules.fallback, conf["fallback"], "no-evidence", True, tuple(scores), tokens
         )
@@ -364,7 +376,13 @@ class CategoryKnowledge:
             ).alias("__pwhy"),
         )
         winner = pl.col("__best").replace_strict(dict(enumerate(cats)), return_dtype=pl.String)
-        path_won = pl.col("__bestscore") >= self.rules.threshold
+        # the host's own category keeps a tie: a path must outweigh what the host stated
+        held = pl.lit(0.0)
+        for cat in cats:
+            held = pl.when(pl.col("__hc") == cat).then(pl.col(f"__tot_{cat}")).otherwise(held)
+        path_won = (pl.col("__bestscore") >= self.rules.threshold) & (
+            pl.col("__bestscore") > held
+        )
         changed = path_won & (pl.col("__pwhy").str.len_chars() > 0) & (winner != pl.col("__hc"))
         why = (
             pl.lit("evidence:")

@@ -25,7 +25,7 @@ from clearance.errors import KnowledgeBaseError
 from clearance.signals.page import PLATFORMS, PageEvidence
 from clearance.yamlio import load_yaml
 
-__all__ = ["PageDecision", "PageRules", "default_page_rules"]
+__all__ = ["PageDecision", "PageRules", "default_page_rules", "title_site_parts"]
 
 Weights = dict[str, dict[float, list[str]]]
 
@@ -36,6 +36,8 @@ class _PageFile(BaseModel):
     margin: float
     confidence: dict[str, float]
     site_name_weight: float
+    title_weight: float
+    names: Weights
     schema_types: Weights
     og_types: Weights
     platforms: Weights
@@ -61,6 +63,35 @@ def _index(weights: Weights, lower: bool) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
+_TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014\u00bb\u203a\u00b7:~-]{1,2}\s+")
+
+
+def title_site_parts(title: str) -> list[str]:
+    """Return the part of a ``<title>`` that names the site: its last segment.
+
+    "Headline | Site" is the common form; the first segment is usually a headline or a
+    section ("News - ..."), and a title without a separator is a headline or a site name that
+    cannot be told apart, so neither is read (any headline word would count).
+    """
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    return parts[-1:] if len(parts) >= 2 else []
+
+
+def _name_regex(tokens: list[str]) -> re.Pattern[str]:
+    """Tokens of six letters or more, and tokens written ``*word``, match inside a word
+    (German compounds: Hundeverein, jovelblog); shorter ones only as whole words."""
+    long = [re.escape(t.lstrip("*")) for t in tokens if len(t) >= 6 or t.startswith("*")]
+    short = [re.escape(t) for t in tokens if len(t) < 6 and not t.startswith("*")]
+    parts = [f"({'|'.join(long)})"] if long else []
+    if short:
+        parts.append(rf"(?:^|-)({'|'.join(short)})(?:-|$)")
+    return re.compile("|".join(parts))
+
+
+def _fold_token(token: str) -> str:
+    return ("*" if token.startswith("*") else "") + _fold(token)
+
+
 def _fold(text: str) -> str:
     """Return lower-case ASCII words joined by '-' (what host keyword rules are matched on)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -82,7 +113,9 @@ class PageRules:
             rules = _PageFile.model_validate(data)
         except ValidationError as exc:
             raise KnowledgeBaseError(str(exc), path=path) from exc
-        used = {c for w in (rules.schema_types, rules.og_types, rules.platforms) for c in w}
+        used = {
+            c for w in (rules.schema_types, rules.og_types, rules.platforms, rules.names) for c in w
+        }
         unknown = sorted(used - categories)
         if unknown:
             raise KnowledgeBaseError(f"unknown category ids {unknown}", path=path)
@@ -95,6 +128,21 @@ class PageRules:
         self._og = _index(rules.og_types, lower=True)
         self._platforms = _index(rules.platforms, lower=True)
         self._site_name = site_name_scores
+        self._names = [
+            (category, float(weight), _name_regex([_fold_token(t) for t in tokens]))
+            for category, by_weight in rules.names.items()
+            for weight, tokens in by_weight.items()
+        ]
+
+    def name_hits(self, name: str) -> list[tuple[str, float, str]]:
+        """Return (category, weight, token) of the page name keywords found in a name."""
+        folded = _fold(name)
+        found = []
+        for category, weight, pattern in self._names:
+            m = pattern.search(folded)
+            if m:
+                found.append((category, weight, next(g for g in m.groups() if g)))
+        return found
 
     def decide(self, page: PageEvidence) -> PageDecision:
         """Return the category the page's statements point to (None when they do not decide)."""
@@ -116,6 +164,14 @@ class PageRules:
         if page.site_name and self._site_name is not None:
             for category, weight, token in self._site_name(_fold(page.site_name)):
                 add([(category, weight * self.rules.site_name_weight)], f"site_name~{token}")
+        names = [(n, 1.0) for n in (page.site_name, page.publisher) if n]
+        names += [(n, self.rules.title_weight) for n in title_site_parts(page.title or "")]
+        counted: set[tuple[str, str]] = set()
+        for name, factor in names:
+            for category, weight, token in self.name_hits(name):
+                if (category, token) not in counted:  # one name word counts once
+                    counted.add((category, token))
+                    add([(category, weight * factor)], f"name~{token}")
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
         scores = tuple(sorted(totals.items()))
         reason = "page:" + ",".join(dict.fromkeys(why))[:200]

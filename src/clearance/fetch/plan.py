@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Plan per host, not per URL: which documents to fetch for a host and for its items.
 
-For each distinct host: ``/robots.txt``, ``/.well-known/tdmrep.json``, ``/ai.txt`` and the RSL
-licence documents its robots.txt references. Per item, only when asked: a ``HEAD`` for headers
+For each distinct host: ``/robots.txt``, ``/.well-known/tdmrep.json``, ``/ai.txt``, the home
+page ``/`` (when robots.txt allows our agent there) and the RSL licence documents its
+robots.txt references. Per item, only when asked: a ``HEAD`` for headers
 (falling back to a one-byte ranged ``GET`` when HEAD is refused), or for media a ranged ``GET``
 of the first bytes, where XMP and C2PA live. The planner reads robots.txt only for what planning
 needs (Crawl-delay, referenced documents); the policy itself is the signal parsers' job.
@@ -20,6 +21,7 @@ from clearance.config import FetchConfig
 
 __all__ = [
     "HOST_DOCUMENTS",
+    "home_allowed",
     "ItemRequest",
     "References",
     "crawl_delay",
@@ -35,8 +37,12 @@ HOST_DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("robots", "/robots.txt"),
     ("tdmrep", "/.well-known/tdmrep.json"),
     ("ai.txt", "/ai.txt"),
+    ("home", "/"),
 )
-"""(document name, path) fetched for every host, in this order."""
+"""(document name, path) fetched for every host, in this order. The home page is the site's
+own statement of what it is (Open Graph, schema.org, generator: the page evidence of source
+categories); it is fetched only when robots.txt lets our agent crawl ``/``
+(:func:`home_allowed`)."""
 
 References = Callable[[bytes, str], list[str]]
 """(robots.txt body, its URL) -> absolute URLs of further documents it references."""
@@ -72,6 +78,17 @@ def robots_references(body: bytes, url: str) -> list[str]:
         return _interim_references(body, url)
     policy = parse_robots(body, status=200, url=url)
     return [urljoin(url, u) for u in policy.license_urls if u]
+
+
+def home_allowed(body: bytes, status: int | None, token: str) -> bool:
+    """Return whether robots.txt (its body and final HTTP status) lets ``token`` crawl ``/``.
+
+    RFC 9309: a 4xx robots.txt allows everything; a 5xx, or none at all, disallows
+    everything; a 2xx is read with the robots.txt parser, our token's group first, else ``*``.
+    """
+    from clearance.signals.robots import parse_robots
+
+    return parse_robots(body, status=status).allowed(token, "/")
 
 
 def crawl_delay(body: bytes, token: str) -> float | None:

@@ -24,6 +24,7 @@ from clearance.fetch.plan import (
     ItemRequest,
     References,
     crawl_delay,
+    home_allowed,
     item_fallback,
     item_requests,
 )
@@ -145,6 +146,8 @@ class ShardRun:
                 self.config.max_crawl_delay,
             )
         plan = [(doc, origin + path) for doc, path in HOST_DOCUMENTS[1:]]
+        robots_status = 200 if robots.outcome == "not_modified" else robots.status
+        home_ok = not down and home_allowed(robots.body, robots_status, self.config.agent_token)
         if readable and self.config.follow_references > 0:
             refs = self.references(robots.body, robots_url)[: self.config.follow_references]
             plan += [("rsl", url) for url in dict.fromkeys(refs)]
@@ -152,6 +155,10 @@ class ShardRun:
         for doc, url in plan:
             if down:
                 self.skip(netloc, doc, url, f"host unreachable: robots.txt {robots.outcome}")
+                continue
+            if doc == "home" and not home_ok:
+                why = f"robots.txt disallows / for {self.config.agent_token}"
+                self.skip(netloc, doc, url, why)
                 continue
             if fetched_before and delay:
                 await asyncio.sleep(delay)

@@ -181,6 +181,21 @@ def _authorities(
     return sorted(found.values(), key=lambda a: (a.market, a.date, a.id))
 
 
+def _category_sources(config: Mapping[str, Any]) -> str:
+    """Return how categories were decided: the overrides file, home pages read as evidence."""
+    sources = config.get("category_sources")
+    if not isinstance(sources, Mapping):
+        return f"overrides {config['categories']}" if config.get("categories") else ""
+    parts = []
+    if sources.get("overrides"):
+        parts.append(f"your overrides {sources['overrides']} "
+                     f"({sources.get('override_entries', 0)} entries, win over every rule)")
+    pages = int(sources.get("home_pages_read") or 0)
+    parts.append(f"knowledge base and suffix rules; page evidence from {pages:,} home page"
+                 f"{'' if pages == 1 else 's'} in the evidence; no evidence = unknown")
+    return "; ".join(parts)
+
+
 def build_report(
     facts: pa.Table | pl.DataFrame,
     assessment: pa.Table | pl.DataFrame,
@@ -216,6 +231,7 @@ def build_report(
         + (f" ({str(config.get('policy_digest'))[:12]})" if config.get("policy_digest") else ""),
         "Law applied as of": as_of.isoformat(),
         "Knowledge base as of": kb_as_of,
+        "Source categories": _category_sources(config),
         "Tool version": str(config.get("tool_version") or ""),
     }
     kb_warning = staleness(kb, dt.date.today()).warning

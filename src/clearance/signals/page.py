@@ -4,8 +4,11 @@
 :func:`parse_page` reads one HTML capture (bytes; it never fetches) and returns a
 :class:`PageEvidence`: ``og:type`` and ``og:site_name``, the schema.org types the page declares
 (JSON-LD ``@type`` anywhere in the document, ``@graph`` included; microdata ``itemtype``;
-RDFa ``typeof``), the ``<meta name="generator">`` values, and the content-management or shop
-platforms recognised from their fingerprints (asset paths, script names, generator strings).
+RDFa ``typeof``), the ``<title>``, the name of the publisher a JSON-LD block states, the
+``<meta name="generator">`` values, and the platforms recognised from their fingerprints:
+content-management and shop systems (asset paths, script names, generator strings), the
+audience-measurement and recommendation services publishers embed (INFOnline, Chartbeat,
+Parse.ly, Outbrain, ...), a shopping basket, and blog-style comment forms.
 These are facts about the page; which source category they point to is decided in
 ``clearance.enrich.page_categories``. Everything is read with bounded scans over at most
 :data:`~clearance.signals.html.MAX_HTML_BYTES`; hostile input never raises, it lowers the
@@ -14,6 +17,7 @@ count of what could be read (``problems``).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -35,11 +39,18 @@ _TYPEOF = re.compile(r"""\btypeof\s*=\s*["'](?:schema:)?([A-Z][A-Za-z]{1,60})["'
 _TYPE_NAME = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:schema\.org/|schema:)?([A-Za-z][A-Za-z]{1,60})$"
 )
+_TITLE = re.compile(r"<title\b[^>]{0,200}>([^<]{0,500})</title", re.IGNORECASE)
+_ORG_NAME = re.compile(
+    r'"(?:publisher|author|creator|provider|sourceOrganization)"\s*:\s*\{[^{}]{0,300}?'
+    r'"name"\s*:\s*"([^"]{1,120})"'
+)
 _MAX_JSON_BLOCKS = 50
 _MAX_TYPES = 200
 
 #: Platform id -> fingerprints (lower-case substrings of the page or of its generator meta).
-#: Only fingerprints that the platform's own assets or markup carry, never content words.
+#: Only fingerprints that the platform's own assets or markup carry (asset paths, class and
+#: script names, generator strings), never the platform's bare name: a blog post that mentions
+#: DSpace or phpBB is neither.
 PLATFORMS: dict[str, tuple[str, ...]] = {
     "wordpress": ("/wp-content/", "/wp-includes/", "generator:wordpress"),
     "woocommerce": ("woocommerce-", "generator:woocommerce", "wc-block"),
@@ -61,25 +72,41 @@ PLATFORMS: dict[str, tuple[str, ...]] = {
     "hugo": ("generator:hugo",),
     "jekyll": ("generator:jekyll",),
     "discourse": ("generator:discourse",),
-    "phpbb": ("generator:phpbb", "viewtopic.php?", "phpbb"),
+    "phpbb": ("generator:phpbb", "viewtopic.php?", "/styles/prosilver/", "phpbb_"),
     "vbulletin": ("generator:vbulletin", "vbulletin_"),
-    "xenforo": ("generator:xenforo", "data-xf-init", "xenforo"),
+    "xenforo": ("generator:xenforo", "data-xf-init", "/js/xf/"),
     "mybb": ("generator:mybb", "mybb.com"),
     "invision": ("generator:invision", "invisioncommunity.com", "ipsapp"),
     "smf": ("generator:simple machines", "simple machines forum", "smf_scripturl"),
-    "flarum": ("generator:flarum", "flarum"),
+    "flarum": ("generator:flarum", "flarum.core"),
     "mediawiki": ("generator:mediawiki", "/load.php?lang=", "mw-content-text"),
-    "dspace": ("generator:dspace", "/bitstream/handle/", "dspace"),
-    "eprints": ("generator:eprints", "eprints"),
+    "dspace": ("generator:dspace", "/bitstream/handle/", "/themes/mirage", "ds-app"),
+    "eprints": ("generator:eprints", "/style/auto.css", "ep_tm_"),
     "ojs": ("generator:open journal systems", "pkp_structure", "/index.php/index/"),
-    "omeka": ("generator:omeka", "omeka"),
-    "islandora": ("islandora",),
-    "contentdm": ("contentdm",),
-    "newspack": ("newspack",),
+    "omeka": ("generator:omeka", "/application/asset/", "/plugins/omeka"),
+    "islandora": ("/modules/contrib/islandora", "islandora_"),
+    "contentdm": ("/digital/collection/", "cdm-"),
+    "newspack": ("newspack-", "/newspack/"),
     "arc-publishing": ("fusion-metadata", "/pf/dist/", "arcpublishing"),
     "drupal": ("generator:drupal", "/sites/default/files/", "drupal-settings-json"),
     "joomla": ("generator:joomla",),
     "typo3": ("generator:typo3", "typo3temp/", "typo3conf/"),
+    "government-site-builder": ("generator:government site builder",),
+    # audience measurement and recommendation services publishers embed (not shops or blogs)
+    "infonline": ("script.ioam.de", "iomm.ioam.de", "iam.js", "ivw.js", "de.ioam.de"),
+    "chartbeat": ("static.chartbeat.com", "chartbeat.js"),
+    "parsely": ("cdn.parsely.com", "parsely-page", "d1z2jf7jlzjs58.cloudfront.net"),
+    "outbrain": ("widgets.outbrain.com", "outbrainjs"),
+    "taboola": ("cdn.taboola.com",),
+    "piano": ("cdn.tinypass.com", "experience.piano.io"),
+    "dpa-credit": ("(dpa)", "foto: dpa", "copyright dpa", "dpa-infocom"),
+    # a shopping basket: the one thing every shop has and other sites do not
+    "basket": ("add-to-cart", "addtocart", "in den warenkorb", "warenkorb anzeigen",
+               "ajouter au panier", "add to basket", "/checkout/cart", "minicart",
+               "mini-cart", "/warenkorb"),
+    # comments under posts, as blog engines render them
+    "comments": ("id=\"respond\"", "comment-reply-link", "id=\"comments\"", "commentform",
+                 "schreibe einen kommentar", "leave a reply", "laisser un commentaire"),
 }
 
 
@@ -89,15 +116,21 @@ class PageEvidence:
 
     og_type: str | None = None
     site_name: str | None = None
+    title: str | None = None
+    publisher: str | None = None
     schema_types: tuple[str, ...] = ()
     generators: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     problems: int = 0
+    source: str | None = None  # where the page came from, as a reason should cite it
 
     @property
     def empty(self) -> bool:
         """Return True when the page states nothing this module reads."""
-        return not (self.og_type or self.site_name or self.schema_types or self.platforms)
+        return not (
+            self.og_type or self.site_name or self.schema_types or self.platforms or self.title
+            or self.publisher
+        )
 
 
 def _types_in(value: object, found: list[str], depth: int = 0) -> None:
@@ -138,6 +171,11 @@ def _json_ld_types(text: str) -> tuple[list[str], int]:
     return found, problems
 
 
+def _clean(value: str) -> str | None:
+    text = " ".join(html.unescape(value).split())[:300]
+    return text or None
+
+
 def parse_page(body: bytes, *, charset: str | None = None) -> PageEvidence:
     """Return what an HTML page states about its site; never raises on any bytes."""
     doc = parse_html(body, charset=charset)
@@ -162,9 +200,13 @@ def parse_page(body: bytes, *, charset: str | None = None) -> PageEvidence:
     platforms = tuple(
         name for name, marks in PLATFORMS.items() if any(mark in probe for mark in marks)
     )
+    title = _TITLE.search(text, 0, min(len(text), 400_000))
+    publisher = _ORG_NAME.search(text, 0, min(len(text), MAX_HTML_BYTES))
     return PageEvidence(
         og_type=og_type,
         site_name=site_name,
+        title=_clean(title.group(1)) if title else None,
+        publisher=_clean(publisher.group(1)) if publisher else None,
         schema_types=tuple(dict.fromkeys(types))[:_MAX_TYPES],
         generators=tuple(dict.fromkeys(generators))[:20],
         platforms=platforms,

@@ -100,3 +100,42 @@ def test_hostile_input_is_bounded() -> None:
     nested = "license: other\nlicense_name: " + "license: other\n" * 50
     assert normalize_license(nested).id == "unknown"
     assert len(normalize_license("y" * 10_000).raw) == 500
+
+
+_BSD2 = ("Redistribution and use in source and binary forms, with or without modification, are "
+         "permitted provided that the following conditions are met: 1. Redistributions of source "
+         "code must retain the above copyright notice, this list of conditions and the following "
+         "disclaimer. 2. Redistributions in binary form must reproduce the above copyright "
+         "notice, this list of conditions and the following disclaimer in the documentation "
+         "and/or other materials provided with the distribution. ")
+_ENDORSE = ("3. The names of the contributors may not be used to endorse or promote products "
+            "derived from this software without specific prior written permission. ")
+_ADVERT = ("3. All advertising materials mentioning features or use of this software must "
+           "display the following acknowledgement: This product includes software developed by "
+           "the University. ")
+_DISCLAIMER = ("THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS AS IS AND ANY "
+               "EXPRESS OR IMPLIED WARRANTIES ARE DISCLAIMED.")
+_MIT_GRANT = ("Permission is hereby granted, free of charge, to any person obtaining a copy of "
+              "this "
+              "software and associated documentation files (the Software), to deal in the "
+              "Software without restriction, including without limitation the rights to use, "
+              "copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the "
+              "Software, and to permit persons to whom the Software is furnished to do so")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (_BSD2 + _DISCLAIMER, "BSD-2-Clause"),
+    (_BSD2 + _ENDORSE + _DISCLAIMER, "BSD-3-Clause"),
+    (_BSD2 + _ADVERT + "4. " + _ENDORSE[3:] + _DISCLAIMER, "BSD-4-Clause"),
+    (_MIT_GRANT + ", subject to the following conditions: The above copyright notice and this "
+     "permission notice (including the next paragraph) shall be included in all copies or "
+     "substantial portions of the Software.", "MIT"),
+    (_MIT_GRANT + ". THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND.", "MIT-0"),
+    ("This package is free software; you can redistribute it and/or modify it under the terms "
+     "version 2 of the GNU General Public License as published by the Free Software "
+     "Foundation. This package is distributed in the hope that it will be useful, but WITHOUT "
+     "ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or FITNESS FOR A "
+     "PARTICULAR PURPOSE. See the GNU General Public License for more details.", "GPL-2.0-only"),
+])
+def test_text_families_are_told_apart(text: str, expected: str) -> None:
+    assert normalize_license(text).id == expected

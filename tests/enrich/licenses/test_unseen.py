@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The second labelled corpus (real strings from sources the first one did not use), in halves.
+"""Labelled corpora of real strings from sources the first corpus did not use.
 
-``unseen_develop.jsonl`` was used while fixing the classes of misses; ``unseen_heldback.jsonl``
-was scored once, at the end, and never tuned on (docs/licenses.md records both figures). The
-floors guard against regressions; the held-back floor is its measured figure, not a target.
-Also the property the acceptance asks for: noise around an input never makes the result less
-restrictive.
+``unseen_develop.jsonl`` was used while fixing classes of misses (twice: its second part holds
+new strings of the classes the first held-back half missed); ``unseen_regression.jsonl`` is
+the first held-back half, scored once and then, its misses being known, turned into a
+regression set; ``heldback.jsonl`` is a fresh held-back set from yet other sources, labelled
+before the normaliser was run on it and scored once, then (its misses known) developed on;
+``heldback2.jsonl`` is a second fresh held-back set from other sources again, labelled before
+any run and scored once (docs/licenses.md records every figure).
+The floors guard against regressions; the held-back floor is its measured figure, not a
+target. Also the property the acceptance asks for: noise around an input never makes the
+result less restrictive.
 """
 
 from __future__ import annotations
@@ -37,8 +42,10 @@ def _same(got: str, expected: str) -> bool:
         " " in got and " " in expected and bool(_PLAIN.is_equivalent(got, expected)))
 
 
-@pytest.mark.parametrize(("name", "floor"), [("unseen_develop.jsonl", 0.98),
-                                              ("unseen_heldback.jsonl", 0.96)])
+@pytest.mark.parametrize(("name", "floor"), [("unseen_develop.jsonl", 0.99),
+                                              ("unseen_regression.jsonl", 0.99),
+                                              ("heldback.jsonl", 0.76),
+                                              ("heldback2.jsonl", 0.67)])
 def test_exact_share(name: str, floor: float) -> None:
     rows = _rows(name)
     misses = [(r["raw"][:60], r["expected"], got) for r in rows
@@ -48,20 +55,43 @@ def test_exact_share(name: str, floor: float) -> None:
     assert share >= floor, misses[:10]
 
 
-def test_develop_half_never_less_restrictive() -> None:
+# held back: results less restrictive than the label when each set was scored (see
+# data/heldback*_first_score.txt); the bounds keep that from getting worse
+@pytest.mark.parametrize(("name", "allowed"), [("unseen_develop.jsonl", 0),
+                                               ("unseen_regression.jsonl", 0),
+                                               ("heldback.jsonl", 5),
+                                               ("heldback2.jsonl", 9)])
+def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     vocab = default_vocabulary()
-    worse = [r["raw"] for r in _rows("unseen_develop.jsonl")
+    worse = [r["raw"] for r in _rows(name)
              if restrictiveness_of(normalize_license(r["raw"]).id, vocab)
              < restrictiveness_of(r["expected"], vocab)]
+    assert len(worse) <= allowed, worse
+
+
+_SETS = ("unseen_develop.jsonl", "unseen_regression.jsonl", "heldback.jsonl", "heldback2.jsonl")
+_CLEAN = sorted({r["raw"] for name in _SETS for r in _rows(name) if len(r["raw"]) < 120})
+_NOISES = ["", " ", "  ", "\n", "\t", '"', "'", "License: ", "Licence: ", "license: ", "(", ")",
+           ".", ";", "**", "`", "- ", "* "]
+_NOISE = st.sampled_from(_NOISES)
+
+
+def test_noise_glued_after_an_input_never_makes_it_less_restrictive() -> None:
+    """Every input with the noises that glue to its last word (deterministic; the random
+    property below covers the other pairs). Every input x every pair of noises was also run
+    exhaustively while this was written (docs/licenses.md)."""
+    vocab = default_vocabulary()
+    worse = []
+    for clean in _CLEAN:
+        plain = restrictiveness_of(normalize_license(clean).id, vocab)
+        for after in ("License: ", ")", ".", ";", "**"):
+            noisy = normalize_license(clean + after).id
+            if restrictiveness_of(noisy, vocab) < plain:
+                worse.append((clean, after, noisy))
     assert worse == []
 
 
-_CLEAN = [r["raw"] for r in _rows("unseen_develop.jsonl") if len(r["raw"]) < 120]
-_NOISE = st.sampled_from(["", " ", "  ", "\n", "\t", '"', "'", "License: ", "Licence: ",
-                          "license: ", "(", ")", ".", ";", "**", "`", "- ", "* "])
-
-
-@settings(max_examples=300, deadline=None, database=None,
+@settings(max_examples=500, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_CLEAN), _NOISE, _NOISE)
 def test_noise_around_an_input_never_makes_it_less_restrictive(

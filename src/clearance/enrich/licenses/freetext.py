@@ -14,15 +14,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from clearance.enrich.licenses.localise import port_code
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
 __all__ = ["PhraseMatch", "match_cc", "match_compact", "match_phrase"]
 
 _CC_CONTEXT = re.compile(
-    r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|^attribution\b|\battribution (?:non ?commercial|"
-    r"share ?alike|no ?derivs|no ?derivatives)\b"
+    r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|\battribution (?:non ?commercial|"
+    r"share ?alike|no ?derivs|no ?derivatives)\b|"
+    # "Attribution" alone is CC's name only as a licence title ("Attribution 4.0
+    # International", Flickr's "Attribution License"), not in "attribution required"
+    r"^attribution(?= ?(?:$|licen[cs]e\b|[1-4](?: ?\d)?\b|international\b|unported\b|"
+    r"generic\b))"
 )
-_CC0 = re.compile(r"\bcc ?0\b|\bcc zero\b|\bcreative commons zero\b|\bcc0 1.0\b")
+_CC0 = re.compile(
+    r"\bcc ?0\b|\bcc zero\b|\bcreative commons (?:zero|0)\b|\bcc0 1.0\b"
+)
 _BY = re.compile(r"\bby\b|\battribution\b")
 _NC = re.compile(r"\bnc\b|\bnon ?commercial\b")
 _ND = re.compile(r"\bnd\b|\bno ?derivs\b|\bno ?derivatives\b|\bno derivative works\b")
@@ -36,13 +43,26 @@ _RESEARCH = re.compile(
     r"\b(?:research|academic|educational)\b[^.]{0,60}\bonly\b|\bonly\b[^.]{0,40}\bresearch\b|"
     r"\bresearch (?:use|purposes?)\b.{0,30}\bnot\b.{0,30}\bcommercial"
 )
-_NONCOMMERCIAL = re.compile(r"\bnon ?commercial\b|\bnot for commercial\b|\bno commercial\b")
+_NONCOMMERCIAL = re.compile(
+    r"\bnon ?commercial\b|\bnot for commercial\b|\bno commercial\b|"
+    r"\b(?:free )?for (?:home|personal|private) use(?: only)?\b|\bpersonal use only\b"
+)
 _TERMS = re.compile(
     r"\b(?:terms of use|terms of service|terms and conditions|usage agreement|user agreement|"
     r"agreement|you agree|freely used for any purpose|"
     r"may be used for any purpose)\b"
 )
-_MODIFIED = re.compile(r"^(?:modified|custom|adapted|amended) \w+")
+_ATTRIBUTION_TERMS = re.compile(
+    r"\b(?:attribution|credit|crediting)\b[^.]{0,20}\b(?:required|needed|mandatory|only)\b|"
+    r"\b(?:free|freely|may be used|free to use|use|reuse|re use)\b[^.]{0,40}\b(?:with|provided|"
+    r"if you give|giving|requires?)\b[^.]{0,20}\b(?:attribution|credit)\b"
+)
+_MODIFIED = re.compile(
+    r"^(?:modified|custom|adapted|amended) \w+|"
+    # a licence *like* another: "MIT-style", "similar to Apache License but ...", "based on BSD"
+    r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b|^based on\b|^derived from\b"
+)
+_EDITORIAL = re.compile(r"^editorial(?: use)?(?: only)?\b|\beditorial use only\b")
 _ML_BAN = re.compile(
     r"\b(?:not|no|prohibit\w*|forbid\w*|may not)\b[^.]{0,60}\b(?:machine learning|artificial "
     r"intelligence|ai|train(?:ing)?|text and data mining|tdm)\b"
@@ -91,8 +111,11 @@ def match_cc(key: str, vocab: Vocabulary) -> PhraseMatch | None:
     if entry.ports and version_match is not None:
         tail = key[version_match.end() :]
         port = _PORT.match(tail.strip())
-        if port and port.group(1) in entry.ports:
-            return PhraseMatch(entry.ports[port.group(1)], 0.9, f"{evidence}, port {port.group(1)}")
+        where = port.group(1) if port else None
+        if where not in entry.ports:
+            where = port_code(tail)
+        if where is not None and where in entry.ports:
+            return PhraseMatch(entry.ports[where], 0.9, f"{evidence}, port {where}")
     return PhraseMatch(lid, 0.9, evidence)
 
 
@@ -138,12 +161,18 @@ def match_phrase(key: str, raw: str) -> PhraseMatch | None:
     """Return the licence state or generic terms a phrase states, or None."""
     if _ML_BAN.search(key) and re.search(r"\b(?:terms|tos|use)\b", key):
         return PhraseMatch("tos-prohibits-ml", 0.6, "text prohibits AI/ML use of the content")
+    if _EDITORIAL.search(key) and not re.search(r"\bfree\b", key):
+        return PhraseMatch("all-rights-reserved", 0.6, "editorial use only: no licence for "
+                           "other uses")
     if _MODIFIED.search(key):
         return PhraseMatch("LicenseRef-clearance-custom", 0.6, "modified licence: custom terms")
     if _RESEARCH.search(key):
         return PhraseMatch("LicenseRef-clearance-research-only", 0.7, "research-only wording")
     if _NONCOMMERCIAL.search(key):
         return PhraseMatch("LicenseRef-clearance-non-commercial", 0.65, "non-commercial wording")
+    if _ATTRIBUTION_TERMS.search(key):
+        return PhraseMatch("LicenseRef-clearance-custom", 0.55,
+                           "use permitted with attribution: custom terms, not a named licence")
     if _TERMS.search(key):
         return PhraseMatch("LicenseRef-clearance-custom", 0.5, "custom terms or agreement wording")
     if _ALL_RIGHTS.search(key):

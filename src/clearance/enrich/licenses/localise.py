@@ -20,7 +20,7 @@ from importlib import resources
 from clearance.errors import KnowledgeBaseError
 from clearance.yamlio import load_yaml
 
-__all__ = ["localise"]
+__all__ = ["localise", "port_code"]
 
 _SEP = r"[\s\-\u2010-\u2015_\u30fb]*"
 _VERSION = re.compile(r"(?<![\d.])[1-4]\.[015](?![\d.])")
@@ -67,3 +67,27 @@ def localise(text: str) -> str:
         for english, pattern in elements:
             out = pattern.sub(f" {english} ", out)
     return text if out == folded else " ".join(out.split())
+
+
+@functools.lru_cache(maxsize=1)
+def _ports() -> list[tuple[str, re.Pattern[str]]]:
+    path = resources.files("clearance").joinpath("data/licenses/i18n/phrases.yaml")
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+        table = data.get("ports") or {}
+        out = []
+        for code, names in table.items():
+            forms = {unicodedata.normalize("NFKC", n).casefold() for n in names}
+            forms |= {" ".join(re.sub(r"[^a-z0-9.+ ]", " ", f).split()) for f in forms}
+            alternation = "|".join(re.escape(f).replace(r"\ ", r"\W*")
+                                   for f in sorted(forms, key=len, reverse=True) if f)
+            out.append((code, re.compile(rf"^\s*(?:{alternation})\b")))
+        return out
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
+        raise KnowledgeBaseError(f"invalid licence phrase table: {exc}", path=str(path)) from exc
+
+
+def port_code(tail: str) -> str | None:
+    """Return the CC port code a country name at the start of ``tail`` stands for, or None."""
+    folded = unicodedata.normalize("NFKC", tail).casefold()
+    return next((code for code, pattern in _ports() if pattern.match(folded)), None)

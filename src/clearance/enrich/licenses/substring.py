@@ -38,6 +38,9 @@ def _index(vocab: Vocabulary) -> _Index:
             continue
         if entry.id == "LicenseRef-clearance-cc-unspecified" or len(key) < 3:
             continue
+        if " " not in key and entry.family.startswith("cc-") and not any(c.isdigit() for c in key) \
+                and "cc" not in key:
+            continue  # a CC element word alone ("attribution") in a sentence names no licence
         rows.append((key, lid, " " not in key))
     rows.sort(key=lambda row: (-len(row[0]), row[0]))
     owner = {key: lid for key, lid, _ in rows}

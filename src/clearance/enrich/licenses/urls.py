@@ -180,6 +180,8 @@ def match_url(value: str, vocab: Vocabulary) -> UrlMatch | None:
         canon = vocab.canonical_id(token)
         if canon is not None:
             return UrlMatch(canon, 0.97, "spdx.org licence page")
+    if host == "rightsstatements.org" and path.startswith("page/"):
+        stripped = f"{host}/vocab/{path[5:]}"  # the human-readable page of a statement
     probe = stripped
     while probe:
         lid = vocab.urls.get(probe)

@@ -47,8 +47,14 @@ def alias_key(text: str) -> str:
     return " ".join(s.split())
 
 
+_VERSION_WORD = re.compile(r"\b(?:v|ver|version) ?(?=\d)")
+_DOT_ZERO = re.compile(r"\b(\d+)\.0\b")
+
+
 def _trimmed(key: str) -> str:
-    """Return ``key`` without a leading 'the' and a trailing 'license'/'agreement'."""
+    """Return ``key`` without a leading 'the', a trailing 'license'/'agreement', and with
+    version spellings folded ("v. 1.2", "v1.2", "version 1.2" -> "1.2"; "2.0" -> "2")."""
+    key = " ".join(_DOT_ZERO.sub(r"\1", _VERSION_WORD.sub("", key)).split())
     for head in _TRIM_WORDS:
         if key.startswith(head):
             key = key[len(head) :]

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Licence values of ecosystems whose vocabularies are their own: CPAN's ``perl_5``,
+Unpaywall's ``publisher-specific-oa``, PMC's ``NO-CC CODE``, access rights.
+
+The table is data (``data/licenses/ecosystems/values.yaml``); a value matches only as a whole
+(case-insensitive), since words like ``restricted`` or ``bsd`` mean something else in prose.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from clearance.errors import KnowledgeBaseError
+from clearance.yamlio import load_yaml
+
+__all__ = ["ecosystem_value"]
+
+
+class _Values(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    values: dict[str, str]
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    path = resources.files("clearance").joinpath("data/licenses/ecosystems/values.yaml")
+    try:
+        data = _Values.model_validate(load_yaml(path.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return {" ".join(k.casefold().split()): v for k, v in data.values.items()}
+
+
+def ecosystem_value(text: str) -> str | None:
+    """Return the id or expression an ecosystem's own licence value stands for, or None."""
+    if len(text) > 80:
+        return None
+    return _table().get(" ".join(text.casefold().split()))
