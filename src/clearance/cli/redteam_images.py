@@ -21,7 +21,7 @@ from clearance.cli._app import console, out, run
 from clearance.cli.redteam import images_app
 from clearance.redteam.images.check import CheckResult, OperatingPoint
 from clearance.redteam.images.keypoints import MAX_KEYPOINTS
-from clearance.redteam.images.run import check_files, index_images
+from clearance.redteam.images.run import check_files, index_images, write_memorization
 
 __all__ = ["check", "index"]
 
@@ -143,6 +143,11 @@ def check(
     use_keypoints: Annotated[
         bool, typer.Option("--keypoints/--no-keypoints", help="Run the local-feature tier.")
     ] = True,
+    memorization: Annotated[
+        Path | None,
+        typer.Option(help="Write the memorisation table (Parquet) of the reproduced sources, "
+                     "for 'clearance scan --memorization-table'."),
+    ] = None,
 ) -> None:
     """Report which indexed works each query image reproduces (empty when none)."""
     op = OperatingPoint(
@@ -156,6 +161,9 @@ def check(
     with _progress("checking") as bar:
         task = bar.add_task("checking", total=None)
         results = run(lambda: check_files(index_dir, queries, op, lambda n: bar.advance(task, n)))
+    if memorization is not None:
+        run(lambda: write_memorization(results, memorization))
+        console.print(f"memorisation table: {memorization}", highlight=False, markup=False)
     if as_json:
         for result in results:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

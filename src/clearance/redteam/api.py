@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pyarrow.parquet as pq
 
+from clearance.atomic import write_atomic
 from clearance.errors import InputError
 from clearance.redteam.findings import memorization_table
 from clearance.redteam.probe import ChatModel, ProbeRun, build_probes, run_probes
@@ -105,5 +106,5 @@ def report_from_results(index: str | Path, results: str | Path) -> ReportInputs:
 
 
 def write_table(table: Any, path: str | Path) -> None:
-    """Write a pyarrow table as Parquet."""
-    pq.write_table(table, path)
+    """Write a pyarrow table as Parquet (whole or not at all)."""
+    write_atomic(Path(path), lambda tmp: pq.write_table(table, tmp))

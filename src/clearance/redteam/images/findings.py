@@ -26,7 +26,7 @@ from PIL import Image
 
 from clearance.errors import InputError, KnowledgeBaseError
 from clearance.redteam.images.appearance import THUMB_SIDE, decode_thumbnail
-from clearance.redteam.images.check import CheckResult, OperatingPoint, check_images
+from clearance.redteam.images.check import CheckResult, Match, OperatingPoint, check_images
 from clearance.redteam.images.index import ImageIndex
 from clearance.yamlio import load_yaml
 
@@ -37,6 +37,7 @@ __all__ = [
     "ImageFinding",
     "ImageRedteamSummary",
     "image_authorities",
+    "image_memorization_table",
     "known_work_hits",
     "summarise_image_checks",
 ]
@@ -322,3 +323,32 @@ def known_work_hits(
                 "distance": m.distance, "license": m.license, "owner": m.owner,
             })  # fmt: skip
     return pl.DataFrame(rows, schema=HITS_SCHEMA)
+
+
+def image_memorization_table(results: Sequence[CheckResult]) -> pa.Table:
+    """Return the memorisation table of image checks: one row per reproduced indexed source.
+
+    Only reproduction is stated (``memorization`` true): generated images that match nothing
+    were not aimed at any particular source, so they say nothing about the rest (which stay
+    unknown, not false). ``item_id`` is the source id (a scan's item id when the index was
+    built with ``--scan``), ``source`` the source's URL when known; the scan joins on either
+    (``--memorization-table``). Same schema as the text red team's table.
+    """
+    from clearance.redteam.findings import MEMORIZATION_SCHEMA
+
+    first: dict[str, Match] = {}
+    outputs: dict[str, int] = {}
+    methods: dict[str, set[str]] = {}
+    for result in results:
+        for m in result.matches:
+            first.setdefault(m.source, m)
+            outputs[m.source] = outputs.get(m.source, 0) + 1
+            methods.setdefault(m.source, set()).add(m.method)
+    rows = [{
+        "source": m.url or source, "item_id": source, "category": None, "license": m.license,
+        "probes": 0, "outputs_matching": outputs[source], "max_tokens": 0, "max_chars": 0,
+        "memorization": True,
+        "basis": f"{outputs[source]} generated image(s) reproduce it (matched by "
+                 f"{', '.join(sorted(methods[source]))})",
+    } for source, m in first.items()]  # fmt: skip
+    return pa.Table.from_pylist(rows, schema=MEMORIZATION_SCHEMA)

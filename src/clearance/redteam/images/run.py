@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
+from clearance.atomic import write_atomic
 from clearance.errors import InputError
 from clearance.redteam.images import keypoints as kp
 from clearance.redteam.images.check import CheckResult, OperatingPoint, check_images
@@ -28,7 +31,7 @@ from clearance.redteam.images.sources import (
     with_defaults,
 )
 
-__all__ = ["check_files", "expand_queries", "gather_items", "index_images"]
+__all__ = ["check_files", "expand_queries", "gather_items", "index_images", "write_memorization"]
 
 
 def gather_items(
@@ -164,3 +167,11 @@ def check_files(
     if not files:
         raise InputError("no query images found in the paths given")
     return check_images(index, files, operating_point, progress)
+
+
+def write_memorization(results: Sequence[CheckResult], path: str | Path) -> Path:
+    """Write the memorisation table of ``results`` (Parquet) atomically; return its path."""
+    from clearance.redteam.images.findings import image_memorization_table
+
+    table = image_memorization_table(results)
+    return write_atomic(Path(path), lambda tmp: pq.write_table(table, tmp))
