@@ -8,6 +8,7 @@ works it reproduces at the operating point (``--json``: one JSON object per quer
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -17,10 +18,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from clearance.atomic import write_text_atomic
 from clearance.cli._app import console, out, run
 from clearance.cli.redteam import images_app
 from clearance.redteam.images.check import CheckResult, OperatingPoint
 from clearance.redteam.images.keypoints import MAX_KEYPOINTS
+from clearance.redteam.images.report import image_report
 from clearance.redteam.images.run import check_files, index_images, write_memorization
 
 __all__ = ["check", "index"]
@@ -38,6 +41,14 @@ def _progress(label: str) -> Progress:
         transient=True,
         disable=not console.is_terminal,
     )
+
+
+class ImageReportFormat(enum.StrEnum):
+    """Formats of ``redteam images report``."""
+
+    html = "html"
+    md = "md"
+    json = "json"
 
 
 @images_app.command("index")
@@ -189,3 +200,27 @@ def _table(results: list[CheckResult]) -> None:
         "A risk assessment, not legal advice.",
         highlight=False,
     )
+
+
+@images_app.command("report")
+def report(
+    index_dir: Annotated[Path, typer.Argument(help="Index folder built by 'index'.")],
+    results: Annotated[Path, typer.Argument(help="What 'check --json' wrote (JSON Lines).")],
+    fmt: Annotated[
+        ImageReportFormat, typer.Option("--format", help="html (thumbnails side by side), md, json")
+    ] = ImageReportFormat.html,
+    markets: Annotated[
+        str, typer.Option(help="Markets whose authorities the section cites (comma-separated).")
+    ] = "us,eu,uk",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the report here instead of printing it.")
+    ] = None,
+) -> None:
+    """Render the findings of a check: each generated image beside the work it reproduces."""
+    chosen = [m.strip() for m in markets.split(",") if m.strip()]
+    text = run(lambda: image_report(index_dir, results, fmt=fmt.value, markets=chosen))
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    run(lambda: write_text_atomic(out_file, text))
+    console.print(f"image red-team report: {out_file}", highlight=False, markup=False)

@@ -148,3 +148,58 @@ def test_decompression_bomb_is_unreadable(built: Path) -> None:
     )
     assert result.exit_code == 0
     assert "error" in json.loads(result.stdout)
+
+
+def test_report_shows_each_finding_beside_its_source_and_memorisation_table(
+    built: Path, works: list[Work], strangers: list[Work], tmp_path: Path
+) -> None:
+    import base64
+    import html.parser
+
+    import pyarrow.parquet as pq
+
+    queries = tmp_path / "q<&>"
+    queries.mkdir()
+    w = works[3].image
+    w.resize((w.width // 2, w.height // 2)).save(queries / "half.png")
+    strangers[1].image.save(queries / "other.png")
+    memo = tmp_path / "memo.parquet"
+    checked = runner.invoke(app, ["redteam", "images", "check", str(built / "idx"), str(queries),
+                                  "--json", "--memorization", str(memo)])
+    assert checked.exit_code == 0, checked.output
+    results = tmp_path / "results.jsonl"
+    results.write_text("".join(line + "\n" for line in checked.stdout.splitlines()
+                               if line.startswith("{")), encoding="utf-8")
+    table = pq.read_table(memo).to_pylist()
+    assert [(r["item_id"], r["memorization"], r["outputs_matching"]) for r in table] == [
+        ("sub/w3.jpg", True, 1)]  # only reproduction is stated; the rest stay unknown
+    page = tmp_path / "report.html"
+    done = runner.invoke(app, ["redteam", "images", "report", str(built / "idx"), str(results),
+                               "--out", str(page)])
+    assert done.exit_code == 0, done.output
+    text = page.read_text(encoding="utf-8")
+
+    class Images(html.parser.HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.pngs: list[bytes] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            src = dict(attrs).get("src") or ""
+            if tag == "img" and src.startswith("data:image/png;base64,"):
+                self.pngs.append(base64.b64decode(src.split(",", 1)[1]))
+
+    parser = Images()
+    parser.feed(text)
+    assert len(parser.pngs) == 2  # the generated image and the work, side by side
+    for png in parser.pngs:
+        assert Image.open(io.BytesIO(png)).size[0] > 0
+    assert "q&lt;&amp;&gt;" in text and "q<&>" not in text  # names are escaped
+    assert "1 of 2 generated images reproduce an indexed work" in text
+    assert "not legal advice" in text
+    md = runner.invoke(app, ["redteam", "images", "report", str(built / "idx"), str(results),
+                             "--format", "md"])
+    assert md.exit_code == 0 and "| sub/w3.jpg |" in md.stdout.replace("\\|", "|")
+    results.write_text('{"file": "x.png", "matches": [{"source": "nope.jpg"}]}\n')
+    bad = runner.invoke(app, ["redteam", "images", "report", str(built / "idx"), str(results)])
+    assert bad.exit_code == 1 and "line 1" in bad.output and "Traceback" not in bad.output
