@@ -18,11 +18,13 @@ gives ``unknown``, never permission.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
+import polars as pl
 
 from clearance.models import Capture, Signal
 from clearance.signals.aitxt import AiTxt, parse_ai_txt
@@ -42,6 +44,8 @@ PURPOSE_SIGNAL = {
     "research": "tdm",
 }
 _EVERYTHING = {"", "/", "/*", "*"}
+#: scheme://authority at the start of a URL: what the path matchers never read.
+_AUTHORITY = r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,15 @@ class EpochSignals:
         )
         self.dependent_agents: tuple[str, ...] = ()
         self.base = self._base()
+
+    def recaptured(self, captures: Mapping[str, Capture | None]) -> EpochSignals:
+        """Return this parsed state with other captures of the same documents as evidence."""
+        other = copy.copy(self)
+        other.captures = dict(captures)
+        other.evidence = ";".join(
+            sorted(c.record_id or c.url for c in other.captures.values() if c)
+        )
+        return other
 
     @staticmethod
     def _answered(capture: Capture | None) -> bool:
@@ -283,11 +296,15 @@ class EpochSignals:
             if k is not None and v[0] in self.dependent_agents
         }
 
-    def judge(self, urls: Sequence[str | None]) -> tuple[list[Judgement], np.ndarray]:
+    def judge(self, urls: Sequence[str | None] | pl.Series) -> tuple[list[Judgement], np.ndarray]:
         """Return (distinct judgements, index per URL into them).
 
         When nothing depends on the path the answer is one judgement for every URL, with no
-        per-URL work at all.
+        per-URL work at all. Otherwise the URLs are reduced to their distinct paths (the
+        matchers read the path and query only), each distinct path is judged once with the
+        batch matchers, and the paths fall into classes: the labels that block them, the
+        TDMRep statements that apply, and the robots.txt rule that decided. One judgement is
+        built per class and joined back to the URLs by index: no Python runs per URL.
         """
         base = self._stamp(_reduce(self.base, self.evidence or None, self.seen))
         n = len(urls)
@@ -295,50 +312,72 @@ class EpochSignals:
         tdm_dependent = self.tdm is not None and not _tdm_independent(self.tdm)
         if not dependent and self.ai_rules is None and not tdm_dependent:
             return [base], np.zeros(n, dtype=np.int32)
-        blocked: list[tuple[str, ...]] = [()] * n
+        series = urls if isinstance(urls, pl.Series) else pl.Series("url", list(urls),
+                                                                      dtype=pl.String)
+        tails = series.cast(pl.String).str.replace(_AUTHORITY, "")
+        uniq = pl.DataFrame({"t": tails}).with_row_index("i").group_by(
+            "t", maintain_order=True).agg(pl.col("i").first())
+        inverse = pl.DataFrame({"t": tails}).join(
+            uniq.with_row_index("k"), on="t", how="left", maintain_order="left",
+            nulls_equal=True)["k"].to_numpy()
+        reps: list[str | None] = series.gather(uniq["i"]).to_list()
+        m = len(reps)
+        labels: list[str] = []
+        codes = np.zeros(m, dtype=np.int64)
+
+        def block(label: str, verdicts: Sequence[bool | None]) -> None:
+            hit = np.fromiter((v is False for v in verdicts), dtype=bool, count=m)
+            if hit.any():
+                if label not in labels:
+                    labels.append(label)
+                codes[hit] |= 1 << labels.index(label)
+
         if dependent:
             assert self.robots is not None
             for key, agents in self._dependent_groups().items():
                 label = f"robots.txt:{agents[0]}" if key != "*" else "robots.txt:*"
-                allowed = self.robots.allowed_many(agents[0], list(urls))
-                for i, ok in enumerate(allowed):
-                    if ok is False:
-                        blocked[i] = (*blocked[i], label)
+                block(label, self.robots.allowed_many(agents[0], reps))
         if self.ai_rules is not None:
-            # ai.txt uses robots.txt syntax and matching: judge every URL in one batch.
+            # ai.txt uses robots.txt syntax and matching: judge every path in one batch.
             for key in {self.ai_rules.group_key(a) or "" for a in ("*", *self.agents)} - {""}:
-                allowed = self.ai_rules.allowed_many(key, list(urls))
-                for i, ok in enumerate(allowed):
-                    if ok is False:
-                        blocked[i] = (*blocked[i], "ai.txt")
-        extra: list[tuple[Signal, ...]] = [()] * n
+                block("ai.txt", self.ai_rules.allowed_many(key, reps))
+        extra: list[tuple[Signal, ...]] = [()] * m
         if tdm_dependent:
             assert self.tdm is not None
-            memo: dict[str, tuple[Signal, ...]] = {}
-            for i, url in enumerate(urls):
-                if not url:
-                    continue
-                if url not in memo:
-                    memo[url] = tuple(
-                        sig
-                        for sig in self.tdm.evaluate(url).signals
+            for k, url in enumerate(reps):
+                if url:
+                    extra[k] = tuple(
+                        sig for sig in self.tdm.evaluate(url).signals
                         if sig.purpose == self.purpose and self._counts(sig)
                     )
-                extra[i] = memo[url]
-        interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], int] = {}
+        interned: dict[tuple[int, tuple[Signal, ...], str], int] = {}
         distinct: list[Judgement] = []
-        index = np.empty(n, dtype=np.int32)
-        for i in range(n):
-            pair = (blocked[i], extra[i])
-            k = interned.get(pair)
-            if k is None:
-                k = interned[pair] = len(distinct)
-                one = _combine(base, blocked[i], extra[i], self.evidence or None, self.seen)
+        local = np.empty(m, dtype=np.int32)
+        for k in range(m):
+            blocked = tuple(sorted(labels[b] for b in range(len(labels))
+                                   if codes[k] >> b & 1))
+            rule = self._rule_of(blocked, reps[k]) if blocked else ""
+            key3 = (int(codes[k]), extra[k], rule)
+            got = interned.get(key3)
+            if got is None:
+                got = interned[key3] = len(distinct)
+                one = _combine(base, blocked, extra[k], self.evidence or None, self.seen)
                 if one is not base:
-                    one = self._stamp(one, urls[i], extra[i])
+                    one = self._stamp(one, reps[k], extra[k])
                 distinct.append(one)
-            index[i] = k
+            local[k] = got
+        index: np.ndarray = local[inverse]
         return distinct, index
+
+    def _rule_of(self, blocked: tuple[str, ...], url: str | None) -> str:
+        """Return the robots.txt rule that decided a blocked path (its class), else ''."""
+        first = blocked[0]
+        if not url or not first.startswith("robots.txt") or self.robots is None:
+            return ""
+        agent = first.split(":", 1)[1] if ":" in first else "*"
+        agent = self.agents[0] if agent == "*" else agent
+        match = self.robots.explain(agent, url)
+        return f"{match.rule.line}" if match.rule is not None else ""
 
     def _stamp(
         self, judged: Judgement, url: str | None = None, extra: Sequence[Signal] = ()
