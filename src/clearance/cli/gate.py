@@ -21,8 +21,11 @@ from clearance.cli.options import (
     AgentOpt,
     AgreementsOpt,
     AsOfOpt,
+    BatchRowsOpt,
     BlocklistOpt,
     CompetesOpt,
+    Engine,
+    EngineOpt,
     FailLevel,
     ForceOpt,
     FormatOpt,
@@ -44,10 +47,12 @@ from clearance.cli.options import (
     PersonalOpt,
     PresumeEarlierOpt,
     Purpose,
+    RayAddressOpt,
     RetainedOpt,
     SnapshotOpt,
     Tri,
     WaiversOpt,
+    WorkersOpt,
     assumptions_from,
 )
 from clearance.cli.progress import cli_progress
@@ -57,7 +62,7 @@ from clearance.decide.knownworks import KnownWorks, load_known_works
 from clearance.decide.policy import Policy, load_policy, load_waivers, shipped_policies
 from clearance.decide.takedown import TakedownLedger, default_ledger_path
 from clearance.engine.gate import gate_manifest
-from clearance.engine.scan import parse_markets
+from clearance.engine.settings import DEFAULT_BATCH_ROWS, parse_markets
 from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.ingest.columns import parse_mapping
 from clearance.models import GateSummary
@@ -172,6 +177,10 @@ def gate(
     ] = FailLevel.prohibited,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
+    engine: EngineOpt = Engine.local,
+    workers: WorkersOpt = None,
+    ray_address: RayAddressOpt = None,
+    batch_rows: BatchRowsOpt = DEFAULT_BATCH_ROWS,
 ) -> None:
     """Tier every item of MANIFEST under a sourcing policy (approved / restricted /
     prohibited, with reasons), write the three manifests in the input's format, and exit 3
@@ -222,6 +231,10 @@ def gate(
                     presume_earlier=presume_earlier,
                     agreements=registry,
                     progress=progress,
+                    engine=engine.value,
+                    workers=workers,
+                    ray_address=ray_address,
+                    batch_rows=batch_rows,
                 )
             )
     finally:

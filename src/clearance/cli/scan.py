@@ -17,8 +17,11 @@ from clearance.cli.options import (
     AgentOpt,
     AgreementsOpt,
     AsOfOpt,
+    BatchRowsOpt,
     BlocklistOpt,
     CompetesOpt,
+    Engine,
+    EngineOpt,
     FailLevel,
     ForceOpt,
     FormatOpt,
@@ -43,16 +46,19 @@ from clearance.cli.options import (
     PresumeEarlierOpt,
     Purpose,
     PurposeOpt,
+    RayAddressOpt,
     ResumeOpt,
     RetainedOpt,
     SnapshotOpt,
     Tri,
     WaiversOpt,
+    WorkersOpt,
     assumption_overrides,
     assumptions_from,
 )
 from clearance.cli.progress import cli_progress
 from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, parse_markets, run_scan
+from clearance.engine.settings import DEFAULT_BATCH_ROWS
 from clearance.errors import InputError
 from clearance.ingest.columns import parse_mapping
 
@@ -162,6 +168,10 @@ def scan(
     resume: ResumeOpt = False,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
     as_json: JsonOpt = False,
+    engine: EngineOpt = Engine.local,
+    workers: WorkersOpt = None,
+    ray_address: RayAddressOpt = None,
+    batch_rows: BatchRowsOpt = DEFAULT_BATCH_ROWS,
 ) -> None:
     """Scan a manifest: categories, licences, opt-outs, law per market, policy tiers, reports."""
 
@@ -195,6 +205,10 @@ def scan(
             reports=not no_reports,
             force=force,
             resume=resume,
+            engine=engine.value,
+            workers=workers,
+            ray_address=ray_address,
+            batch_rows=batch_rows,
         )
 
     config = run(build)
@@ -245,6 +259,7 @@ def assess(
     force: ForceOpt = False,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
     as_json: JsonOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Re-judge a saved scan's facts (other markets, policy, date or presumptions) without
     fetching anything, into a new run folder."""
@@ -269,6 +284,7 @@ def assess(
                 manifest=manifest,
                 reports=not no_reports,
                 progress=progress,
+                workers=workers,
             )
         )
     if as_json:
