@@ -53,8 +53,8 @@ class EvidenceCounts:
         if not judged.height:
             return
         first, last = judged["reservation_capture_at"].min(), judged["reservation_capture_at"].max()
-        self.first = first if self.first is None or first < self.first else self.first  # type: ignore[operator]
-        self.last = last if self.last is None or last > self.last else self.last  # type: ignore[operator]
+        self.first = first if self.first is None or first < self.first else self.first
+        self.last = last if self.last is None or last > self.last else self.last
         if "reservation_capture_age_days" in judged.columns:
             self.has_ages = True
             counted = judged["reservation_capture_age_days"].drop_nulls().value_counts()

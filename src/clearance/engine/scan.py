@@ -380,15 +380,14 @@ def assess_scan(
         split_sink = ParquetSink(work / "decisions.parquet", statistics=())
         results, _ = execute(settings, ctx, tasks, run_facts_group)
         try:
-            for result in results:
-                if result.assessment is not None:
-                    sink.write(result.assessment)
-                if result.decisions is not None:
-                    split_sink.write(result.decisions)
-                done.add(result)
-                done.items += result.assessment.num_rows // max(1, len(market_list)) \
-                    if result.assessment is not None else 0
-                stage.advance(result.decisions.num_rows if result.decisions is not None else 0)
+            for batch in results:
+                if batch.assessment is not None:
+                    sink.write(batch.assessment)
+                if batch.decisions is not None:
+                    split_sink.write(batch.decisions)
+                    done.items += batch.decisions.num_rows
+                    stage.advance(batch.decisions.num_rows)
+                done.add(batch)
         except BaseException:
             sink.abort()
             split_sink.abort()

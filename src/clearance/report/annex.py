@@ -16,8 +16,8 @@ import polars as pl
 import yaml
 
 from clearance.law.rules import default_rules
-from clearance.report.knowledge import EXPOSURE_LEVELS
 from clearance.report.aggregate import ReportAggregate, as_aggregate
+from clearance.report.knowledge import EXPOSURE_LEVELS
 from clearance.report.tables import ScanTables, list_column
 from clearance.yamlio import load_yaml
 

@@ -20,9 +20,11 @@ import polars as pl
 import pyarrow as pa
 
 from clearance.enrich.categories import category_ids
+from clearance.errors import ReportError
 from clearance.law.kb import KnowledgeBase, default_knowledge_base
 from clearance.law.review import staleness
 from clearance.models import DISCLAIMER, CitedAuthority, RecommendedAction, Vulnerability
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.annex import market_rows, rights_notes, signal_rows, tier_rows
 from clearance.report.conclusions import (
     MarketConclusion,
@@ -34,8 +36,6 @@ from clearance.report.drivers import DATASET, driver_counts
 from clearance.report.knowledge import ReportKnowledge, default_report_knowledge
 from clearance.report.matrix import cell_items, matrix_frame
 from clearance.report.recommendations import next_steps
-from clearance.errors import ReportError
-from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.tables import prepare_tables
 from clearance.report.trust import TrustBox, trust_box
 from clearance.report.vulnerabilities import cite, rank_sources, situation_of

@@ -13,8 +13,8 @@ from typing import Final
 
 import polars as pl
 
-from clearance.report.knowledge import DRIVERS
 from clearance.report.aggregate import ReportAggregate, as_aggregate
+from clearance.report.knowledge import DRIVERS
 from clearance.report.tables import ScanTables
 
 __all__ = ["DATASET", "driver_counts", "driver_expressions"]

@@ -16,8 +16,8 @@ import polars as pl
 import pyarrow as pa
 
 from clearance.enrich.categories import category_ids, default_knowledge
-from clearance.report.knowledge import EXPOSURE_LEVELS
 from clearance.report.aggregate import ReportAggregate, as_aggregate
+from clearance.report.knowledge import EXPOSURE_LEVELS
 from clearance.report.tables import (
     CHANNEL_PREFIX,
     CHANNEL_ROWS,

@@ -22,12 +22,12 @@ import pyarrow as pa
 from clearance.enrich.categories import category_ids
 from clearance.law.kb import KnowledgeBase, LawEntry, default_knowledge_base
 from clearance.models import CitedAuthority, MarketExposure, Vulnerability
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.drivers import DATASET, driver_counts
 from clearance.report.knowledge import DRIVERS, ReportKnowledge, default_report_knowledge
 from clearance.report.matrix import matrix_frame
 from clearance.report.recommendations import Situation, recommend
 from clearance.report.salience import Salience, salience_for
-from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.tables import ScanTables, list_column, prepare_tables
 
 __all__ = ["cite", "rank_sources", "rank_vulnerabilities", "situation_of"]
