@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from clearance.engine.reservations import DOCUMENTS, EpochSignals, Judgement
+from clearance.engine.reservations import _AUTHORITY, DOCUMENTS, EpochSignals, Judgement
 from clearance.engine.settings import ScanConfig
 from clearance.fetch.snapshot import Snapshot
 from clearance.models import Capture, Signal
@@ -62,6 +62,18 @@ def _host_frame(items: pa.Table) -> pl.DataFrame:
     keyed = pl.when(port.is_not_null() & (port != default.fill_null("")))\
         .then(pl.col("host") + pl.lit(":") + port).otherwise(pl.col("host"))
     return frame.with_row_index("__i").with_columns(keyed.alias("key"))
+
+
+def _path_ids(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str | None]]:
+    """Return the rows with ``__p``, the id of their (host, path and query), and the first
+    URL of each id: the matchers read only the path and query, so each is judged once."""
+    tails = frame.with_columns(pl.col("url").str.replace(_AUTHORITY, "").alias("__t"))
+    firsts = tails.group_by("key", "__t", maintain_order=True).agg(pl.col("url").first())\
+        .with_row_index("__p")
+    joined = tails.join(firsts.select("key", "__t", "__p"), on=["key", "__t"], how="left",
+                        maintain_order="left", nulls_equal=True).drop("__t")
+    reps = firsts["url"].to_list()
+    return joined, reps
 
 
 def _capture_row(host: str, when: dt.datetime, sig: Signal, evidence: str) -> dict[str, object]:
@@ -184,36 +196,46 @@ class _HostJudge:
                 owner.signal_rows.append(_capture_row(self.host, at, sig, state.evidence))
         return state
 
-    def judge(self, group: pl.DataFrame, cols: _Columns) -> None:
+    def _ids(self, state: EpochSignals, pids: np.ndarray, reps: list[str | None],
+             cols: _Columns) -> np.ndarray:
+        """Return the judgement ids of the rows with path ids ``pids`` in one epoch."""
+        if not state.path_dependent:
+            return cols.ids((state.judge_paths([])[0], np.zeros(len(pids), dtype=np.int32)))
+        distinct_paths, inverse = np.unique(pids, return_inverse=True)
+        judged, local = state.judge_paths([reps[p] for p in distinct_paths.tolist()])
+        return cols.ids((judged, local[inverse.reshape(-1)]))
+
+    def judge(self, group: pl.DataFrame, cols: _Columns, reps: list[str | None]) -> None:
         if not self.cuts:
             return
         rows = group["__i"].to_numpy()
-        urls = group["url"]
+        pids = group["__p"].to_numpy()
         collected = group["collected_at"].dt.epoch("us").fill_null(_NO_TIME).to_numpy()
         starts = np.searchsorted(self.stamps, collected, side="right") - 1
         for k in np.unique(starts):
             pick = np.nonzero(starts == k)[0]
             if k < 0:
                 if self.owner.settings.presume_earlier:
-                    self._presume(rows[pick], urls.gather(pick), cols)
+                    self._presume(rows[pick], pids[pick], reps, cols)
                 continue  # collected before the first capture: what stood then is unknown
             when = self.cuts[int(k)]
-            ids = cols.ids(self.epoch(when).judge(urls.gather(pick)))
+            ids = self._ids(self.epoch(when), pids[pick], reps, cols)
             cols.then[rows[pick]] = ids
             cols.capture_at[rows[pick]] = int(self.stamps[int(k)])
         as_of = self.owner.settings.as_of_moment or dt.datetime.now(UTC)
         current = [c for c in self.cuts if c <= as_of]
         if current:
-            cols.now[rows] = cols.ids(self.epoch(current[-1]).judge(urls))
+            cols.now[rows] = self._ids(self.epoch(current[-1]), pids, reps, cols)
 
-    def _presume(self, rows: np.ndarray, urls: pl.Series, cols: _Columns) -> None:
+    def _presume(self, rows: np.ndarray, pids: np.ndarray, reps: list[str | None],
+                 cols: _Columns) -> None:
         """Carry a reservation of the first capture back to items collected before it.
 
         Only reservations travel back: a permission seen later says nothing about earlier
         (the site may have lifted a reservation), so those items stay unknown.
         """
         first = self.cuts[0]
-        ids = cols.ids(self.epoch(first).judge(urls))
+        ids = self._ids(self.epoch(first), pids, reps, cols)
         is_reserved = np.array([j.verdict == "reserved" for j in cols.judgements], dtype=bool)
         reserved = is_reserved[ids]
         cols.then[rows[reserved]] = ids[reserved]
@@ -240,12 +262,13 @@ class HostJudges:
         """Return ``items`` with the reservation columns (see :func:`add_reservations`)."""
         cols = _Columns(items.num_rows)
         frame = _host_frame(items).filter(pl.col("key").is_in(list(self.known)))
+        frame, reps = _path_ids(frame)
         for (host,), group in frame.group_by(["key"], maintain_order=True):
             assert isinstance(host, str)
             judge = self.judges.get(host)
             if judge is None:
                 judge = self.judges[host] = _HostJudge(host, self)
-            judge.judge(group, cols)
+            judge.judge(group, cols, reps)
         return cols.append_to(items)
 
     def drain_signals(self) -> pa.Table:

@@ -296,22 +296,23 @@ class EpochSignals:
             if k is not None and v[0] in self.dependent_agents
         }
 
+    @property
+    def path_dependent(self) -> bool:
+        """Return True when some verdict of this state depends on the URL's path."""
+        return bool(self.robots is not None and self.dependent_agents) \
+            or self.ai_rules is not None \
+            or (self.tdm is not None and not _tdm_independent(self.tdm))
+
     def judge(self, urls: Sequence[str | None] | pl.Series) -> tuple[list[Judgement], np.ndarray]:
         """Return (distinct judgements, index per URL into them).
 
         When nothing depends on the path the answer is one judgement for every URL, with no
         per-URL work at all. Otherwise the URLs are reduced to their distinct paths (the
-        matchers read the path and query only), each distinct path is judged once with the
-        batch matchers, and the paths fall into classes: the labels that block them, the
-        TDMRep statements that apply, and the robots.txt rule that decided. One judgement is
-        built per class and joined back to the URLs by index: no Python runs per URL.
+        matchers read the path and query only) and judged by :meth:`judge_paths`.
         """
-        base = self._stamp(_reduce(self.base, self.evidence or None, self.seen))
         n = len(urls)
-        dependent = bool(self.robots is not None and self.dependent_agents)
-        tdm_dependent = self.tdm is not None and not _tdm_independent(self.tdm)
-        if not dependent and self.ai_rules is None and not tdm_dependent:
-            return [base], np.zeros(n, dtype=np.int32)
+        if not self.path_dependent:
+            return self.judge_paths([None] * min(n, 1))[0], np.zeros(n, dtype=np.int32)
         series = urls if isinstance(urls, pl.Series) else pl.Series("url", list(urls),
                                                                       dtype=pl.String)
         tails = series.cast(pl.String).str.replace(_AUTHORITY, "")
@@ -320,8 +321,25 @@ class EpochSignals:
         inverse = pl.DataFrame({"t": tails}).join(
             uniq.with_row_index("k"), on="t", how="left", maintain_order="left",
             nulls_equal=True)["k"].to_numpy()
-        reps: list[str | None] = series.gather(uniq["i"]).to_list()
+        distinct, local = self.judge_paths(series.gather(uniq["i"]).to_list())
+        index: np.ndarray = local[inverse]
+        return distinct, index
+
+    def judge_paths(self, reps: Sequence[str | None]) -> tuple[list[Judgement], np.ndarray]:
+        """Return (distinct judgements, index per URL) for URLs of distinct paths.
+
+        Each path is judged once with the batch matchers; the paths fall into classes (the
+        labels that block them, the TDMRep statements that apply, the robots.txt rule that
+        decided), one judgement is built per class, and the index joins it back: Python runs
+        per class, and per blocked path only to name the rule that decided.
+        """
+        base = self._stamp(_reduce(self.base, self.evidence or None, self.seen))
         m = len(reps)
+        if not self.path_dependent:
+            return [base], np.zeros(m, dtype=np.int32)
+        dependent = bool(self.robots is not None and self.dependent_agents)
+        tdm_dependent = self.tdm is not None and not _tdm_independent(self.tdm)
+        reps = list(reps)
         labels: list[str] = []
         codes = np.zeros(m, dtype=np.int64)
 
@@ -341,43 +359,52 @@ class EpochSignals:
             # ai.txt uses robots.txt syntax and matching: judge every path in one batch.
             for key in {self.ai_rules.group_key(a) or "" for a in ("*", *self.agents)} - {""}:
                 block("ai.txt", self.ai_rules.allowed_many(key, reps))
-        extra: list[tuple[Signal, ...]] = [()] * m
+        extras: list[tuple[Signal, ...]] = [()]
+        extra_id = np.zeros(m, dtype=np.int64)
         if tdm_dependent:
             assert self.tdm is not None
+            seen: dict[tuple[Signal, ...], int] = {(): 0}
             for k, url in enumerate(reps):
                 if url:
-                    extra[k] = tuple(
+                    found = tuple(
                         sig for sig in self.tdm.evaluate(url).signals
                         if sig.purpose == self.purpose and self._counts(sig)
                     )
-        interned: dict[tuple[int, tuple[Signal, ...], str], int] = {}
+                    got = seen.get(found)
+                    if got is None:
+                        got = seen[found] = len(extras)
+                        extras.append(found)
+                    extra_id[k] = got
+        names = sorted(labels)
+        order = [labels.index(x) for x in names]
+        rules = np.full(m, -1, dtype=np.int64)
+        if labels:
+            first_bit = np.full(m, -1, dtype=np.int64)
+            for bit in reversed(order):  # the first label in sorted order decides the excerpt
+                first_bit[(codes >> bit) & 1 == 1] = bit
+            for k in np.nonzero(codes)[0]:
+                rules[k] = self._rule_line(labels[int(first_bit[k])], reps[k])
+        keys = np.stack([codes, extra_id, rules], axis=1)
+        classes, first, local = np.unique(keys, axis=0, return_index=True,
+                                          return_inverse=True)
         distinct: list[Judgement] = []
-        local = np.empty(m, dtype=np.int32)
-        for k in range(m):
-            blocked = tuple(sorted(labels[b] for b in range(len(labels))
-                                   if codes[k] >> b & 1))
-            rule = self._rule_of(blocked, reps[k]) if blocked else ""
-            key3 = (int(codes[k]), extra[k], rule)
-            got = interned.get(key3)
-            if got is None:
-                got = interned[key3] = len(distinct)
-                one = _combine(base, blocked, extra[k], self.evidence or None, self.seen)
-                if one is not base:
-                    one = self._stamp(one, reps[k], extra[k])
-                distinct.append(one)
-            local[k] = got
-        index: np.ndarray = local[inverse]
-        return distinct, index
+        for (code, eid, _), k in zip(classes.tolist(), first.tolist(), strict=True):
+            blocked = tuple(x for x in names if code >> labels.index(x) & 1)
+            extra = extras[eid]
+            one = _combine(base, blocked, extra, self.evidence or None, self.seen)
+            if one is not base:
+                one = self._stamp(one, reps[k], extra)
+            distinct.append(one)
+        return distinct, np.asarray(local, dtype=np.int32).reshape(-1)
 
-    def _rule_of(self, blocked: tuple[str, ...], url: str | None) -> str:
-        """Return the robots.txt rule that decided a blocked path (its class), else ''."""
-        first = blocked[0]
-        if not url or not first.startswith("robots.txt") or self.robots is None:
-            return ""
-        agent = first.split(":", 1)[1] if ":" in first else "*"
+    def _rule_line(self, label: str, url: str | None) -> int:
+        """Return the line of the robots.txt rule that decided a blocked path (-1 if none)."""
+        if not url or not label.startswith("robots.txt") or self.robots is None:
+            return -1
+        agent = label.split(":", 1)[1] if ":" in label else "*"
         agent = self.agents[0] if agent == "*" else agent
         match = self.robots.explain(agent, url)
-        return f"{match.rule.line}" if match.rule is not None else ""
+        return match.rule.line if match.rule is not None else -1
 
     def _stamp(
         self, judged: Judgement, url: str | None = None, extra: Sequence[Signal] = ()
