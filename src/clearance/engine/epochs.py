@@ -205,12 +205,11 @@ class _HostJudge:
         judged, local = state.judge_paths([reps[p] for p in distinct_paths.tolist()])
         return cols.ids((judged, local[inverse.reshape(-1)]))
 
-    def judge(self, group: pl.DataFrame, cols: _Columns, reps: list[str | None]) -> None:
+    def judge(self, rows: np.ndarray, pids: np.ndarray, collected: np.ndarray,
+              cols: _Columns, reps: list[str | None]) -> None:
+        """Judge the items at ``rows`` (their path ids, collection times in µs)."""
         if not self.cuts:
             return
-        rows = group["__i"].to_numpy()
-        pids = group["__p"].to_numpy()
-        collected = group["collected_at"].dt.epoch("us").fill_null(_NO_TIME).to_numpy()
         starts = np.searchsorted(self.stamps, collected, side="right") - 1
         for k in np.unique(starts):
             pick = np.nonzero(starts == k)[0]
@@ -262,13 +261,27 @@ class HostJudges:
         """Return ``items`` with the reservation columns (see :func:`add_reservations`)."""
         cols = _Columns(items.num_rows)
         frame = _host_frame(items).filter(pl.col("key").is_in(list(self.known)))
+        if not frame.height:
+            return cols.append_to(items)
         frame, reps = _path_ids(frame)
-        for (host,), group in frame.group_by(["key"], maintain_order=True):
-            assert isinstance(host, str)
+        frame = frame.with_columns(pl.col("key").rank("dense").cast(pl.Int64).alias("__k"))
+        keys = frame["__k"].to_numpy()
+        order = np.argsort(keys, kind="stable")
+        rows = frame["__i"].to_numpy()[order]
+        pids = frame["__p"].to_numpy()[order]
+        collected = frame["collected_at"].dt.epoch("us").fill_null(_NO_TIME).to_numpy()[order]
+        names = frame["key"].to_numpy()[order]
+        cuts = np.flatnonzero(np.diff(keys[order])) + 1
+        firsts = np.concatenate([[0], cuts])
+        # hosts in order of first appearance, as the items list them
+        for start in sorted(firsts.tolist(), key=lambda k: int(order[k])):
+            end = int(cuts[np.searchsorted(cuts, start, side="right")]) \
+                if np.searchsorted(cuts, start, side="right") < len(cuts) else len(order)
+            host = str(names[start])
             judge = self.judges.get(host)
             if judge is None:
                 judge = self.judges[host] = _HostJudge(host, self)
-            judge.judge(group, cols, reps)
+            judge.judge(rows[start:end], pids[start:end], collected[start:end], cols, reps)
         return cols.append_to(items)
 
     def drain_signals(self) -> pa.Table:

@@ -203,19 +203,12 @@ def aggregate_tables(tables: ScanTables, *, offset: int = 0) -> ReportAggregate:
     agg.tiered = "tier" in a.column_names
     arows = keyed["arow"]
     if "reasons" in a.column_names:
-        agg.reasons = _strings(pl.DataFrame({
-            "market": keyed["market"], "reasons": gather(a, "reasons", arows)}))\
-            .group_by("market", "reasons", maintain_order=True).agg(pl.len().alias("n"))
+        agg.reasons = _counted(a, "reasons", keyed.select("market"), arows)
     if "citations" in a.column_names:
-        agg.citations = _strings(pl.DataFrame({
-            "category": keyed["category"], "market": keyed["market"],
-            "level": keyed["level"], "citations": gather(a, "citations", arows)}))\
-            .group_by("category", "market", "level", "citations", maintain_order=True)\
-            .agg(pl.len().alias("n"))
+        agg.citations = _counted(a, "citations", keyed.select("category", "market", "level"),
+                                 arows)
     if "tier_reasons" in a.column_names:
-        agg.tier_reasons = _strings(pl.DataFrame({
-            "market": keyed["market"], "tier_reasons": gather(a, "tier_reasons", arows)}))\
-            .group_by("market", "tier_reasons", maintain_order=True).agg(pl.len().alias("n"))
+        agg.tier_reasons = _counted(a, "tier_reasons", keyed.select("market"), arows)
     agg.items = _item_keys(items)
     if "registrable_domain" in items.columns:
         agg.holders = _strings(items.select(
@@ -228,6 +221,30 @@ def aggregate_tables(tables: ScanTables, *, offset: int = 0) -> ReportAggregate:
                         .unique(maintain_order=True).head(_DATASETS).to_list() if d]
     agg.drill = _drill(tables, keyed.filter(known_item), offset)
     return agg
+
+
+def _counted(a: pa.Table, column: str, keys: pl.DataFrame, arows: pl.Series) -> pl.DataFrame:
+    """Return ``keys`` + ``column`` (raw text) + ``n``: the rows counted per distinct value.
+
+    A dictionary column is counted on its codes and only the distinct codes are decoded,
+    so millions of assessment rows cost an integer group-by, not a string gather.
+    """
+    values = a[column]
+    if pa.types.is_dictionary(values.type):
+        merged = values.unify_dictionaries().combine_chunks() \
+            if isinstance(values, pa.ChunkedArray) else values
+        if isinstance(merged, pa.ChunkedArray):
+            merged = merged.combine_chunks()
+        codes = pl.Series("__code", merged.indices).gather(arows)
+        counted = keys.with_columns(codes).group_by([*keys.columns, "__code"],
+                                                    maintain_order=True).agg(pl.len().alias("n"))
+        words = pl.Series(column, merged.dictionary).cast(pl.String)
+        text = pl.DataFrame({"__code": pl.Series(range(len(words)), dtype=codes.dtype),
+                             column: words})
+        return counted.join(text, on="__code", how="left", maintain_order="left")\
+            .select(*keys.columns, column, "n")
+    frame = _strings(keys.with_columns(gather(a, column, arows).alias(column)))
+    return frame.group_by([*keys.columns, column], maintain_order=True).agg(pl.len().alias("n"))
 
 
 def _distinct_codes(codes: pl.Series, names: Sequence[str]) -> list[str]:
