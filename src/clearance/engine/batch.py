@@ -103,6 +103,7 @@ class BatchResult:
     evidence: EvidenceCounts | None = None
     problems: dict[str, int] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    handed: dict[str, str] = field(default_factory=dict)
 
 
 class _Worker:
@@ -220,8 +221,11 @@ def judge_facts(facts: pa.Table, ctx: BatchContext, result: BatchResult,
         i = full.column_names.index("row")
         full = full.set_column(i, "row", pc.add(full["row"], pa.scalar(offset, pa.int64())))
     result.facts = facts
-    result.assessment = full
+    # one dictionary per column over the market blocks: the Parquet writer keeps dictionary
+    # pages only while the dictionary stays the same within a row group
+    result.assessment = full.unify_dictionaries()
     result.meta = {k.decode(): v.decode() for k, v in (full.schema.metadata or {}).items()}
+    full = result.assessment
     counts = EvidenceCounts()
     counts.add(facts)
     result.evidence = counts

@@ -179,7 +179,7 @@ def map_ordered(
     """Yield ``fn(*task)`` for each task, in task order, computed in ``workers`` processes.
 
     ``init(init_arg)`` prepares each process (and this one when ``workers`` is 1). At most
-    ``window`` tasks (default twice the workers) are in flight, so results never pile up
+    ``window`` tasks (default one more than the workers) are in flight, so results never pile up
     faster than the caller consumes them: memory stays bounded whatever the task count.
     ``fn`` and ``init`` must be picklable module-level functions.
     """
@@ -192,7 +192,7 @@ def map_ordered(
     context = multiprocessing.get_context("spawn")
     saved = os.environ.get("POLARS_MAX_THREADS")
     os.environ["POLARS_MAX_THREADS"] = str(max(1, default_workers() // count))
-    limit = window or 2 * count
+    limit = window or count + 1
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start,
                                  initargs=(init, init_arg)) as pool:

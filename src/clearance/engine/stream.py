@@ -125,10 +125,41 @@ class Streamed:
         return frame.to_arrow().cast(SIGNAL_SCHEMA)
 
 
-def run_spill(index: int, path: Path, offset: int = 0) -> BatchResult:
-    """Return the results of one spilled batch (a worker task)."""
+_TABLES = ("facts", "assessment", "decisions")
+
+
+def run_spill(index: int, path: Path, offset: int = 0, hand_over: bool = False
+              ) -> BatchResult:  # fmt: skip
+    """Return the results of one spilled batch (a worker task).
+
+    With ``hand_over`` the result's tables are written beside the spill as Arrow IPC files
+    and the result carries their paths: the driver maps them instead of unpickling hundreds
+    of megabytes per batch through a pipe.
+    """
     frame = pl.read_ipc(path)
-    return run_batch(index, frame, offset)
+    result = run_batch(index, frame, offset)
+    if hand_over:
+        for name in _TABLES:
+            table = getattr(result, name)
+            if table is not None:
+                target = path.with_name(f"{path.stem}.{name}.arrow")
+                with pa.OSFile(str(target), "wb") as sink, \
+                        pa.ipc.new_file(sink, table.schema) as writer:
+                    writer.write_table(table)
+                setattr(result, name, None)
+                result.handed[name] = str(target)
+    return result
+
+
+def _taken(result: BatchResult, name: str) -> pa.Table | None:
+    """Return a result's table, reading it from the file a worker handed it over in."""
+    table: pa.Table | None = getattr(result, name)
+    path = result.handed.get(name)
+    if table is None and path is not None:
+        with pa.memory_map(path, "r") as source:
+            table = pa.ipc.open_file(source).read_all()
+        Path(path).unlink(missing_ok=True)
+    return table
 
 
 def _effective(workers: int | None, tasks: int) -> int:
@@ -179,16 +210,19 @@ def stream(
     ctx = ctx_of(found, evidence)
     done = Streamed(found, evidence)
     starts = [sum(found.rows[:i]) for i in range(len(found.rows))]
-    tasks = [(i, path, starts[i]) for i, path in enumerate(found.spills)]
+    hand_over = config.engine == "local" and _effective(config.workers, len(found.spills)) > 1
+    tasks = [(i, path, starts[i], hand_over) for i, path in enumerate(found.spills)]
     stage = progress.stage("judging facts, law and policy, writing the tables",
                            sum(found.rows) or None, "items")
     results, elsewhere = execute(config, ctx, tasks, run_spill)
     try:
         for result, rows in zip(results, found.rows, strict=True):
-            for name, table in (("facts", result.facts), ("assessment", result.assessment),
-                                ("split", result.decisions)):
+            for name, field_name in (("facts", "facts"), ("assessment", "assessment"),
+                                     ("split", "decisions")):
+                table = _taken(result, field_name)
                 if table is not None and name in sinks:
                     sinks[name].write(table)
+                del table
             done.add(result)
             done.items += rows
             snap = evidence.snapshot
