@@ -314,8 +314,8 @@ def _jsonl_stream(writers: _Writers, cursor: _Cursor, root: Path | None,
 
 
 def _tabular_stream(writers: _Writers, source: Any, fmt: str | None, cursor: _Cursor,
-                    label: Callable[[str], str] | None) -> None:
-    plan = plan_reading(source, fmt=fmt)
+                    label: Callable[[str], str] | None, batch_rows: int) -> None:
+    plan = plan_reading(source, fmt=fmt, batch_rows=batch_rows)
     text = writers.fmt in ("csv", "tsv")
     for chunk in plan.chunks():
         key = label(chunk.source_file) if label is not None else chunk.source_file
@@ -346,13 +346,15 @@ def write_split_stream(
     *,
     root: Path | None = None,
     label: Callable[[str], str] | None = None,
+    batch_rows: int = 1 << 17,
 ) -> tuple[dict[str, str], dict[str, int]]:
     """Write the three manifests from ``decisions`` given in the input's own order.
 
     The streaming form of :func:`write_split_manifests`: the decisions (``source_file``,
     ``source_row``, ``tier``, ``tier_reasons``, in the order the manifest was read) are
     consumed batch by batch as the input is read again, so memory stays bounded by a chunk
-    of the input and a batch of decisions, whatever the manifest's size.
+    of the input (``batch_rows`` rows) and a batch of decisions, whatever the manifest's
+    size.
     """
     out.mkdir(parents=True, exist_ok=True)
     writers = _Writers(out, fmt)
@@ -361,7 +363,8 @@ def write_split_stream(
         if fmt == "jsonl":
             _jsonl_stream(writers, cursor, root)
         else:
-            _tabular_stream(writers, source, None if fmt not in _EXT else fmt, cursor, label)
+            _tabular_stream(writers, source, None if fmt not in _EXT else fmt, cursor, label,
+                            batch_rows)
     except BaseException:
         writers.close(complete=False)
         raise

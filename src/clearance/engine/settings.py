@@ -29,7 +29,7 @@ __all__ = ["DEFAULT_BATCH_ROWS", "DEFAULT_MARKETS", "ENGINES", "ScanConfig", "pa
 #: Markets judged when ``--markets`` is not given (scan, assess and gate alike).
 DEFAULT_MARKETS: tuple[str, ...] = ("us", "eu", "uk", "jp", "cn", "sg")
 #: Rows per batch: the unit of work of a worker, and a row group of every table written.
-DEFAULT_BATCH_ROWS = 1 << 18
+DEFAULT_BATCH_ROWS = 1 << 16
 #: Where batches run: local worker processes, or a Ray cluster (``clearance[ray]``).
 ENGINES = ("local", "ray")
 UTC = dt.UTC

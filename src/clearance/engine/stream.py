@@ -45,7 +45,7 @@ from clearance.engine.lawcounts import merge_law_counts
 from clearance.engine.local import default_workers, map_ordered
 from clearance.engine.paths import manifest_root
 from clearance.engine.progress import Progress
-from clearance.engine.settings import ScanConfig
+from clearance.engine.settings import DEFAULT_BATCH_ROWS, ScanConfig
 from clearance.engine.sinks import ParquetSink, read_batches
 from clearance.engine.survey import Survey, survey
 from clearance.errors import InputError
@@ -244,7 +244,8 @@ def stream(
 
 
 def split_manifests(source: Any, fmt: str, split: Path, out: Path,
-                    label: Callable[[str], str]) -> tuple[dict[str, str], dict[str, int]]:
+                    label: Callable[[str], str], batch_rows: int = DEFAULT_BATCH_ROWS,
+                    ) -> tuple[dict[str, str], dict[str, int]]:  # fmt: skip
     """Write approved / restricted / prohibited from the decisions spilled in ``split``."""
     def decisions() -> Iterator[pl.DataFrame]:
         if not split.exists():
@@ -255,7 +256,7 @@ def split_manifests(source: Any, fmt: str, split: Path, out: Path,
             yield frame
 
     return write_split_stream(source, fmt, decisions(), out, root=manifest_root(source),
-                              label=label)
+                              label=label, batch_rows=batch_rows)
 
 
 @contextlib.contextmanager
