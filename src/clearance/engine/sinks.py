@@ -10,9 +10,11 @@ decoded and re-encoded); statistics are written only for the columns that name t
 selection (ids, rows, markets, tiers): a footer of min/max over URLs and excerpts helps no
 query and costs time.
 
-Compression is zstd at level 1: measured on the demo's facts and assessment batches it
-wrote 1.9x faster than the default level with files 3-6% larger, and 1.3x smaller than
-lz4 at nearly the same speed (docs/benchmarks.md, "Streaming scan").
+Compression is zstd at level 1, chosen by measurement on a 262,144-item batch of the demo
+(CPU seconds to write, MiB written; docs/benchmarks.md, "Streaming scan"): facts 0.52 s /
+21.0 MiB (zstd 3: 0.63 s / 21.1; lz4: 0.48 s / 35.7; none: 0.36 s / 53.6), assessment
+0.69 s / 12.6 MiB (zstd 3: 0.78 s / 12.6; lz4: 0.51 s / 25.1; none: 0.38 s / 51.3): half
+the size of lz4 or snappy for 10-35% more CPU. Statistics on every column cost 9-27% more.
 """
 
 from __future__ import annotations
