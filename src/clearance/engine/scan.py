@@ -203,13 +203,17 @@ def run_scan(
         takedowns = done.takedown_counts()
         if ledger is not None and takedowns is not None and config.record_takedowns:
             ledger.record_matches(takedowns)
+        stage = prog.stage("writing the split manifests", done.items, "items")
         split, warnings = _split(out, config.manifest, work / "decisions.parquet",
                                  reader.format, label)
+        stage.advance(done.items)
+        stage.close()
     saved = config.to_json()
     result = _report(out, done, signals, saved=saved, counts=counts, markets=markets,
                      policy=chosen, as_of=config.as_of, reports=config.reports,
                      evidence=evidence.to_json(), provenance=provenance,
-                     assumptions=config.assumptions, warnings=warnings, split=split)
+                     assumptions=config.assumptions, warnings=warnings, split=split,
+                     progress=prog)
     finish(out, provenance, kind="scan")
     return replace(result, seconds=round(time.perf_counter() - started, 3),
                    warnings=evidence.warnings + result.warnings)
@@ -249,11 +253,13 @@ def _report(
     counts: dict[str, Any], markets: Sequence[str], policy: Policy, as_of: dt.date | None,
     reports: bool, evidence: dict[str, Any], provenance: dict[str, Any],
     assumptions: Assumptions, warnings: list[str], split: dict[str, str],
+    progress: Progress | None = None,
 ) -> ScanResult:
     """Write the reports from the counts the stream kept; return what the job did."""
     files = {"facts": "facts.parquet", "assessment": str(out / "assessment.parquet"),
              "signals": "signals.parquet", **split}
     if reports:
+        stage = (progress or NullProgress()).stage("writing the reports", 2, "steps")
         sens, reasons = report_law(merge_law_counts(done.law), markets, assumptions, as_of)
         report_config = {**saved, "markets": list(markets), "policy": policy.id,
                          "policy_digest": policy.digest(), "tool_version": __version__,
@@ -264,9 +270,12 @@ def _report(
                          "evidence": done.evidence_counts.summary(evidence),
                          "provenance": provenance,
                          "warnings": warnings}
+        stage.advance()
         done.report.meta = {**done.meta, **done.report.meta}
         paths = write_reports(out, done.report, None, signals, report_config)
         files |= {k: str(v) for k, v in asdict(paths).items() if v}
+        stage.advance()
+        stage.close()
     return ScanResult(
         out=out,
         rows_read=int(counts.get("rows_read", done.items)),
@@ -402,7 +411,8 @@ def assess_scan(
     signals = pq.read_table(signals_path) if reports and signals_path.exists() else None
     result = _report(run_dir, done, signals, saved=saved, counts=counts, markets=market_list,
                      policy=chosen, as_of=as_of, reports=reports, evidence=evidence,
-                     provenance=provenance, assumptions=after, warnings=warnings, split=split)
+                     provenance=provenance, assumptions=after, warnings=warnings, split=split,
+                     progress=prog)
     finish(run_dir, {**provenance, "assessed_at":
                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                      "scan": shown_path(scan_dir, run_dir)}, kind="assess")
