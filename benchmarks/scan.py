@@ -19,6 +19,7 @@ worker processes, sampled every 0.2 s (psutil), and, as an upper bound, the side
 plus its workers' largest peak times their number.
 
     python benchmarks/scan.py --rows 10000000                    # both sides, 3 runs each
+    python benchmarks/scan.py --rows 10000000 --runs 3 --baseline-runs 1
     python benchmarks/scan.py --rows 50000000 --skip-baseline --runs 1
     python benchmarks/scan.py --rows 200000 --runs 1             # quick
 """
@@ -286,6 +287,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--baseline-runs", type=int, default=None,
+                        help="runs of the baseline (default: --runs)")
+    parser.add_argument("--skip-clearance", action="store_true")
     parser.add_argument("--side", choices=["clearance", "baseline", "generate"])
     parser.add_argument("--path", type=Path)
     args = parser.parse_args()
@@ -303,11 +307,15 @@ def main() -> None:
     print(f"manifest: {args.rows:,} rows ({path.stat().st_size / 2**20:,.0f} MiB); "
           f"{os.cpu_count()} CPUs; load average {_load()}", flush=True)
     extra = ["--workers", str(args.workers)] if args.workers else []
-    ours = _summary("clearance", _runs("clearance", args.runs, "--path", str(path), *extra))
+    ours = None
+    if not args.skip_clearance:
+        ours = _summary("clearance", _runs("clearance", args.runs, "--path", str(path), *extra))
     if args.skip_baseline:
         return
-    base = _summary("baseline", _runs("baseline", args.runs, "--path", str(path)))
-    print(f"ratio (medians): clearance is {ours / base:.1f}x the baseline's rows/s")
+    base = _summary("baseline", _runs("baseline", args.baseline_runs or args.runs,
+                                      "--path", str(path)))
+    if ours is not None:
+        print(f"ratio (medians): clearance is {ours / base:.1f}x the baseline's rows/s")
 
 
 if __name__ == "__main__":
