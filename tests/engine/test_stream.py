@@ -126,3 +126,15 @@ def test_decide_never_imports_the_engine() -> None:
     root = Path(__file__).parents[2] / "src" / "clearance" / "decide"
     for path in root.rglob("*.py"):
         assert "clearance.engine" not in path.read_text(encoding="utf-8"), path
+
+
+def test_scan_help_documents_the_engine_options() -> None:
+    from typer.testing import CliRunner
+
+    from clearance.cli import app
+
+    for command in ("scan", "gate"):
+        shown = CliRunner().invoke(app, [command, "--help"], terminal_width=200).output
+        for option in ("--engine", "--workers", "--ray-address", "--batch-rows"):
+            assert option in shown, (command, option)
+        assert "clearance[ray]" in shown
