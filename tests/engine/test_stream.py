@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from clearance.demo.generate import write_manifest
@@ -36,6 +37,8 @@ SUMMARY = ("counts", "markets", "tiers", "tiers_by_category", "risk_matrix", "ra
 def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ScanResult]:
     root = tmp_path_factory.mktemp("stream")
     manifest = write_manifest(root / "manifest.parquet", rows=ROWS, seed=5)
+    # row groups of 400 rows: the workers read them in parallel, in slices of the batch size
+    pq.write_table(pq.read_table(manifest), manifest, row_group_size=400)
     out = {}
     for name, batch, workers in (("one", 1 << 16, 1), ("many", 250, 2)):
         out[name] = run_scan(ScanConfig(
@@ -64,8 +67,6 @@ def test_batches_and_workers_change_nothing(scans: dict[str, ScanResult]) -> Non
 
 
 def test_tables_are_written_batch_by_batch(scans: dict[str, ScanResult]) -> None:
-    import pyarrow.parquet as pq
-
     facts = pq.ParquetFile(scans["many"].out / "facts.parquet")
     assert facts.metadata.num_row_groups >= 2  # one row group per batch
     assessment = pq.ParquetFile(scans["many"].out / "assessment.parquet")

@@ -88,7 +88,7 @@ class Streamed:
             self.takedowns.append(result.takedowns)
         if result.law is not None:
             self.law.append(result.law)
-            if len(self.law) >= 64:
+            if len(self.law) >= 8:
                 self.law = [merge_law_counts(self.law)]
         if result.report is not None:
             self.report.merge(result.report)

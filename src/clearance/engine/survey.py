@@ -5,8 +5,9 @@ Every row is read, canonicalised and categorised once; rejected rows go to
 ``rejects.jsonl`` as they are found; the accepted rows of each batch are spilled to an Arrow
 IPC file (LZ4) in the job's work folder. What the second pass needs about the whole manifest
 is counted on the way: items per registrable domain (the EU database-right fact compares the
-manifest's total with a threshold) and, for a live fetch, the distinct origins. Large Parquet
-manifests are read by worker processes, one unit (a slice of rows) each.
+manifest's total with a threshold) and, for a live fetch, the distinct origins. Parquet
+manifests of several row groups are read by worker processes, a row group each, in slices
+of the batch size (each slice decoded once).
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearance.engine.evidence import origins
-from clearance.engine.local import _Job, map_ordered, parquet_units, read_unit
+from clearance.engine.local import _Job, map_ordered
 from clearance.engine.paths import relabel_column
 from clearance.engine.progress import Progress
 from clearance.enrich.annotate import Categorizer
+from clearance.ingest.canonical import Canonicalizer, Defaults
+from clearance.ingest.columns import DERIVED, resolve_mapping
 from clearance.ingest.manifest import ManifestReader, fail_on
+from clearance.ingest.readers.base import RawChunk
 from clearance.ingest.readers.columnar import IMG2DATASET_COLUMNS
 
 __all__ = ["Survey", "survey"]
@@ -71,27 +74,97 @@ def _keep(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _unit(job: _Job, unit: Any, path: Path, label: Callable[[str], str], live: bool,
-          ) -> tuple[Any, dict[str, int], set[str], int]:  # fmt: skip
-    """Read, canonicalise, categorise and spill one Parquet unit (in a worker)."""
-    output = read_unit(job, unit)
-    frame = output.value
-    frame = frame.with_columns(relabel_column(frame["source_file"], label).alias("source_file"))
-    if frame.height:
-        _spill(frame, path)
-    shell = type(output)(None, output.rejects, output.rows_read, output.rows_accepted,
-                         output.mapping, output.mapping_key)
-    return shell, _domains(frame), _origins(frame, live), frame.height
+@dataclass(frozen=True, slots=True)
+class RowGroupUnit:
+    """One row group of a Parquet file: rows ``offset .. offset+length`` of the file;
+    ``position`` is its first row's 0-based position in the whole manifest."""
+
+    path: str
+    group: int
+    offset: int
+    length: int
+    position: int
 
 
-def _parallel_units(reader: ManifestReader, rows: int, workers: int) -> list[Any] | None:
+def row_group_units(files: list[Path]) -> list[RowGroupUnit]:
+    """Return one unit per row group of ``files``, in manifest order."""
+    units: list[RowGroupUnit] = []
+    position = 0
+    for path in files:
+        meta = pq.ParquetFile(path).metadata
+        offset = 0
+        for group in range(meta.num_row_groups):
+            n = meta.row_group(group).num_rows
+            units.append(RowGroupUnit(str(path), group, offset, n, position + offset))
+            offset += n
+        position += offset
+    return units
+
+
+@dataclass
+class _UnitOutput:
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rejects: list[pa.Table] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    mapping_key: str = ""
+    spills: list[tuple[str, int]] = field(default_factory=list)
+    domains: dict[str, int] = field(default_factory=dict)
+    origins: set[str] = field(default_factory=set)
+
+
+_CATEGORIZER: Categorizer | None = None
+
+
+def _unit(job: _Job, unit: RowGroupUnit, work: Path, rows: int,
+          label: Callable[[str], str], live: bool) -> _UnitOutput:
+    """Read one row group in slices of ``rows``; canonicalise, categorise and spill each
+    (in a worker). Each slice is decoded once: no row group is read twice."""
+    global _CATEGORIZER
+    if _CATEGORIZER is None:
+        _CATEGORIZER = Categorizer()
+    file = pq.ParquetFile(unit.path)
+    names = file.schema_arrow.names
+    mapping = {k: v for k, v in resolve_mapping(names, job.user_mapping).items()
+               if k not in DERIVED}
+    out = _UnitOutput(mapping=mapping, mapping_key="\x1f".join(names))
+    canon = Canonicalizer(mapping, Defaults(dict(job.defaults)))
+    canon.position = unit.position
+    done = 0
+    for k, batch in enumerate(file.iter_batches(batch_size=rows, row_groups=[unit.group],
+                                                columns=list(dict.fromkeys(mapping.values())),
+                                                use_threads=False)):
+        raw = pl.from_arrow(batch)
+        assert isinstance(raw, pl.DataFrame)
+        raw = raw.with_row_index("source_row", offset=unit.offset + done + 1)\
+            .with_columns(pl.col("source_row").cast(pl.Int64))
+        done += raw.height
+        canonical, rejects = canon(RawChunk(raw, unit.path))
+        out.rows_read += raw.height
+        out.rows_accepted += canonical.height
+        if rejects.num_rows:
+            out.rejects.append(rejects)
+        frame = _CATEGORIZER.frame(canonical)
+        frame = frame.with_columns(relabel_column(frame["source_file"], label)
+                                   .alias("source_file"))
+        if frame.height:
+            path = work / f"batch-{unit.position:012d}-{k:05d}.arrow"
+            _spill(frame, path)
+            out.spills.append((str(path), frame.height))
+            for key, n in _domains(frame).items():
+                out.domains[key] = out.domains.get(key, 0) + n
+            out.origins |= _origins(frame, live)
+    return out
+
+
+def _parallel_units(reader: ManifestReader, workers: int) -> list[RowGroupUnit] | None:
     paths = reader.plan.paths
     if reader.plan.format != "parquet" or not paths or workers <= 1:
         return None
     try:
         if IMG2DATASET_COLUMNS <= set(pq.read_schema(paths[0]).names):
             return None
-        units = parquet_units(list(paths), rows)
+        units = row_group_units(list(paths))
     except (pa.ArrowInvalid, OSError):
         return None  # the sequential reader raises the error that names the file
     return units if len(units) > 1 else None
@@ -107,9 +180,9 @@ def survey(reader: ManifestReader, work: Path, label: Callable[[str], str], *, l
     found = Survey()
     stage = progress.stage("reading and categorising the manifest", total, "rows")
     try:
-        units = _parallel_units(reader, rows, workers)
+        units = _parallel_units(reader, workers)
         if units is not None:
-            for spilled in _parallel(reader, units, work, label, live, workers, found):
+            for spilled in _parallel(reader, units, work, label, live, workers, found, rows):
                 stage.advance(spilled)
         else:
             for spilled in _sequential(reader, work, label, live, found):
@@ -120,25 +193,24 @@ def survey(reader: ManifestReader, work: Path, label: Callable[[str], str], *, l
     return found
 
 
-def _parallel(reader: ManifestReader, units: list[Any], work: Path,
+def _parallel(reader: ManifestReader, units: list[RowGroupUnit], work: Path,
               label: Callable[[str], str], live: bool, workers: int, found: Survey,
-              ) -> Iterator[int]:  # fmt: skip
+              rows: int) -> Iterator[int]:
     job = _Job(dict(reader.user_mapping), dict(reader.defaults), _keep)
-    tasks = [(job, unit, work / f"batch-{i:06d}.arrow", label, live)
-             for i, unit in enumerate(units)]
-    for (_, _, path, _, _), (output, domains, seen, kept) in zip(
-            tasks, map_ordered(_unit, tasks, workers=workers), strict=True):
+    tasks = [(job, unit, work, rows, label, live) for unit in units]
+    for output in map_ordered(_unit, tasks, workers=workers):
         reader.rows_read += output.rows_read
         reader.rows_accepted += output.rows_accepted
         reader.mappings.setdefault(output.mapping_key, output.mapping)
-        if output.rejects.num_rows:
+        rejects = pa.concat_tables(output.rejects) if output.rejects else None
+        if rejects is not None and rejects.num_rows:
             if reader.on_error == "fail":
-                fail_on(output.rejects.sort_by("source_row"))
-            reader.rejects.add(output.rejects)
-        if kept:
-            found.spills.append(path)
+                fail_on(rejects.sort_by("source_row"))
+            reader.rejects.add(rejects)
+        for path, kept in output.spills:
+            found.spills.append(Path(path))
             found.rows.append(kept)
-        found.count(domains, seen)
+        found.count(output.domains, output.origins)
         yield output.rows_read
 
 
