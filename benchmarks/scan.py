@@ -117,6 +117,15 @@ class TreeMemory:
         return self.peak / 2**20
 
 
+def _cpu_seconds() -> float:
+    """Return the CPU time of this process and its finished children (user + system)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def side_clearance(path: Path, workers: int | None) -> dict[str, Any]:
     from clearance.demo.snapshot import demo_snapshot_path
     from clearance.engine.scan import ScanConfig, run_scan
@@ -129,7 +138,7 @@ def side_clearance(path: Path, workers: int | None) -> dict[str, Any]:
                                      snapshots=(demo_snapshot_path(),), workers=workers))
         seconds = time.perf_counter() - started
     return {"rows": result.rows_read, "seconds": seconds, "tree_peak_mib": memory.stop(),
-            "peak_rss_mib": peak_rss_mib(), "tiers": result.tiers}
+            "peak_rss_mib": peak_rss_mib(), "tiers": result.tiers, "cpu": _cpu_seconds()}
 
 
 def _captures(warc: Path) -> dict[str, tuple[list[float], list[object]]]:
@@ -248,7 +257,7 @@ def side_baseline(path: Path) -> dict[str, Any]:
             writer.close()
     seconds = time.perf_counter() - started
     return {"rows": total, "seconds": seconds, "tree_peak_mib": memory.stop(),
-            "peak_rss_mib": peak_rss_mib(), "tiers": tiers}
+            "peak_rss_mib": peak_rss_mib(), "tiers": tiers, "cpu": _cpu_seconds()}
 
 
 def _load() -> str:
@@ -265,7 +274,9 @@ def _runs(name: str, runs: int, *args: str) -> list[dict[str, Any]]:
         got["load_after"] = _load()
         rate = got["rows"] / got["seconds"]
         print(f"  {name} run {k + 1}: {got['rows']:,} rows in {got['seconds']:.1f} s = "
-              f"{rate:,.0f} rows/s; peak memory {got['tree_peak_mib']:,.0f} MiB (sampled "
+              f"{rate:,.0f} rows/s; CPU {got.get('cpu', 0):,.0f} s "
+              f"({got['rows'] / max(got.get('cpu', 0), 1e-9):,.0f} rows per CPU-second); "
+              f"peak memory {got['tree_peak_mib']:,.0f} MiB (sampled "
               f"sum), {got['peak_rss_mib']:,.0f} MiB (upper bound); load average "
               f"{load} -> {got['load_after']}", flush=True)
         out.append(got)
