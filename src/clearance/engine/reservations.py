@@ -382,8 +382,8 @@ class EpochSignals:
             first_bit = np.full(m, -1, dtype=np.int64)
             for bit in reversed(order):  # the first label in sorted order decides the excerpt
                 first_bit[(codes >> bit) & 1 == 1] = bit
-            for k in np.nonzero(codes)[0]:
-                rules[k] = self._rule_line(labels[int(first_bit[k])], reps[k])
+            for p in np.nonzero(codes)[0].tolist():
+                rules[p] = self._rule_line(labels[int(first_bit[p])], reps[p])
         keys = np.stack([codes, extra_id, rules], axis=1)
         classes, first, local = np.unique(keys, axis=0, return_index=True,
                                           return_inverse=True)
