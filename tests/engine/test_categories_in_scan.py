@@ -91,7 +91,8 @@ def test_gate_uses_home_pages_and_overrides(inputs: tuple[Path, Path, Path],
     assert got["quietlens-example.org"][0] == "blog_personal"
     assert got["partner-example.io"][0] == "stock_media"
     summary = json.loads((tmp_path / "gate" / "gate.json").read_text())
-    assert summary["category_sources"] == {"overrides": "mine.csv", "home_pages_read": 2,
+    assert summary["category_sources"] == {"overrides": "mine.csv", "override_entries": 1,
+                                           "home_pages_read": 2,
                                            "home_pages_with_statements": 2}
 
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from clearance.cli import app
 from clearance.demo.generate import write_manifest
 from clearance.demo.snapshot import demo_snapshot_path
-from clearance.engine.outdir import MARKER
+from clearance.engine.outdir import MARKER, read_marker
 
 runner = CliRunner()
 
@@ -63,7 +63,13 @@ def test_a_scan_killed_at_any_moment_leaves_whole_files_and_no_marker(
     for path in out.rglob("*"):
         if path.is_file() and not path.name.endswith(".tmp") and "evidence" not in path.parts:
             _complete(path)
-    if not finished:
+    # the marker is written last: a kill that lands after it (the run had in fact finished
+    # between the poll and the signal) leaves a marker whose every listed file is there, whole
+    marker = read_marker(out)
+    if not finished and marker is not None:
+        for rel, size in marker["files"].items():
+            assert (out / rel).stat().st_size == size, rel
+    elif not finished:
         assert not (out / MARKER).exists()
     # a folder killed before anything was written in it is empty and used as it is; one that
     # holds anything is refused without --force, and --force makes a clean run

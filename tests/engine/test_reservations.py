@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 
 from clearance.assumptions import Assumptions
-from clearance.engine.facts import FactSettings, add_reservations
+from clearance.engine.facts import add_reservations
+from clearance.engine.settings import ScanConfig
 from clearance.fetch.snapshot import Snapshot
 from tests.engine.warcs import write_warc
 
@@ -34,7 +35,7 @@ def _judge(tmp_path: Path, captures: list[tuple[str, str, int, str]],
     if "agent" in opts:
         opts["assumptions"] = Assumptions(agent=str(opts.pop("agent")))
     out, _ = add_reservations(_items(rows), Snapshot.from_paths([warc]),
-                              FactSettings(**opts))  # type: ignore[arg-type]
+                              ScanConfig(**opts))  # type: ignore[arg-type]
     return out.select(["reservation", "reservation_form", "reservation_standards",
                        "reservation_now"]).to_pylist()
 
@@ -106,6 +107,6 @@ def test_only_the_collecting_agent_counts_when_given(tmp_path: Path) -> None:
 
 def test_without_a_snapshot_everything_is_unknown() -> None:
     out, signals = add_reservations(_items([("https://x.example/a", "2025-01-01")]), None,
-                                    FactSettings())
+                                    ScanConfig())
     assert out["reservation"].to_pylist() == ["unknown"]
     assert signals.num_rows == 0

@@ -21,9 +21,12 @@ from clearance.cli.options import (
     AgentOpt,
     AgreementsOpt,
     AsOfOpt,
+    BatchRowsOpt,
     BlocklistOpt,
     CategoriesOpt,
     CompetesOpt,
+    Engine,
+    EngineOpt,
     FailLevel,
     FollowSymlinksOpt,
     ForceOpt,
@@ -36,6 +39,7 @@ from clearance.cli.options import (
     MapOpt,
     Markets,
     MemorizationOpt,
+    MemorizationTableOpt,
     NoDefaultBlocklistsOpt,
     NoImageHashingOpt,
     NoRecordOpt,
@@ -46,11 +50,13 @@ from clearance.cli.options import (
     PersonalOpt,
     PresumeEarlierOpt,
     Purpose,
+    RayAddressOpt,
     RetainedOpt,
     SnapshotOpt,
     StrictOpt,
     Tri,
     WaiversOpt,
+    WorkersOpt,
     assumptions_from,
 )
 from clearance.cli.progress import cli_progress
@@ -60,7 +66,7 @@ from clearance.decide.knownworks import KnownWorks, load_known_works
 from clearance.decide.policy import Policy, load_policy, load_waivers, shipped_policies
 from clearance.decide.takedown import TakedownLedger, default_ledger_path
 from clearance.engine.gate import gate_manifest
-from clearance.engine.scan import parse_markets
+from clearance.engine.settings import DEFAULT_BATCH_ROWS, parse_markets
 from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.ingest.columns import parse_mapping
 from clearance.ingest.limits import ReadLimits
@@ -167,6 +173,7 @@ def gate(
     no_record: NoRecordOpt = False,
     agreements: AgreementsOpt = None,
     categories: CategoriesOpt = None,
+    memorization_table: MemorizationTableOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -179,6 +186,10 @@ def gate(
     follow_symlinks: FollowSymlinksOpt = False,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
+    engine: EngineOpt = Engine.local,
+    workers: WorkersOpt = None,
+    ray_address: RayAddressOpt = None,
+    batch_rows: BatchRowsOpt = DEFAULT_BATCH_ROWS,
 ) -> None:
     """Tier every item of MANIFEST under a sourcing policy (approved / restricted /
     prohibited, with reasons), write the three manifests in the input's format, and exit 3
@@ -230,7 +241,12 @@ def gate(
                     agreements=registry,
                     limits=ReadLimits(follow_symlinks=follow_symlinks),
                     categories=categories,
+                    memorization_tables=tuple(memorization_table or ()),
                     progress=progress,
+                    engine=engine.value,
+                    workers=workers,
+                    ray_address=ray_address,
+                    batch_rows=batch_rows,
                 )
             )
     finally:

@@ -16,10 +16,11 @@ from typing import Annotated, Any
 import typer
 
 from clearance.assumptions import PRESUMPTIONS, Assumptions, tri_value
-from clearance.engine.scan import DEFAULT_MARKETS
+from clearance.engine.settings import DEFAULT_BATCH_ROWS, DEFAULT_MARKETS
 
 __all__ = [
     "Access",
+    "Engine",
     "FailLevel",
     "OnErrorChoice",
     "OrgType",
@@ -76,6 +77,13 @@ class OnErrorChoice(StrEnum):
 
     skip = "skip"
     fail = "fail"
+
+
+class Engine(StrEnum):
+    """Where the batches of a job run."""
+
+    local = "local"
+    ray = "ray"
 
 
 class FailLevel(StrEnum):
@@ -146,6 +154,13 @@ BlocklistOpt = Annotated[
     typer.Option(help="Extra blocklist (YAML, or one domain or URL prefix per line); "
                  "repeatable.", rich_help_panel="Lists"),
 ]
+MemorizationTableOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--memorization-table", help="A red team's memorisation table (Parquet, from "
+                 "'redteam probe' or 'redteam images check --memorization'): the items it "
+                 "names take the tested value as their memorization fact; repeatable.",
+                 rich_help_panel="Presumptions"),
+]
 NoDefaultBlocklistsOpt = Annotated[
     bool, typer.Option("--no-default-blocklists", help="Do not use the shipped blocklists.",
                        rich_help_panel="Lists"),
@@ -214,6 +229,29 @@ ResumeOpt = Annotated[
                        "evidence).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option("--engine", help="Where the batches run: local (worker processes on this "
+                 "machine) or ray (Ray Data map_batches on a Ray cluster; needs "
+                 "pip install 'clearance\\[ray]'). The results are the same.",
+                 rich_help_panel="Scale"),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Worker processes (local) or Ray actors (ray); "
+                 "default: the CPUs available.", rich_help_panel="Scale"),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option("--ray-address", help="The Ray cluster to run on (e.g. ray://head:10001 or "
+                 "auto); default: start a local Ray instance.", rich_help_panel="Scale"),
+]
+BatchRowsOpt = Annotated[
+    int,
+    typer.Option("--batch-rows", min=1, help="Rows per batch: the unit of work of a worker "
+                 "and a row group of every table written (memory grows with it, not with "
+                 f"the manifest; default {DEFAULT_BATCH_ROWS:,}).", rich_help_panel="Scale"),
+]
 
 
 def assumptions_from(

@@ -18,9 +18,12 @@ from clearance.cli.options import (
     AgentOpt,
     AgreementsOpt,
     AsOfOpt,
+    BatchRowsOpt,
     BlocklistOpt,
     CategoriesOpt,
     CompetesOpt,
+    Engine,
+    EngineOpt,
     FailLevel,
     FollowSymlinksOpt,
     ForceOpt,
@@ -33,6 +36,7 @@ from clearance.cli.options import (
     MapOpt,
     Markets,
     MemorizationOpt,
+    MemorizationTableOpt,
     NoDefaultBlocklistsOpt,
     NoImageHashingOpt,
     NoRecordOpt,
@@ -46,17 +50,20 @@ from clearance.cli.options import (
     PresumeEarlierOpt,
     Purpose,
     PurposeOpt,
+    RayAddressOpt,
     ResumeOpt,
     RetainedOpt,
     SnapshotOpt,
     StrictOpt,
     Tri,
     WaiversOpt,
+    WorkersOpt,
     assumption_overrides,
     assumptions_from,
 )
 from clearance.cli.progress import cli_progress
 from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, parse_markets, run_scan
+from clearance.engine.settings import DEFAULT_BATCH_ROWS
 from clearance.errors import InputError
 from clearance.ingest.columns import parse_mapping
 
@@ -171,6 +178,7 @@ def scan(
     no_record: NoRecordOpt = False,
     agreements: AgreementsOpt = None,
     categories: CategoriesOpt = None,
+    memorization_table: MemorizationTableOpt = None,
     map_: MapOpt = None,
     fmt: FormatOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.skip,
@@ -184,6 +192,10 @@ def scan(
     resume: ResumeOpt = False,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
     as_json: JsonOpt = False,
+    engine: EngineOpt = Engine.local,
+    workers: WorkersOpt = None,
+    ray_address: RayAddressOpt = None,
+    batch_rows: BatchRowsOpt = DEFAULT_BATCH_ROWS,
 ) -> None:
     """Scan a manifest: categories, licences, opt-outs, law per market, policy tiers, reports."""
 
@@ -215,10 +227,15 @@ def scan(
             record_takedowns=not no_record,
             agreements=agreements,
             categories=categories,
+            memorization_tables=tuple(memorization_table or ()),
             reports=not no_reports,
             force=force,
             resume=resume,
             follow_symlinks=follow_symlinks,
+            engine=engine.value,
+            workers=workers,
+            ray_address=ray_address,
+            batch_rows=batch_rows,
         )
 
     config = run(build)
@@ -274,11 +291,13 @@ def assess(
                      "the recorded path, when it still exists)."),
     ] = None,
     categories: CategoriesOpt = None,
+    memorization_table: MemorizationTableOpt = None,
     fail_level: Annotated[FailLevel, typer.Option(help="Exit 3 when an item reaches this "
                                                   "tier.")] = FailLevel.none,
     force: ForceOpt = False,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write tables only.")] = False,
     as_json: JsonOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Re-judge a saved scan's facts (other markets, policy, date or presumptions) without
     fetching anything, into a new run folder."""
@@ -302,8 +321,10 @@ def assess(
                 agreements=agreements,
                 manifest=manifest,
                 categories=categories,
+                memorization_tables=tuple(memorization_table or ()),
                 reports=not no_reports,
                 progress=progress,
+                workers=workers,
             )
         )
     if as_json:

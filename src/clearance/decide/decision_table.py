@@ -8,7 +8,7 @@ Two functions are the seams with the engine:
 - :func:`with_market_columns` turns ``assessment.parquet``'s rows (item x market) into
   ``exposure_<m>``, ``provisional_<m>`` and ``reasons_<m>`` columns beside the facts.
 
-The engine (``clearance.engine``) strings them around the facts stage; decide never imports
+The engine strings them around the facts stage; decide never imports
 the engine.
 """
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -29,7 +30,7 @@ from clearance.decide.policy import TIERS
 from clearance.ingest.readers.base import iter_lines
 from clearance.ingest.readers.detect import plan_reading
 
-__all__ = ["output_extension", "write_split_manifests"]
+__all__ = ["output_extension", "write_split_manifests", "write_split_stream"]
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +225,147 @@ def write_split_manifests(
             _jsonl(writers, decisions, root)
         else:
             _tabular(writers, source, None if fmt not in _EXT else fmt, decisions, label)
+    except BaseException:
+        writers.close(complete=False)
+        raise
+    paths = writers.close()
+    if writers.dropped:
+        logger.warning(
+            "split manifests: columns %s of later files were not in the first file's "
+            "header and were left out",
+            sorted(writers.dropped),
+        )
+    return paths, writers.counts
+
+
+class _Cursor:
+    """Decisions in the input's order, taken chunk by chunk as the input is read again."""
+
+    def __init__(self, batches: Iterable[pl.DataFrame]) -> None:
+        self._batches = iter(batches)
+        self._buffer: pl.DataFrame | None = None
+
+    def _fill(self) -> bool:
+        while self._buffer is None or self._buffer.height == 0:
+            nxt = next(self._batches, None)
+            if nxt is None:
+                return False
+            self._buffer = nxt.select(
+                pl.col("source_file").cast(pl.String), pl.col("source_row").cast(pl.Int64),
+                pl.col("tier").cast(pl.String), pl.col("tier_reasons").cast(pl.List(pl.String)))
+        return True
+
+    def peek_file(self) -> str | None:
+        """Return the file of the next decision (None at the end)."""
+        if not self._fill():
+            return None
+        assert self._buffer is not None
+        return str(self._buffer["source_file"][0])
+
+    def take(self, file: str, last_row: int | None = None, limit: int | None = None
+             ) -> pl.DataFrame:  # fmt: skip
+        """Return the next decisions of ``file`` (rows up to ``last_row``; at most ``limit``)."""
+        parts: list[pl.DataFrame] = []
+        taken = 0
+        while (limit is None or taken < limit) and self._fill():
+            assert self._buffer is not None
+            buf = self._buffer
+            mask = buf["source_file"] == file
+            if last_row is not None:
+                mask = mask & (buf["source_row"] <= last_row)
+            flags = mask.fill_null(False).to_numpy()
+            k = len(flags) if flags.all() else int(np.argmin(flags))
+            if limit is not None:
+                k = min(k, limit - taken)
+            parts.append(buf.slice(0, k))
+            self._buffer = buf.slice(k)
+            taken += k
+            if self._buffer.height:
+                break
+        if not parts:
+            return pl.DataFrame(schema={"source_file": pl.String, "source_row": pl.Int64,
+                                        "tier": pl.String, "tier_reasons": pl.List(pl.String)})
+        return pl.concat(parts)
+
+
+def _jsonl_stream(writers: _Writers, cursor: _Cursor, root: Path | None,
+                  block: int = 100_000) -> None:
+    while (file := cursor.peek_file()) is not None:
+        path = root / file if root is not None else Path(file)
+        clash = any(_CLASH.search(line.text) for line in iter_lines(path))
+        names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
+        rows = cursor.take(file, limit=block)
+        wanted = rows["source_row"].to_list()
+        pos = 0
+        lines: list[str] = []
+        for line in iter_lines(path):
+            if pos < len(wanted) and line.number == wanted[pos]:
+                lines.append(line.text)
+                pos += 1
+                if pos == len(wanted):
+                    _splice(writers, rows, lines, names)
+                    rows, lines, pos = cursor.take(file, limit=block), [], 0
+                    wanted = rows["source_row"].to_list()
+                    if not wanted:
+                        break
+        if lines:
+            _splice(writers, rows.slice(0, len(lines)), lines, names)
+        if cursor.peek_file() == file:
+            cursor.take(file)  # rows the file no longer holds: nothing to copy
+
+
+def _tabular_stream(writers: _Writers, source: Any, fmt: str | None, cursor: _Cursor,
+                    label: Callable[[str], str] | None, batch_rows: int) -> None:
+    plan = plan_reading(source, fmt=fmt, batch_rows=batch_rows)
+    text = writers.fmt in ("csv", "tsv")
+    for chunk in plan.chunks():
+        key = label(chunk.source_file) if label is not None else chunk.source_file
+        raw = chunk.table if isinstance(chunk.table, pl.DataFrame) else pl.from_arrow(chunk.table)
+        assert isinstance(raw, pl.DataFrame)
+        if raw.height == 0:
+            continue
+        part = cursor.take(key, int(raw["source_row"].max()))  # type: ignore[arg-type]
+        if part.height == 0:
+            continue
+        tier_name, reasons_name = _names([c for c in raw.columns if c != "source_row"])
+        joined = raw.join(part.select("source_row", "tier", "tier_reasons"), on="source_row",
+                          how="inner", maintain_order="left")
+        reasons = pl.col("tier_reasons").list.join(" | ") if text else pl.col("tier_reasons")
+        joined = joined.with_columns(pl.col("tier").alias(tier_name), reasons.alias(reasons_name))
+        keep = [c for c in raw.columns if c != "source_row"] + [tier_name, reasons_name]
+        for tier in TIERS:
+            rows = joined.filter(pl.col("tier") == tier).select(keep)
+            if rows.height:
+                writers.write_table(tier, rows.to_arrow())
+
+
+def write_split_stream(
+    source: Any,
+    fmt: str,
+    decisions: Iterable[pl.DataFrame],
+    out: Path,
+    *,
+    root: Path | None = None,
+    label: Callable[[str], str] | None = None,
+    batch_rows: int = 1 << 17,
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Write the three manifests from ``decisions`` given in the input's own order.
+
+    The streaming form of :func:`write_split_manifests`: the decisions (``source_file``,
+    ``source_row``, ``tier``, ``tier_reasons``, in the order the manifest was read) are
+    consumed batch by batch as the input is read again, so memory stays bounded by a chunk
+    of the input (``batch_rows`` rows) and a batch of decisions, whatever the manifest's
+    size.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    writers = _Writers(out, fmt)
+    cursor = _Cursor(decisions)
+    try:
+        if fmt == "jsonl":
+            _jsonl_stream(writers, cursor, root)
+        else:
+            _tabular_stream(writers, source, None if fmt not in _EXT else fmt, cursor, label,
+                            batch_rows)
     except BaseException:
         writers.close(complete=False)
         raise

@@ -12,6 +12,7 @@ point at what a category rests on. The user's ``--categories`` file wins over ev
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,7 +29,9 @@ from clearance.signals.page import PageEvidence, parse_page
 __all__ = [
     "CategoryRun",
     "categorise_items",
+    "category_run",
     "home_pages",
+    "home_pages_of",
     "load_overrides",
     "override_facts",
 ]
@@ -58,19 +61,32 @@ class CategoryRun:
 def home_pages(
     snapshot: Snapshot, items: pa.Table, overrides: CategoryOverrides | None = None
 ) -> dict[str, PageEvidence]:
-    """Return the page evidence of the home page of every host left to evidence.
-
-    Hosts decided by an override, the knowledge base or a suffix rule are not looked up; a
-    host without a successful (2xx) home-page capture gets no entry.
-    """
-    knowledge = default_knowledge()
+    """Return the page evidence of the home page of every host of ``items`` left to evidence
+    (see :func:`home_pages_of`)."""
     frame = pl.from_arrow(items.select(["url", "host", "registrable_domain"]))
     assert isinstance(frame, pl.DataFrame)
     authority = pl.col("url").str.extract(r"^(?i:https?)://(?:[^@/?#]*@)?([^/?#]+)", 1)
     frame = frame.select(authority.str.to_lowercase().alias("authority"), "host",
                          "registrable_domain").unique().drop_nulls("host")
+    return home_pages_of(snapshot, frame.iter_rows(), overrides)
+
+
+def home_pages_of(
+    snapshot: Snapshot,
+    hosts: Iterable[tuple[str | None, str, str | None]],
+    overrides: CategoryOverrides | None = None,
+) -> dict[str, PageEvidence]:
+    """Return the page evidence of the home page of every host left to evidence.
+
+    ``hosts`` are distinct (URL authority, host, registrable domain). Hosts decided by an
+    override, the knowledge base or a suffix rule are not looked up; a host without a
+    successful (2xx) home-page capture gets no entry. The result does not depend on the
+    order of ``hosts``.
+    """
+    knowledge = default_knowledge()
     pages: dict[str, PageEvidence] = {}
-    for where, host, registrable in frame.sort("authority", nulls_last=True).iter_rows():
+    ordered = sorted(hosts, key=lambda t: (t[0] is None, t[0] or "", t[1], t[2] or ""))
+    for where, host, registrable in ordered:
         if host in pages:
             continue
         suffix = registrable.split(".", 1)[1] if registrable and "." in registrable else None
@@ -94,6 +110,17 @@ def home_pages(
     return pages
 
 
+def category_run(overrides: CategoryOverrides | None,
+                 pages: Mapping[str, PageEvidence]) -> CategoryRun:
+    """Return what categorisation used (for scan.json, gate.json and the report)."""
+    return CategoryRun(
+        overrides=overrides.source if overrides is not None else None,
+        override_entries=len(overrides.domains) + len(overrides.prefixes) if overrides else 0,
+        pages_read=len(pages),
+        pages_with_statements=sum(1 for p in pages.values() if not p.empty),
+    )
+
+
 def load_overrides(path: Path | str | None) -> CategoryOverrides | None:
     """Return the ``--categories`` file's overrides (None for no file); errors name the row."""
     return load_category_overrides(path) if path is not None else None
@@ -103,15 +130,9 @@ def categorise_items(
     items: pa.Table, snapshot: Snapshot | None, overrides: CategoryOverrides | None = None
 ) -> tuple[pa.Table, CategoryRun]:
     """Return the items with category columns (re)computed, and what was used to do it."""
-    loaded = overrides
-    pages = home_pages(snapshot, items, loaded) if snapshot is not None else {}
-    table = Categorizer(overrides=loaded, pages=pages)(items)
-    run = CategoryRun(
-        overrides=loaded.source if loaded is not None else None,
-        override_entries=len(loaded.domains) + len(loaded.prefixes) if loaded else 0,
-        pages_read=len(pages),
-        pages_with_statements=sum(1 for p in pages.values() if not p.empty),
-    )
+    pages = home_pages(snapshot, items, overrides) if snapshot is not None else {}
+    table = Categorizer(overrides=overrides, pages=pages)(items)
+    run = category_run(overrides, pages)
     log.info("categories: %d home pages read, overrides %s", len(pages), run.overrides)
     return table, run
 

@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 
 from clearance.config import FetchConfig
+from clearance.engine.evidence_counts import STALE_DAYS, EvidenceCounts
 from clearance.engine.progress import Progress
 from clearance.errors import EvidenceError, InputError
 from clearance.fetch.carry import TrackedSnapshot, carry_records, file_sha256
@@ -35,8 +36,6 @@ __all__ = [
     "origins",
 ]
 
-#: A capture older than this many days at the item's collection is reported as stale.
-STALE_DAYS = 90
 
 NO_EVIDENCE = (
     "no --snapshot or --live: no opt-out signal was read, so every item's reservation is "
@@ -174,37 +173,10 @@ def gather_evidence(
 
 
 def evidence_summary(facts: pa.Table, evidence: dict[str, Any]) -> dict[str, Any]:
-    """Return what the report says about the evidence: mode, window, age of captures.
-
-    ``window`` is the first and last capture any item was judged on; ``stale_share`` the
-    share of judged items whose capture is more than :data:`STALE_DAYS` older than the
-    item's collection; ``carried_back`` counts items judged on a capture taken after they
-    were collected (``--presume-earlier``).
-    """
-    out: dict[str, Any] = {**evidence, "stale_days": STALE_DAYS, "items": facts.num_rows}
-    if "reservation_capture_at" not in facts.column_names:
-        return {**out, "judged": 0}
-    frame = pl.from_arrow(facts.select(
-        [c for c in ("reservation_capture_at", "reservation_capture_age_days", "reservation")
-         if c in facts.column_names]))
-    assert isinstance(frame, pl.DataFrame)
-    judged = frame.filter(pl.col("reservation_capture_at").is_not_null())
-    out["judged"] = judged.height
-    out["unknown"] = int((frame["reservation"].cast(pl.String) == "unknown").sum()) \
-        if "reservation" in frame.columns else None
-    if not judged.height:
-        return out
-    first, last = judged["reservation_capture_at"].min(), judged["reservation_capture_at"].max()
-    out["window"] = [str(first)[:10], str(last)[:10]]
-    if "reservation_capture_age_days" in judged.columns:
-        age = judged["reservation_capture_age_days"].drop_nulls()
-        if age.len():
-            out["median_age_days"] = round(float(str(age.median())))
-            out["max_age_days"] = int(str(age.max()))
-            out["stale"] = int((age > STALE_DAYS).sum())
-            out["stale_share"] = out["stale"] / judged.height
-            out["carried_back"] = int((age < 0).sum())
-    return out
+    """Return what the report says about the evidence (see :class:`EvidenceCounts`)."""
+    counts = EvidenceCounts()
+    counts.add(facts)
+    return counts.summary(evidence)
 
 
 def item_captures(scan_dir: Path, url: str) -> list[dict[str, Any]]:

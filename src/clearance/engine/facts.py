@@ -9,12 +9,10 @@ can be re-judged without reading the manifest or the network again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,19 +21,17 @@ from clearance.assumptions import Assumptions
 from clearance.decide.blocklists import Blocklist
 from clearance.decide.decision_table import add_decision_columns
 from clearance.decide.knownworks import KnownWorks
-from clearance.engine.reservations import DOCUMENTS, EpochSignals, Judgement
+from clearance.engine.epochs import SIGNAL_SCHEMA, HostJudges, add_reservations
+from clearance.engine.settings import ScanConfig
 from clearance.enrich.agreements import AgreementRegistry, apply_agreements
 from clearance.enrich.licenses import add_license_columns
 from clearance.fetch.snapshot import Snapshot
 from clearance.law.table import assess_table
-from clearance.models import Capture, Signal
-from clearance.signals.crawlers import CrawlerRegistry, load_crawlers
 
 __all__ = [
     "LAW_INPUT",
     "LICENSE_USE",
     "SIGNAL_SCHEMA",
-    "FactSettings",
     "BuiltFacts",
     "add_licences",
     "add_reservations",
@@ -55,51 +51,6 @@ LICENSE_USE = {
     "research": "research_training",
 }
 UTC = dt.UTC
-
-SIGNAL_SCHEMA = pa.schema(
-    [
-        ("host", pa.string()),
-        ("captured_at", pa.timestamp("us", tz="UTC")),
-        ("standard", pa.string()),
-        ("purpose", pa.string()),
-        ("verdict", pa.string()),
-        ("agent", pa.string()),
-        ("excerpt", pa.string()),
-        ("location", pa.string()),
-        ("confidence", pa.float32()),
-        ("contested", pa.bool_()),
-        ("evidence", pa.string()),
-    ]
-)
-
-
-@dataclass(frozen=True, slots=True)
-class FactSettings:
-    """What the user tells the scan about their use, and the presumptions it makes.
-
-    ``assumptions`` holds every fact presumed rather than read (access, retention,
-    memorisation, output competition, personal data, EU market, crawler agent: see
-    :mod:`clearance.assumptions`); ``database_threshold`` is the number of items from one
-    registrable domain from which extraction is read as substantial (EU database right).
-    """
-
-    purpose: str = "genai_training"
-    org_type: str = "company"
-    assumptions: Assumptions = Assumptions()
-    database_threshold: int = 5000
-    as_of: dt.datetime | None = None
-    presume_earlier: bool = False
-    agreements: AgreementRegistry | None = None
-
-    @property
-    def judged_on(self) -> dt.date:
-        """Return the date agreements and 'now' are judged on (as_of, else today)."""
-        return (self.as_of or dt.datetime.now(UTC)).date()
-
-    @property
-    def agent(self) -> str | None:
-        """Return the crawler token robots.txt is read for (None: any AI crawler)."""
-        return self.assumptions.agent
 
 
 #: license_position values: the one position on "no licence" across law, policy and report.
@@ -168,220 +119,17 @@ def add_licences(items: pa.Table, purpose: str) -> pa.Table:
     return add_license_columns(items, LICENSE_USE[purpose], layers={"dataset": "dataset_license"})
 
 
-_PORT_RE = r"^([A-Za-z][A-Za-z0-9+.\-]*)://(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)"
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-
-
-def _host_frame(items: pa.Table) -> pl.DataFrame:
-    """Return items' rows with ``key``: the host, plus ``:port`` for a non-default port
-    (the key snapshots file captures under)."""
-    frame = pl.from_arrow(items.select(["host", "url", "collected_at"]))
-    assert isinstance(frame, pl.DataFrame)
-    parts = pl.col("url").str.extract_groups(_PORT_RE)
-    scheme = parts.struct.field("1").str.to_lowercase()
-    port = parts.struct.field("2")
-    default = scheme.replace_strict(_DEFAULT_PORTS, default=None, return_dtype=pl.String)
-    keyed = pl.when(port.is_not_null() & (port != default.fill_null("")))\
-        .then(pl.col("host") + pl.lit(":") + port).otherwise(pl.col("host"))
-    return frame.with_row_index("__i").with_columns(keyed.alias("key"))
-
-
-def _capture_row(host: str, when: dt.datetime, sig: Signal, evidence: str) -> dict[str, object]:
-    return {
-        "host": host,
-        "captured_at": when,
-        "standard": sig.standard,
-        "purpose": sig.purpose,
-        "verdict": sig.verdict,
-        "agent": sig.agent,
-        "excerpt": sig.excerpt[:500],
-        "location": sig.location,
-        "confidence": sig.confidence,
-        "contested": sig.contested,
-        "evidence": evidence,
-    }
-
-
-class _Columns:
-    """The reservation columns being filled: per item an index into distinct judgements."""
-
-    def __init__(self, n: int) -> None:
-        self.judgements: list[Judgement] = [Judgement("unknown", "none", (), None)]
-        self._ids: dict[Judgement, int] = {self.judgements[0]: 0}
-        self.then = np.zeros(n, dtype=np.int32)
-        self.now = np.zeros(n, dtype=np.int32)
-        self.capture_at = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-
-    def ids(self, judged: tuple[list[Judgement], np.ndarray]) -> np.ndarray:
-        """Return the global ids of a (distinct judgements, per-URL index) pair."""
-        distinct, index = judged
-        local = np.empty(len(distinct), dtype=np.int32)
-        for k, one in enumerate(distinct):
-            got = self._ids.get(one)
-            if got is None:
-                got = self._ids[one] = len(self.judgements)
-                self.judgements.append(one)
-            local[k] = got
-        result: np.ndarray = local[index]
-        return result
-
-    def append_to(self, items: pa.Table) -> pa.Table:
-        distinct = pa.table(
-            {
-                "verdict": [j.verdict for j in self.judgements],
-                "form": [j.form for j in self.judgements],
-                "standards": pa.array(
-                    [list(j.standards) for j in self.judgements], pa.list_(pa.string())
-                ),
-                "evidence": pa.array([j.evidence for j in self.judgements], pa.string()),
-                "excerpt": pa.array([j.excerpt or None for j in self.judgements], pa.string()),
-                "url": pa.array([j.url for j in self.judgements], pa.string()),
-                "record_id": pa.array([j.record_id for j in self.judgements], pa.string()),
-            }
-        )
-        then = distinct.take(pa.array(self.then))
-        now = distinct.take(pa.array(self.now))
-        missing = self.capture_at == np.iinfo(np.int64).min
-        stamps = pa.array(self.capture_at, mask=missing).cast(pa.timestamp("us", tz="UTC"))
-        out = items
-        for name, column in (
-            ("reservation", then["verdict"]),
-            ("reservation_form", then["form"]),
-            ("reservation_standards", then["standards"]),
-            ("reservation_capture_at", stamps),
-            ("reservation_evidence", then["evidence"]),
-            ("reservation_capture_url", then["url"]),
-            ("reservation_record_id", then["record_id"]),
-            ("reservation_excerpt", then["excerpt"]),
-            ("reservation_now", now["verdict"]),
-            ("reservation_now_form", now["form"]),
-        ):
-            out = out.append_column(name, column)
-        collected = pc.cast(items["collected_at"], pa.timestamp("us", tz="UTC"))
-        age = pc.divide(
-            pc.cast(pc.subtract(collected, stamps), pa.int64()), 86_400_000_000
-        ).cast(pa.int32())
-        return out.append_column("reservation_capture_age_days", age)
-
-
-def _digest(capture: Capture | None) -> tuple[object, ...]:
-    if capture is None:
-        return (None,)
-    return (capture.status, capture.outcome, hashlib.blake2b(capture.body, digest_size=16).digest())
-
-
-class _HostJudge:
-    """Judges one host's items on the epochs of its captures, parsing each distinct state once."""
-
-    def __init__(
-        self,
-        host: str,
-        snapshot: Snapshot,
-        settings: FactSettings,
-        registry: CrawlerRegistry,
-        signal_rows: list[dict[str, object]],
-    ) -> None:
-        self.host = host
-        self.snapshot = snapshot
-        self.settings = settings
-        self.registry = registry
-        self.signal_rows = signal_rows
-        self.cuts = sorted({d for doc in DOCUMENTS for d in snapshot.history(host, doc)})
-        self.cache: dict[dt.datetime, EpochSignals] = {}
-        self.states: dict[tuple[object, ...], EpochSignals] = {}
-
-    def epoch(self, at: dt.datetime) -> EpochSignals:
-        state = self.cache.get(at)
-        if state is None:
-            captures: dict[str, Capture | None] = {
-                d: self.snapshot.lookup(self.host, d, at) for d in DOCUMENTS
-            }
-            key = tuple(_digest(captures[d]) for d in DOCUMENTS)
-            state = self.states.get(key)
-            if state is None:
-                agents = (self.settings.agent,) if self.settings.agent else None
-                state = EpochSignals(
-                    self.host,
-                    captures,
-                    purpose=self.settings.purpose,
-                    agents=agents,
-                    registry=self.registry,
-                )
-                self.states[key] = state
-            self.cache[at] = state
-            for sig in state.signals:
-                self.signal_rows.append(_capture_row(self.host, at, sig, state.evidence))
-        return state
-
-    def judge(self, group: pl.DataFrame, cols: _Columns) -> None:
-        if not self.cuts:
-            return
-        rows = group["__i"].to_numpy()
-        urls = group["url"].to_list()
-        stamps = np.array([c.timestamp() for c in self.cuts])
-        collected = group["collected_at"].dt.epoch("us").to_numpy() / 1e6
-        collected = np.where(np.isnan(collected), -np.inf, collected)
-        starts = np.searchsorted(stamps, collected, side="right") - 1
-        for k in np.unique(starts):
-            if k < 0:
-                if self.settings.presume_earlier:
-                    self._presume(rows[starts < 0], [urls[j] for j in np.nonzero(starts < 0)[0]],
-                                  cols)
-                continue  # collected before the first capture: what stood then is unknown
-            pick = np.nonzero(starts == k)[0]
-            when = self.cuts[int(k)]
-            ids = cols.ids(self.epoch(when).judge([urls[j] for j in pick]))
-            cols.then[rows[pick]] = ids
-            cols.capture_at[rows[pick]] = int(when.timestamp() * 1_000_000)
-        as_of = self.settings.as_of or dt.datetime.now(UTC)
-        current = [c for c in self.cuts if c <= as_of]
-        if current:
-            cols.now[rows] = cols.ids(self.epoch(current[-1]).judge(urls))
-
-    def _presume(self, rows: np.ndarray, urls: list[str | None], cols: _Columns) -> None:
-        """Carry a reservation of the first capture back to items collected before it.
-
-        Only reservations travel back: a permission seen later says nothing about earlier
-        (the site may have lifted a reservation), so those items stay unknown.
-        """
-        first = self.cuts[0]
-        ids = cols.ids(self.epoch(first).judge(urls))
-        is_reserved = np.array([j.verdict == "reserved" for j in cols.judgements], dtype=bool)
-        reserved = is_reserved[ids]
-        cols.then[rows[reserved]] = ids[reserved]
-        cols.capture_at[rows[reserved]] = int(first.timestamp() * 1_000_000)
-
-
-def add_reservations(
-    items: pa.Table, snapshot: Snapshot | None, settings: FactSettings
-) -> tuple[pa.Table, pa.Table]:
-    """Return (items with reservation columns, signals table) judged from ``snapshot``.
-
-    Columns: reservation, reservation_form, reservation_standards (list), reservation_capture_at,
-    reservation_evidence (record ids of the host's documents then), reservation_capture_url,
-    reservation_record_id and reservation_excerpt (the capture and the rule that decided),
-    reservation_capture_age_days (days from that capture to collection; negative when a
-    later capture was carried back), reservation_now and reservation_now_form (as of
-    ``settings.as_of``). Without a snapshot every item is ``unknown``.
-    """
-    cols = _Columns(items.num_rows)
-    signal_rows: list[dict[str, object]] = []
-    if snapshot is not None:
-        registry = load_crawlers()
-        known = set(snapshot.hosts())
-        frame = _host_frame(items).filter(pl.col("key").is_in(list(known)))
-        for (host,), group in frame.group_by(["key"], maintain_order=True):
-            assert isinstance(host, str)
-            _HostJudge(host, snapshot, settings, registry, signal_rows).judge(group, cols)
-    return cols.append_to(items), pa.Table.from_pylist(signal_rows, schema=SIGNAL_SCHEMA)
-
-
-def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
+def law_facts(items: pa.Table, settings: ScanConfig,
+              domains: pl.DataFrame | None = None) -> pa.Table:
     """Return the law engine's fact columns for every item (facts vocabulary of clearance.law).
 
     Two columns say where a value was presumed rather than read: ``access_presumed`` (the
     item has a public URL, so ``--access`` applies) and ``personal_data_presumed`` (the
-    manifest is silent, so ``--personal-data`` applies).
+    manifest is silent, so ``--personal-data`` applies). ``memorization`` is the red team's
+    tested value where ``items`` has one (``memorization_tested``), else the presumption.
+    ``domains`` (``registrable_domain``,
+    ``items``) counts the items per registrable domain over the whole manifest when ``items``
+    is one batch of it; without it the items themselves are counted.
     """
     wanted = ["item_id", "category", "license_effective_id", "license_permission",
               "reservation", "reservation_form", "personal_data", "collected_at",
@@ -392,8 +140,18 @@ def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    tested = (pl.from_arrow(items["memorization_tested"]) if "memorization_tested"
+              in items.column_names else pl.Series([None] * frame.height, dtype=pl.Boolean))
+    assert isinstance(tested, pl.Series)
+    frame = frame.with_columns(tested.cast(pl.Boolean).alias("__memorization_tested"))
     assume = settings.assumptions
-    per_domain = pl.col("registrable_domain").count().over("registrable_domain")
+    if domains is not None:
+        counts = domains.select(pl.col("registrable_domain").cast(pl.String),
+                                pl.col("items").alias("__per_domain"))
+        frame = frame.join(counts, on="registrable_domain", how="left", maintain_order="left")
+        per_domain = pl.col("__per_domain").fill_null(0)
+    else:
+        per_domain = pl.col("registrable_domain").count().over("registrable_domain")
     substantial = pl.when(pl.col("registrable_domain").is_null()).then(None).otherwise(
         per_domain >= settings.database_threshold)
     public = pl.col("url").str.contains(r"^(?i:https?)://").fill_null(False)
@@ -425,7 +183,9 @@ def law_facts(items: pa.Table, settings: FactSettings) -> pa.Table:
         substantial.alias("database_substantial_extraction"),
         pl.col("collected_at").dt.date().alias("collected_at"),
         pl.lit(assume.retained_after_training, pl.Boolean).alias("retained_after_training"),
-        pl.lit(assume.memorization, pl.Boolean).alias("memorization"),
+        # a red-team test (--memorization-table) wins over the presumption
+        pl.coalesce(pl.col("__memorization_tested"), pl.lit(assume.memorization, pl.Boolean))
+        .alias("memorization"),
         pl.lit(assume.output_competes, pl.Boolean).alias("output_competes"),
         pl.lit(assume.gpai_eu_market, pl.Boolean).alias("gpai_eu_market"),
     )
@@ -456,31 +216,35 @@ def _plain(table: pa.Table) -> pa.Table:
 def build_facts(
     items: pa.Table,
     snapshot: Snapshot | None,
-    settings: FactSettings,
+    settings: ScanConfig,
     *,
     blocklists: Sequence[Blocklist] | None = None,
     known_works: Sequence[KnownWorks] = (),
     takedowns: pl.DataFrame | None = None,
     base_dir: Path | None = None,
     hash_images: bool = True,
+    judges: HostJudges | None = None,
+    domains: pl.DataFrame | None = None,
 ) -> BuiltFacts:
     """Return every fact of categorised canonical items: licences, reservations, list hits, law.
 
     The one composition of the facts stage, shared by ``clearance scan`` and ``clearance
     gate``. Law-fact columns that clash with item columns get a ``_class`` suffix
     (``personal_data_class``: the law vocabulary's reading of the item's ``personal_data``).
+    ``judges`` keeps parsed host states across batches; ``domains`` counts items per
+    registrable domain over the whole manifest (see :func:`law_facts`).
     """
     items = add_licences(items, settings.purpose)
-    if settings.agreements is not None and settings.agreements.agreements:
-        items = apply_agreements(items, settings.agreements, LICENSE_USE[settings.purpose],
+    if settings.registry is not None and settings.registry.agreements:
+        items = apply_agreements(items, settings.registry, LICENSE_USE[settings.purpose],
                                  settings.judged_on)
     items = add_license_position(items)
-    items, signals = add_reservations(items, snapshot, settings)
+    items, signals = add_reservations(items, snapshot, settings, judges)
     items = not_applicable_reservations(items)
     found = add_decision_columns(items, blocklists=blocklists, known_works=known_works,
                                  takedowns=takedowns, base_dir=base_dir, hash_images=hash_images)
     plain = _plain(found.table)
-    facts = _attach_law(plain, law_facts(plain, settings))
+    facts = _attach_law(plain, law_facts(plain, settings, domains))
     return BuiltFacts(facts, signals, found.known_works, found.takedown_counts)
 
 
@@ -536,6 +300,7 @@ def rejudge_facts(
     org_type: str,
     agreements: AgreementRegistry | None = None,
     judged_on: dt.date | None = None,
+    domains: pl.DataFrame | None = None,
 ) -> pa.Table:
     """Return saved facts re-read for other presumptions, purpose, organisation or agreements.
 
@@ -569,8 +334,8 @@ def rejudge_facts(
         table = apply_agreements(table, agreements, use,
                                  judged_on or dt.datetime.now(UTC).date())
     table = add_license_position(table)
-    settings = FactSettings(purpose=purpose, org_type=org_type, assumptions=assumptions)
-    table = _attach_law(table, law_facts(table, settings))
+    settings = ScanConfig(purpose=purpose, org_type=org_type, assumptions=assumptions)
+    table = _attach_law(table, law_facts(table, settings, domains))
     return table.replace_schema_metadata(facts.schema.metadata)
 
 

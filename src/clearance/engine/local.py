@@ -13,8 +13,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +31,8 @@ from clearance.ingest.columns import DERIVED, resolve_mapping
 from clearance.ingest.readers.base import RawChunk
 from clearance.ingest.readers.columnar import IMG2DATASET_COLUMNS
 
-__all__ = ["ParquetUnit", "UnitOutput", "default_workers", "parquet_units", "run_units"]
+__all__ = ["ParquetUnit", "UnitOutput", "default_workers", "map_ordered", "parquet_units",
+           "read_unit", "run_units"]
 
 T = TypeVar("T")
 
@@ -100,6 +102,11 @@ class _Job:
 _CATEGORIZER: Categorizer | None = None
 
 
+def read_unit(job: _Job, unit: ParquetUnit) -> UnitOutput:
+    """Return one unit's canonical, categorised rows as the job's ``finish`` keeps them."""
+    return _read(job, unit)
+
+
 def _read(job: _Job, unit: ParquetUnit) -> UnitOutput:
     global _CATEGORIZER
     names = pq.read_schema(unit.path).names
@@ -148,6 +155,55 @@ def run_units(
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             yield from pool.map(_read, [job] * len(units), units)
+    finally:
+        if saved is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
+        else:
+            os.environ["POLARS_MAX_THREADS"] = saved
+
+
+def _start(init: Callable[[Any], None] | None, arg: Any) -> None:
+    if init is not None:
+        init(arg)
+
+
+def map_ordered(
+    fn: Callable[..., T],
+    tasks: Iterable[tuple[Any, ...]],
+    *,
+    workers: int = 1,
+    init: Callable[[Any], None] | None = None,
+    init_arg: Any = None,
+    window: int | None = None,
+) -> Iterator[T]:
+    """Yield ``fn(*task)`` for each task, in task order, computed in ``workers`` processes.
+
+    ``init(init_arg)`` prepares each process (and this one when ``workers`` is 1). At most
+    ``window`` tasks (default one more than the workers) are in flight, so results never pile up
+    faster than the caller consumes them: memory stays bounded whatever the task count.
+    ``fn`` and ``init`` must be picklable module-level functions.
+    """
+    count = min(workers, default_workers()) if workers > 1 else 1
+    if count <= 1:
+        _start(init, init_arg)
+        for task in tasks:
+            yield fn(*task)
+        return
+    context = multiprocessing.get_context("spawn")
+    saved = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = str(max(1, default_workers() // count))
+    limit = window or count + 1
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start,
+                                 initargs=(init, init_arg)) as pool:
+            pending: deque[Future[T]] = deque()
+            source = iter(tasks)
+            for task in source:
+                pending.append(pool.submit(fn, *task))
+                if len(pending) >= limit:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
     finally:
         if saved is None:
             os.environ.pop("POLARS_MAX_THREADS", None)

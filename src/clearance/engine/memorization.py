@@ -28,8 +28,9 @@ import pyarrow.parquet as pq
 
 from clearance.errors import InputError
 
-__all__ = ["MemorizationFindings", "apply_memorization", "load_memorization"]
+__all__ = ["BASIS", "TESTED", "MemorizationFindings", "apply_memorization", "load_memorization"]
 
+#: The item columns the findings add: the tested value (null: untested) and its evidence.
 TESTED = "memorization_tested"
 BASIS = "memorization_basis"
 

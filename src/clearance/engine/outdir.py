@@ -43,6 +43,7 @@ OUTPUT_NAMES: Final[tuple[str, ...]] = (
     "decisions.parquet", "gate.json", "rejects.jsonl", "summary.json", "report.md",
     "report.html", "report.pdf", "assessment.pdf", "risk_matrix.png", "risk_matrix.svg",
     "approved.*", "restricted.*", "prohibited.*", "evidence", "runs", "disclosures",
+    ".work",
 )  # fmt: skip
 
 

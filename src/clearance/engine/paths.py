@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import glob
 import hashlib
 import os
@@ -17,6 +16,7 @@ __all__ = [
     "relative_source",
     "shown_path",
     "relabel_column",
+    "SourceLabels",
     "source_labels",
 ]
 
@@ -108,15 +108,25 @@ def relative_source(text: str, root: Path | None) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else Path(text).name
 
 
+class SourceLabels:
+    """Relabels rows' ``source_file`` relative to a root (memoised; picklable for workers)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        got = self._seen.get(text)
+        if got is None:
+            got = relative_source(text, self.root)
+            if len(self._seen) < 4096:
+                self._seen[text] = got
+        return got
+
+
 def source_labels(source: Any) -> Callable[[str], str]:
     """Return the function that relabels rows' ``source_file`` for ``source`` (memoised)."""
-    root = manifest_root(source)
-
-    @functools.lru_cache(maxsize=4096)
-    def label(text: str) -> str:
-        return relative_source(text, root)
-
-    return label
+    return SourceLabels(manifest_root(source))
 
 
 def relabel_column(values: Any, label: Callable[[str], str]) -> Any:

@@ -18,11 +18,13 @@ gives ``unknown``, never permission.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
+import polars as pl
 
 from clearance.models import Capture, Signal
 from clearance.signals.aitxt import AiTxt, parse_ai_txt
@@ -42,6 +44,8 @@ PURPOSE_SIGNAL = {
     "research": "tdm",
 }
 _EVERYTHING = {"", "/", "/*", "*"}
+#: scheme://authority at the start of a URL: what the path matchers never read.
+_AUTHORITY = r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,15 @@ class EpochSignals:
         )
         self.dependent_agents: tuple[str, ...] = ()
         self.base = self._base()
+
+    def recaptured(self, captures: Mapping[str, Capture | None]) -> EpochSignals:
+        """Return this parsed state with other captures of the same documents as evidence."""
+        other = copy.copy(self)
+        other.captures = dict(captures)
+        other.evidence = ";".join(
+            sorted(c.record_id or c.url for c in other.captures.values() if c)
+        )
+        return other
 
     @staticmethod
     def _answered(capture: Capture | None) -> bool:
@@ -283,62 +296,115 @@ class EpochSignals:
             if k is not None and v[0] in self.dependent_agents
         }
 
-    def judge(self, urls: Sequence[str | None]) -> tuple[list[Judgement], np.ndarray]:
+    @property
+    def path_dependent(self) -> bool:
+        """Return True when some verdict of this state depends on the URL's path."""
+        return bool(self.robots is not None and self.dependent_agents) \
+            or self.ai_rules is not None \
+            or (self.tdm is not None and not _tdm_independent(self.tdm))
+
+    def judge(self, urls: Sequence[str | None] | pl.Series) -> tuple[list[Judgement], np.ndarray]:
         """Return (distinct judgements, index per URL into them).
 
         When nothing depends on the path the answer is one judgement for every URL, with no
-        per-URL work at all.
+        per-URL work at all. Otherwise the URLs are reduced to their distinct paths (the
+        matchers read the path and query only) and judged by :meth:`judge_paths`.
+        """
+        n = len(urls)
+        if not self.path_dependent:
+            return self.judge_paths([None] * min(n, 1))[0], np.zeros(n, dtype=np.int32)
+        series = urls if isinstance(urls, pl.Series) else pl.Series("url", list(urls),
+                                                                      dtype=pl.String)
+        tails = series.cast(pl.String).str.replace(_AUTHORITY, "")
+        uniq = pl.DataFrame({"t": tails}).with_row_index("i").group_by(
+            "t", maintain_order=True).agg(pl.col("i").first())
+        inverse = pl.DataFrame({"t": tails}).join(
+            uniq.with_row_index("k"), on="t", how="left", maintain_order="left",
+            nulls_equal=True)["k"].to_numpy()
+        distinct, local = self.judge_paths(series.gather(uniq["i"]).to_list())
+        index: np.ndarray = local[inverse]
+        return distinct, index
+
+    def judge_paths(self, reps: Sequence[str | None]) -> tuple[list[Judgement], np.ndarray]:
+        """Return (distinct judgements, index per URL) for URLs of distinct paths.
+
+        Each path is judged once with the batch matchers; the paths fall into classes (the
+        labels that block them, the TDMRep statements that apply, the robots.txt rule that
+        decided), one judgement is built per class, and the index joins it back: Python runs
+        per class, and per blocked path only to name the rule that decided.
         """
         base = self._stamp(_reduce(self.base, self.evidence or None, self.seen))
-        n = len(urls)
+        m = len(reps)
+        if not self.path_dependent:
+            return [base], np.zeros(m, dtype=np.int32)
         dependent = bool(self.robots is not None and self.dependent_agents)
         tdm_dependent = self.tdm is not None and not _tdm_independent(self.tdm)
-        if not dependent and self.ai_rules is None and not tdm_dependent:
-            return [base], np.zeros(n, dtype=np.int32)
-        blocked: list[tuple[str, ...]] = [()] * n
+        reps = list(reps)
+        labels: list[str] = []
+        codes = np.zeros(m, dtype=np.int64)
+
+        def block(label: str, verdicts: Sequence[bool | None]) -> None:
+            hit = np.fromiter((v is False for v in verdicts), dtype=bool, count=m)
+            if hit.any():
+                if label not in labels:
+                    labels.append(label)
+                codes[hit] |= 1 << labels.index(label)
+
         if dependent:
             assert self.robots is not None
             for key, agents in self._dependent_groups().items():
                 label = f"robots.txt:{agents[0]}" if key != "*" else "robots.txt:*"
-                allowed = self.robots.allowed_many(agents[0], list(urls))
-                for i, ok in enumerate(allowed):
-                    if ok is False:
-                        blocked[i] = (*blocked[i], label)
+                block(label, self.robots.allowed_many(agents[0], reps))
         if self.ai_rules is not None:
-            # ai.txt uses robots.txt syntax and matching: judge every URL in one batch.
+            # ai.txt uses robots.txt syntax and matching: judge every path in one batch.
             for key in {self.ai_rules.group_key(a) or "" for a in ("*", *self.agents)} - {""}:
-                allowed = self.ai_rules.allowed_many(key, list(urls))
-                for i, ok in enumerate(allowed):
-                    if ok is False:
-                        blocked[i] = (*blocked[i], "ai.txt")
-        extra: list[tuple[Signal, ...]] = [()] * n
+                block("ai.txt", self.ai_rules.allowed_many(key, reps))
+        extras: list[tuple[Signal, ...]] = [()]
+        extra_id = np.zeros(m, dtype=np.int64)
         if tdm_dependent:
             assert self.tdm is not None
-            memo: dict[str, tuple[Signal, ...]] = {}
-            for i, url in enumerate(urls):
-                if not url:
-                    continue
-                if url not in memo:
-                    memo[url] = tuple(
-                        sig
-                        for sig in self.tdm.evaluate(url).signals
+            seen: dict[tuple[Signal, ...], int] = {(): 0}
+            for k, url in enumerate(reps):
+                if url:
+                    found = tuple(
+                        sig for sig in self.tdm.evaluate(url).signals
                         if sig.purpose == self.purpose and self._counts(sig)
                     )
-                extra[i] = memo[url]
-        interned: dict[tuple[tuple[str, ...], tuple[Signal, ...]], int] = {}
+                    got = seen.get(found)
+                    if got is None:
+                        got = seen[found] = len(extras)
+                        extras.append(found)
+                    extra_id[k] = got
+        names = sorted(labels)
+        order = [labels.index(x) for x in names]
+        rules = np.full(m, -1, dtype=np.int64)
+        if labels:
+            first_bit = np.full(m, -1, dtype=np.int64)
+            for bit in reversed(order):  # the first label in sorted order decides the excerpt
+                first_bit[(codes >> bit) & 1 == 1] = bit
+            for p in np.nonzero(codes)[0].tolist():
+                rules[p] = self._rule_line(labels[int(first_bit[p])], reps[p])
+        keys = np.stack([codes, extra_id, rules], axis=1)
+        classes, first, local = np.unique(keys, axis=0, return_index=True,
+                                          return_inverse=True)
         distinct: list[Judgement] = []
-        index = np.empty(n, dtype=np.int32)
-        for i in range(n):
-            pair = (blocked[i], extra[i])
-            k = interned.get(pair)
-            if k is None:
-                k = interned[pair] = len(distinct)
-                one = _combine(base, blocked[i], extra[i], self.evidence or None, self.seen)
-                if one is not base:
-                    one = self._stamp(one, urls[i], extra[i])
-                distinct.append(one)
-            index[i] = k
-        return distinct, index
+        for (code, eid, _), k in zip(classes.tolist(), first.tolist(), strict=True):
+            blocked = tuple(x for x in names if code >> labels.index(x) & 1)
+            extra = extras[eid]
+            one = _combine(base, blocked, extra, self.evidence or None, self.seen)
+            if one is not base:
+                one = self._stamp(one, reps[k], extra)
+            distinct.append(one)
+        return distinct, np.asarray(local, dtype=np.int32).reshape(-1)
+
+    def _rule_line(self, label: str, url: str | None) -> int:
+        """Return the line of the robots.txt rule that decided a blocked path (-1 if none)."""
+        if not url or not label.startswith("robots.txt") or self.robots is None:
+            return -1
+        agent = label.split(":", 1)[1] if ":" in label else "*"
+        agent = self.agents[0] if agent == "*" else agent
+        match = self.robots.explain(agent, url)
+        return match.rule.line if match.rule is not None else -1
 
     def _stamp(
         self, judged: Judgement, url: str | None = None, extra: Sequence[Signal] = ()

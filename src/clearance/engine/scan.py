@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The main job: scan a manifest into facts, judge them per market, decide, and report.
 
-``run_scan`` is the only place the whole flow is strung together:
+``run_scan`` and ``assess_scan`` set a job up and hand it to the streaming engine
+(:mod:`clearance.engine.stream`), which strings the steps together batch by batch:
 
     manifest -> ingest (canonical rows, rejects)
              -> evidence (snapshot WARCs, or a live fetch into evidence/)
              -> categories (--categories overrides, knowledge base, home-page evidence)
-             -> licences -> reservations
+             -> licences -> reservations -> red-team findings (--memorization-table)
              -> facts.parquet + signals.parquet (+ the records relied on, in evidence/)
     facts    -> law (assess per market, once per distinct fact combination)
              -> policy gate (tier per item) -> assessment.parquet, split manifests, reports
@@ -24,61 +25,57 @@ import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearance import __version__
 from clearance.assumptions import Assumptions
-from clearance.config import FetchConfig
 from clearance.decide.blocklists import load_blocklist
-from clearance.decide.decision_table import with_market_columns
-from clearance.decide.gate import apply_policy
 from clearance.decide.knownworks import load_known_works
 from clearance.decide.policy import TIERS, Policy, load_policy, load_waivers
-from clearance.decide.split import write_split_manifests
 from clearance.decide.takedown import TakedownLedger
-from clearance.engine.argue import argued
-from clearance.engine.categorise import categorise_items, load_overrides, override_facts
-from clearance.engine.evidence import (
-    EvidenceInfo,
-    check_snapshots,
-    evidence_summary,
-    gather_evidence,
+from clearance.engine.batch import (
+    ITEM_COLUMNS,
+    TIER_REASON_SEPARATOR,
+    BatchContext,
+    Rejudge,
+    run_batch,
 )
-from clearance.engine.facts import (
-    FactSettings,
-    assess_facts,
-    build_facts,
-    law_input,
-    rejudge_facts,
-)
+from clearance.engine.categorise import load_overrides
+from clearance.engine.evidence import EvidenceInfo, check_snapshots
+from clearance.engine.lawcounts import merge_law_counts, report_law
+from clearance.engine.memorization import load_memorization
 from clearance.engine.outdir import atomic, atomic_text, finish, prepare_output, read_marker
-from clearance.engine.paths import (
-    manifest_digest,
-    manifest_root,
-    relabel_column,
-    shown_path,
-    source_labels,
-)
+from clearance.engine.paths import manifest_digest, shown_path, source_labels
 from clearance.engine.progress import NullProgress, Progress
-from clearance.engine.sensitivity import presumption_variants, sensitivity
+from clearance.engine.settings import DEFAULT_MARKETS, ScanConfig, parse_markets
+from clearance.engine.sinks import ParquetSink
+from clearance.engine.stream import (
+    Streamed,
+    execute,
+    split_manifests,
+    stream,
+    work_folder,
+)
+from clearance.engine.survey import Survey
 from clearance.enrich.agreements import AgreementRegistry, load_agreements
 from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
 from clearance.ingest.limits import ReadLimits
-from clearance.ingest.manifest import ManifestReader, OnError, RejectsSink
-from clearance.law import all_markets
+from clearance.ingest.manifest import ManifestReader, RejectsSink
 from clearance.law.kb import default_knowledge_base
 from clearance.report.write import write_reports
+from clearance.signals.page import PageEvidence
 
 __all__ = [
     "DEFAULT_MARKETS",
+    "ITEM_COLUMNS",
+    "TIER_REASON_SEPARATOR",
     "ScanConfig",
     "ScanResult",
     "assess_scan",
@@ -88,104 +85,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: Markets judged when ``--markets`` is not given (scan, assess and gate alike).
-DEFAULT_MARKETS: tuple[str, ...] = ("us", "eu", "uk", "jp", "cn", "sg")
-
-
-def parse_markets(text: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Return the markets a ``--markets`` value names (``all`` for every market).
-
-    Raises InputError for an empty list or a market the law engine does not know.
-    """
-    if text is None:
-        return DEFAULT_MARKETS
-    items = text.split(",") if isinstance(text, str) else list(text)
-    names = [m.strip().lower() for m in items if m.strip()]
-    if names == ["all"]:
-        return all_markets()
-    known = all_markets()
-    bad = [m for m in names if m not in known]
-    if bad:
-        raise InputError(f"--markets: unknown market(s) {', '.join(bad)}; known: "
-                         f"{', '.join(known)} (or all)")
-    if not names:
-        raise InputError("--markets: name at least one market (e.g. us,eu) or all")
-    return tuple(dict.fromkeys(names))
-
-
-@dataclass(frozen=True, slots=True)
-class ScanConfig:
-    """Everything a scan needs; saved as ``scan.json`` beside its outputs (reproducibility)."""
-
-    manifest: str
-    out: Path
-    markets: tuple[str, ...] = DEFAULT_MARKETS
-    purpose: str = "genai_training"
-    org_type: str = "company"
-    policy: str | None = None
-    waivers: Path | None = None
-    snapshots: tuple[Path, ...] = ()
-    live: bool = False
-    as_of: dt.date | None = None
-    mapping: Mapping[str, str] = field(default_factory=dict)
-    defaults: Mapping[str, str] = field(default_factory=dict)
-    on_error: OnError = "skip"
-    fmt: str | None = None
-    assumptions: Assumptions = Assumptions()
-    database_threshold: int = 5000
-    presume_earlier: bool = False
-    fetch: FetchConfig | None = None
-    blocklists: tuple[Path, ...] = ()
-    default_blocklists: bool = True
-    known_works: tuple[Path, ...] = ()
-    hash_images: bool = True
-    takedowns: Path | None = None
-    record_takedowns: bool = True
-    agreements: Path | None = None
-    categories: Path | None = None
-    reports: bool = True
-    force: bool = False
-    resume: bool = False
-    follow_symlinks: bool = False
-
-    def settings(self, registry: AgreementRegistry | None = None) -> FactSettings:
-        """Return the fact settings this configuration implies."""
-        as_of = (
-            dt.datetime.combine(self.as_of, dt.time(23, 59, 59), tzinfo=dt.UTC)
-            if self.as_of
-            else None
-        )
-        return FactSettings(
-            purpose=self.purpose,
-            org_type=self.org_type,
-            assumptions=self.assumptions,
-            database_threshold=self.database_threshold,
-            as_of=as_of,
-            presume_earlier=self.presume_earlier,
-            agreements=registry,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the configuration as JSON-ready data, with no absolute path of this machine."""
-        data = asdict(self)
-        data["manifest"] = shown_path(self.manifest, self.out)
-        data["out"] = "."
-        data["snapshots"] = [Path(p).name for p in self.snapshots]
-        data["blocklists"] = [Path(p).name for p in self.blocklists]
-        data["known_works"] = [Path(p).name for p in self.known_works]
-        data["takedowns"] = Path(self.takedowns).name if self.takedowns else None
-        data["waivers"] = Path(self.waivers).name if self.waivers else None
-        data["agreements"] = Path(self.agreements).name if self.agreements else None
-        data["categories"] = Path(self.categories).name if self.categories else None
-        data["as_of"] = self.as_of.isoformat() if self.as_of else None
-        data["mapping"] = dict(self.mapping)
-        data["defaults"] = dict(self.defaults)
-        data["fetch"] = asdict(self.fetch) if self.fetch else None
-        data["assumptions"] = self.assumptions.to_dict()
-        for key in ("force", "resume", "follow_symlinks"):
-            data.pop(key, None)
-        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +115,7 @@ def default_policy(purpose: str, markets: Sequence[str]) -> str:
     return "eu-ready-commercial" if "eu" in markets else "us-fair-use-reliant"
 
 
+
 def _reader_total(manifest: str) -> int | None:
     """Return the row count of a single Parquet manifest from its footer (else None)."""
     path = Path(manifest)
@@ -225,30 +125,6 @@ def _reader_total(manifest: str) -> int | None:
         except (OSError, pa.ArrowException):
             return None
     return None
-
-
-def _items(config: ScanConfig, progress: Progress) -> tuple[pa.Table, ManifestReader]:
-    label = source_labels(config.manifest)
-    reader = ManifestReader(config.manifest, mapping=config.mapping, defaults=config.defaults,
-                            on_error=config.on_error,
-                            rejects=RejectsSink(config.out / "rejects.jsonl", label=label),
-                            fmt=config.fmt,
-                            limits=ReadLimits(follow_symlinks=config.follow_symlinks))
-    stage = progress.stage("reading the manifest", _reader_total(config.manifest), "rows")
-    frames = []
-    seen = 0
-    try:
-        for frame in reader.frames():
-            frames.append(frame)
-            stage.advance(reader.rows_read - seen)
-            seen = reader.rows_read
-    finally:
-        reader.rejects.close()
-        stage.close()
-    if not frames:
-        raise InputError(f"{config.manifest}: no row was accepted; see rejects.jsonl")
-    items = pl.concat(frames)
-    return items.with_columns(relabel_column(items["source_file"], label)).to_arrow(), reader
 
 
 def _policy(policy: str | None, waivers: Path | None, purpose: str,
@@ -268,66 +144,101 @@ def run_scan(
     """
     started = time.perf_counter()
     prog = progress or NullProgress()
+    config.check()
     out = config.out
     markets = parse_markets(config.markets)
     chosen = _policy(config.policy, config.waivers, config.purpose, markets)  # fail early
     registry = load_agreements(config.agreements) if config.agreements else None
+    config = replace(config, markets=markets, registry=registry)
     check_snapshots(config.snapshots)
     overrides = load_overrides(config.categories)  # fail early, naming the file and row
+    findings = load_memorization(config.memorization_tables)
+    blocklists = [load_blocklist(p) for p in config.blocklists]
+    known_works = tuple(load_known_works(p) for p in config.known_works)
     prepare_output(out, force=config.force, resume=config.resume,
                    keep=("evidence",) if config.live else ())
-    items, reader = _items(config, prog)
-    evidence = gather_evidence(items, out / "evidence", snapshots=config.snapshots,
-                               live=config.live, fetch=config.fetch, resolver=resolver,
-                               progress=prog)
-    stage = prog.stage("categorising sources (overrides, knowledge, home pages)", 1, "steps")
-    items, categories = categorise_items(items, evidence.snapshot, overrides)
-    stage.advance()
-    stage.close()
     ledger = TakedownLedger(config.takedowns) if config.takedowns else None
-    stage = prog.stage("reading opt-outs, licences, blocklists and known works", 1, "steps")
-    blocklists = [load_blocklist(p) for p in config.blocklists]
-    built = build_facts(
-        items, evidence.snapshot, config.settings(registry),
-        blocklists=blocklists if blocklists or not config.default_blocklists else None,
-        known_works=[load_known_works(p) for p in config.known_works],
-        takedowns=ledger.in_force() if ledger else None,
-        base_dir=Path(config.manifest).parent if Path(config.manifest).exists() else None,
-        hash_images=config.hash_images)
-    stage.advance()
-    stage.close()
-    evidence = evidence.carried(out / "evidence")
-    provenance = _provenance(config, evidence)
-    counts = {"rows_read": reader.rows_read, "rows_accepted": reader.rows_accepted,
-              "rows_rejected": reader.rows_rejected, "format": reader.format,
-              "known_works": built.known_work_counts,
-              "category_sources": categories.to_json()}
-    meta = {
-        "clearance.version": __version__,
-        "clearance.config": json.dumps(config.to_json()),
-        "clearance.psl_version": default_psl().version,
-        "clearance.counts": json.dumps(counts),
-        "clearance.evidence": json.dumps(evidence.to_json()),
-        "clearance.provenance": json.dumps(provenance),
-        "clearance.agreements": (registry or AgreementRegistry()).to_json(),
-    }
-    facts = built.facts.replace_schema_metadata(meta)
-    atomic(out / "facts.parquet", lambda p: pq.write_table(facts, p, compression="zstd"))
-    atomic(out / "signals.parquet",
-           lambda p: pq.write_table(built.signals, p, compression="zstd"))
-    atomic_text(out / "scan.json", json.dumps(
-        {**config.to_json(), "evidence": evidence.to_json(), "provenance": provenance,
-         "category_sources": categories.to_json()},
-        indent=2) + "\n")
-    if ledger is not None and built.takedown_counts is not None and config.record_takedowns:
-        ledger.record_matches(built.takedown_counts)
-    result = _judge(out, facts, built.signals, markets=markets, policy=chosen,
-                    as_of=config.as_of, reports=config.reports, progress=prog,
-                    manifest=config.manifest, fmt=reader.format)
+    label = source_labels(config.manifest)
+    reader = ManifestReader(config.manifest, mapping=config.mapping, defaults=config.defaults,
+                            on_error=config.on_error,
+                            rejects=RejectsSink(out / "rejects.jsonl", label=label),
+                            fmt=config.fmt, batch_rows=config.batch_rows,
+                            limits=ReadLimits(follow_symlinks=config.follow_symlinks))
+    base_dir = Path(config.manifest).parent if Path(config.manifest).exists() else None
+
+    def context(found: Survey, evidence: EvidenceInfo,
+                pages: Mapping[str, PageEvidence]) -> BatchContext:
+        return BatchContext(
+            settings=config, markets=markets, policy=chosen, law_as_of=config.as_of,
+            policy_as_of=config.as_of, snapshot=evidence.snapshot,
+            blocklists=tuple(blocklists) if blocklists or not config.default_blocklists
+            else None,
+            known_works=known_works, takedowns=ledger.in_force() if ledger else None,
+            base_dir=base_dir, domains=found.domain_table(), reports=config.reports,
+            overrides=overrides, pages=pages, memorization=findings)
+
+    sinks = {"facts": ParquetSink(out / "facts.parquet"),
+             "assessment": ParquetSink(out / "assessment.parquet")}
+    with work_folder(out) as work:
+        sinks["split"] = ParquetSink(work / "decisions.parquet", statistics=())
+        try:
+            done = stream(config, context, reader, out=out, work=work, label=label,
+                          sinks=sinks, progress=prog, total=_reader_total(config.manifest),
+                          resolver=resolver, require_rows=True)
+        except BaseException:
+            for sink in sinks.values():
+                sink.abort()
+            raise
+        sinks["split"].close()
+        evidence = done.evidence.carried(out / "evidence")
+        provenance = _provenance(config, evidence)
+        counts = {"rows_read": reader.rows_read, "rows_accepted": reader.rows_accepted,
+                  "rows_rejected": reader.rows_rejected, "format": reader.format,
+                  "known_works": done.known_works or _no_known_works(),
+                  "category_sources": done.categories.to_json()}
+        if findings is not None:
+            counts["memorization_tables"] = findings.to_dict()
+        meta = {
+            "clearance.version": __version__,
+            "clearance.config": json.dumps(config.to_json()),
+            "clearance.psl_version": default_psl().version,
+            "clearance.counts": json.dumps(counts),
+            "clearance.evidence": json.dumps(evidence.to_json()),
+            "clearance.provenance": json.dumps(provenance),
+            "clearance.agreements": (registry or AgreementRegistry()).to_json(),
+        }
+        sinks["facts"].close(meta)
+        sinks["assessment"].close(done.meta)
+        signals = done.signal_table()
+        atomic(out / "signals.parquet",
+               lambda p: pq.write_table(signals, p, compression="zstd"))
+        atomic_text(out / "scan.json", json.dumps(
+            {**config.to_json(), "evidence": evidence.to_json(), "provenance": provenance,
+             "category_sources": done.categories.to_json()},
+            indent=2) + "\n")
+        takedowns = done.takedown_counts()
+        if ledger is not None and takedowns is not None and config.record_takedowns:
+            ledger.record_matches(takedowns)
+        stage = prog.stage("writing the split manifests", done.items, "items")
+        split, warnings = _split(out, config.manifest, work / "decisions.parquet",
+                                 reader.format, label)
+        stage.advance(done.items)
+        stage.close()
+    saved = config.to_json()
+    result = _report(out, done, signals, saved=saved, counts=counts, markets=markets,
+                     policy=chosen, as_of=config.as_of, reports=config.reports,
+                     evidence=evidence.to_json(), provenance=provenance,
+                     assumptions=config.assumptions, warnings=warnings, split=split,
+                     progress=prog)
     finish(out, provenance, kind="scan")
     return replace(result, seconds=round(time.perf_counter() - started, 3),
                    warnings=evidence.warnings + result.warnings,
                    unreadable_records=evidence.unreadable)
+
+
+def _no_known_works() -> dict[str, int]:
+    return {"sha256": 0, "pdq": 0, "images_hashed": 0, "unreadable_images": 0,
+            "missing_images": 0, "low_quality_images": 0}
 
 
 def _provenance(config: ScanConfig, evidence: EvidenceInfo) -> dict[str, Any]:
@@ -342,135 +253,74 @@ def _provenance(config: ScanConfig, evidence: EvidenceInfo) -> dict[str, Any]:
     }
 
 
-TIER_REASON_SEPARATOR = "; "
-"""assessment.parquet joins an item's tier reasons with this (a rule id never contains it)."""
-
-#: Item columns repeated on every assessment row (item x market), dictionary-encoded.
-ITEM_COLUMNS = ("acquisition_channel", "category", "reservation_capture_at",
-                "reservation_capture_url", "reservation_record_id", "reservation_excerpt",
-                "reservation_capture_age_days")  # fmt: skip
-
-
-def _dictionary(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    return array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
-
-
-def _assessment_with_tiers(assessment: pa.Table, tiers: pa.Table, facts: pa.Table) -> pa.Table:
-    """Return assessment rows (item x market) with the item's tier, reasons and evidence.
-
-    Item-level columns are dictionary-encoded and repeated by index, so adding them to
-    millions of item x market rows copies no strings. The evidence columns name the capture
-    that decided the item's reservation (date, URL, record id, excerpt, age at collection).
-    """
-    rows = assessment["row"].cast(pa.int64())
-    reasons = pl.from_arrow(tiers["tier_reasons"])
-    assert isinstance(reasons, pl.Series)
-    joined = reasons.cast(pl.List(pl.String)).list.join(TIER_REASON_SEPARATOR).to_arrow()
-    out = assessment.append_column("tier", _dictionary(tiers["tier"]).take(rows))
-    out = out.append_column("tier_reasons", _dictionary(joined).take(rows))
-    for name in ITEM_COLUMNS:
-        if name not in facts.column_names:
-            continue
-        column = facts[name]
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            out = out.append_column(name, _dictionary(column).take(rows))
-        else:
-            out = out.append_column(name, column.take(rows))
-    return out.replace_schema_metadata({**(assessment.schema.metadata or {}),
-                                        **(tiers.schema.metadata or {})})
-
-
-def _split(out: Path, manifest: str | None, facts: pa.Table, tiers: pa.Table,
-           fmt: str) -> tuple[dict[str, str], list[str]]:
+def _split(out: Path, manifest: str | None, decisions: Path, fmt: str,
+           label: Any) -> tuple[dict[str, str], list[str]]:
     """Write approved / restricted / prohibited manifests when the manifest is at hand."""
     if not manifest:
         return {}, ["split manifests not written: the manifest's path is unknown (--manifest)"]
-    decisions = pl.from_arrow(facts.select(["source_file", "source_row"]))
-    assert isinstance(decisions, pl.DataFrame)
-    decisions = decisions.with_columns(
-        pl.from_arrow(tiers["tier"]).alias("tier"),  # type: ignore[union-attr]
-        pl.from_arrow(tiers["tier_reasons"].cast(pa.list_(pa.string())))
-        .alias("tier_reasons"),  # type: ignore[union-attr]
-    )
     try:
-        paths, _ = write_split_manifests(manifest, fmt, decisions, out,
-                                         root=manifest_root(manifest),
-                                         label=source_labels(manifest))
+        paths, _ = split_manifests(manifest, fmt, decisions, out, label)
     except (OSError, InputError) as exc:
         return {}, [f"split manifests not written: {exc}"]
     return {f"manifest_{tier}": path for tier, path in paths.items()}, []
 
 
-def _judge(
-    out: Path, facts: pa.Table, signals: pa.Table | None, *, markets: Sequence[str],
-    policy: Policy, as_of: dt.date | None, reports: bool, progress: Progress,
-    manifest: str | None, fmt: str,
+def _report(
+    out: Path, done: Streamed, signals: pa.Table | None, *, saved: dict[str, Any],
+    counts: dict[str, Any], markets: Sequence[str], policy: Policy, as_of: dt.date | None,
+    reports: bool, evidence: dict[str, Any], provenance: dict[str, Any],
+    assumptions: Assumptions, warnings: list[str], split: dict[str, str],
+    progress: Progress | None = None,
 ) -> ScanResult:
-    """Judge ``facts`` per market, apply ``policy`` and write the judgment files into ``out``."""
-    started = time.perf_counter()
-    meta = facts.schema.metadata or {}
-    saved = json.loads(meta.get(b"clearance.config", b"{}"))
-    counts = json.loads(meta.get(b"clearance.counts", b"{}"))
-    evidence = json.loads(meta.get(b"clearance.evidence", b"{}"))
-    provenance = json.loads(meta.get(b"clearance.provenance", b"{}"))
-    assumptions = Assumptions.from_dict(saved.get("assumptions"))
-    stage = progress.stage("judging the law per market", len(markets), "markets")
-    law = law_input(facts)
-    assessment = assess_facts(law, facts, markets, as_of)
-    stage.advance(len(markets))
-    stage.close()
-    stage = progress.stage("applying the policy and writing the tables", 3, "steps")
-    decision = with_market_columns(facts, assessment, markets, read=policy.read_columns())
-    tiers = apply_policy(decision, policy, as_of=as_of)
-    full = _assessment_with_tiers(assessment, tiers, facts)
-    stage.advance()
-    atomic(out / "assessment.parquet", lambda p: pq.write_table(full, p, compression="zstd"))
+    """Write the reports from the counts the stream kept; return what the job did."""
     files = {"facts": "facts.parquet", "assessment": str(out / "assessment.parquet"),
-             "signals": "signals.parquet"}
-    stage.advance()
-    split, warnings = _split(out, manifest, facts, tiers, str(counts.get("format") or fmt))
-    files |= split
-    stage.advance()
-    stage.close()
-    tier_counts = _counts(tiers["tier"])
-    exposure: dict[str, dict[str, int]] = {}
-    grouped = pl.from_arrow(assessment.select(["market", "exposure"]))
-    assert isinstance(grouped, pl.DataFrame)
-    for market, level, n in grouped.cast(pl.String).group_by(["market", "exposure"]).len()\
-            .iter_rows():
-        exposure.setdefault(market, {})[level] = n
+             "signals": "signals.parquet", **split}
     if reports:
-        stage = progress.stage("writing the reports", 2, "steps")
-        helpers = [c for c in ("access_presumed", "personal_data_presumed")
-                   if c in facts.column_names]
-        sens = sensitivity(law, list(markets), presumption_variants(assumptions), as_of=as_of,
-                           extra=facts.select(helpers) if helpers else None)
-        reasons = argued(law, facts["category"], list(markets), as_of)
-        stage.advance()
-        if signals is None and (out / "signals.parquet").exists():
-            signals = pq.read_table(out / "signals.parquet")
+        stage = (progress or NullProgress()).stage("writing the reports", 2, "steps")
+        sens, reasons = report_law(merge_law_counts(done.law), markets, assumptions, as_of)
         report_config = {**saved, "markets": list(markets), "policy": policy.id,
                          "policy_digest": policy.digest(), "tool_version": __version__,
                          "as_of": as_of.isoformat() if as_of else None, **counts,
                          "assumptions": assumptions.to_dict(),
                          "sensitivity": sens.to_dict(),
                          **reasons,
-                         "evidence": evidence_summary(facts, evidence),
+                         "evidence": done.evidence_counts.summary(evidence),
                          "provenance": provenance,
                          "warnings": warnings}
-        paths = write_reports(out, facts, full, signals, report_config)
+        stage.advance()
+        done.report.meta = {**done.meta, **done.report.meta}
+        paths = write_reports(out, done.report, None, signals, report_config)
         files |= {k: str(v) for k, v in asdict(paths).items() if v}
         stage.advance()
         stage.close()
     return ScanResult(
         out=out,
-        rows_read=int(counts.get("rows_read", facts.num_rows)),
-        rows_accepted=int(counts.get("rows_accepted", facts.num_rows)),
+        rows_read=int(counts.get("rows_read", done.items)),
+        rows_accepted=int(counts.get("rows_accepted", done.items)),
         rows_rejected=int(counts.get("rows_rejected", 0)),
-        tiers=tier_counts, exposure=exposure,
-        seconds=round(time.perf_counter() - started, 3), files=files,
-        warnings=tuple(warnings))
+        tiers={t: int(done.tiers.get(t, 0)) for t in TIERS}, exposure=done.exposure,
+        seconds=0.0, files=files, warnings=tuple(warnings))
+
+
+def run_facts_group(index: int, path: Path, group: int, offset: int) -> Any:
+    """Return the results of one row group of a saved facts.parquet (a worker task)."""
+    table = pq.ParquetFile(path).read_row_group(group)
+    return run_batch(index, table, offset)
+
+
+def _saved_domains(path: Path) -> pl.DataFrame:
+    """Return items per registrable domain of a saved facts.parquet (one column read)."""
+    counts: dict[str, int] = {}
+    file = pq.ParquetFile(path)
+    if "registrable_domain" not in file.schema_arrow.names:
+        return pl.DataFrame(schema={"registrable_domain": pl.String, "items": pl.Int64})
+    for batch in file.iter_batches(columns=["registrable_domain"]):
+        series = pl.from_arrow(batch.column(0))
+        assert isinstance(series, pl.Series)
+        for key, n in series.cast(pl.String).drop_nulls().value_counts().iter_rows():
+            counts[str(key)] = counts.get(str(key), 0) + int(n)
+    return pl.DataFrame({"registrable_domain": list(counts), "items": list(counts.values())},
+                        schema={"registrable_domain": pl.String, "items": pl.Int64})
 
 
 def assess_scan(
@@ -488,8 +338,10 @@ def assess_scan(
     agreements: Path | None = None,
     manifest: str | None = None,
     categories: Path | None = None,
+    memorization_tables: Sequence[Path] = (),
     reports: bool = True,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ScanResult:
     """Re-judge a saved scan's facts per market and policy into a new run folder.
 
@@ -500,6 +352,8 @@ def assess_scan(
     scan's. ``manifest`` locates the input for the split manifests when it moved.
     ``categories`` (a ``--categories`` file) overrides the saved categories of the hosts and
     URL prefixes it names; every other category stays as the scan decided it.
+    ``memorization_tables`` replace the red team's findings the scan was judged with. The saved
+    facts are read row group by row group, like a scan's batches.
     """
     started = time.perf_counter()
     prog = progress or NullProgress()
@@ -512,8 +366,7 @@ def assess_scan(
     overrides = dict(assumptions or {})
     if overrides.get("agent"):
         raise InputError("--agent changes which robots.txt groups are read: run a new scan")
-    facts = pq.read_table(facts_path)
-    meta = dict(facts.schema.metadata or {})
+    meta = dict(pq.read_schema(facts_path).metadata or {})
     saved = json.loads(meta.get(b"clearance.config", b"{}"))
     before = Assumptions.from_dict(saved.get("assumptions"))
     after = before.changed(**overrides)
@@ -522,18 +375,7 @@ def assess_scan(
     registry = (load_agreements(agreements) if agreements is not None
                 else AgreementRegistry.from_json(meta.get(b"clearance.agreements")))
     loaded = load_overrides(categories)
-    facts = rejudge_facts(facts, after, purpose=new_purpose, org_type=new_org,
-                          agreements=registry, judged_on=as_of)
-    meta[b"clearance.agreements"] = registry.to_json().encode()
-    if loaded is not None:
-        facts, changed = override_facts(facts, loaded)
-        saved["categories"] = loaded.source
-        counts_meta = json.loads(meta.get(b"clearance.counts", b"{}"))
-        sources = dict(counts_meta.get("category_sources") or {})
-        sources.update(overrides=loaded.source, override_entries=len(loaded.domains)
-                       + len(loaded.prefixes), overridden_rows_in_assess=changed)
-        counts_meta["category_sources"] = sources
-        meta[b"clearance.counts"] = json.dumps(counts_meta).encode()
+    findings = load_memorization(list(memorization_tables))
     saved.update(assumptions=after.to_dict(), purpose=new_purpose, org_type=new_org)
     market_list = parse_markets(markets if markets else saved.get("markets") or None)
     chosen = _policy(policy or saved.get("policy"), waivers, new_purpose, market_list)
@@ -547,15 +389,66 @@ def assess_scan(
     else:
         prepare_output(run_dir, force=force)
     saved["policy"] = chosen.id
-    meta[b"clearance.config"] = json.dumps(saved).encode()
-    facts = facts.replace_schema_metadata(meta)
+    if loaded is not None:
+        saved["categories"] = loaded.source
+    if findings is not None:
+        saved["memorization_tables"] = list(findings.files)
+    counts = json.loads(meta.get(b"clearance.counts", b"{}"))
+    evidence = json.loads(meta.get(b"clearance.evidence", b"{}"))
+    provenance = json.loads(meta.get(b"clearance.provenance", b"{}"))
+    settings = ScanConfig(purpose=new_purpose, org_type=new_org, assumptions=after,
+                          markets=market_list, workers=workers)
+    ctx = BatchContext(settings=settings, markets=market_list, policy=chosen, law_as_of=as_of,
+                       policy_as_of=as_of, domains=_saved_domains(facts_path),
+                       reports=reports,
+                       rejudge=Rejudge(after, new_purpose, new_org, registry, as_of),
+                       overrides=loaded, memorization=findings)
+    file_meta = pq.ParquetFile(facts_path).metadata
+    starts = [0]
+    for g in range(file_meta.num_row_groups):
+        starts.append(starts[-1] + file_meta.row_group(g).num_rows)
+    tasks = [(i, facts_path, i, starts[i]) for i in range(file_meta.num_row_groups)]
     recorded = manifest or _manifest_near(scan_dir, saved.get("manifest"))
+    fmt = str(counts.get("format") or "parquet")
+    done = Streamed(Survey(), EvidenceInfo("none"))
+    stage = prog.stage("judging the law per market and applying the policy",
+                       pq.ParquetFile(facts_path).metadata.num_rows, "items")
+    with work_folder(run_dir) as work:
+        sink = ParquetSink(run_dir / "assessment.parquet")
+        split_sink = ParquetSink(work / "decisions.parquet", statistics=())
+        results, _ = execute(settings, ctx, tasks, run_facts_group)
+        try:
+            for batch in results:
+                if batch.assessment is not None:
+                    sink.write(batch.assessment)
+                if batch.decisions is not None:
+                    split_sink.write(batch.decisions)
+                    done.items += batch.decisions.num_rows
+                    stage.advance(batch.decisions.num_rows)
+                done.add(batch)
+        except BaseException:
+            sink.abort()
+            split_sink.abort()
+            raise
+        finally:
+            stage.close()
+        sink.close(done.meta)
+        split_sink.close()
+        if loaded is not None:
+            sources = dict(counts.get("category_sources") or {})
+            sources.update(overrides=loaded.source, override_entries=len(loaded.domains)
+                           + len(loaded.prefixes), overridden_rows_in_assess=done.overridden)
+            counts["category_sources"] = sources
+        if findings is not None:
+            counts["memorization_tables"] = findings.to_dict()
+        split, warnings = _split(run_dir, recorded, work / "decisions.parquet", fmt,
+                                 source_labels(recorded) if recorded else None)
     signals_path = scan_dir / "signals.parquet"
     signals = pq.read_table(signals_path) if reports and signals_path.exists() else None
-    fmt = json.loads(meta.get(b"clearance.counts", b"{}")).get("format") or "parquet"
-    result = _judge(run_dir, facts, signals, markets=market_list, policy=chosen, as_of=as_of,
-                    reports=reports, progress=prog, manifest=recorded, fmt=str(fmt))
-    provenance = json.loads(meta.get(b"clearance.provenance", b"{}"))
+    result = _report(run_dir, done, signals, saved=saved, counts=counts, markets=market_list,
+                     policy=chosen, as_of=as_of, reports=reports, evidence=evidence,
+                     provenance=provenance, assumptions=after, warnings=warnings, split=split,
+                     progress=prog)
     finish(run_dir, {**provenance, "assessed_at":
                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                      "scan": shown_path(scan_dir, run_dir)}, kind="assess")
@@ -570,10 +463,3 @@ def _manifest_near(scan_dir: Path, shown: str | None) -> str | None:
     if candidate.exists():
         return str(candidate)
     return shown if Path(shown).exists() else None
-
-
-def _counts(column: pa.ChunkedArray) -> dict[str, int]:
-    series = pl.from_arrow(column.cast(pa.string()))
-    assert isinstance(series, pl.Series)
-    found = dict(series.value_counts().iter_rows())
-    return {tier: int(found.get(tier, 0)) for tier in TIERS}

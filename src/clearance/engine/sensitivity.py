@@ -20,7 +20,8 @@ import pyarrow as pa
 from clearance.assumptions import PRESUMPTIONS, Assumptions, tri_value
 from clearance.law.table import assess_table
 
-__all__ = ["Variant", "Sensitivity", "presumption_variants", "sensitivity"]
+__all__ = ["Variant", "Sensitivity", "presumption_variants", "sensitivity",
+           "sensitivity_counts"]
 
 LEVELS = ("low", "medium", "high", "critical")
 
@@ -83,12 +84,30 @@ def sensitivity(
     if frame.is_empty():
         return Sensitivity({}, {name: {} for name in variants})
     grouped = frame.group_by(frame.columns).len(name="__n")
-    weights = grouped["__n"].to_numpy()
-    combos = grouped.drop("__n")
     helpers = list(extra.column_names) if extra is not None else []
+    return sensitivity_counts(grouped, markets, variants, as_of=as_of, helpers=helpers)
+
+
+def sensitivity_counts(
+    counted: pl.DataFrame,
+    markets: Sequence[str],
+    variants: Mapping[str, Variant],
+    *,
+    as_of: dt.date | None = None,
+    helpers: Sequence[str] = (),
+) -> Sensitivity:
+    """Return :func:`sensitivity` from distinct combinations with their counts (``__n``).
+
+    ``helpers`` name the helper columns among ``counted``'s (variants may read them).
+    """
+    if counted.is_empty():
+        return Sensitivity({}, {name: {} for name in variants})
+    weights = counted["__n"].to_numpy()
+    combos = counted.drop("__n")
+    drop = list(helpers)
 
     def judge(table: pl.DataFrame) -> dict[str, dict[str, int]]:
-        return _counts(assess_table(table.drop(helpers), list(markets), as_of=as_of), weights)
+        return _counts(assess_table(table.drop(drop), list(markets), as_of=as_of), weights)
 
     return Sensitivity(judge(combos), {name: judge(fn(combos)) for name, fn in variants.items()})
 

@@ -16,8 +16,9 @@ import polars as pl
 import yaml
 
 from clearance.law.rules import default_rules
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.knowledge import EXPOSURE_LEVELS
-from clearance.report.tables import ScanTables, assessment_lists, list_column
+from clearance.report.tables import ScanTables, list_column
 from clearance.yamlio import load_yaml
 
 __all__ = [
@@ -68,7 +69,10 @@ def top_values(frame: pl.DataFrame, column: str, by: str | None = None, n: int =
         return pl.DataFrame(
             schema={**{k: frame.schema[k] for k in keys}, "value": pl.String, "count": pl.Int64}
         )
-    distinct = frame.group_by(*keys, column).len()  # raw values first: a few hundred rows
+    if "n" in frame.columns:  # counted rows (an aggregate): sum their counts
+        distinct = frame.group_by(*keys, column).agg(pl.col("n").sum().alias("len"))
+    else:
+        distinct = frame.group_by(*keys, column).len()  # raw values first: a few hundred rows
     counted = (
         distinct.select(*keys, list_column(distinct, column), "len")
         .explode(column)
@@ -84,54 +88,63 @@ def top_values(frame: pl.DataFrame, column: str, by: str | None = None, n: int =
     return counted.head(n)
 
 
-def market_rows(tables: ScanTables, matrix: pl.DataFrame) -> list[dict[str, Any]]:
+def market_rows(tables: ScanTables | ReportAggregate, matrix: pl.DataFrame
+                ) -> list[dict[str, Any]]:  # fmt: skip
     """Return per market: items, bytes, items and share per level, provisional, top reasons."""
+    agg = as_aggregate(tables)
     sums = [f"items_{lv}" for lv in EXPOSURE_LEVELS] + [f"bytes_{lv}" for lv in EXPOSURE_LEVELS]
     per = (
         matrix.group_by("market", maintain_order=True)
         .agg(pl.col("items", "bytes", "provisional_items", "items_unknown", *sums).sum())
         .to_dicts()
     )
-    codes = {m: i for i, m in enumerate(tables.markets)}
-    reasons = top_values(assessment_lists(tables, "reasons"), "reasons", by="mkt", n=5)
-    cites = top_values(assessment_lists(tables, "citations"), "citations", by="mkt", n=6)
+    reasons = top_values(_or_empty(agg.reasons, "reasons"), "reasons", by="market", n=5)
+    cites = top_values(_or_empty(agg.citations, "citations"), "citations", by="market", n=6)
     out = []
     for row in per:
         items = row["items"] or 0
         row["shares"] = {
             lv: (row[f"items_{lv}"] / items if items else 0.0) for lv in EXPOSURE_LEVELS
         }
-        code = codes.get(row["market"], -1)
-        mine = reasons.filter(pl.col("mkt") == code)
+        mine = reasons.filter(pl.col("market") == row["market"])
         row["reasons"] = [
             {"id": r, "title": rule_title(r), "count": c}
             for r, c in zip(mine["value"].to_list(), mine["count"].to_list(), strict=True)
         ]
-        mine = cites.filter(pl.col("mkt") == code)
+        mine = cites.filter(pl.col("market") == row["market"])
         row["citations"] = list(zip(mine["value"].to_list(), mine["count"].to_list(), strict=True))
         out.append(row)
-    order = {m: i for i, m in enumerate(tables.markets)}
+    order = {m: i for i, m in enumerate(agg.market_order)}
     return sorted(out, key=lambda r: order.get(r["market"], len(order)))
 
 
-def tier_rows(tables: ScanTables) -> dict[str, Any]:
+def _or_empty(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Return a counted frame, or an empty one with market, ``column`` and n."""
+    if frame.width:
+        return frame
+    return pl.DataFrame(schema={"market": pl.String, column: pl.String, "n": pl.Int64})
+
+
+def tier_rows(tables: ScanTables | ReportAggregate) -> dict[str, Any]:
     """Return the policy results: items per tier overall and per category, top tier reasons."""
-    items = tables.items
-    if "tier" not in items.columns or items["tier"].null_count() == items.height:
+    agg = as_aggregate(tables)
+    items = agg.items
+    if not items.width or "tier" not in items.columns or \
+            items.filter(pl.col("tier").is_not_null()).is_empty():
         return {"applied": False, "totals": {}, "by_category": [], "reasons": []}
-    counts = items.group_by("category", "tier").len()
+    counts = items.group_by("category", "tier").agg(pl.col("n").sum().alias("len"))
     by_category: list[dict[str, Any]] = []
-    for category in tables.categories:
+    for category in agg.category_order:
         mine = counts.filter(pl.col("category") == category)
         tiers = dict(zip(mine["tier"].to_list(), mine["len"].to_list(), strict=True))
         by_category.append({"category": category, **{t: int(tiers.get(t, 0)) for t in TIERS}})
     totals: dict[str, int] = {t: sum(int(r[t]) for r in by_category) for t in TIERS}
-    totals["untiered"] = int(items["tier"].null_count())
+    totals["untiered"] = int(items.filter(pl.col("tier").is_null())["n"].sum())
     reasons: list[tuple[str, int]] = []
-    if "tier_reasons" in tables.assessment.column_names and tables.markets:
-        first = tables.rows.filter(pl.col("mkt") == 0)["arow"]  # tiers are item-level
-        one = assessment_lists(tables, "tier_reasons", first)
-        top = top_values(one, "tier_reasons", n=8)
+    if "tier_reasons" in agg.assessment_columns and agg.market_order:
+        first = agg.market_order[0]  # tiers are item-level: one market's rows count each item
+        one = _or_empty(agg.tier_reasons, "tier_reasons").filter(pl.col("market") == first)
+        top = top_values(one.drop("market"), "tier_reasons", n=8)
         reasons = list(zip(top["value"].to_list(), top["count"].to_list(), strict=True))
     return {"applied": True, "totals": totals, "by_category": by_category, "reasons": reasons}
 

@@ -23,6 +23,7 @@ from clearance.errors import KnowledgeBaseError
 from clearance.law.kb import KnowledgeBase
 from clearance.law.rules import default_rules
 from clearance.models import CitedAuthority, Vulnerability
+from clearance.report.aggregate import ReportAggregate
 from clearance.report.annex import rule_title
 from clearance.report.formatting import count, percent
 from clearance.report.vulnerabilities import cite
@@ -185,18 +186,28 @@ def closeness(top: Sequence[Vulnerability]) -> str | None:
 
 
 def rightholders(
-    items: pl.DataFrame, category: str, *, limit: int = 5
+    items: pl.DataFrame | ReportAggregate, category: str, *, limit: int = 5
 ) -> list[tuple[str, int]]:
     """Return the registrable domains with most items at high or critical exposure in a category.
 
     These are the rightholders (or their platforms) to approach for a licence first.
+    ``items`` is a report aggregate (its ``holders`` counts) or a per-item frame.
     """
-    if "registrable_domain" not in items.columns:
-        return []
-    part = items.filter((pl.col("category") == category) & (pl.col("worst") >= 2))
+    if isinstance(items, ReportAggregate):
+        holders = items.holders
+        if not holders.width:
+            return []
+    else:
+        if "registrable_domain" not in items.columns:
+            return []
+        holders = items.select("category", (pl.col("worst").fill_null(-1) >= 2).alias("high"),
+                               pl.col("registrable_domain").cast(pl.String),
+                               pl.lit(1, pl.Int64).alias("n"))
+    part = holders.filter((pl.col("category") == category) & pl.col("high"))
     if part.is_empty():
-        part = items.filter(pl.col("category") == category)
-    top = (part.group_by(pl.col("registrable_domain").cast(pl.String)).len()
+        part = holders.filter(pl.col("category") == category)
+    top = (part.group_by(pl.col("registrable_domain").cast(pl.String))
+           .agg(pl.col("n").sum().alias("len"))
            .drop_nulls("registrable_domain")
            .sort(["len", "registrable_domain"], descending=[True, False]).head(limit))
     return [(str(d), int(n)) for d, n in top.iter_rows()]

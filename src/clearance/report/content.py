@@ -20,9 +20,11 @@ import polars as pl
 import pyarrow as pa
 
 from clearance.enrich.categories import category_ids
+from clearance.errors import ReportError
 from clearance.law.kb import KnowledgeBase, default_knowledge_base
 from clearance.law.review import staleness
 from clearance.models import DISCLAIMER, CitedAuthority, RecommendedAction, Vulnerability
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.annex import market_rows, rights_notes, signal_rows, tier_rows
 from clearance.report.conclusions import (
     MarketConclusion,
@@ -34,7 +36,7 @@ from clearance.report.drivers import DATASET, driver_counts
 from clearance.report.knowledge import ReportKnowledge, default_report_knowledge
 from clearance.report.matrix import cell_items, matrix_frame
 from clearance.report.recommendations import next_steps
-from clearance.report.tables import ScanTables, prepare_tables
+from clearance.report.tables import prepare_tables
 from clearance.report.trust import TrustBox, trust_box
 from clearance.report.vulnerabilities import cite, rank_sources, situation_of
 
@@ -83,11 +85,8 @@ def _ingest(config: Mapping[str, Any], key: str) -> int | None:
     return int(value) if isinstance(value, int | float | str) and str(value).isdigit() else None
 
 
-def _meta_value(assessment: pa.Table | pl.DataFrame, key: str) -> str | None:
-    if isinstance(assessment, pa.Table) and assessment.schema.metadata:
-        raw = assessment.schema.metadata.get(key.encode())
-        return raw.decode() if raw else None
-    return None
+def _meta_value(agg: ReportAggregate, key: str) -> str | None:
+    return agg.meta.get(key) or None
 
 
 def _markets(config: Mapping[str, Any]) -> list[str]:
@@ -98,27 +97,16 @@ def _markets(config: Mapping[str, Any]) -> list[str]:
 
 
 def _overview(
-    tables: ScanTables, drivers: pl.DataFrame, config: Mapping[str, Any]
+    agg: ReportAggregate, drivers: pl.DataFrame, config: Mapping[str, Any]
 ) -> dict[str, Any]:
-    items = tables.items
+    items = agg.items
     total = drivers.filter(pl.col("category") == DATASET).row(0, named=True)
     per = drivers.filter(pl.col("category") != DATASET).sort("items", descending=True)
-    sized = int(items.select((pl.col("size") > 0).sum()).item()) if items.height else 0
-    datasets: list[str] = []
-    if "dataset_name" in items.columns:
-        datasets = [
-            d
-            for d in items["dataset_name"]
-            .cast(pl.String)
-            .drop_nulls()
-            .unique(maintain_order=True)
-            .head(5)
-            .to_list()
-            if d
-        ]
+    sized = int(items["sized"].sum()) if items.width and items.height else 0
     modalities: list[tuple[str, int]] = []
     if "modality" in items.columns:
-        mods = items.group_by(pl.col("modality").cast(pl.String).fill_null("unknown")).len()
+        mods = items.group_by(pl.col("modality").cast(pl.String).fill_null("unknown")).agg(
+            pl.col("n").sum().alias("len"))
         modalities = [(str(m), int(n)) for m, n in mods.sort("len", descending=True).rows()]
     return {
         "items": int(total["items"]),
@@ -129,14 +117,14 @@ def _overview(
             {"category": r["category"], "items": r["items"], "bytes": r["bytes"]}
             for r in per.select("category", "items", "bytes").to_dicts()
         ],
-        "datasets": datasets,
+        "datasets": list(agg.datasets),
         "modalities": modalities,
         "rows_read": _ingest(config, "rows_read"),
         "rows_accepted": _ingest(config, "rows_accepted") or int(total["items"]),
         "rows_rejected": _ingest(config, "rows_rejected"),
         "provisional_items": int(total["provisional"]),
         "high_items": int(total["high_exposure"]),
-        "unknown_exposure_rows": tables.unknown_exposure_rows,
+        "unknown_exposure_rows": agg.unknown_exposure_rows,
     }
 
 
@@ -197,35 +185,43 @@ def _category_sources(config: Mapping[str, Any]) -> str:
 
 
 def build_report(
-    facts: pa.Table | pl.DataFrame,
-    assessment: pa.Table | pl.DataFrame,
+    facts: pa.Table | pl.DataFrame | ReportAggregate,
+    assessment: pa.Table | pl.DataFrame | None,
     signals: pa.Table | pl.DataFrame | None = None,
     config: Mapping[str, Any] | None = None,
     *,
     kb: KnowledgeBase | None = None,
     knowledge: ReportKnowledge | None = None,
 ) -> ReportContent:
-    """Return the report's content; raise ReportError when a required column is missing."""
+    """Return the report's content; raise ReportError when a required column is missing.
+
+    ``facts`` and ``assessment`` are the scan's tables, or ``facts`` is the
+    :class:`ReportAggregate` a streaming scan kept (``assessment`` None).
+    """
     config = config or {}
     kb = kb or default_knowledge_base()
     knowledge = knowledge or default_report_knowledge()
-    kb_as_of = str(config.get("kb_as_of") or _meta_value(assessment, "kb_as_of") or kb.as_of)
-    as_of_text = str(config.get("as_of") or _meta_value(assessment, "as_of") or kb_as_of)
+    if isinstance(facts, ReportAggregate):
+        tables = facts.fix_order(_markets(config))
+    else:
+        if assessment is None:
+            raise ReportError("build_report: the assessment table is missing")
+        tables = as_aggregate(prepare_tables(
+            facts, assessment, markets=_markets(config), category_order=category_ids()))
+    kb_as_of = str(config.get("kb_as_of") or _meta_value(tables, "kb_as_of") or kb.as_of)
+    as_of_text = str(config.get("as_of") or _meta_value(tables, "as_of") or kb_as_of)
     as_of = dt.date.fromisoformat(as_of_text[:10])
-    tables = prepare_tables(
-        facts, assessment, markets=_markets(config), category_order=category_ids()
-    )
     matrix = matrix_frame(tables)
     drivers = driver_counts(tables)
     ranked = rank_sources(matrix, drivers, tables, knowledge, kb, as_of, limit=3)
     total = drivers.filter(pl.col("category") == DATASET).row(0, named=True)
     steps = next_steps(knowledge, situation_of(total, "the dataset"))
     markets = market_rows(tables, matrix)
-    policy = str(config.get("policy") or _meta_value(assessment, "policy") or "")
+    policy = str(config.get("policy") or _meta_value(tables, "policy") or "")
     meta = {
         "Manifest": str(config.get("manifest") or ""),
-        "Markets": ", ".join(m.upper() for m in tables.markets),
-        "Purpose": str(config.get("purpose") or _meta_value(assessment, "purpose") or ""),
+        "Markets": ", ".join(m.upper() for m in tables.market_order),
+        "Purpose": str(config.get("purpose") or _meta_value(tables, "purpose") or ""),
         "Organisation": str(config.get("org_type") or ""),
         "Sourcing policy": policy
         + (f" ({str(config.get('policy_digest'))[:12]})" if config.get("policy_digest") else ""),
@@ -235,7 +231,7 @@ def build_report(
         "Tool version": str(config.get("tool_version") or ""),
     }
     kb_warning = staleness(kb, dt.date.today()).warning
-    trust = trust_box(config, tables.markets, kb_warning)
+    trust = trust_box(config, tables.market_order, kb_warning)
     presumed = "; ".join(f"{r.label.lower()}: {r.value}" for r in trust.rows
                          if r.basis.startswith(("presumed", "set by")))
     fmt = {"kb_as_of": kb_as_of, "as_of": as_of.isoformat(),
@@ -247,7 +243,7 @@ def build_report(
         as_of=as_of.isoformat(),
         kb_as_of=kb_as_of,
         overview=_overview(tables, drivers, config),
-        markets=tables.markets,
+        markets=tables.market_order,
         exposure_by_market=markets,
         matrix=matrix,
         vulnerabilities=ranked,
@@ -265,9 +261,9 @@ def build_report(
         config=dict(config),
         conclusions=tuple(market_conclusions(markets, config.get("grounds") or [], kb)),
         closeness=closeness(ranked[:3]),
-        rightholders={v.category: rightholders(tables.items, v.category) for v in ranked[:3]},
+        rightholders={v.category: rightholders(tables, v.category) for v in ranked[:3]},
         analyses=list(config.get("analyses") or []),
-        duties=_duties(meta.get("Purpose", ""), tables.markets, as_of),
+        duties=_duties(meta.get("Purpose", ""), tables.market_order, as_of),
     )
 
 

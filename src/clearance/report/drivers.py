@@ -13,6 +13,7 @@ from typing import Final
 
 import polars as pl
 
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.knowledge import DRIVERS
 from clearance.report.tables import ScanTables
 
@@ -81,16 +82,22 @@ def driver_expressions(items: pl.DataFrame) -> dict[str, pl.Expr]:
     return {name: expr.fill_null(False) for name, expr in exprs.items()}
 
 
-def driver_counts(tables: ScanTables) -> pl.DataFrame:
+def driver_counts(tables: ScanTables | ReportAggregate) -> pl.DataFrame:
     """Return per category (and a ``*`` row for the dataset) items, bytes and driver counts."""
-    items = tables.items
+    agg = as_aggregate(tables)
+    items = agg.items
+    if not items.width:
+        items = pl.DataFrame(schema={"category": pl.String, "worst": pl.Int8, "n": pl.Int64,
+                                     "bytes": pl.Int64, "sized": pl.Int64})
+    weight = pl.col("n")
     aggs = [
-        pl.len().cast(pl.Int64).alias("items"),
-        pl.col("size").sum().cast(pl.Int64).alias("bytes"),
+        weight.sum().cast(pl.Int64).alias("items"),
+        pl.col("bytes").sum().cast(pl.Int64).alias("bytes"),
     ]
-    aggs += [e.sum().cast(pl.Int64).alias(n) for n, e in driver_expressions(items).items()]
+    aggs += [(e.cast(pl.Int64) * weight).sum().cast(pl.Int64).alias(n)
+             for n, e in driver_expressions(items).items()]
     per = items.group_by("category").agg(aggs)
     total = per.select(pl.lit(DATASET).alias("category"), pl.exclude("category").sum())
-    order = {c: i for i, c in enumerate(tables.categories)}
+    order = {c: i for i, c in enumerate(agg.category_order)}
     per = per.sort(pl.col("category").replace_strict(order, default=len(order)))
     return pl.concat([per, total.cast(per.schema)])

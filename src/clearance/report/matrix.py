@@ -16,12 +16,12 @@ import polars as pl
 import pyarrow as pa
 
 from clearance.enrich.categories import category_ids, default_knowledge
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.knowledge import EXPOSURE_LEVELS
 from clearance.report.tables import (
     CHANNEL_PREFIX,
     CHANNEL_ROWS,
     ScanTables,
-    gather,
     list_column,
     prepare_tables,
 )
@@ -54,47 +54,30 @@ def _label(category: str) -> str:
     return labels.get(category, category.replace("_", " ").capitalize())
 
 
-def _exact_sums(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Return per-key sums of int64 ``values``, exact (bincount sums in float64)."""
-    if int(values.sum()) < 2**53:  # every partial sum is an integer float64 holds exactly
-        return np.bincount(key, weights=values, minlength=size).astype(np.int64)
-    values = values.astype(np.int64)
-    high = np.bincount(key, weights=values >> 24, minlength=size).astype(np.int64)
-    low = np.bincount(key, weights=values & 0xFFFFFF, minlength=size).astype(np.int64)
-    return np.asarray((high << 24) + low, dtype=np.int64)
-
-
-def matrix_frame(tables: ScanTables) -> pl.DataFrame:
+def matrix_frame(tables: ScanTables | ReportAggregate) -> pl.DataFrame:
     """Return the risk matrix as a Polars frame (columns ``MATRIX_COLUMNS``).
 
-    One pass of ``numpy.bincount`` over the assessment rows keyed by (category code, market
-    code, level); the few hundred groups are then laid out as one row per cell, empty cells
-    as zeros.
+    The aggregate's cells (category, market, level) with their item, byte and provisional
+    counts are laid out as one row per (category, market), empty cells as zeros.
     """
+    agg = as_aggregate(tables)
+    categories, markets = agg.category_order, agg.market_order
     levels = len(EXPOSURE_LEVELS)
-    n_cat, n_mkt = len(tables.categories), len(tables.markets)
-    rows = tables.rows
-    key = rows["cell"].to_numpy()
-    size = tables.n_cells + 1
-    shape = (n_cat, n_mkt, levels + 1)
-    counts = np.bincount(key, minlength=size)[:-1].reshape(shape)
-    sizes = _exact_sums(key, rows["size"].to_numpy(), size)[:-1].reshape(shape)
-    prov = np.bincount(key, weights=rows["provisional"].to_numpy(), minlength=size)[:-1]
-    prov = prov.reshape(shape).sum(axis=2)
-    cells: dict[tuple[int, int], dict[str, Any]] = {
-        (ci, mi): {
-            "n": [int(v) for v in counts[ci, mi]],
-            "b": [int(v) for v in sizes[ci, mi]],
-            "p": int(round(prov[ci, mi])),
-        }
-        for ci in range(n_cat)
-        for mi in range(n_mkt)
-    }
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    if agg.cells.height:
+        for category, market, level, n, size, prov in agg.cells.select(
+                "category", "market", "level", "n", "bytes", "provisional").iter_rows():
+            cell = cells.setdefault((category, market), {"n": [0] * (levels + 1),
+                                                         "b": [0] * (levels + 1), "p": 0})
+            cell["n"][level] += int(n)
+            cell["b"][level] += int(size)
+            cell["p"] += int(prov)
     out: dict[str, list[Any]] = {c: [] for c in MATRIX_COLUMNS}
-    for ci, category in enumerate(tables.categories):
+    for category in categories:
         label = _label(category)
-        for mi, market in enumerate(tables.markets):
-            cell = cells.get((ci, mi), {"n": [0] * (levels + 1), "b": [0] * (levels + 1), "p": 0})
+        for market in markets:
+            cell = cells.get((category, market), {"n": [0] * (levels + 1),
+                                                  "b": [0] * (levels + 1), "p": 0})
             items, size = sum(cell["n"]), sum(cell["b"])
             out["category"].append(category)
             out["category_label"].append(label)
@@ -157,54 +140,64 @@ def _first_rows(key: np.ndarray, need: np.ndarray, chunk: int = 1 << 16) -> np.n
     return np.sort(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
 
 
-def cell_items(tables: ScanTables, limit: int = 20) -> pl.DataFrame:
+def cell_items(tables: ScanTables | ReportAggregate, limit: int = 20) -> pl.DataFrame:
     """Return up to ``limit`` items per matrix cell, highest exposure first, for the drill-down.
 
     Columns: category, market, item_id, url, exposure, provisional, reasons (list), tier, and
     the evidence behind the item's reservation: reservation, capture_at, capture_url,
-    record_id, excerpt, age_days (capture to collection), licence.
-    The first ``limit`` rows of each (cell, level) are found in one chunked pass, then the
-    small candidate set is sorted; text columns are gathered from Arrow for those rows only.
+    record_id, excerpt, age_days (capture to collection), licence. The aggregate kept the
+    first rows of each (category, market, level) in row order; of those, the worst come
+    first.
     """
-    rows = tables.rows
-    key = np.where(rows["idx"].is_not_null().to_numpy(), rows["cell"].to_numpy(), tables.n_cells)
-    need = np.minimum(np.bincount(key, minlength=tables.n_cells + 1), limit)
-    need[-1] = 0  # rows without an item or a market are never listed
-    candidates = rows[_first_rows(key, need)].with_columns(pl.col("rank").fill_null(-1))
+    agg = as_aggregate(tables)
+    categories, markets = agg.category_order, agg.market_order
+    drill = agg.drill
+    if not drill.height:
+        return _empty_drill()
+    cat_code = {c: i for i, c in enumerate(categories)}
+    mkt_code = {m: i for i, m in enumerate(markets)}
+    unknown = len(EXPOSURE_LEVELS)
     picked = (
-        candidates.sort(["cat", "mkt", "rank", "arow"], descending=[False, False, True, False])
-        .group_by("cat", "mkt", maintain_order=True)
+        drill.with_columns(
+            pl.col("category").replace_strict(cat_code, default=len(cat_code),
+                                              return_dtype=pl.Int64).alias("__c"),
+            pl.col("market").replace_strict(mkt_code, default=len(mkt_code),
+                                            return_dtype=pl.Int64).alias("__m"),
+            pl.when(pl.col("level") == unknown).then(-1).otherwise(pl.col("level"))
+            .alias("__r"),
+        )
+        .sort(["__c", "__m", "__r", "order"], descending=[False, False, True, False])
+        .group_by("__c", "__m", maintain_order=True)
         .head(limit)
     )
-    reasons = pl.DataFrame({"reasons": gather(tables.assessment, "reasons", picked["arow"])})
-    url = gather(tables.facts, "url", picked["idx"])
-    path = gather(tables.facts, "file_path", picked["idx"])
     level = dict(enumerate(EXPOSURE_LEVELS))
-    evidence = {
-        name: gather(tables.facts, name, picked["idx"])
-        for name in ("reservation", "reservation_capture_at", "reservation_capture_url",
-                     "reservation_record_id", "reservation_excerpt",
-                     "reservation_capture_age_days", "license_effective_id")
-    }
+    reasons = picked.select(list_column(picked, "reasons"))["reasons"]
     return pl.DataFrame(
         {
-            "category": [tables.categories[c] for c in picked["cat"].to_list()],
-            "market": [tables.markets[m] for m in picked["mkt"].to_list()],
-            "item_id": gather(tables.facts, "item_id", picked["idx"]).cast(pl.String),
-            "url": url.cast(pl.String).fill_null(path.cast(pl.String)),
-            "exposure": [level.get(r, "unknown") for r in picked["rank"].to_list()],
+            "category": picked["category"],
+            "market": picked["market"],
+            "item_id": picked["item_id"],
+            "url": picked["url"],
+            "exposure": [level.get(r, "unknown") for r in picked["__r"].to_list()],
             "provisional": picked["provisional"],
-            "reasons": reasons.select(list_column(reasons, "reasons"))["reasons"]
-            if reasons.height
-            else pl.Series([], dtype=pl.List(pl.String)),
-            "tier": gather(tables.assessment, "tier", picked["arow"]).cast(pl.String),
-            "reservation": evidence["reservation"].cast(pl.String),
-            "capture_at": evidence["reservation_capture_at"].cast(pl.String),
-            "capture_url": evidence["reservation_capture_url"].cast(pl.String),
-            "record_id": evidence["reservation_record_id"].cast(pl.String),
-            "excerpt": evidence["reservation_excerpt"].cast(pl.String),
-            "age_days": evidence["reservation_capture_age_days"].cast(pl.Int64),
-            "licence": evidence["license_effective_id"].cast(pl.String),
+            "reasons": reasons,
+            "tier": picked["tier"],
+            "reservation": picked["reservation"].cast(pl.String),
+            "capture_at": picked["reservation_capture_at"].cast(pl.String),
+            "capture_url": picked["reservation_capture_url"].cast(pl.String),
+            "record_id": picked["reservation_record_id"].cast(pl.String),
+            "excerpt": picked["reservation_excerpt"].cast(pl.String),
+            "age_days": picked["reservation_capture_age_days"].cast(pl.Int64),
+            "licence": picked["license_effective_id"].cast(pl.String),
         },
         schema_overrides={"category": pl.String, "market": pl.String, "exposure": pl.String},
     )
+
+
+def _empty_drill() -> pl.DataFrame:
+    return pl.DataFrame(schema={
+        "category": pl.String, "market": pl.String, "item_id": pl.String, "url": pl.String,
+        "exposure": pl.String, "provisional": pl.Boolean, "reasons": pl.List(pl.String),
+        "tier": pl.String, "reservation": pl.String, "capture_at": pl.String,
+        "capture_url": pl.String, "record_id": pl.String, "excerpt": pl.String,
+        "age_days": pl.Int64, "licence": pl.String})

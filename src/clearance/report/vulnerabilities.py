@@ -22,12 +22,13 @@ import pyarrow as pa
 from clearance.enrich.categories import category_ids
 from clearance.law.kb import KnowledgeBase, LawEntry, default_knowledge_base
 from clearance.models import CitedAuthority, MarketExposure, Vulnerability
+from clearance.report.aggregate import ReportAggregate, as_aggregate
 from clearance.report.drivers import DATASET, driver_counts
 from clearance.report.knowledge import DRIVERS, ReportKnowledge, default_report_knowledge
 from clearance.report.matrix import matrix_frame
 from clearance.report.recommendations import Situation, recommend
 from clearance.report.salience import Salience, salience_for
-from clearance.report.tables import ScanTables, assessment_lists, list_column, prepare_tables
+from clearance.report.tables import ScanTables, list_column, prepare_tables
 
 __all__ = ["cite", "rank_sources", "rank_vulnerabilities", "situation_of"]
 
@@ -92,18 +93,19 @@ def situation_of(row: Mapping[str, object], label: str, worst: str | None = None
     )
 
 
-def _rules_cited(tables: ScanTables, category: str, kb: KnowledgeBase, n: int = 3) -> list[str]:
+def _rules_cited(tables: ReportAggregate, category: str, kb: KnowledgeBase, n: int = 3
+                 ) -> list[str]:  # fmt: skip
     """Return the ids the rules cited most for the category's worst rows (high+, else medium)."""
-    if "citations" not in tables.assessment.column_names:
+    cites = tables.citations
+    if "citations" not in tables.assessment_columns or not cites.width:
         return []
-    code = tables.categories.index(category)
-    mine = tables.rows.filter(pl.col("cat") == code)
-    arows = mine.filter(pl.col("rank") >= 2)["arow"]
-    if arows.is_empty():
-        arows = mine.filter(pl.col("rank") == 1)["arow"]
-    if arows.is_empty():
+    mine = cites.filter(pl.col("category") == category)
+    sub = mine.filter(pl.col("level").is_between(2, 3))
+    if sub.is_empty():
+        sub = mine.filter(pl.col("level") == 1)
+    if sub.is_empty():
         return []
-    sub = assessment_lists(tables, "citations", arows).group_by("citations").len()
+    sub = sub.group_by("citations").agg(pl.col("n").sum().alias("len"))
     counted = (
         sub.select(list_column(sub, "citations"), "len")
         .explode("citations")
@@ -128,7 +130,7 @@ def _authorities(cells: list[Salience]) -> tuple[CitedAuthority, ...]:
 def rank_sources(
     matrix: pl.DataFrame,
     drivers: pl.DataFrame,
-    tables: ScanTables,
+    tables: ScanTables | ReportAggregate,
     knowledge: ReportKnowledge,
     kb: KnowledgeBase,
     as_of: dt.date,
@@ -139,7 +141,8 @@ def rank_sources(
     Categories beyond ``limit`` are returned without authorities or recommendations (the
     annex lists their scores). ``matrix`` is ``matrix_frame``; ``drivers`` is ``driver_counts``.
     """
-    salience = salience_for(knowledge, kb, tables.categories, tables.markets, as_of)
+    agg = as_aggregate(tables)
+    salience = salience_for(knowledge, kb, agg.category_order, agg.market_order, as_of)
     driver_rows = {str(r["category"]): r for r in drivers.iter_rows(named=True)}
     total_items = int(driver_rows[DATASET]["items"]) if DATASET in driver_rows else 0
     scored = []
@@ -185,7 +188,7 @@ def rank_sources(
             key=lambda t: (-t[2], DRIVERS.index(t[0])),
         )
         salient = [salience[(name, m.market)] for m in per_market if m.score > 0]
-        cited = [cite(kb.get(i)) for i in _rules_cited(tables, name, kb)] if full else []
+        cited = [cite(kb.get(i)) for i in _rules_cited(agg, name, kb)] if full else []
         out.append(
             Vulnerability(
                 rank=rank,
@@ -223,7 +226,8 @@ def rank_vulnerabilities(
     """
     kb = kb or default_knowledge_base()
     on = dt.date.fromisoformat(str(as_of)[:10]) if as_of else kb.as_of
-    tables = prepare_tables(facts, assessment, markets=markets, category_order=category_ids())
+    tables = as_aggregate(prepare_tables(facts, assessment, markets=markets,
+                                         category_order=category_ids()))
     return rank_sources(
         matrix_frame(tables),
         driver_counts(tables),

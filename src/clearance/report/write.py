@@ -20,6 +20,7 @@ import pyarrow as pa
 from clearance.errors import ReportError
 from clearance.law.kb import KnowledgeBase
 from clearance.models import ReportPaths
+from clearance.report.aggregate import ReportAggregate
 from clearance.report.content import ReportContent, build_report
 from clearance.report.render_html import render_html
 from clearance.report.render_md import render_markdown
@@ -60,8 +61,8 @@ def _text(data: str) -> Callable[[Path], None]:
 
 def write_reports(
     scan_dir: str | Path,
-    facts: pa.Table | pl.DataFrame,
-    assessment: pa.Table | pl.DataFrame,
+    facts: pa.Table | pl.DataFrame | ReportAggregate,
+    assessment: pa.Table | pl.DataFrame | None,
     signals: pa.Table | pl.DataFrame | None = None,
     config: Mapping[str, Any] | None = None,
     *,
@@ -69,7 +70,8 @@ def write_reports(
 ) -> ReportPaths:
     """Write summary.json, report.md/.html/.pdf, assessment.pdf and the heatmap; return paths.
 
-    ``facts`` and ``assessment`` follow the scan contract (facts.parquet, assessment.parquet);
+    ``facts`` and ``assessment`` follow the scan contract (facts.parquet, assessment.parquet),
+    or ``facts`` is the :class:`ReportAggregate` a streaming scan kept (``assessment`` None);
     ``signals`` (signals.parquet) is optional; ``config`` is the scan configuration (see
     ``content.build_report`` for the keys read). Raises ReportError when a required column is
     missing or a file cannot be written.

@@ -16,7 +16,7 @@ is ``unknown``, because a dataset's licence says nothing about the rights in its
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -61,6 +61,22 @@ _SCHEMA = pa.schema(
 )
 
 
+#: Licence strings already read, per vocabulary: a scan's batches (and a worker's) repeat the
+#: same few thousand strings, each normalised once per process. Bounded: cleared when full.
+_READ: dict[tuple[int, str], tuple[Vocabulary, object]] = {}
+_READ_MAX = 200_000
+
+
+def _normalized(text: str, voc: Vocabulary) -> object:
+    key = (id(voc), text)
+    found = _READ.get(key)
+    if found is None or found[0] is not voc:  # the vocabulary object itself, not its id
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        found = _READ[key] = (voc, normalize_license(text, vocabulary=voc))
+    return found[1]
+
+
 def _judge_rows(
     combos: list[tuple[str | None, dict[str, str]]], use: str, vocab: Vocabulary | None
 ) -> pa.Table:
@@ -69,12 +85,12 @@ def _judge_rows(
     ids: dict[str, str] = {}
     columns: dict[str, list[object]] = {name: [] for name, _ in LICENSE_COLUMNS}
     for value, others in combos:
-        match = normalize_license("" if value is None else value, vocabulary=voc)
+        match: Any = _normalized("" if value is None else value, voc)
         effective, source, conflict, reason = match.id, "item", False, None
         if others:
             for text in others.values():
                 if text not in ids:
-                    ids[text] = normalize_license(text, vocabulary=voc).id
+                    ids[text] = _normalized(text, voc).id  # type: ignore[attr-defined]
             resolved = resolve_license_layers(
                 {"item": match.id, **{k: ids[v] for k, v in others.items()}},
                 normalized=True,
