@@ -32,7 +32,13 @@ from clearance.engine.epochs import SIGNAL_SCHEMA, HostJudges
 from clearance.engine.evidence_counts import EvidenceCounts
 from clearance.engine.facts import assess_facts, build_facts, law_input, rejudge_facts
 from clearance.engine.lawcounts import law_counts
-from clearance.engine.memorization import BASIS, TESTED, MemorizationFindings, apply_memorization
+from clearance.engine.memorization import (
+    BASIS,
+    TESTED,
+    MemorizationFindings,
+    apply_memorization,
+    tested_counts,
+)
 from clearance.engine.settings import ScanConfig
 from clearance.enrich.agreements import AgreementRegistry
 from clearance.enrich.annotate import Categorizer
@@ -117,6 +123,7 @@ class BatchResult:
     meta: dict[str, str] = field(default_factory=dict)
     handed: dict[str, str] = field(default_factory=dict)
     overridden: int = 0
+    memorization: dict[str, int] = field(default_factory=dict)
 
 
 class _Worker:
@@ -278,6 +285,8 @@ def run_batch(index: int, items: pl.DataFrame | pa.Table, offset: int = 0) -> Ba
         result.signals = built.signals
         result.known_works = dict(built.known_work_counts)
         result.takedowns = built.takedown_counts
+    if ctx.memorization is not None:
+        result.memorization = tested_counts(table)
     judge_facts(facts, ctx, result, offset)
     result.touched = worker.touched()
     result.problems = worker.new_problems()

@@ -226,7 +226,7 @@ def gate_manifest(
     if out is not None:
         extra: dict[str, Any] = {"category_sources": done.categories.to_json()}
         if findings is not None:
-            extra["memorization_tables"] = findings.to_dict()
+            extra["memorization_tables"] = {**findings.to_dict(), **done.memorization}
         atomic_text(out / "gate.json", json.dumps({**summary.to_dict(), **extra}, indent=2)
                     + "\n")
         finish(out, {

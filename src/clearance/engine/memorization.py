@@ -24,11 +24,15 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearance.errors import InputError
 
-__all__ = ["BASIS", "TESTED", "MemorizationFindings", "apply_memorization", "load_memorization"]
+__all__ = [
+    "BASIS", "TESTED", "MemorizationFindings", "apply_memorization", "load_memorization",
+    "tested_counts",
+]
 
 #: The item columns the findings add: the tested value (null: untested) and its evidence.
 TESTED = "memorization_tested"
@@ -143,3 +147,13 @@ def apply_memorization(items: pa.Table, findings: MemorizationFindings | None) -
         tested = pl.select(pl.coalesce(joined[TESTED], tested)).to_series().alias(TESTED)
         basis = pl.select(pl.coalesce(joined[BASIS], basis)).to_series().alias(BASIS)
     return items.append_column(TESTED, tested.to_arrow()).append_column(BASIS, basis.to_arrow())
+
+
+def tested_counts(items: pa.Table) -> dict[str, int]:
+    """Return how many of ``items`` a table named (``items_tested``) and how many of those an
+    output reproduced (``items_reproduced``); zeros when no table was applied."""
+    if TESTED not in items.column_names:
+        return {"items_tested": 0, "items_reproduced": 0}
+    column = items[TESTED]
+    return {"items_tested": len(column) - column.null_count,
+            "items_reproduced": int(pc.sum(column.cast(pa.int64())).as_py() or 0)}

@@ -197,7 +197,7 @@ def run_scan(
                   "known_works": done.known_works or _no_known_works(),
                   "category_sources": done.categories.to_json()}
         if findings is not None:
-            counts["memorization_tables"] = findings.to_dict()
+            counts["memorization_tables"] = {**findings.to_dict(), **done.memorization}
         meta = {
             "clearance.version": __version__,
             "clearance.config": json.dumps(config.to_json()),
@@ -440,7 +440,7 @@ def assess_scan(
                            + len(loaded.prefixes), overridden_rows_in_assess=done.overridden)
             counts["category_sources"] = sources
         if findings is not None:
-            counts["memorization_tables"] = findings.to_dict()
+            counts["memorization_tables"] = {**findings.to_dict(), **done.memorization}
         split, warnings = _split(run_dir, recorded, work / "decisions.parquet", fmt,
                                  source_labels(recorded) if recorded else None)
     signals_path = scan_dir / "signals.parquet"

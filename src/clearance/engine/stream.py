@@ -78,6 +78,7 @@ class Streamed:
     items: int = 0
     categories: CategoryRun = field(default_factory=CategoryRun)
     overridden: int = 0
+    memorization: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: BatchResult) -> None:
         """Fold one batch's counts in."""
@@ -101,6 +102,7 @@ class Streamed:
         if result.signals.num_rows:
             self.signals.append(result.signals)
         self.overridden += result.overridden
+        merge_counts(self.memorization, result.memorization)
         if not self.meta and result.meta:
             self.meta = dict(result.meta)
         elif "patterns" in result.meta and "patterns" in self.meta:

@@ -127,6 +127,20 @@ def _evidence_rows(ev: Mapping[str, Any]) -> tuple[list[TrustRow], str | None, s
     return rows, None, method
 
 
+def _tested_row(tables: Mapping[str, Any], presumed: str) -> TrustRow:
+    """Return the line saying which items a red team tested instead of presuming."""
+    files = ", ".join(str(f) for f in tables.get("files") or []) or "a memorisation table"
+    tested = int(tables.get("items_tested") or 0)
+    reproduced = int(tables.get("items_reproduced") or 0)
+    return TrustRow(
+        "Memorisation tested",
+        f"{count(tested)} items named by {files} take the tested value ({count(reproduced)} "
+        f"reproduced by an output, {count(tested - reproduced)} probed without reproduction; "
+        f"{count(int(tables.get('sources_tested') or 0))} sources in the tables); every other "
+        f"item keeps the presumption ({presumed})",
+        "read")
+
+
 def trust_box(config: Mapping[str, Any], markets: Sequence[str],
               kb_warning: str | None = None) -> TrustBox:
     """Return the box for a report whose scan configuration is ``config``."""
@@ -141,6 +155,8 @@ def trust_box(config: Mapping[str, Any], markets: Sequence[str],
         basis = "presumed (default)" if defaults.get(p.field, True) else f"set by {p.option}"
         rows.append(TrustRow(p.label, assume.shown(p.field), basis,
                              _effect(p.field, sens, markets) if p.fact else ""))
+        if p.field == "memorization" and config.get("memorization_tables"):
+            rows.append(_tested_row(config["memorization_tables"], assume.shown(p.field)))
     policy = str(config.get("policy") or "")
     if policy:
         digest = str(config.get("policy_digest") or "")[:12]
