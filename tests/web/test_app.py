@@ -341,3 +341,19 @@ def test_transparency_reads_the_disclosures_when_present(scan_dir: Path, tmp_pat
         data = c.get("/api/transparency").json()
         assert data["trained_on"] is None
         assert any("clearance disclose" in m for m in data["missing"])
+
+
+def test_a_revisit_capture_shows_the_payload_it_confirms(scan_dir: Path) -> None:
+    import sqlite3
+
+    from clearance.web.evidence import render_capture
+
+    with sqlite3.connect(scan_dir / "evidence" / "index.sqlite") as db:
+        rid, url = db.execute("SELECT record_id, url FROM records WHERE kind = 'revisit' AND "
+                              "url LIKE '%/robots.txt' LIMIT 1").fetchone()
+        original = db.execute("SELECT date FROM records WHERE kind = 'response' AND url = ? "
+                              "ORDER BY date LIMIT 1", (url,)).fetchone()[0]
+    shown = render_capture(scan_dir, rid, agents=["GPTBot"])
+    assert shown.record_id == rid and shown.status == 200
+    assert any("user-agent" in line.lower() for _, line, _ in shown.lines)
+    assert any(f"(captured {original[:10]})" in note for note in shown.notes)

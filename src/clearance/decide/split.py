@@ -292,13 +292,13 @@ def _jsonl_stream(writers: _Writers, cursor: _Cursor, root: Path | None,
                   block: int = 100_000) -> None:
     while (file := cursor.peek_file()) is not None:
         path = root / file if root is not None else Path(file)
-        clash = any(_CLASH.search(line.text) for line in iter_lines(path))
+        clash = any(_CLASH.search(line.text) for line in iter_lines(path, lenient=True))
         names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
         rows = cursor.take(file, limit=block)
         wanted = rows["source_row"].to_list()
         pos = 0
         lines: list[str] = []
-        for line in iter_lines(path):
+        for line in iter_lines(path, lenient=True):  # rows rejected by the scan stay out
             if pos < len(wanted) and line.number == wanted[pos]:
                 lines.append(line.text)
                 pos += 1
@@ -316,7 +316,7 @@ def _jsonl_stream(writers: _Writers, cursor: _Cursor, root: Path | None,
 
 def _tabular_stream(writers: _Writers, source: Any, fmt: str | None, cursor: _Cursor,
                     label: Callable[[str], str] | None, batch_rows: int) -> None:
-    plan = plan_reading(source, fmt=fmt, batch_rows=batch_rows)
+    plan = plan_reading(source, fmt=fmt, batch_rows=batch_rows, lenient=True)
     text = writers.fmt in ("csv", "tsv")
     for chunk in plan.chunks():
         key = label(chunk.source_file) if label is not None else chunk.source_file

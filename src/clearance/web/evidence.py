@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
+
+from fastwarc.warc import ArchiveIterator
 
 from clearance.errors import EvidenceError
 from clearance.fetch.capture import read_capture
@@ -172,6 +174,38 @@ def _excerpt_lines(text_lines: list[str], excerpts: Iterable[str]) -> set[int]:
     return found
 
 
+def _refers_to(path: Path, pos: int) -> str | None:
+    """Return the WARC-Refers-To of the revisit record at ``path``:``pos``."""
+    with open(path, "rb") as fh:
+        fh.seek(pos)
+        for rec in ArchiveIterator(fh, parse_http=False, auto_decode="none"):
+            return rec.headers.get("WARC-Refers-To")
+    return None
+
+
+def _with_original(scan_dir: Path, path: Path, pos: int, revisit: Capture) -> tuple[Capture, str]:
+    """Return a revisit capture with the payload of the capture it confirms, and a note.
+
+    A revisit record (identical payload, or a 304) holds no body; what stood on its date is
+    the original's payload, shown under the revisit's own date and record id.
+    """
+    original_id = _refers_to(path, pos)
+    if not original_id:
+        return revisit, "a revisit record that names no original: no payload to show"
+    try:
+        opath, opos = resolve_ref(scan_dir, original_id)
+        original = read_capture(opath, opos, cap=1 << 20)
+    except (EvidenceError, OSError, ValueError):
+        original = None
+    if original is None:
+        return revisit, (f"a revisit of {original_id}, which the evidence does not hold: no "
+                         "payload to show")
+    shown = replace(revisit, status=original.status, headers=original.headers,
+                    body=original.body, outcome=original.outcome, truncated=original.truncated)
+    return shown, (f"a revisit confirming the payload of {original_id} (captured "
+                   f"{original.captured_at.date().isoformat()}); that payload is shown")
+
+
 def render_capture(
     scan_dir: Path,
     ref: str,
@@ -193,11 +227,14 @@ def render_capture(
         raise EvidenceError(f"evidence record at {path.name}:{pos} cannot be read: {exc}") from exc
     if capture is None:
         raise EvidenceError(f"no capture at {path.name}:{pos}")
+    notes: list[str] = []
+    if capture.outcome == "not_modified":
+        capture, note = _with_original(scan_dir, path, pos, capture)
+        notes.append(note)
     text = capture.body[:SHOW_BYTES].decode("utf-8", "replace")
     text_lines = text.splitlines()
     mine = [s for s in signals if ref in str(s.get("evidence") or "")]
     deciding: set[int] = set()
-    notes: list[str] = []
     is_robots = capture.url.split("?")[0].endswith("/robots.txt")
     if is_robots and capture.status is not None and 200 <= capture.status < 300:
         robot_lines = _robots_lines(capture, agents, item_url)
