@@ -17,7 +17,7 @@ from clearance.fetch import verify_evidence
 from clearance.fetch.index import EvidenceIndex
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTS = 200
+HOSTS = 600
 
 
 def _start(ev: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -84,13 +84,15 @@ def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, worke
     rng = random.Random(5 + workers)
     kills = 0
     for _ in range(5):
-        # kill when the ledger has grown by a random amount or at a random moment, first of
-        # the two (ledger writes are batched, so growth comes in steps)
+        # kill at a random moment shortly after the ledger has grown by a random amount (ledger
+        # writes are batched, so growth comes in steps); a run must never get to its end here
+        # (the first run's ledger holds about seven lines per host)
         target = _ledger_lines(ev) + rng.randint(1, 150)
         proc = _start(ev, port, workers)
-        deadline = time.monotonic() + rng.uniform(0.8, 2.5)
+        deadline = time.monotonic() + 60
         while proc.poll() is None and _ledger_lines(ev) < target and time.monotonic() < deadline:
             time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.02))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)  # the run only; workers die with their parent
             kills += 1

@@ -63,12 +63,12 @@ def _plan(
     hosts: Iterable[str], items: Iterable[str] | None, scheme: str
 ) -> tuple[list[str], dict[str, list[str]]]:
     origins = dict.fromkeys(origin_of(h, scheme) for h in hosts if h and h.strip())
-    per_host: dict[str, list[str]] = {}
+    per_host: dict[str, dict[str, None]] = {}
     for item in items or ():
         origin = origin_of(item, scheme)
         origins.setdefault(origin, None)
-        per_host.setdefault(origin, []).append(item)
-    return list(origins), per_host
+        per_host.setdefault(origin, {})[item] = None  # an item listed twice is fetched once
+    return list(origins), {origin: list(urls) for origin, urls in per_host.items()}
 
 
 def _digest(origins: list[str], items: dict[str, list[str]]) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from clearance.config import FetchConfig
 from clearance.fetch.capture import read_capture
-from clearance.fetch.client import Exchange, Fetcher
+from clearance.fetch.client import Fetcher
 from clearance.fetch.plan import (
     HOST_DOCUMENTS,
     ItemRequest,
@@ -28,7 +28,7 @@ from clearance.fetch.plan import (
     item_requests,
 )
 from clearance.fetch.resolver import NameResolver
-from clearance.fetch.store import EvidenceStore, evidence_paths
+from clearance.fetch.store import Document, EvidenceStore, evidence_paths
 
 __all__ = ["DocResult", "ShardRun"]
 
@@ -50,10 +50,6 @@ class DocResult:
 
 def _host_down(outcome: str, url: str, final_url: object) -> bool:
     return outcome in _HOST_DOWN or (outcome == "blocked" and final_url in (url, None, ""))
-
-
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name), None)
 
 
 class ShardRun:
@@ -81,6 +77,8 @@ class ShardRun:
             warc_max_bytes=config.warc_max_bytes,
             commit_every=config.commit_every,
         )
+        # documents recorded by an earlier process of this run (read back on resume), and the
+        # RSL documents of this one (two hosts may name one licence): nothing else is kept
         self.recorded: dict[tuple[str, str], dict[str, object]] = {}
         self.fetched = 0
         self._fetcher: Fetcher | None = None
@@ -243,7 +241,14 @@ class ShardRun:
             _, _, warc_dir = evidence_paths(self.root)
             old = read_capture(warc_dir / str(prev["warc"]), int(str(prev["pos"])), cap=cap)
             body = old.body if old is not None else b""
-        self._write(netloc, doc, url, ex, refers)
+        self.store.submit(Document(netloc, doc, url, exchange=ex, refers=refers))
+        if doc == "rsl":
+            self.recorded[key] = {
+                "outcome": ex.outcome,
+                "status": ex.status,
+                "final_url": ex.final_url,
+            }
+        await self.store.room()
         return DocResult(
             ex.outcome,
             ex.status,
@@ -252,36 +257,10 @@ class ShardRun:
             host_down=_host_down(ex.outcome, url, ex.final_url),
         )
 
-    def _write(
-        self, netloc: str, doc: str, url: str, ex: Exchange, refers: dict[str, str] | None
-    ) -> None:
-        refs = self.store.begin_document()
-        for hop in ex.hops:
-            refs += self.store.writer.add_exchange(
-                hop, refers_to=refers if hop is ex.hops[-1] else None
-            )
-        final = {
-            "outcome": ex.outcome,
-            "status": ex.status,
-            "final_url": ex.final_url,
-            "etag": _header(ex.headers, "etag"),
-            "last_modified": _header(ex.headers, "last-modified"),
-            "truncated": int(ex.truncated),
-            "error": ex.error or None,
-        }
-        entries = self.store.record(refs, host=netloc, doc=doc, url=url, final=final)
-        self.recorded[(doc, url)] = entries[-1]
-
     def skip(self, netloc: str, doc: str, url: str, why: str) -> None:
         """Record that a document was not attempted, and why."""
         if (doc, url) in self.recorded:
             return
-        refs = self.store.begin_document()
-        refs.append(
-            self.store.writer.add_note(
-                url, datetime.now(UTC), {"outcome": "skipped", "detail": why}
-            )
-        )
-        final = {"outcome": "skipped", "status": None, "error": why}
-        entries = self.store.record(refs, host=netloc, doc=doc, url=url, final=final)
-        self.recorded[(doc, url)] = entries[-1]
+        self.store.submit(Document(netloc, doc, url, note=why, noted_at=datetime.now(UTC)))
+        if doc == "rsl":
+            self.recorded[(doc, url)] = {"outcome": "skipped", "status": None, "final_url": None}
