@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import uuid
 import zlib
 
 from fastwarc.warc import ArchiveIterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.fetch.warc import fast_member, record_member
+from clearance.fetch.warc import _b32_sha1, _uuid4, fast_member, record_member
 
 _KINDS = st.sampled_from(["request", "response", "metadata", "revisit", "warcinfo", "resource"])
 # control characters are escaped by fast_member (tested below) and written raw by fastwarc
@@ -48,3 +50,16 @@ def test_control_characters_in_a_uri_are_escaped() -> None:
     member, _, _ = fast_member("metadata", "http://x.test/a\x01b\x7f", "2026-01-01T00:00:00Z", b"")
     text = zlib.decompress(member, 47)
     assert b"WARC-Target-URI: http://x.test/a%01b%7F\r\n" in text
+
+
+@given(st.binary(min_size=20, max_size=20))
+def test_base32_of_a_digest_is_rfc4648(digest: bytes) -> None:
+    assert _b32_sha1(digest) == base64.b32encode(digest).decode()
+
+
+def test_record_ids_are_distinct_version_4_uuids() -> None:
+    ids = [_uuid4() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text

@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin
 
-from yarl import URL
-
 from clearance.config import FetchConfig
 from clearance.errors import BlockedAddressError
 from clearance.fetch.decode import decode_body
@@ -64,6 +62,7 @@ class Hop:
     method: str
     request_headers: list[tuple[str, str]]
     started_at: datetime
+    request_head: bytes = b""
     status: int | None = None
     reason: str = ""
     http_version: str = "1.1"
@@ -174,10 +173,10 @@ class Fetcher:
         cfg = self.config
         sent = self._base + list(headers.items()) if headers else self._base
         try:
-            self.guard.check_url(hop.url)
+            target = self.guard.check_url(hop.url)  # the parsed URL the request is made from
             resp = await self._wire.request(
                 hop.method,
-                URL(hop.url),
+                target,
                 sent,
                 cap=cap if hop.method != "HEAD" else 0,
                 timeout=cfg.total_timeout,
@@ -201,7 +200,7 @@ class Fetcher:
                 hop.error, hop.detail = "connection_error", repr(exc)
         else:
             hop.status, hop.reason, hop.http_version = resp.status, resp.reason, resp.version
-            hop.request_headers = resp.request_headers
+            hop.request_headers, hop.request_head = resp.request_headers, resp.request_head
             hop.response_headers = resp.headers
             hop.peer = resp.peer
             hop.raw_body = resp.body

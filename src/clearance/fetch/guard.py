@@ -208,14 +208,16 @@ class AddressGuard:
             shown = f"{host} -> {address}" if host and host != address else address
             raise BlockedAddressError(f"refused {reason} address {shown}", url=url)
 
-    def check_url(self, url: str) -> None:
-        """Raise BlockedAddressError unless ``url`` is http(s) to a name or a public address.
+    def check_url(self, url: str) -> URL:
+        """Return ``url`` parsed; raise BlockedAddressError unless it is http(s) to a name or a
+        public address.
 
         The host is read as the HTTP client reads it (yarl, with IDNA/UTS-46 mapping), so the
         verdict is about the host the client would contact. Refused: other schemes, metadata
         host names, IP literals spelled with non-ASCII characters, numeric hosts that are not
         canonical dotted quads, and literals in a refused address class. A name passes here;
-        its addresses are checked after resolution and again at the socket.
+        its addresses are checked after resolution and again at the socket. The fetcher makes
+        its request from the returned URL, so the verdict is about the very object it uses.
         """
         try:
             parsed = URL(url)
@@ -228,7 +230,7 @@ class AddressGuard:
         if not host:
             raise BlockedAddressError("URL has no host", url=url)
         if host in self._names:
-            return
+            return parsed
         if host in METADATA_HOSTNAMES:
             raise BlockedAddressError(f"refused cloud-metadata host {host}", url=url)
         try:
@@ -238,7 +240,7 @@ class AddressGuard:
         if literal is None:
             if len(self._names) < 65536:
                 self._names.add(host)
-            return  # a name: its addresses are checked after resolution and at the socket
+            return parsed  # a name: its addresses are checked after resolution and at the socket
         ip, canonical = literal
         if not _written_in_ascii(url):
             raise BlockedAddressError(
@@ -249,6 +251,7 @@ class AddressGuard:
                 f"refused non-canonical IP literal {host!r} (means {ip})", url=url
             )
         self.check_address(str(ip), url=url)
+        return parsed
 
     def socket_factory(self, addr_info: tuple[Any, ...]) -> socket.socket:
         """Return a socket for ``addr_info`` if its address passes; raise RefusedConnection.

@@ -103,7 +103,45 @@ def record_member(
 
 
 _CTL = re.compile(r"[\x00-\x1f\x7f]")
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_B32_PAIRS = [a + b for a in _B32 for b in _B32]  # ten bits -> two letters
+_SHIFTS = range(150, -10, -10)
+
+
+def _b32_sha1(digest: bytes) -> str:
+    """Return RFC 4648 base32 of a 20-byte digest (base64.b32encode, several times faster)."""
+    n = int.from_bytes(digest, "big")
+    return "".join([_B32_PAIRS[(n >> s) & 0x3FF] for s in _SHIFTS])
+
+
 _EMPTY_SHA1 = "sha1:" + base64.b32encode(hashlib.sha1(b"").digest()).decode()
+_UUIDS: list[str] = []
+_UUID_PID = [0]
+_V4_MASK = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_V4_BITS = (0x4 << 76) | (0x2 << 62)
+
+
+def _uuid4() -> str:
+    """Return a random (version 4) UUID string; random bytes are drawn 256 UUIDs at a time.
+
+    The pool belongs to one process: a forked child never reuses its parent's identifiers.
+    """
+    if _UUID_PID[0] == os.getpid():
+        try:
+            return _UUIDS.pop()
+        except IndexError:  # empty (another thread may have taken the last one)
+            pass
+    else:
+        _UUIDS.clear()
+        _UUID_PID[0] = os.getpid()
+    pool = os.urandom(16 * 256)
+    fresh = []
+    for i in range(0, len(pool), 16):
+        n = (int.from_bytes(pool[i : i + 16], "big") & _V4_MASK) | _V4_BITS
+        h = f"{n:032x}"
+        fresh.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    _UUIDS.extend(fresh[1:])
+    return fresh[0]
 
 
 def _field(value: str) -> bytes:
@@ -117,7 +155,7 @@ def _field(value: str) -> bytes:
 def _sha1(data: bytes) -> str:
     if not data:
         return _EMPTY_SHA1
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+    return "sha1:" + _b32_sha1(hashlib.sha1(data).digest())
 
 
 def fast_member(
@@ -137,7 +175,7 @@ def fast_member(
     without building a record object: the fetch hot path's serialiser. Level 6, a small deflate
     window for small records.
     """
-    rid = f"<urn:{record_id or f'uuid:{uuid.uuid4()}'}>"
+    rid = f"<urn:{record_id or f'uuid:{_uuid4()}'}>"
     pdigest = _sha1(block if payload is None else payload)
     parts = [
         b"WARC/1.1\r\nWARC-Type: ",
@@ -171,6 +209,8 @@ def fast_member(
 
 
 def _request_block(hop: Hop) -> bytes:
+    if hop.request_head:
+        return hop.request_head  # the bytes sent, as sent
     parts = urlsplit(hop.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     lines = [f"{hop.method} {target} HTTP/1.1"]
@@ -276,7 +316,7 @@ class WarcFileWriter:
             return [
                 self._add("metadata", hop.url, date, block, content_type="application/warc-fields")
             ]
-        response_id = f"uuid:{uuid.uuid4()}"
+        response_id = f"uuid:{_uuid4()}"
         extra: list[tuple[str, str]] = []
         if hop.peer:
             extra.append(("WARC-IP-Address", hop.peer))

@@ -73,6 +73,7 @@ class Response:
     detail: str
     peer: str | None
     request_headers: list[tuple[str, str]] = field(default_factory=list)
+    request_head: bytes = b""
 
 
 def _default_socket(addr_info: tuple[Any, ...]) -> socket.socket:
@@ -332,7 +333,7 @@ class Connector:
                 if reused and not conn._got_bytes:
                     continue  # the server closed an idle keep-alive connection: reconnect once
                 raise
-            resp.request_headers = sent
+            resp.request_headers, resp.request_head = sent, head
             return resp
         raise AssertionError("unreachable")
 
