@@ -126,6 +126,7 @@ class _Conn(asyncio.Protocol):
         self._chunks: list[bytes] = []
         self._size = 0
         self._head_size = 0
+        self._fields = 0
         self._head_done = False
         self._status = 0
         self._version = "1.1"
@@ -176,9 +177,13 @@ class _Conn(asyncio.Protocol):
         self._reason += status
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        if len(self._headers) >= MAX_HEADERS:
-            self._fail(ProtocolFailure(f"more than {MAX_HEADERS} response headers"))
-            raise httptools.HttpParserError("too many headers")
+        self._fields += len(name) + len(value) + 4
+        if len(self._headers) >= MAX_HEADERS or self._fields > MAX_HEAD_BYTES:
+            what = f"more than {MAX_HEADERS} response headers"
+            if self._fields > MAX_HEAD_BYTES:
+                what = f"response head over {MAX_HEAD_BYTES} bytes"
+            self._fail(ProtocolFailure(what))
+            raise httptools.HttpParserError(what)
         self._headers.append((name, value))
 
     def on_headers_complete(self) -> None:
