@@ -443,3 +443,24 @@ def test_https_verifies_the_certificate(tmp_path: Path) -> None:
         await _stop(server)
 
     asyncio.run(go())
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_both_ways_of_connecting(fast: bool) -> None:
+    # loopback handshakes finish inside connect(): the usual path for remote peers (waiting on
+    # the event loop for the handshake) is taken when fast_connect is off
+    async def go() -> None:
+        server = await _serve(_canned(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        unused = int(closed.getsockname()[1])
+        closed.close()
+        connector = Connector(resolver=_Loopback())
+        connector.fast_connect = fast
+        assert (await _get(connector, f"http://a.test:{_port(server)}/")).body == b"ok"
+        with pytest.raises(ConnectionRefusedError):
+            await _get(connector, f"http://a.test:{unused}/")
+        await connector.close()
+        await _stop(server)
+
+    asyncio.run(go())

@@ -18,6 +18,8 @@ and nothing else, and ``peer_check`` sees the connected peer before a byte is se
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 import socket
 import ssl
 from collections.abc import Callable
@@ -428,7 +430,7 @@ class Connector:
         try:
             sock.setblocking(False)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            await self.loop.sock_connect(sock, sockaddr)
+            await self._connect_socket(sock, sockaddr)
             peer = str(sock.getpeername()[0])
             if self.peer_check is not None:
                 reason = self.peer_check(peer)
@@ -446,6 +448,28 @@ class Connector:
             sock.close()
             raise
         return conn
+
+    fast_connect = True
+    """Take a handshake finished by the time ``connect`` returns (loopback) without a poll."""
+
+    async def _connect_socket(self, sock: socket.socket, sockaddr: tuple[Any, ...]) -> None:
+        """Connect ``sock`` to exactly ``sockaddr``.
+
+        The handshake of a loopback (or very near) peer is often complete when ``connect``
+        returns; then the socket is used at once, which saves a poll handle per connection
+        (about half the client's CPU per connection on loopback). Otherwise the event loop waits
+        for the handshake as usual.
+        """
+        if self.fast_connect:
+            err = sock.connect_ex(sockaddr)
+            if err not in (0, errno.EINPROGRESS, errno.EAGAIN, errno.EALREADY):
+                raise OSError(err, os.strerror(err))
+            try:
+                sock.getpeername()
+                return
+            except OSError:
+                pass  # still connecting (or failed: the wait below raises why)
+        await self.loop.sock_connect(sock, sockaddr)
 
     def _release(self, conn: _Conn, keep: bool) -> None:
         if keep and not conn.closed:
