@@ -160,7 +160,7 @@ class ShardRun:
             await self._items(netloc, items, why if down else None, delay)
 
     async def _items(self, netloc: str, items: list[str], down: str | None, delay: float) -> None:
-        # per-host concurrency is kept here, not by aiohttp (see client.py)
+        # per-host concurrency is kept here, not by the connection pool
         width = 1 if delay else max(1, self.config.per_host_concurrency)
         gate = asyncio.Semaphore(width)
 
