@@ -153,13 +153,15 @@ def ip_literal(host: str) -> tuple[IPAddress, bool] | None:
     ``canonical`` is true only for the dotted-quad spelling. Raises ValueError for a numeric
     host that is not a valid address (``1.2.3.4.5``, ``999.1.1.1``).
     """
+    if not host or (":" not in host and not _numeric_last_label(host)):
+        return None  # a name: IPv6 literals hold a colon, IPv4 ones end in a number
     try:
         ip = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         pass
     else:
         return ip, isinstance(ip, ipaddress.IPv6Address) or str(ip) == host
-    if not host or not _numeric_last_label(host):
+    if not _numeric_last_label(host):
         return None
     try:
         packed = socket.inet_aton(host)

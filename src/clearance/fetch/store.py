@@ -118,6 +118,7 @@ class EvidenceStore:
         self._queued = 0
         self._written = 0
         self._wake = threading.Event()
+        self._idle = False
         self._stop = False
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -169,7 +170,8 @@ class EvidenceStore:
             self._thread.start()
         self._queued += document.size()
         self._jobs.append(document)
-        self._wake.set()
+        if self._idle:
+            self._wake.set()
 
     async def room(self) -> None:
         """Wait while the queue holds more than ``max_queued_bytes`` (bounded memory)."""
@@ -184,7 +186,10 @@ class EvidenceStore:
                 if not self._jobs:
                     if self._stop:
                         break
-                    self._wake.wait(0.05)
+                    self._idle = True  # submit() wakes us only while we say so
+                    if not self._jobs:
+                        self._wake.wait(0.05)
+                    self._idle = False
                     self._wake.clear()
                     continue
                 done = 0
@@ -277,7 +282,7 @@ class EvidenceStore:
         try:
             if self._thread is not None:
                 self._stop = True
-                self._wake.set()
+                self._wake.set()  # (a writer between its checks wakes within 50 ms anyway)
                 self._thread.join()
                 self._thread = None
             if self._error is None:
