@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,24 +78,21 @@ class ShardRun:
             warc_max_bytes=config.warc_max_bytes,
             commit_every=config.commit_every,
         )
-        # documents recorded by an earlier process of this run (read back on resume), and the
-        # RSL documents of this one (two hosts may name one licence): nothing else is kept
+        # the RSL documents of this run (two hosts may name one licence); documents recorded by
+        # an earlier process of this run and validators of earlier runs are looked up in the
+        # index one document at a time (memory stays flat however many hosts there are)
         self.recorded: dict[tuple[str, str], dict[str, object]] = {}
         self.fetched = 0
         self._fetcher: Fetcher | None = None
-        self.previous: dict[str, dict[str, object]] = {}
+        self._reader: sqlite3.Connection | None = None
+        self._resuming = False
+        self._rescan = False
 
     async def go(self, origins: Iterable[str], items: dict[str, list[str]]) -> int:
         """Fetch every host's documents (and items); return how many documents were fetched."""
         self.store.open()
         try:
-            rows = self.store.index.query(
-                "SELECT doc, url, outcome, status, warc, pos, final_url FROM records "
-                "WHERE run = ? AND final = 1",
-                (self.run,),
-            )
-            self.recorded = {(str(r["doc"]), str(r["url"])): r for r in rows}
-            self._load_previous()
+            self._open_reader()
             queue: asyncio.Queue[str] = asyncio.Queue()
             for origin in origins:
                 queue.put_nowait(origin)
@@ -112,22 +110,58 @@ class ShardRun:
                 n = max(1, min(self.config.max_hosts_in_flight, queue.qsize()))
                 await asyncio.gather(*(worker() for _ in range(n)))
         finally:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
             self.store.close()
         return self.fetched
 
-    def _load_previous(self) -> None:
-        """Load, in one query, the latest validators (ETag, Last-Modified) of earlier runs."""
-        self.previous = {}
-        if not self.config.conditional:
-            return
-        rows = self.store.index.query(
-            "SELECT url, uri, date, record_id, warc, pos, etag, last_modified FROM records "
-            "WHERE final = 1 AND run != ? AND status = 200 AND kind = 'response' "
-            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY date",
-            (self.run,),
+    def _open_reader(self) -> None:
+        """Open a read-only view of the index; note whether lookups can find anything."""
+        index_path, _, _ = evidence_paths(self.root)
+        self._reader = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True, timeout=60.0)
+        self._reader.row_factory = sqlite3.Row
+        self._resuming = (
+            self._reader.execute(
+                "SELECT 1 FROM records WHERE run = ? AND final = 1 LIMIT 1", (self.run,)
+            ).fetchone()
+            is not None
         )
-        for row in rows:
-            self.previous[str(row["url"])] = row  # later dates overwrite earlier ones
+        self._rescan = self.config.conditional and (
+            self._reader.execute(
+                "SELECT 1 FROM records WHERE run != ? AND final = 1 "
+                "AND (etag IS NOT NULL OR last_modified IS NOT NULL) LIMIT 1",
+                (self.run,),
+            ).fetchone()
+            is not None
+        )
+
+    def _lookup(self, sql: str, params: tuple[object, ...]) -> dict[str, object] | None:
+        assert self._reader is not None
+        row = self._reader.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def _done(self, key: tuple[str, str]) -> dict[str, object] | None:
+        """Return how this run recorded a document already (this process or an earlier one)."""
+        row = self.recorded.get(key)
+        if row is not None or not self._resuming:
+            return row
+        return self._lookup(
+            "SELECT outcome, status, warc, pos, final_url FROM records "
+            "WHERE url = ? AND final = 1 AND doc = ? AND run = ? LIMIT 1",
+            (key[1], key[0], self.run),
+        )
+
+    def _previous(self, url: str) -> dict[str, object] | None:
+        """Return the latest capture of ``url`` by an earlier run that had a validator."""
+        if not self._rescan:
+            return None
+        return self._lookup(
+            "SELECT uri, date, record_id, warc, pos, etag, last_modified FROM records "
+            "WHERE url = ? AND final = 1 AND run != ? AND status = 200 AND kind = 'response' "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY date DESC LIMIT 1",
+            (url, self.run),
+        )
 
     async def host(self, origin: str, items: list[str]) -> None:
         """Fetch one host's documents, then its items, honouring Crawl-delay."""
@@ -185,13 +219,12 @@ class ShardRun:
             netloc, req.doc, url, cap=req.max_bytes, method=req.method, headers=dict(req.headers)
         )
 
-    def _recorded(self, key: tuple[str, str]) -> DocResult:
-        row = self.recorded[key]
+    def _recorded(self, key: tuple[str, str], row: dict[str, object]) -> DocResult:
         outcome, status = str(row["outcome"]), row["status"]
         body = b""
         if key[0] == "robots" and outcome in ("ok", "not_modified"):
             # a 304's body is the earlier capture it confirmed
-            source = self.previous.get(key[1], row) if outcome == "not_modified" else row
+            source = (self._previous(key[1]) or row) if outcome == "not_modified" else row
             _, _, warc_dir = evidence_paths(self.root)
             cap = read_capture(
                 warc_dir / str(source["warc"]),
@@ -218,11 +251,12 @@ class ShardRun:
     ) -> DocResult:
         """Return the result of one document, fetching and recording it unless already done."""
         key = (doc, url)
-        if key in self.recorded:
-            return self._recorded(key)
+        done = self._done(key)
+        if done is not None:
+            return self._recorded(key, done)
         assert self._fetcher is not None
         send = dict(headers or {})
-        prev = self.previous.get(url)
+        prev = self._previous(url) if method == "GET" else None
         if prev is not None and method == "GET":
             if prev.get("etag"):
                 send["If-None-Match"] = str(prev["etag"])
@@ -259,7 +293,7 @@ class ShardRun:
 
     def skip(self, netloc: str, doc: str, url: str, why: str) -> None:
         """Record that a document was not attempted, and why."""
-        if (doc, url) in self.recorded:
+        if self._done((doc, url)) is not None:
             return
         self.store.submit(Document(netloc, doc, url, note=why, noted_at=datetime.now(UTC)))
         if doc == "rsl":

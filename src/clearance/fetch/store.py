@@ -25,6 +25,7 @@ import asyncio
 import fcntl
 import logging
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +45,7 @@ __all__ = ["Document", "EvidenceStore", "evidence_paths", "read_member"]
 log = logging.getLogger(__name__)
 
 _BATCH = 128
+_LOCK_WAIT = 10.0
 
 
 def evidence_paths(root: Path) -> tuple[Path, Path, Path]:
@@ -126,14 +128,22 @@ class EvidenceStore:
     def open(self) -> None:
         """Take the shard lock, recover from any crash, and get ready to append."""
         self._lock = open(self._lock_path, "a")
-        try:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            self._lock.close()
-            self._lock = None
-            raise EvidenceError(
-                f"{self.root}: shard {self.shard} is being written by another process"
-            ) from exc
+        # a worker of a run just killed dies with its parent, but not in the same instant:
+        # wait a little for its lock before calling the shard busy
+        deadline = time.monotonic() + _LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                self._lock.close()
+                self._lock = None
+                raise EvidenceError(
+                    f"{self.root}: shard {self.shard} is being written by another process"
+                ) from exc
         entries = self.ledger.recover()
         ends: dict[str, int] = {}
         for entry in entries:
