@@ -17,10 +17,10 @@ from clearance.fetch import verify_evidence
 from clearance.fetch.index import EvidenceIndex
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTS = 200
+HOSTS = 600
 
 
-def _start(ev: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+def _start(ev: Path, port: int, workers: int, *, errors: bool = False) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -33,7 +33,7 @@ def _start(ev: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if errors else subprocess.DEVNULL,
     )
 
 
@@ -68,9 +68,9 @@ def _results(ev: Path) -> tuple[set[tuple[object, ...]], list[tuple[object, ...]
 
 
 def _run_to_end(ev: Path, port: int, workers: int) -> str:
-    proc = _start(ev, port, workers)
-    out, _ = proc.communicate(timeout=120)
-    assert proc.returncode == 0
+    proc = _start(ev, port, workers, errors=True)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode(errors="replace")[-3000:]
     return out.decode().split()[0]
 
 
@@ -84,13 +84,15 @@ def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, worke
     rng = random.Random(5 + workers)
     kills = 0
     for _ in range(5):
-        # kill when the ledger has grown by a random amount or at a random moment, first of
-        # the two (ledger writes are batched, so growth comes in steps)
+        # kill at a random moment shortly after the ledger has grown by a random amount (ledger
+        # writes are batched, so growth comes in steps); a run must never get to its end here
+        # (the first run's ledger holds about seven lines per host)
         target = _ledger_lines(ev) + rng.randint(1, 150)
         proc = _start(ev, port, workers)
-        deadline = time.monotonic() + rng.uniform(0.8, 2.5)
+        deadline = time.monotonic() + 60
         while proc.poll() is None and _ledger_lines(ev) < target and time.monotonic() < deadline:
             time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.02))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)  # the run only; workers die with their parent
             kills += 1
@@ -107,3 +109,20 @@ def test_killed_runs_resume_to_the_same_results(port: int, tmp_path: Path, worke
     runs = index.query("SELECT run, finished_at FROM runs")
     index.close()
     assert len(runs) == 1 and runs[0]["finished_at"] is not None  # one run, resumed
+
+
+def test_a_shard_has_one_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearance.errors import EvidenceError
+    from clearance.fetch import store
+
+    monkeypatch.setattr(store, "_LOCK_WAIT", 0.2)
+    first = store.EvidenceStore(tmp_path, "s00", run="r", warc_max_bytes=1 << 20)
+    first.open()
+    second = store.EvidenceStore(tmp_path, "s00", run="r", warc_max_bytes=1 << 20)
+    with pytest.raises(EvidenceError, match="being written by another process"):
+        second.open()
+    second.index.close()
+    first.close()
+    third = store.EvidenceStore(tmp_path, "s00", run="r", warc_max_bytes=1 << 20)
+    third.open()  # released: the next writer gets it
+    third.close()

@@ -17,9 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yarl import URL
@@ -27,6 +25,7 @@ from yarl import URL
 from clearance.errors import BlockedAddressError
 from clearance.fetch import AddressGuard, StaticResolver, fetch_host_documents
 from clearance.fetch.client import Exchange, Fetcher
+from clearance.fetch.wire import Connector
 from tests.fetch.helpers import make_config
 
 # -- spellings of an IPv4 address -----------------------------------------------------------
@@ -207,60 +206,46 @@ def test_socket_factory_refuses_the_exact_address() -> None:
 # -- differential: the guard's verdict against the address the client would connect to ------
 
 
-class _SystemLikeResolver(AbstractResolver):
+class _SystemLikeResolver:
     """Resolve as the C library does for numeric names; any other name is a public host."""
 
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
+    async def addresses(self, host: str) -> list[str]:
         self.asked.append(host)
         try:
             infos = socket.getaddrinfo(
-                host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
+                host, 80, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
             )
-            address = str(infos[0][4][0])
+            return [str(infos[0][4][0])]
         except (OSError, UnicodeError):
-            address = "93.184.215.14"
-        fam = socket.AF_INET6 if ":" in address else socket.AF_INET
-        return [
-            {
-                "hostname": host,
-                "host": address,
-                "port": port,
-                "family": fam,
-                "proto": 0,
-                "flags": socket.AI_NUMERICHOST,
-            }
-        ]
-
-    async def close(self) -> None:
-        pass
+            return ["93.184.215.14"]
 
 
 async def _client_destinations(urls: list[str]) -> list[str | None]:
-    """Return the address plain aiohttp would connect to for each URL (never connecting)."""
+    """Return the address the fetcher's client would connect to for each URL (never connecting).
+
+    The client is :class:`clearance.fetch.wire.Connector`, the one the fetcher uses, with a
+    resolver that answers as the C library would and a socket factory that records the exact
+    ``sockaddr`` and refuses it: no guard, so this is where the URL alone leads.
+    """
     seen: list[str] = []
 
     def record(addr_info: tuple[Any, ...]) -> socket.socket:
         seen.append(str(addr_info[4][0]))
         raise ConnectionRefusedError("recorded, not connected")
 
-    connector = aiohttp.TCPConnector(
-        resolver=_SystemLikeResolver(), use_dns_cache=False, socket_factory=record
-    )
+    connector = Connector(resolver=_SystemLikeResolver(), socket_factory=record)
     out: list[str | None] = []
-    async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
-        for u in urls:
-            before = len(seen)
-            try:
-                async with session.get(u, allow_redirects=False):
-                    pass
-            except (aiohttp.ClientError, ValueError, OSError):
-                pass
-            out.append(seen[before] if len(seen) > before else None)
+    for u in urls:
+        before = len(seen)
+        try:
+            await connector.request("GET", URL(u), [], cap=100, timeout=5.0, connect_timeout=5.0)
+        except (ValueError, OSError):
+            pass
+        out.append(seen[before] if len(seen) > before else None)
+    await connector.close()
     return out
 
 
@@ -276,7 +261,7 @@ def _guard_verdict(guard: AddressGuard, url: str) -> str | None:
     literal = ip_literal(host.rstrip(".").lower())
     if literal is not None:
         return guard.refusal(str(literal[0]))
-    resolved = asyncio.run(_SystemLikeResolver().resolve(host))[0]["host"]
+    resolved = asyncio.run(_SystemLikeResolver().addresses(host))[0]
     return guard.refusal(resolved)
 
 

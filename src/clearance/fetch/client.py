@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The async HTTP client: aiohttp behind the SSRF guard, with caps, retries and redirects.
+"""The fetcher's HTTP logic behind the SSRF guard: caps, retries, back-off and redirects.
 
 One :meth:`Fetcher.fetch` call fetches one document and returns an :class:`Exchange` holding
 every hop (each attempt, each redirect) so the evidence writer can record all of them. Bodies
-are read raw (still content-encoded) up to a byte cap and decoded with a bomb guard.
-aiohttp was chosen over httpx by benchmark (docs/benchmarks.md, "Fetcher"); it takes a
-resolver object, which pins names to checked addresses, and a socket factory, through which
-the guard sees the exact address of every connection attempt (IP literals never reach a
-resolver). The connected peer is checked once more before a response is accepted.
+are read raw (still content-encoded) up to a byte cap and decoded with a bomb guard. The bytes
+travel over :mod:`clearance.fetch.wire` (chosen over aiohttp and httpx by benchmark:
+docs/benchmarks.md, "Fetcher"), which calls the guard's socket factory with the exact address
+of every connection attempt (IP literals never reach a resolver), resolves names only through
+the guarded resolver, and checks the connected peer before it sends a byte.
 """
 
 from __future__ import annotations
@@ -17,19 +17,18 @@ import email.utils
 import errno
 import logging
 import random
-import traceback
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin
-
-import aiohttp
 
 from clearance.config import FetchConfig
 from clearance.errors import BlockedAddressError
 from clearance.fetch.decode import decode_body
 from clearance.fetch.guard import AddressGuard, RefusedConnection
 from clearance.fetch.resolver import GuardedResolver, NameResolver, SystemResolver
+from clearance.fetch.wire import Connector, ResolveFailure
 
 __all__ = ["OUTCOMES", "Exchange", "Fetcher", "Hop", "outcome_of_status"]
 
@@ -63,6 +62,7 @@ class Hop:
     method: str
     request_headers: list[tuple[str, str]]
     started_at: datetime
+    request_head: bytes = b""
     status: int | None = None
     reason: str = ""
     http_version: str = "1.1"
@@ -122,63 +122,39 @@ def _retry_after(headers: list[tuple[str, str]]) -> float | None:
     return None
 
 
-async def _read_body(
-    resp: aiohttp.ClientResponse, cap: int, method: str
-) -> tuple[bytes, bool, str]:
-    """Return (body up to cap, whether it was cut, why) of a response."""
-    length = resp.content_length
-    if method != "HEAD" and length is not None and length <= cap:
-        try:
-            return await resp.content.readexactly(length), False, ""
-        except asyncio.IncompleteReadError as exc:
-            return exc.partial, True, "body cut short by the server"
-    chunks: list[bytes] = []
-    size = 0
-    while size <= cap:
-        chunk = await resp.content.read(min(_CHUNK, cap + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    body = b"".join(chunks)
-    if size > cap:
-        return body[:cap], True, ""
-    return body, False, ""
-
-
 class Fetcher:
-    """Fetch documents politely and safely; use as ``async with Fetcher(config) as f``."""
+    """Fetch documents politely and safely; use as ``async with Fetcher(config) as f``.
 
-    def __init__(self, config: FetchConfig, resolver: NameResolver | None = None) -> None:
+    ``ssl_context`` replaces the system's default TLS context (tests use one trusting their own
+    certificate authority).
+    """
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        resolver: NameResolver | None = None,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.config = config
         self.guard = AddressGuard(config.allow_networks)
         self._resolver = GuardedResolver(resolver or SystemResolver(), self.guard)
-        self._session: aiohttp.ClientSession | None = None
+        self._ssl = ssl_context
+        self._wire: Connector | None = None
+        self._base = [
+            ("User-Agent", config.user_agent),
+            ("Accept", "*/*"),
+            ("Accept-Encoding", "gzip, deflate"),
+        ]
 
     async def __aenter__(self) -> Fetcher:
-        cfg = self.config
-        connector = aiohttp.TCPConnector(
+        self._wire = Connector(
             resolver=self._resolver,
-            use_dns_cache=False,
-            limit=cfg.max_concurrency,
-            # per-host limits are kept by the planner (one task per host); aiohttp's own
-            # limit_per_host wakes waiters of other hosts and stalls (measured: 2.5x slower)
-            limit_per_host=0,
-            keepalive_timeout=2.0,
             socket_factory=self.guard.socket_factory,
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            auto_decompress=False,
-            trust_env=False,
-            cookie_jar=aiohttp.DummyCookieJar(),
-            timeout=aiohttp.ClientTimeout(
-                total=cfg.total_timeout,
-                sock_connect=cfg.connect_timeout,
-                # no per-read timer: re-arming it on every read cost 15-25% of the client's CPU;
-                # total_timeout bounds headers and body together
-            ),
-            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
+            peer_check=self.guard.refusal,
+            limit=self.config.max_concurrency,
+            keepalive=2.0,
+            ssl_context=self._ssl,
         )
         return self
 
@@ -188,60 +164,48 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._wire is not None:
+            await self._wire.close()
+            self._wire = None
 
     async def _one(self, hop: Hop, headers: dict[str, str], cap: int) -> None:
-        assert self._session is not None
+        assert self._wire is not None
+        cfg = self.config
+        sent = self._base + list(headers.items()) if headers else self._base
         try:
-            self.guard.check_url(hop.url)
-            async with self._session.request(
-                hop.method, hop.url, headers=headers, allow_redirects=False
-            ) as resp:
-                hop.status = resp.status
-                hop.reason = resp.reason or ""
-                if resp.version is not None:
-                    hop.http_version = f"{resp.version.major}.{resp.version.minor}"
-                hop.request_headers = list(resp.request_info.headers.items())
-                hop.response_headers = [
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers
-                ]
-                if resp.connection is not None and resp.connection.transport is not None:
-                    peer = resp.connection.transport.get_extra_info("peername")
-                    hop.peer = str(peer[0]) if peer else None
-                refused = self.guard.refusal(hop.peer) if hop.peer else None
-                if refused is not None:
-                    resp.close()  # never read a body from a refused peer, never reuse it
-                    hop.status, hop.response_headers = None, []
-                    hop.error = "blocked"
-                    hop.detail = f"connected peer is a refused {refused} address {hop.peer}"
-                    return
-                hop.raw_body, cut, why = await _read_body(resp, cap, hop.method)
-                if cut:
-                    hop.truncated, hop.detail = True, why
-                    resp.close()  # unread bytes: do not reuse this connection
+            target = self.guard.check_url(hop.url)  # the parsed URL the request is made from
+            resp = await self._wire.request(
+                hop.method,
+                target,
+                sent,
+                cap=cap if hop.method != "HEAD" else 0,
+                timeout=cfg.total_timeout,
+                connect_timeout=cfg.connect_timeout,
+            )
         except BlockedAddressError as exc:
             hop.error, hop.detail = "blocked", exc.reason
-        except (aiohttp.InvalidURL, ValueError) as exc:
-            hop.error, hop.detail = "invalid_url", str(exc)
+        except RefusedConnection as exc:
+            hop.error, hop.detail = "blocked", exc.strerror or str(exc)
+        except ResolveFailure as exc:
+            hop.error, hop.detail = "dns_error", exc.strerror or str(exc)
         except TimeoutError as exc:
             waited = (datetime.now(UTC) - hop.started_at).total_seconds()
-            where = "".join(traceback.format_exception(exc, limit=-3)[-3:-1]).strip()
-            hop.error, hop.detail = "timeout", f"{exc!r} after {waited:.3f} s ({where})"
-        except aiohttp.ClientConnectorDNSError as exc:
-            hop.error, hop.detail = "dns_error", str(exc)
-        except aiohttp.ClientConnectorError as exc:
-            if _refused_by_guard(exc.os_error):
-                hop.error, hop.detail = "blocked", exc.os_error.strerror or str(exc.os_error)
+            hop.error, hop.detail = "timeout", f"{exc or 'connecting'} (after {waited:.3f} s)"
+        except (ValueError, UnicodeError) as exc:
+            hop.error, hop.detail = "invalid_url", str(exc)
+        except OSError as exc:  # refused, reset, TLS failures, broken answers
+            if _refused_by_guard(exc):
+                hop.error, hop.detail = "blocked", exc.strerror or str(exc)
             else:
                 hop.error, hop.detail = "connection_error", repr(exc)
-        except (aiohttp.ClientError, OSError) as exc:
-            if hop.status is not None:  # died while reading the body: keep what came
-                hop.truncated = True
-                hop.detail = f"body cut short: {exc!r}"
-            else:
-                hop.error, hop.detail = "connection_error", repr(exc)
+        else:
+            hop.status, hop.reason, hop.http_version = resp.status, resp.reason, resp.version
+            hop.request_headers, hop.request_head = resp.request_headers, resp.request_head
+            hop.response_headers = resp.headers
+            hop.peer = resp.peer
+            hop.raw_body = resp.body
+            if resp.truncated:
+                hop.truncated, hop.detail = True, resp.detail
 
     async def fetch(
         self,
@@ -316,9 +280,6 @@ class Fetcher:
         elif last.detail:
             ex.error = last.detail
         return ex
-
-
-_CHUNK = 65536
 
 
 def _header_text(value: str) -> str:

@@ -153,13 +153,15 @@ def ip_literal(host: str) -> tuple[IPAddress, bool] | None:
     ``canonical`` is true only for the dotted-quad spelling. Raises ValueError for a numeric
     host that is not a valid address (``1.2.3.4.5``, ``999.1.1.1``).
     """
+    if not host or (":" not in host and not _numeric_last_label(host)):
+        return None  # a name: IPv6 literals hold a colon, IPv4 ones end in a number
     try:
         ip = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         pass
     else:
         return ip, isinstance(ip, ipaddress.IPv6Address) or str(ip) == host
-    if not host or not _numeric_last_label(host):
+    if not _numeric_last_label(host):
         return None
     try:
         packed = socket.inet_aton(host)
@@ -208,14 +210,16 @@ class AddressGuard:
             shown = f"{host} -> {address}" if host and host != address else address
             raise BlockedAddressError(f"refused {reason} address {shown}", url=url)
 
-    def check_url(self, url: str) -> None:
-        """Raise BlockedAddressError unless ``url`` is http(s) to a name or a public address.
+    def check_url(self, url: str) -> URL:
+        """Return ``url`` parsed; raise BlockedAddressError unless it is http(s) to a name or a
+        public address.
 
         The host is read as the HTTP client reads it (yarl, with IDNA/UTS-46 mapping), so the
         verdict is about the host the client would contact. Refused: other schemes, metadata
         host names, IP literals spelled with non-ASCII characters, numeric hosts that are not
         canonical dotted quads, and literals in a refused address class. A name passes here;
-        its addresses are checked after resolution and again at the socket.
+        its addresses are checked after resolution and again at the socket. The fetcher makes
+        its request from the returned URL, so the verdict is about the very object it uses.
         """
         try:
             parsed = URL(url)
@@ -228,7 +232,7 @@ class AddressGuard:
         if not host:
             raise BlockedAddressError("URL has no host", url=url)
         if host in self._names:
-            return
+            return parsed
         if host in METADATA_HOSTNAMES:
             raise BlockedAddressError(f"refused cloud-metadata host {host}", url=url)
         try:
@@ -238,7 +242,7 @@ class AddressGuard:
         if literal is None:
             if len(self._names) < 65536:
                 self._names.add(host)
-            return  # a name: its addresses are checked after resolution and at the socket
+            return parsed  # a name: its addresses are checked after resolution and at the socket
         ip, canonical = literal
         if not _written_in_ascii(url):
             raise BlockedAddressError(
@@ -249,6 +253,7 @@ class AddressGuard:
                 f"refused non-canonical IP literal {host!r} (means {ip})", url=url
             )
         self.check_address(str(ip), url=url)
+        return parsed
 
     def socket_factory(self, addr_info: tuple[Any, ...]) -> socket.socket:
         """Return a socket for ``addr_info`` if its address passes; raise RefusedConnection.

@@ -65,9 +65,12 @@ CREATE TABLE IF NOT EXISTS runs (
 class EvidenceIndex:
     """Open (creating if needed) ``<evidence dir>/index.sqlite``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, shared: bool = False) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+        # ``shared``: handed from the thread that opens it to one writer thread (one at a time)
+        self.db = sqlite3.connect(
+            path, timeout=60.0, isolation_level=None, check_same_thread=not shared
+        )
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
@@ -75,7 +78,7 @@ class EvidenceIndex:
 
     def add(self, entries: Iterable[dict[str, Any]]) -> None:
         """Queue rows for entries (written at the next :meth:`commit`)."""
-        self._pending.extend(tuple(e.get(c) for c in COLUMNS) for e in entries)
+        self._pending.extend(tuple(map(e.get, COLUMNS)) for e in entries)
 
     def commit(self) -> None:
         """Write the queued rows in one transaction."""

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Name resolution for the fetcher: the system resolver, a static one for tests, and the guard.
 
-``GuardedResolver`` is what aiohttp's connector calls: it resolves once, drops every address
-the SSRF guard refuses, and returns the survivors, which are exactly the addresses aiohttp then
-connects to. A name whose every address is refused raises ``BlockedAddressError``.
+``GuardedResolver`` is what the fetcher's connector (:mod:`clearance.fetch.wire`) calls: it
+resolves once, drops every address the SSRF guard refuses, and returns the survivors, which are
+the only addresses the connector then tries (each checked again by the guard's socket factory).
+A name whose every address is refused raises ``BlockedAddressError``. Its ``resolve`` method
+speaks aiohttp's resolver interface, for the benchmark that compares clients behind one guard.
 """
 
 from __future__ import annotations
@@ -11,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Mapping, Sequence
-from typing import Protocol
-
-from aiohttp.abc import AbstractResolver, ResolveResult
+from typing import Any, Protocol
 
 from clearance.errors import BlockedAddressError
 from clearance.fetch.guard import AddressGuard
@@ -72,40 +72,44 @@ class StaticResolver:
         raise socket.gaierror(socket.EAI_NONAME, f"{host}: not in the static table")
 
 
-class GuardedResolver(AbstractResolver):
-    """aiohttp resolver that resolves once and hands on only addresses the guard accepts."""
+class GuardedResolver:
+    """Resolve once and hand on only the addresses the guard accepts."""
 
     def __init__(self, resolver: NameResolver, guard: AddressGuard) -> None:
         self.resolver = resolver
         self.guard = guard
 
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
+    async def addresses(self, host: str) -> list[str]:
         """Return the checked addresses of ``host``; raise BlockedAddressError if none is left."""
         addresses = await self.resolver.addresses(host)
-        results: list[ResolveResult] = []
+        kept: list[str] = []
         refused: list[str] = []
         for address in addresses:
             reason = self.guard.refusal(address)
             if reason is not None:
                 refused.append(f"{address} ({reason})")
-                continue
-            fam = socket.AF_INET6 if ":" in address else socket.AF_INET
-            results.append(
-                {
-                    "hostname": host,
-                    "host": address,
-                    "port": port,
-                    "family": fam,
-                    "proto": 0,
-                    "flags": socket.AI_NUMERICHOST,
-                }
-            )
-        if not results:
+            else:
+                kept.append(address)
+        if not kept:
             what = ", ".join(refused) if refused else "no address"
             raise BlockedAddressError(f"{host} resolves to refused addresses: {what}")
-        return results
+        return kept
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[dict[str, Any]]:
+        """Return the checked addresses in aiohttp's resolver format (used by benchmarks)."""
+        return [
+            {
+                "hostname": host,
+                "host": address,
+                "port": port,
+                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST,
+            }
+            for address in await self.addresses(host)
+        ]
 
     async def close(self) -> None:
         """Release nothing: the wrapped resolver holds no resources."""

@@ -63,12 +63,12 @@ def _plan(
     hosts: Iterable[str], items: Iterable[str] | None, scheme: str
 ) -> tuple[list[str], dict[str, list[str]]]:
     origins = dict.fromkeys(origin_of(h, scheme) for h in hosts if h and h.strip())
-    per_host: dict[str, list[str]] = {}
+    per_host: dict[str, dict[str, None]] = {}
     for item in items or ():
         origin = origin_of(item, scheme)
         origins.setdefault(origin, None)
-        per_host.setdefault(origin, []).append(item)
-    return list(origins), per_host
+        per_host.setdefault(origin, {})[item] = None  # an item listed twice is fetched once
+    return list(origins), {origin: list(urls) for origin, urls in per_host.items()}
 
 
 def _digest(origins: list[str], items: dict[str, list[str]]) -> str:
@@ -104,9 +104,17 @@ def _choose_run(
 def _summary(
     index: EvidenceIndex, root: Path, run: str, hosts: int, fetched: int, seconds: float
 ) -> FetchSummary:
-    rows = index.query("SELECT doc, host, outcome FROM records WHERE run = ? AND final = 1", (run,))
-    outcomes = Counter(str(r["outcome"]) for r in rows)
-    host_outcomes = Counter(str(r["outcome"]) for r in rows if r["doc"] == "robots")
+    counts = index.query(
+        "SELECT outcome, doc = 'robots' AS robots, COUNT(*) AS n FROM records "
+        "WHERE run = ? AND final = 1 GROUP BY outcome, doc = 'robots'",
+        (run,),
+    )  # counted in SQL: the summary of a run of millions of hosts holds no row per document
+    outcomes: Counter[str] = Counter()
+    host_outcomes: Counter[str] = Counter()
+    for r in counts:
+        outcomes[str(r["outcome"])] += int(r["n"])
+        if r["robots"]:
+            host_outcomes[str(r["outcome"])] += int(r["n"])
     heads = {
         str(r["shard"]): str(r["hash"])
         for r in index.query(
@@ -119,7 +127,7 @@ def _summary(
         evidence_dir=str(root),
         hosts=hosts,
         hosts_recorded=sum(host_outcomes.values()),
-        documents=len(rows),
+        documents=sum(outcomes.values()),
         fetched=fetched,
         outcomes=dict(outcomes),
         host_outcomes=dict(host_outcomes),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from clearance.config import FetchConfig
 from clearance.fetch.capture import read_capture
-from clearance.fetch.client import Exchange, Fetcher
+from clearance.fetch.client import Fetcher
 from clearance.fetch.plan import (
     HOST_DOCUMENTS,
     ItemRequest,
@@ -29,7 +30,7 @@ from clearance.fetch.plan import (
     item_requests,
 )
 from clearance.fetch.resolver import NameResolver
-from clearance.fetch.store import EvidenceStore, evidence_paths
+from clearance.fetch.store import Document, EvidenceStore, evidence_paths
 
 __all__ = ["DocResult", "ShardRun"]
 
@@ -51,10 +52,6 @@ class DocResult:
 
 def _host_down(outcome: str, url: str, final_url: object) -> bool:
     return outcome in _HOST_DOWN or (outcome == "blocked" and final_url in (url, None, ""))
-
-
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name), None)
 
 
 class ShardRun:
@@ -82,22 +79,21 @@ class ShardRun:
             warc_max_bytes=config.warc_max_bytes,
             commit_every=config.commit_every,
         )
+        # the RSL documents of this run (two hosts may name one licence); documents recorded by
+        # an earlier process of this run and validators of earlier runs are looked up in the
+        # index one document at a time (memory stays flat however many hosts there are)
         self.recorded: dict[tuple[str, str], dict[str, object]] = {}
         self.fetched = 0
         self._fetcher: Fetcher | None = None
-        self.previous: dict[str, dict[str, object]] = {}
+        self._reader: sqlite3.Connection | None = None
+        self._resuming = False
+        self._rescan = False
 
     async def go(self, origins: Iterable[str], items: dict[str, list[str]]) -> int:
         """Fetch every host's documents (and items); return how many documents were fetched."""
         self.store.open()
         try:
-            rows = self.store.index.query(
-                "SELECT doc, url, outcome, status, warc, pos, final_url FROM records "
-                "WHERE run = ? AND final = 1",
-                (self.run,),
-            )
-            self.recorded = {(str(r["doc"]), str(r["url"])): r for r in rows}
-            self._load_previous()
+            self._open_reader()
             queue: asyncio.Queue[str] = asyncio.Queue()
             for origin in origins:
                 queue.put_nowait(origin)
@@ -115,22 +111,58 @@ class ShardRun:
                 n = max(1, min(self.config.max_hosts_in_flight, queue.qsize()))
                 await asyncio.gather(*(worker() for _ in range(n)))
         finally:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
             self.store.close()
         return self.fetched
 
-    def _load_previous(self) -> None:
-        """Load, in one query, the latest validators (ETag, Last-Modified) of earlier runs."""
-        self.previous = {}
-        if not self.config.conditional:
-            return
-        rows = self.store.index.query(
-            "SELECT url, uri, date, record_id, warc, pos, etag, last_modified FROM records "
-            "WHERE final = 1 AND run != ? AND status = 200 AND kind = 'response' "
-            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY date",
-            (self.run,),
+    def _open_reader(self) -> None:
+        """Open a read-only view of the index; note whether lookups can find anything."""
+        index_path, _, _ = evidence_paths(self.root)
+        self._reader = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True, timeout=60.0)
+        self._reader.row_factory = sqlite3.Row
+        self._resuming = (
+            self._reader.execute(
+                "SELECT 1 FROM records WHERE run = ? AND final = 1 LIMIT 1", (self.run,)
+            ).fetchone()
+            is not None
         )
-        for row in rows:
-            self.previous[str(row["url"])] = row  # later dates overwrite earlier ones
+        self._rescan = self.config.conditional and (
+            self._reader.execute(
+                "SELECT 1 FROM records WHERE run != ? AND final = 1 "
+                "AND (etag IS NOT NULL OR last_modified IS NOT NULL) LIMIT 1",
+                (self.run,),
+            ).fetchone()
+            is not None
+        )
+
+    def _lookup(self, sql: str, params: tuple[object, ...]) -> dict[str, object] | None:
+        assert self._reader is not None
+        row = self._reader.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def _done(self, key: tuple[str, str]) -> dict[str, object] | None:
+        """Return how this run recorded a document already (this process or an earlier one)."""
+        row = self.recorded.get(key)
+        if row is not None or not self._resuming:
+            return row
+        return self._lookup(
+            "SELECT outcome, status, warc, pos, final_url FROM records "
+            "WHERE url = ? AND final = 1 AND doc = ? AND run = ? LIMIT 1",
+            (key[1], key[0], self.run),
+        )
+
+    def _previous(self, url: str) -> dict[str, object] | None:
+        """Return the latest capture of ``url`` by an earlier run that had a validator."""
+        if not self._rescan:
+            return None
+        return self._lookup(
+            "SELECT uri, date, record_id, warc, pos, etag, last_modified FROM records "
+            "WHERE url = ? AND final = 1 AND run != ? AND status = 200 AND kind = 'response' "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY date DESC LIMIT 1",
+            (url, self.run),
+        )
 
     async def host(self, origin: str, items: list[str]) -> None:
         """Fetch one host's documents, then its items, honouring Crawl-delay."""
@@ -169,7 +201,7 @@ class ShardRun:
             await self._items(netloc, items, why if down else None, delay)
 
     async def _items(self, netloc: str, items: list[str], down: str | None, delay: float) -> None:
-        # per-host concurrency is kept here, not by aiohttp (see client.py)
+        # per-host concurrency is kept here, not by the connection pool
         width = 1 if delay else max(1, self.config.per_host_concurrency)
         gate = asyncio.Semaphore(width)
 
@@ -194,13 +226,12 @@ class ShardRun:
             netloc, req.doc, url, cap=req.max_bytes, method=req.method, headers=dict(req.headers)
         )
 
-    def _recorded(self, key: tuple[str, str]) -> DocResult:
-        row = self.recorded[key]
+    def _recorded(self, key: tuple[str, str], row: dict[str, object]) -> DocResult:
         outcome, status = str(row["outcome"]), row["status"]
         body = b""
         if key[0] == "robots" and outcome in ("ok", "not_modified"):
             # a 304's body is the earlier capture it confirmed
-            source = self.previous.get(key[1], row) if outcome == "not_modified" else row
+            source = (self._previous(key[1]) or row) if outcome == "not_modified" else row
             _, _, warc_dir = evidence_paths(self.root)
             cap = read_capture(
                 warc_dir / str(source["warc"]),
@@ -227,11 +258,12 @@ class ShardRun:
     ) -> DocResult:
         """Return the result of one document, fetching and recording it unless already done."""
         key = (doc, url)
-        if key in self.recorded:
-            return self._recorded(key)
+        done = self._done(key)
+        if done is not None:
+            return self._recorded(key, done)
         assert self._fetcher is not None
         send = dict(headers or {})
-        prev = self.previous.get(url)
+        prev = self._previous(url) if method == "GET" else None
         if prev is not None and method == "GET":
             if prev.get("etag"):
                 send["If-None-Match"] = str(prev["etag"])
@@ -250,7 +282,14 @@ class ShardRun:
             _, _, warc_dir = evidence_paths(self.root)
             old = read_capture(warc_dir / str(prev["warc"]), int(str(prev["pos"])), cap=cap)
             body = old.body if old is not None else b""
-        self._write(netloc, doc, url, ex, refers)
+        self.store.submit(Document(netloc, doc, url, exchange=ex, refers=refers))
+        if doc == "rsl":
+            self.recorded[key] = {
+                "outcome": ex.outcome,
+                "status": ex.status,
+                "final_url": ex.final_url,
+            }
+        await self.store.room()
         return DocResult(
             ex.outcome,
             ex.status,
@@ -259,36 +298,10 @@ class ShardRun:
             host_down=_host_down(ex.outcome, url, ex.final_url),
         )
 
-    def _write(
-        self, netloc: str, doc: str, url: str, ex: Exchange, refers: dict[str, str] | None
-    ) -> None:
-        refs = self.store.begin_document()
-        for hop in ex.hops:
-            refs += self.store.writer.add_exchange(
-                hop, refers_to=refers if hop is ex.hops[-1] else None
-            )
-        final = {
-            "outcome": ex.outcome,
-            "status": ex.status,
-            "final_url": ex.final_url,
-            "etag": _header(ex.headers, "etag"),
-            "last_modified": _header(ex.headers, "last-modified"),
-            "truncated": int(ex.truncated),
-            "error": ex.error or None,
-        }
-        entries = self.store.record(refs, host=netloc, doc=doc, url=url, final=final)
-        self.recorded[(doc, url)] = entries[-1]
-
     def skip(self, netloc: str, doc: str, url: str, why: str) -> None:
         """Record that a document was not attempted, and why."""
-        if (doc, url) in self.recorded:
+        if self._done((doc, url)) is not None:
             return
-        refs = self.store.begin_document()
-        refs.append(
-            self.store.writer.add_note(
-                url, datetime.now(UTC), {"outcome": "skipped", "detail": why}
-            )
-        )
-        final = {"outcome": "skipped", "status": None, "error": why}
-        entries = self.store.record(refs, host=netloc, doc=doc, url=url, final=final)
-        self.recorded[(doc, url)] = entries[-1]
+        self.store.submit(Document(netloc, doc, url, note=why, noted_at=datetime.now(UTC)))
+        if doc == "rsl":
+            self.recorded[(doc, url)] = {"outcome": "skipped", "status": None, "final_url": None}

@@ -25,10 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-import polars as pl
 from fastwarc.warc import WarcRecordType
 
 from clearance.errors import EvidenceError
@@ -44,6 +43,9 @@ from clearance.fetch.ledger import read_entries
 from clearance.fetch.records import iter_records, looks_like_warc
 from clearance.fetch.store import evidence_paths
 from clearance.models import Capture
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "DOCUMENTS",
@@ -312,6 +314,8 @@ class Snapshot:
         (host, collected_at) with ``join_asof(..., by="host", strategy="backward")``, then read
         each distinct capture id once with :meth:`capture`.
         """
+        import polars as pl  # imported here: fetch workers never need it
+
         path = document_path(document)
         hosts: list[str] = []
         dates: list[datetime] = []
