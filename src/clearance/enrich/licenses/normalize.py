@@ -33,7 +33,13 @@ from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
 from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
-from clearance.enrich.licenses.tokens import read_token, spdx_id, variant_of, with_exception
+from clearance.enrich.licenses.tokens import (
+    own_name,
+    read_token,
+    spdx_id,
+    variant_of,
+    with_exception,
+)
 from clearance.enrich.licenses.urls import looks_like_url, match_url, shields_text
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
 from clearance.enrich.licenses.wikimedia import (
@@ -164,7 +170,7 @@ _COMMA_WORD = re.compile(r"\s*,\s*(and|or)\s+", re.IGNORECASE)
 _OR_WORD = re.compile(r"\s+(or)\s+|\s*(\|)\s*", re.IGNORECASE)
 _AND_WORD = re.compile(r"\s+(and)\s+", re.IGNORECASE)
 #: a short licence name (one token: "NIST", "OldBoost2", "OpenSSL+SSLeay") in a list
-_NAME_TOKEN = re.compile(r"^[^\W_][\w.+~-]{2,40}$")
+_NAME_TOKEN = re.compile(r"^[^\W_][\w.+~-]{1,40}$")
 
 
 def _levels(text: str) -> tuple[re.Pattern[str], str] | None:
@@ -199,7 +205,7 @@ def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch
         return LicenseMatch("LicenseRef-clearance-custom", 0.6,
                             f"{part!r}: terms in a file not read (custom)", method="alias")
     if (names and match.id == "unknown" and _NAME_TOKEN.match(part)
-            and part.casefold() not in _NOT_NAMES and re.search(r"[^\W\d_]{2}", part)
+            and part.casefold() not in _NOT_NAMES and re.search(r"[^\W\d_]", part)
             and not re.match(r"^v?\d", part, re.IGNORECASE)):
         return LicenseMatch("LicenseRef-clearance-custom", 0.6,
                             f"{part!r}: a licence named in a list, not known here (custom)",
@@ -333,6 +339,36 @@ def _later(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
     return replace(found, id=later, evidence=found.evidence + "; 'or later' stated")
 
 
+_LEADING_LABEL = re.compile(r"^licen[cs]e\s*:(?!:)\s*(?=\S)(?!.*\n)", re.IGNORECASE)
+_BULLET = re.compile(r"^(?:[-*]\s+|\*\*\s*)")
+_TRAILING_DOTS = re.compile(r"(?<=[^\d\s.])\.+$|\s+[-*]+$|(?<=[A-Za-z)])-$")
+
+
+def _edge_noise(s: str) -> str:
+    """Return a one-line value without what a value carries at its ends and never means: a
+    bullet, emphasis, a bracket that opens or closes nothing, a "License:" label in front."""
+    if "\n" in s:
+        return s
+    for _ in range(4):
+        before = s
+        s = _BULLET.sub("", s)
+        s = _LEADING_LABEL.sub("", s)
+        s = s.lstrip(")].;,:").rstrip("([;,:").strip(" *")
+        s = _TRAILING_DOTS.sub("", s)
+        if s.startswith("(") and s.count("(") > s.count(")"):
+            s = s[1:].lstrip()
+        if s.endswith(")") and s.count(")") > s.count("("):
+            s = s[:-1].rstrip()
+        if s.startswith("[") and s.count("[") > s.count("]"):
+            s = s[1:].lstrip()
+        if s.endswith("]") and s.count("]") > s.count("["):
+            s = s[:-1].rstrip()
+        s = s.strip(_QUOTES)
+        if s == before:
+            break
+    return s
+
+
 def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> LicenseMatch:
     s = text.strip().strip(_QUOTES)
     if "&" in s:
@@ -341,6 +377,8 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     # a dangling "License:" label after the value states nothing, even glued to its last word
     # ("CC Attribution-ShareAlikeLicense:"): without it, the last word would be misread
     s = _DANGLING_LABEL.sub("", s).strip(_QUOTES) if s.endswith(":") else s
+    if "\n" not in text.strip() and "<" not in text:
+        s = text = _edge_noise(s)  # the containers read ``text``: one line, without its noise
     if not s:
         return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
     canon = vocab.canonical_id(s)
@@ -459,6 +497,12 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
         bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
     names = [] if like else find_names(key, vocab)
+    if own_name(s, names, key):
+        # one short name that mentions a licence among other words ("DONT-CHANGE-THE-GPL",
+        # "Hybrid-BSD"): the name of a licence of its own, not the licence it mentions
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6, f"short name {s!r} mentions "
+                            f"{', '.join(_tidy(names))} but names a licence of its own (custom)",
+                            method="alias")
     if names:
         ids = _tidy(names)
         joiner = " OR " if _DUAL.search(s) else " AND "

@@ -31,7 +31,7 @@ from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
 from clearance.yamlio import load_yaml
 
-__all__ = ["read_token", "spdx_id", "variant_of", "with_exception"]
+__all__ = ["own_name", "read_token", "spdx_id", "variant_of", "with_exception"]
 
 Read = Callable[[str], LicenseMatch]
 Render = Callable[[str], "str | None"]
@@ -56,6 +56,7 @@ class _Table(BaseModel):
     exceptions: dict[str, _Exception]
     deprecated: dict[str, str]
     neutral_suffixes: list[str]
+    steward_prefixes: list[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -247,3 +248,27 @@ def variant_of(text: str, read: Read) -> LicenseMatch | None:
                             f"{s!r} names a variant of {found.id} (its own terms, stated "
                             f"elsewhere and not read): custom, not {found.id}", method="alias")
     return None
+
+
+def own_name(text: str, names_found: list[str], key: str) -> bool:
+    """Return whether one short name that mentions a licence (``key``: its alias key, in which
+    the readers found ``names_found``) has words of its own besides a steward's prefix."""
+    s = _edges(text)
+    if not names_found or not _TOKEN.match(s) or not re.search(r"[-_~]", s):
+        return False
+    rest = key
+    for word in sorted(set(re.split(r"\s+", " ".join(_names_keys(names_found, key)))), key=len,
+                       reverse=True):
+        rest = re.sub(rf"(?<![\w.]){re.escape(word)}(?![\w])", " ", rest)
+    extra = [w for w in rest.split() if not w.replace(".", "").isdigit()]
+    stewards = set(_table().steward_prefixes)
+    return any(w not in stewards and w not in _table().neutral_suffixes for w in extra)
+
+
+def _names_keys(ids: list[str], key: str) -> list[str]:
+    """Return the words of ``key`` that belong to the found licence names (best effort: any
+    word that is part of an id, case-folded, or a licence family word)."""
+    words = set()
+    for lid in ids:
+        words |= {w for w in re.split(r"[-_. ]", lid.casefold()) if w}
+    return [w for w in key.split() if w in words or any(w in lid.casefold() for lid in ids)]
