@@ -344,6 +344,16 @@ _BULLET = re.compile(r"^(?:[-*]\s+|\*\*\s*)")
 _TRAILING_DOTS = re.compile(r"(?<=[^\d\s.])\.+$|\s+[-*]+$|(?<=[A-Za-z)])-$")
 
 
+def _closing(s: str) -> int:
+    """Return the index of the bracket that closes ``s[0]`` ('('), or -1."""
+    depth = 0
+    for i, c in enumerate(s[:2000]):
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return i
+    return -1
+
+
 def _edge_noise(s: str) -> str:
     """Return a one-line value without what a value carries at its ends and never means: a
     bullet, emphasis, a bracket that opens or closes nothing, a "License:" label in front."""
@@ -355,6 +365,8 @@ def _edge_noise(s: str) -> str:
         s = _LEADING_LABEL.sub("", s)
         s = s.lstrip(")].;,:").rstrip("([;,:").strip(" *")
         s = _TRAILING_DOTS.sub("", s)
+        if s.startswith("(") and s.endswith(")") and _closing(s) == len(s) - 1:
+            s = s[1:-1].strip()  # "(X)": the whole value in brackets
         if s.startswith("(") and s.count("(") > s.count(")"):
             s = s[1:].lstrip()
         if s.endswith(")") and s.count(")") > s.count("("):
