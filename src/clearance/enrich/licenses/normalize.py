@@ -19,6 +19,8 @@ from dataclasses import replace
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
+from clearance.enrich.licenses.edges import QUOTES as _QUOTES
+from clearance.enrich.licenses.edges import edge_noise
 from clearance.enrich.licenses.families import (
     bsd_clauses,
     bsd_variant,
@@ -29,6 +31,7 @@ from clearance.enrich.licenses.families import (
 )
 from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
+from clearance.enrich.licenses.lists import COMMA_WORD, CRAN_FILE, NAME_TOKEN, NOT_NAMES, levels
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
 from clearance.enrich.licenses.substring import find_names
@@ -75,7 +78,6 @@ _LATER_WORDS = re.compile(
 )
 _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
                              re.IGNORECASE)
-_QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
 _INDEXES: dict[int, tuple[Vocabulary, PassageIndex]] = {}
@@ -165,34 +167,6 @@ def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
 
 
-#: "A or B, and C" (DEP-5): a comma before "and"/"or" joins with the lowest precedence
-_COMMA_WORD = re.compile(r"\s*,\s*(and|or)\s+", re.IGNORECASE)
-_OR_WORD = re.compile(r"\s+(or)\s+|\s*(\|)\s*", re.IGNORECASE)
-_AND_WORD = re.compile(r"\s+(and)\s+", re.IGNORECASE)
-#: a short licence name (one token: "NIST", "OldBoost2", "OpenSSL+SSLeay") in a list
-_NAME_TOKEN = re.compile(r"^[^\W_][\w.+~-]{1,40}$")
-
-
-def _levels(text: str) -> tuple[re.Pattern[str], str] | None:
-    """Return the separator of the lowest precedence in a list of names and its operator:
-    ", and" / ", or" first (DEP-5), then OR, then AND (SPDX precedence), when the list uses
-    only these words; None when other separators are mixed in (the flat reader's job)."""
-    if _COMMA_WORD.search(text):
-        return _COMMA_WORD, ""
-    if re.search(r"[;,&/]|\band/or\b|\s\+\s", text):
-        return None
-    has_or, has_and = bool(_OR_WORD.search(text)), bool(_AND_WORD.search(text))
-    if has_or and has_and:
-        return _OR_WORD, "OR"
-    return None
-
-
-_NOT_NAMES = frozenset({"later", "newer", "above", "any", "other", "others", "none", "unknown",
-                        "license", "licence", "licenses", "n/a", "na", "various", "see",
-                        "version", "copy", "only", "both", "either", "all"})
-_CRAN_FILE = re.compile(r"^file\s+licen[cs]e$", re.IGNORECASE)
-
-
 def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch | None:
     """Return one list item read, or None. In a list of short names (``names``: DEP-5, SPDX,
     CRAN), a name nobody knows ("NIST", "OldBoost2") is a licence of its own: custom terms,
@@ -201,11 +175,11 @@ def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch
     if match.id != "unknown" and match.confidence >= 0.8 and match.method not in ("phrase",
                                                                                    "none"):
         return match
-    if _CRAN_FILE.match(part):
+    if CRAN_FILE.match(part):
         return LicenseMatch("LicenseRef-clearance-custom", 0.6,
                             f"{part!r}: terms in a file not read (custom)", method="alias")
-    if (names and match.id == "unknown" and _NAME_TOKEN.match(part)
-            and part.casefold() not in _NOT_NAMES and re.search(r"[^\W\d_]", part)
+    if (names and match.id == "unknown" and NAME_TOKEN.match(part)
+            and part.casefold() not in NOT_NAMES and re.search(r"[^\W\d_]", part)
             and not re.match(r"^v?\d", part, re.IGNORECASE)):
         return LicenseMatch("LicenseRef-clearance-custom", 0.6,
                             f"{part!r}: a licence named in a list, not known here (custom)",
@@ -216,12 +190,12 @@ def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch
 def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     if len(text) > 300 or depth >= _MAX_DEPTH:
         return None
-    level = _levels(text)
+    level = levels(text)
     if level is not None:
         pieces = level[0].split(text)
         parts = pieces[0::3] if level[0].groups == 2 else pieces[0::2]
         seps = [p for p in pieces[1::3 if level[0].groups == 2 else 2]]
-        if level[0] is _COMMA_WORD:
+        if level[0] is COMMA_WORD:
             ops = ["OR" if sep.lower() == "or" else "AND" for sep in seps]
             op = "OR" if all(o == "OR" for o in ops) else ("AND" if all(o == "AND" for o in ops)
                                                             else "")
@@ -241,7 +215,7 @@ def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     cleaned = [_NOISE.sub("", (part or "").strip(_QUOTES)) for part in parts]
     cleaned = [p for p in cleaned if p and alias_key(p) not in ("", "license", "the license",
                                                                 "licenses")]
-    names = all(_NAME_TOKEN.match(p) or _CRAN_FILE.match(p) for p in cleaned)
+    names = all(NAME_TOKEN.match(p) or CRAN_FILE.match(p) for p in cleaned)
     for part in cleaned:
         match = _part(part, vocab, depth, names)
         if match is None:
@@ -339,48 +313,6 @@ def _later(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
     return replace(found, id=later, evidence=found.evidence + "; 'or later' stated")
 
 
-_LEADING_LABEL = re.compile(r"^licen[cs]e\s*:(?!:)\s*(?=\S)(?!.*\n)", re.IGNORECASE)
-_BULLET = re.compile(r"^(?:[-*]\s+|\*\*\s*)")
-_TRAILING_DOTS = re.compile(r"(?<=[^\d\s.])\.+$|\s+[-*]+$|(?<=[A-Za-z)])-$")
-
-
-def _closing(s: str) -> int:
-    """Return the index of the bracket that closes ``s[0]`` ('('), or -1."""
-    depth = 0
-    for i, c in enumerate(s[:2000]):
-        depth += (c == "(") - (c == ")")
-        if depth == 0:
-            return i
-    return -1
-
-
-def _edge_noise(s: str) -> str:
-    """Return a one-line value without what a value carries at its ends and never means: a
-    bullet, emphasis, a bracket that opens or closes nothing, a "License:" label in front."""
-    if "\n" in s:
-        return s
-    for _ in range(4):
-        before = s
-        s = _BULLET.sub("", s)
-        s = _LEADING_LABEL.sub("", s)
-        s = s.lstrip(")].;,:").rstrip("([;,:").strip(" *")
-        s = _TRAILING_DOTS.sub("", s)
-        if s.startswith("(") and s.endswith(")") and _closing(s) == len(s) - 1:
-            s = s[1:-1].strip()  # "(X)": the whole value in brackets
-        if s.startswith("(") and s.count("(") > s.count(")"):
-            s = s[1:].lstrip()
-        if s.endswith(")") and s.count(")") > s.count("("):
-            s = s[:-1].rstrip()
-        if s.startswith("[") and s.count("[") > s.count("]"):
-            s = s[1:].lstrip()
-        if s.endswith("]") and s.count("]") > s.count("["):
-            s = s[:-1].rstrip()
-        s = s.strip(_QUOTES)
-        if s == before:
-            break
-    return s
-
-
 def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> LicenseMatch:
     s = text.strip().strip(_QUOTES)
     if "&" in s:
@@ -390,7 +322,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     # ("CC Attribution-ShareAlikeLicense:"): without it, the last word would be misread
     s = _DANGLING_LABEL.sub("", s).strip(_QUOTES) if s.endswith(":") else s
     if "\n" not in text.strip() and "<" not in text:
-        s = text = _edge_noise(s)  # the containers read ``text``: one line, without its noise
+        s = text = edge_noise(s)  # the containers read ``text``: one line, without its noise
     if not s:
         return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
     canon = vocab.canonical_id(s)
