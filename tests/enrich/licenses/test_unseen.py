@@ -73,6 +73,7 @@ def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     worse = [r["raw"] for r in _rows(name)
              if restrictiveness_of(normalize_license(r["raw"]).id, vocab)
              < restrictiveness_of(r["expected"], vocab)]
+    print(f"\n{name}: {len(worse)} less restrictive than the label")
     assert len(worse) <= allowed, worse
 
 
