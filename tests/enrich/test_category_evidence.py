@@ -121,3 +121,34 @@ def test_a_path_rule_must_outweigh_the_site_statement() -> None:
 def test_open_graph_business_type_is_a_business() -> None:
     decided = default_page_rules().decide(PageEvidence(og_type="business.business"))
     assert decided.category == "corporate_other"
+
+
+def test_a_generic_platform_alone_decides_nothing_even_with_host_evidence() -> None:
+    """A corporate home page on WordPress is not a blog: WordPress alone (or a comment form
+    alone) neither decides on the page nor tips the weaker host-evidence threshold."""
+    alone = PageEvidence(og_type="website", platforms=("wordpress",), title="Trioplast")
+    assert default_page_rules().decide(alone).category is None
+    assert _categorised("https://trioplast-example.com/", alone) == "unknown"
+    both = PageEvidence(platforms=("wordpress", "comments"), schema_types=("Person",))
+    assert default_page_rules().decide(both).category == "blog_personal"
+
+
+@pytest.mark.parametrize(("page", "category"), [
+    (PageEvidence(title="Интернет-магазин Fozzy", description="Тысячи товаров по низким ценам"),
+     "ecommerce"),
+    (PageEvidence(title="Kleinanzeigen - gebraucht kaufen und verkaufen"), "ecommerce"),
+    (PageEvidence(title="Forum Famili", description="Envie de bébé | Grossesse | forum"),
+     "forum_qa"),
+    (PageEvidence(title="БЕЛОРУССКИЕ НОВОСТИ", description="последние новости, газета"),
+     "news_publisher"),
+])
+def test_the_sites_own_description_counts(page: PageEvidence, category: str) -> None:
+    assert _categorised("https://site-example.net/", page) == category
+
+
+def _categorised(url: str, page: PageEvidence) -> str:
+    part = split_url_host(url)
+    assert part.host is not None
+    table = pa.table({"url": [url], "host": [part.host],
+                      "registrable_domain": [part.registrable_domain]})
+    return str(Categorizer(pages={part.host: page})(table)["category"][0])

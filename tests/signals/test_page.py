@@ -99,3 +99,14 @@ def test_a_page_that_names_a_platform_is_not_built_on_it() -> None:
     body = (b"<html><head><title>Notes</title></head><body><p>We moved our repository from "
             b"DSpace to EPrints; phpBB and Omeka are next.</p></body></html>")
     assert parse_page(body).platforms == ()
+
+
+def test_reads_the_description_and_prefers_valid_utf8_over_a_wrong_meta_charset() -> None:
+    body = ('<html><head><meta charset="windows-1251"><title>Куб — электронная библиотека'
+            '</title><meta name="description" content="Книги по саморазвитию">'
+            '</head></html>').encode()
+    page = parse_page(body)
+    assert page.title == "Куб — электронная библиотека"
+    assert page.description == "Книги по саморазвитию"
+    latin = '<meta charset="iso-8859-1"><title>Caf\xe9</title>'.encode("latin-1")
+    assert parse_page(latin).title == "Café"

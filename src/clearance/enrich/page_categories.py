@@ -25,7 +25,7 @@ from clearance.errors import KnowledgeBaseError
 from clearance.signals.page import PLATFORMS, PageEvidence
 from clearance.yamlio import load_yaml
 
-__all__ = ["PageDecision", "PageRules", "default_page_rules", "title_site_parts"]
+__all__ = ["PageDecision", "PageRules", "default_page_rules", "title_segments", "title_site_parts"]
 
 Weights = dict[str, dict[float, list[str]]]
 
@@ -41,6 +41,9 @@ class _PageFile(BaseModel):
     schema_types: Weights
     og_types: Weights
     platforms: Weights
+    generic_platforms: list[str] = []
+    description_weight: float = 0.0
+    descriptions: Weights = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,13 @@ def title_site_parts(title: str) -> list[str]:
     return parts[-1:] if len(parts) >= 2 else []
 
 
+def title_segments(title: str) -> list[str]:
+    """Return the first and last segments of a ``<title>`` with separators: on a home page
+    the site's name and its tagline ("Arxan | Application Protection Company")."""
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    return list(dict.fromkeys([parts[0], parts[-1]])) if len(parts) >= 2 else []
+
+
 def _name_regex(tokens: list[str]) -> re.Pattern[str]:
     """Tokens of six letters or more, and tokens written ``*word``, match inside a word
     (German compounds: Hundeverein, jovelblog); shorter ones only as whole words."""
@@ -90,6 +100,15 @@ def _name_regex(tokens: list[str]) -> re.Pattern[str]:
 
 def _fold_token(token: str) -> str:
     return ("*" if token.startswith("*") else "") + _fold(token)
+
+
+def _fold_words(text: str) -> str:
+    """Return lower-case words of any script joined by '-' (Cyrillic, Greek and CJK kept)."""
+    return "-".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _fold_word_token(token: str) -> str:
+    return ("*" if token.startswith("*") else "") + _fold_words(token)
 
 
 def _fold(text: str) -> str:
@@ -114,7 +133,8 @@ class PageRules:
         except ValidationError as exc:
             raise KnowledgeBaseError(str(exc), path=path) from exc
         used = {
-            c for w in (rules.schema_types, rules.og_types, rules.platforms, rules.names) for c in w
+            c for w in (rules.schema_types, rules.og_types, rules.platforms, rules.names,
+                        rules.descriptions) for c in w
         }
         unknown = sorted(used - categories)
         if unknown:
@@ -128,11 +148,26 @@ class PageRules:
         self._og = _index(rules.og_types, lower=True)
         self._platforms = _index(rules.platforms, lower=True)
         self._site_name = site_name_scores
+        self._descriptions = [
+            (category, float(weight), _name_regex([_fold_word_token(t) for t in tokens]))
+            for category, by_weight in rules.descriptions.items()
+            for weight, tokens in by_weight.items()
+        ]
         self._names = [
             (category, float(weight), _name_regex([_fold_token(t) for t in tokens]))
             for category, by_weight in rules.names.items()
             for weight, tokens in by_weight.items()
         ]
+
+    def description_hits(self, text: str) -> list[tuple[str, float, str]]:
+        """Return (category, weight, word) of the self-description words found in a page's
+        title and description, in any script (lower-case words joined by '-')."""
+        folded = _fold_words(text)
+        found = []
+        for category, weight, pattern in self._descriptions:
+            for m in pattern.finditer(folded):
+                found.append((category, weight, next(g for g in m.groups() if g)))
+        return found
 
     def name_hits(self, name: str) -> list[tuple[str, float, str]]:
         """Return (category, weight, token) of the page name keywords found in a name."""
@@ -147,11 +182,18 @@ class PageRules:
     def decide(self, page: PageEvidence) -> PageDecision:
         """Return the category the page's statements point to (None when they do not decide)."""
         totals: dict[str, float] = {}
+        generic: dict[str, float] = {}  # weight of statements every kind of site makes
         why: list[str] = []
+        generic_names = set(self.rules.generic_platforms)
 
-        def add(hits: list[tuple[str, float]], label: str) -> None:
+        generic_count: dict[str, int] = {}
+
+        def add(hits: list[tuple[str, float]], label: str, weak: bool = False) -> None:
             for category, weight in hits:
-                totals[category] = totals.get(category, 0.0) + weight
+                target = generic if weak else totals
+                target[category] = target.get(category, 0.0) + weight
+                if weak:
+                    generic_count[category] = generic_count.get(category, 0) + 1
             if hits:
                 why.append(label)
 
@@ -160,18 +202,30 @@ class PageRules:
         if page.og_type:
             add(self._og.get(page.og_type, []), f"og={page.og_type}")
         for name in page.platforms:
-            add(self._platforms.get(name, []), f"platform={name}")
+            add(self._platforms.get(name, []), f"platform={name}", weak=name in generic_names)
         if page.site_name and self._site_name is not None:
             for category, weight, token in self._site_name(_fold(page.site_name)):
                 add([(category, weight * self.rules.site_name_weight)], f"site_name~{token}")
         names = [(n, 1.0) for n in (page.site_name, page.publisher) if n]
-        names += [(n, self.rules.title_weight) for n in title_site_parts(page.title or "")]
+        names += [(n, self.rules.title_weight) for n in title_segments(page.title or "")]
         counted: set[tuple[str, str]] = set()
         for name, factor in names:
             for category, weight, token in self.name_hits(name):
                 if (category, token) not in counted:  # one name word counts once
                     counted.add((category, token))
                     add([(category, weight * factor)], f"name~{token}")
+        described = " ".join(t for t in (page.title, page.description) if t)
+        if described and self.rules.description_weight:
+            for category, weight, token in self.description_hits(described):
+                if (category, token) not in counted:
+                    counted.add((category, token))
+                    add([(category, weight * self.rules.description_weight)], f"says~{token}")
+        # a generic platform (WordPress, a comment form) counts only beside another statement
+        # of the same category, or beside a second generic one (WordPress *and* a comment form
+        # under the page): one alone says nothing about what kind of site it is
+        for category, weight in generic.items():
+            if totals.get(category, 0.0) > 0.0 or generic_count.get(category, 0) >= 2:
+                totals[category] = totals.get(category, 0.0) + weight
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
         scores = tuple(sorted(totals.items()))
         reason = "page:" + ",".join(dict.fromkeys(why))[:200]

@@ -17,6 +17,7 @@ count of what could be read (``problems``).
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import re
@@ -117,6 +118,7 @@ class PageEvidence:
     og_type: str | None = None
     site_name: str | None = None
     title: str | None = None
+    description: str | None = None  # how the site describes itself (meta / og:description)
     publisher: str | None = None
     schema_types: tuple[str, ...] = ()
     generators: tuple[str, ...] = ()
@@ -176,11 +178,25 @@ def _clean(value: str) -> str | None:
     return text or None
 
 
+def _valid_utf8(body: bytes) -> bool:
+    """Return True when ``body`` has non-ASCII bytes and all of them form valid UTF-8 (a cut
+    at the end of the window is allowed): such bytes are UTF-8, whatever a page declares."""
+    if body.isascii():
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def parse_page(body: bytes, *, charset: str | None = None) -> PageEvidence:
     """Return what an HTML page states about its site; never raises on any bytes."""
+    if charset is None and _valid_utf8(body[:MAX_HTML_BYTES]):
+        charset = "utf-8"  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever <meta> says
     doc = parse_html(body, charset=charset)
     text, _ = decode_html(body[:MAX_HTML_BYTES], charset)
-    og_type = site_name = None
+    og_type = site_name = description = og_description = None
     generators: list[str] = []
     for attr, key, content in doc.metas:
         value = " ".join(content.split())[:200]
@@ -192,6 +208,10 @@ def parse_page(body: bytes, *, charset: str | None = None) -> PageEvidence:
             site_name = value
         elif attr == "name" and key == "generator":
             generators.append(value)
+        elif key == "description" and description is None:
+            description = value
+        elif key == "og:description" and og_description is None:
+            og_description = value
     types, problems = _json_ld_types(text)
     types += [m.group(1) for m in _ITEMTYPE.finditer(text, 0, len(text))][:_MAX_TYPES]
     types += [m.group(1) for m in _TYPEOF.finditer(text)][:_MAX_TYPES]
@@ -206,6 +226,7 @@ def parse_page(body: bytes, *, charset: str | None = None) -> PageEvidence:
         og_type=og_type,
         site_name=site_name,
         title=_clean(title.group(1)) if title else None,
+        description=_clean(description or og_description or ""),
         publisher=_clean(publisher.group(1)) if publisher else None,
         schema_types=tuple(dict.fromkeys(types))[:_MAX_TYPES],
         generators=tuple(dict.fromkeys(generators))[:20],

@@ -16,22 +16,40 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from clearance.errors import KnowledgeBaseError
 from clearance.yamlio import load_yaml
 
-__all__ = ["ecosystem_value"]
+__all__ = ["ecosystem_url", "ecosystem_value"]
 
 
 class _Values(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     values: dict[str, str]
+    urls: dict[str, str] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> _Values:
+    path = resources.files("clearance").joinpath("data/licenses/ecosystems/values.yaml")
+    try:
+        return _Values.model_validate(load_yaml(path.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
 
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
-    path = resources.files("clearance").joinpath("data/licenses/ecosystems/values.yaml")
-    try:
-        data = _Values.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
-    return {" ".join(k.casefold().split()): v for k, v in data.values.items()}
+    return {" ".join(k.casefold().split()): v for k, v in _data().values.items()}
+
+
+def ecosystem_url(stripped: str) -> str | None:
+    """Return the id or expression a licence URL of an ecosystem names (``stripped`` as
+    :func:`clearance.enrich.licenses.urls.strip_url` returns it), or None."""
+    urls = _data().urls
+    probe = stripped
+    while "/" in probe:
+        found = urls.get(probe)
+        if found is not None:
+            return found
+        probe = probe.rsplit("/", 1)[0]
+    return None
 
 
 def ecosystem_value(text: str) -> str | None:

@@ -257,7 +257,8 @@ def gnu_name(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     if len(text) > 160:
         return None
     m = _GNU.search(text)
-    if m is None or len(_GNU.findall(text)) > 1 or _LIST.search(text):
+    if m is None or len(_GNU.findall(text)) > 1 or _LIST.search(text) or re.search(
+            r"\+[_-](?:or|and)[_-]", text, re.IGNORECASE):
         return None  # none, or a list of licences: the list readers' job
     lowered = text.lower()
     family = (

