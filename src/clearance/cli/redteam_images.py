@@ -148,6 +148,10 @@ def check(
     pdq_radius: Annotated[
         int, typer.Option(min=0, max=128, help="PDQ Hamming radius (of 256 bits).")
     ] = _DEFAULT.pdq_radius,
+    turned_radius: Annotated[
+        int, typer.Option(min=0, max=128, help="PDQ radius for the query's turned and "
+                          "mirrored orientations.")
+    ] = _DEFAULT.turned_radius,
     phash_radius: Annotated[
         int, typer.Option(min=0, max=128, help="pHash Hamming radius (of 256 bits).")
     ] = _DEFAULT.phash_radius,
@@ -163,6 +167,7 @@ def check(
     """Report which indexed works each query image reproduces (empty when none)."""
     op = OperatingPoint(
         pdq_radius=pdq_radius,
+        turned_radius=turned_radius,
         phash_radius=phash_radius,
         min_inliers=min_inliers,
         min_correlation=min_correlation,
