@@ -165,6 +165,21 @@ def _jsonl(
             _splice(writers, rows.slice(start, len(lines)), lines, names)
 
 
+def _write_rows(writers: _Writers, raw: pl.DataFrame, part: pl.DataFrame, text: bool) -> None:
+    """Write the rows of one input chunk that have a decision, each to its tier's manifest,
+    with the tier and its reasons as two more columns (reasons joined by " | " in text)."""
+    tier_name, reasons_name = _names([c for c in raw.columns if c != "source_row"])
+    joined = raw.join(part.select("source_row", "tier", "tier_reasons"), on="source_row",
+                      how="inner", maintain_order="left")
+    reasons = pl.col("tier_reasons").list.join(" | ") if text else pl.col("tier_reasons")
+    joined = joined.with_columns(pl.col("tier").alias(tier_name), reasons.alias(reasons_name))
+    keep = [c for c in raw.columns if c != "source_row"] + [tier_name, reasons_name]
+    for tier in TIERS:
+        rows = joined.filter(pl.col("tier") == tier).select(keep)
+        if rows.height:
+            writers.write_table(tier, rows.to_arrow())
+
+
 def _tabular(
     writers: _Writers,
     source: Any,
@@ -182,20 +197,7 @@ def _tabular(
         assert isinstance(raw, pl.DataFrame)
         if part is None or raw.height == 0:
             continue
-        tier_name, reasons_name = _names([c for c in raw.columns if c != "source_row"])
-        joined = raw.join(
-            part.select("source_row", "tier", "tier_reasons"),
-            on="source_row",
-            how="inner",
-            maintain_order="left",
-        )
-        reasons = pl.col("tier_reasons").list.join(" | ") if text else pl.col("tier_reasons")
-        joined = joined.with_columns(pl.col("tier").alias(tier_name), reasons.alias(reasons_name))
-        keep = [c for c in raw.columns if c != "source_row"] + [tier_name, reasons_name]
-        for tier in TIERS:
-            rows = joined.filter(pl.col("tier") == tier).select(keep)
-            if rows.height:
-                writers.write_table(tier, rows.to_arrow())
+        _write_rows(writers, raw, part, text)
 
 
 def write_split_manifests(
@@ -327,16 +329,7 @@ def _tabular_stream(writers: _Writers, source: Any, fmt: str | None, cursor: _Cu
         part = cursor.take(key, int(raw["source_row"].max()))  # type: ignore[arg-type]
         if part.height == 0:
             continue
-        tier_name, reasons_name = _names([c for c in raw.columns if c != "source_row"])
-        joined = raw.join(part.select("source_row", "tier", "tier_reasons"), on="source_row",
-                          how="inner", maintain_order="left")
-        reasons = pl.col("tier_reasons").list.join(" | ") if text else pl.col("tier_reasons")
-        joined = joined.with_columns(pl.col("tier").alias(tier_name), reasons.alias(reasons_name))
-        keep = [c for c in raw.columns if c != "source_row"] + [tier_name, reasons_name]
-        for tier in TIERS:
-            rows = joined.filter(pl.col("tier") == tier).select(keep)
-            if rows.height:
-                writers.write_table(tier, rows.to_arrow())
+        _write_rows(writers, raw, part, text)
 
 
 def write_split_stream(
