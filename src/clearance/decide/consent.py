@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from clearance.decide.durable import open_durable, write_transaction
 from clearance.decide.takedown import default_ledger_path
 from clearance.decide.takedown_request import now
 from clearance.errors import ContractError
@@ -120,11 +121,7 @@ class ConsentLedger:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_ledger_path()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            self._db = open_durable(self.path, _SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise ContractError(f"cannot open the consent store: {exc}", path=self.path) from exc
 
@@ -140,13 +137,7 @@ class ConsentLedger:
 
     def _write(self, work: Callable[[sqlite3.Connection], None]) -> None:
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                work(self._db)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+            write_transaction(self._db, work)
         except sqlite3.Error as exc:
             raise ContractError(f"cannot write the consent store: {exc}", path=self.path) from exc
 

@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from clearance.decide.durable import open_durable, write_transaction
 from clearance.decide.takedown_request import KINDS, normalize_request, now
 from clearance.errors import TakedownError
 from clearance.models import TakedownRequest
@@ -101,11 +102,7 @@ class TakedownLedger:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            self._db = open_durable(self.path, _SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise TakedownError(f"{self.path}: cannot open the takedown ledger: {exc}") from exc
 
@@ -121,13 +118,7 @@ class TakedownLedger:
 
     def _write(self, work: Callable[[sqlite3.Connection], None]) -> None:
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                work(self._db)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+            write_transaction(self._db, work)
         except sqlite3.Error as exc:
             raise TakedownError(f"{self.path}: cannot write the takedown ledger: {exc}") from exc
 
