@@ -30,7 +30,7 @@ from clearance.decide.policy import TIERS
 from clearance.ingest.readers.base import iter_lines
 from clearance.ingest.readers.detect import plan_reading
 
-__all__ = ["output_extension", "write_split_manifests", "write_split_stream"]
+__all__ = ["output_extension", "write_split_stream"]
 
 logger = logging.getLogger(__name__)
 
@@ -142,29 +142,6 @@ def _splice(writers: _Writers, rows: pl.DataFrame, lines: list[str], names: tupl
             writers.write_lines(tier, out)
 
 
-def _jsonl(
-    writers: _Writers, decisions: pl.DataFrame, root: Path | None, block: int = 100_000
-) -> None:
-    for (source_file,), part in decisions.partition_by("source_file", as_dict=True).items():
-        path = root / str(source_file) if root is not None else Path(str(source_file))
-        # lenient: a line the scan rejected for its encoding is not wanted here either
-        clash = any(_CLASH.search(line.text) for line in iter_lines(path, lenient=True))
-        names = ("clearance_tier", "clearance_tier_reasons") if clash else ("tier", "tier_reasons")
-        rows = part.sort("source_row")
-        wanted = rows["source_row"].to_list()
-        pos = start = 0
-        lines: list[str] = []
-        for line in iter_lines(path, lenient=True):
-            if pos < len(wanted) and line.number == wanted[pos]:
-                lines.append(line.text)
-                pos += 1
-                if len(lines) >= block:
-                    _splice(writers, rows.slice(start, len(lines)), lines, names)
-                    start, lines = pos, []
-        if lines:
-            _splice(writers, rows.slice(start, len(lines)), lines, names)
-
-
 def _write_rows(writers: _Writers, raw: pl.DataFrame, part: pl.DataFrame, text: bool) -> None:
     """Write the rows of one input chunk that have a decision, each to its tier's manifest,
     with the tier and its reasons as two more columns (reasons joined by " | " in text)."""
@@ -178,66 +155,6 @@ def _write_rows(writers: _Writers, raw: pl.DataFrame, part: pl.DataFrame, text: 
         rows = joined.filter(pl.col("tier") == tier).select(keep)
         if rows.height:
             writers.write_table(tier, rows.to_arrow())
-
-
-def _tabular(
-    writers: _Writers,
-    source: Any,
-    fmt: str | None,
-    decisions: pl.DataFrame,
-    label: Callable[[str], str] | None,
-) -> None:
-    parts = decisions.partition_by("source_file", as_dict=True)
-    plan = plan_reading(source, fmt=fmt, lenient=True)  # rows rejected by the scan stay out
-    text = writers.fmt in ("csv", "tsv")
-    for chunk in plan.chunks():
-        key = label(chunk.source_file) if label is not None else chunk.source_file
-        part = parts.get((key,))
-        raw = chunk.table if isinstance(chunk.table, pl.DataFrame) else pl.from_arrow(chunk.table)
-        assert isinstance(raw, pl.DataFrame)
-        if part is None or raw.height == 0:
-            continue
-        _write_rows(writers, raw, part, text)
-
-
-def write_split_manifests(
-    source: Any,
-    fmt: str,
-    decisions: pl.DataFrame,
-    out: Path,
-    *,
-    root: Path | None = None,
-    label: Callable[[str], str] | None = None,
-) -> tuple[dict[str, str], dict[str, int]]:
-    """Write ``approved``, ``restricted`` and ``prohibited`` manifests into ``out``.
-
-    ``decisions`` has ``source_file``, ``source_row``, ``tier`` and ``tier_reasons`` for every
-    accepted row; ``fmt`` is the format the reader chose. When the decisions' ``source_file``
-    values were relabelled (made relative), ``root`` is the folder they are relative to and
-    ``label`` the function that relabelled them. Returns the paths per tier and the rows
-    written per tier.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    decisions = decisions.with_columns(
-        pl.col("tier").cast(pl.String), pl.col("tier_reasons").cast(pl.List(pl.String))
-    )
-    writers = _Writers(out, fmt)
-    try:
-        if fmt == "jsonl":
-            _jsonl(writers, decisions, root)
-        else:
-            _tabular(writers, source, None if fmt not in _EXT else fmt, decisions, label)
-    except BaseException:
-        writers.close(complete=False)
-        raise
-    paths = writers.close()
-    if writers.dropped:
-        logger.warning(
-            "split manifests: columns %s of later files were not in the first file's "
-            "header and were left out",
-            sorted(writers.dropped),
-        )
-    return paths, writers.counts
 
 
 class _Cursor:
@@ -344,11 +261,10 @@ def write_split_stream(
 ) -> tuple[dict[str, str], dict[str, int]]:
     """Write the three manifests from ``decisions`` given in the input's own order.
 
-    The streaming form of :func:`write_split_manifests`: the decisions (``source_file``,
-    ``source_row``, ``tier``, ``tier_reasons``, in the order the manifest was read) are
-    consumed batch by batch as the input is read again, so memory stays bounded by a chunk
-    of the input (``batch_rows`` rows) and a batch of decisions, whatever the manifest's
-    size.
+    The decisions (``source_file``, ``source_row``, ``tier``, ``tier_reasons``, in the order
+    the manifest was read) are consumed batch by batch as the input is read again, so memory
+    stays bounded by a chunk of the input (``batch_rows`` rows) and a batch of decisions,
+    whatever the manifest's size.
     """
     out.mkdir(parents=True, exist_ok=True)
     writers = _Writers(out, fmt)
