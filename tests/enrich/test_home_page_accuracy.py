@@ -19,16 +19,13 @@ from __future__ import annotations
 import csv
 import os
 import tarfile
-from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from clearance.enrich.annotate import Categorizer
 from clearance.enrich.hosts import split_url_host
-from clearance.signals.page import PageEvidence, parse_page
+from tests.enrich.page_scoring import check_labels, score
 
 DATA = Path(__file__).parent / "data" / "home_page_corpus.csv"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / "page-corpus"
@@ -57,49 +54,20 @@ def _page(row: dict[str, str]) -> bytes:
 
 
 def measure(split: str) -> dict[str, float]:
-    """Return the shares right (strict, or counting ``also``) and unknown, URL only and with
-    the home page as evidence."""
-    rows = _rows(split)
-    parts = [split_url_host(r["url"]) for r in rows]
-    table = pa.table({"url": [r["url"] for r in rows], "host": [p.host for p in parts],
-                      "registrable_domain": [p.registrable_domain for p in parts]})
-    pages: dict[str, PageEvidence] = {}
-    for part, row in zip(parts, rows, strict=True):
-        assert part.host is not None
-        pages[part.host] = parse_page(_page(row))
-    out: dict[str, float] = {"rows": len(rows)}
-    for name, categorizer in (("url", Categorizer()), ("page", Categorizer(pages=pages))):
-        got = categorizer(table)["category"].to_pylist()
-        strict = sum(g == r["category"] for g, r in zip(got, rows, strict=True))
-        lenient = sum(g in (r["category"], r["also"]) for g, r in zip(got, rows, strict=True))
-        unknown = got.count("unknown")
-        wrong = Counter((r["category"], g) for g, r in zip(got, rows, strict=True)
-                        if g not in (r["category"], r["also"], "unknown"))
-        out[f"{name}_right"] = strict / len(rows)
-        out[f"{name}_right_also"] = lenient / len(rows)
-        out[f"{name}_unknown"] = unknown / len(rows)
-        decided = len(rows) - unknown
-        print(f"\n{split} {name}: {strict}/{len(rows)} right ({strict / len(rows):.1%}), "
-              f"{lenient / len(rows):.1%} counting 'also'; unknown {unknown}; right among "
-              f"decided {lenient}/{decided}; confusions {wrong.most_common(6)}")
-    return out
+    """Return the shares right and unknown, URL only and with the page as evidence."""
+    return score(split, _rows(split), _page)
 
 
 def test_labels_are_categories_and_domains_are_not_in_the_knowledge_base() -> None:
-    from clearance.enrich.categories import category_ids, default_knowledge
-
-    known = set(category_ids())
     rows = _rows()
     assert len({split_url_host(r["url"]).registrable_domain for r in rows}) == len(rows)
-    for row in rows:
-        assert row["category"] in known and row["also"] in known | {""}, row
-        host = split_url_host(row["url"]).host
-        assert host is not None and default_knowledge().lookup_domain(host) is None, host
+    check_labels(rows)
 
 
-# floors: the figures measured (docs/categories.md); heldback's are its once-scored figures
+# floors: the figures measured (docs/categories.md); heldback's page floor is its figure
+# re-measured after the develop-only changes (its once-scored figure was 29.7 %)
 @pytest.mark.parametrize(("split", "url_floor", "page_floor"), [("develop", 0.11, 0.52),
-                                                           ("heldback", 0.11, 0.29)])
+                                                           ("heldback", 0.11, 0.53)])
 def test_home_page_evidence_accuracy(split: str, url_floor: float, page_floor: float) -> None:
     got = measure(split)
     assert got["url_right"] >= url_floor

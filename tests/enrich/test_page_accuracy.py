@@ -18,16 +18,12 @@ from __future__ import annotations
 import csv
 import os
 import tarfile
-from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from clearance.enrich.annotate import Categorizer
-from clearance.enrich.hosts import split_url_host
-from clearance.signals.page import PageEvidence, parse_page
+from tests.enrich.page_scoring import check_labels, score
 
 DATA = Path(__file__).parent / "data" / "page_corpus.csv"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / "page-corpus"
@@ -57,39 +53,12 @@ def _page(row: dict[str, str]) -> bytes:
 
 
 def measure(split: str) -> dict[str, float]:
-    """Return the shares right (strict, or the also-acceptable category) and unknown."""
-    rows = [r for r in _rows() if r["split"] == split]
-    parts = [split_url_host(r["url"]) for r in rows]
-    table = pa.table({"url": [r["url"] for r in rows], "host": [p.host for p in parts],
-                      "registrable_domain": [p.registrable_domain for p in parts]})
-    pages: dict[str, PageEvidence] = {}
-    for part, row in zip(parts, rows, strict=True):
-        assert part.host is not None
-        pages[part.host] = parse_page(_page(row))
-    out: dict[str, float] = {"rows": len(rows)}
-    for name, categorizer in (("url", Categorizer()), ("page", Categorizer(pages=pages))):
-        got = categorizer(table)["category"].to_pylist()
-        strict = sum(g == r["category"] for g, r in zip(got, rows, strict=True))
-        lenient = sum(g in (r["category"], r["also"]) for g, r in zip(got, rows, strict=True))
-        confusions = Counter((r["category"], g) for g, r in zip(got, rows, strict=True)
-                             if g not in (r["category"], r["also"]))
-        out[f"{name}_right"] = strict / len(rows)
-        out[f"{name}_right_also"] = lenient / len(rows)
-        out[f"{name}_unknown"] = got.count("unknown") / len(rows)
-        print(f"\n{split} {name}: {strict}/{len(rows)} right ({strict / len(rows):.1%}), "
-              f"{lenient / len(rows):.1%} counting 'also'; unknown {got.count('unknown')}; "
-              f"confusions {confusions.most_common(4)}")
-    return out
+    """Return the shares right and unknown, URL only and with the page as evidence."""
+    return score(split, [r for r in _rows() if r["split"] == split], _page)
 
 
 def test_labels_are_categories_and_domains_are_not_in_the_knowledge_base() -> None:
-    from clearance.enrich.categories import category_ids, default_knowledge
-
-    known = set(category_ids())
-    for row in _rows():
-        assert row["category"] in known and row["also"] in known | {""}, row
-        host = split_url_host(row["url"]).host
-        assert host is not None and default_knowledge().lookup_domain(host) is None, host
+    check_labels(_rows())
 
 
 # floors: the figures measured when the held-back split was scored (docs/categories.md)
