@@ -11,7 +11,6 @@ point at what a category rests on. The user's ``--categories`` file wins over ev
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,16 +27,11 @@ from clearance.signals.page import PageEvidence, parse_page
 
 __all__ = [
     "CategoryRun",
-    "categorise_items",
     "category_run",
-    "home_pages",
     "home_pages_of",
     "load_overrides",
     "override_facts",
 ]
-
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True, slots=True)
 class CategoryRun:
@@ -56,19 +50,6 @@ class CategoryRun:
             "home_pages_read": self.pages_read,
             "home_pages_with_statements": self.pages_with_statements,
         }
-
-
-def home_pages(
-    snapshot: Snapshot, items: pa.Table, overrides: CategoryOverrides | None = None
-) -> dict[str, PageEvidence]:
-    """Return the page evidence of the home page of every host of ``items`` left to evidence
-    (see :func:`home_pages_of`)."""
-    frame = pl.from_arrow(items.select(["url", "host", "registrable_domain"]))
-    assert isinstance(frame, pl.DataFrame)
-    authority = pl.col("url").str.extract(r"^(?i:https?)://(?:[^@/?#]*@)?([^/?#]+)", 1)
-    frame = frame.select(authority.str.to_lowercase().alias("authority"), "host",
-                         "registrable_domain").unique().drop_nulls("host")
-    return home_pages_of(snapshot, frame.iter_rows(), overrides)
 
 
 def home_pages_of(
@@ -124,17 +105,6 @@ def category_run(overrides: CategoryOverrides | None,
 def load_overrides(path: Path | str | None) -> CategoryOverrides | None:
     """Return the ``--categories`` file's overrides (None for no file); errors name the row."""
     return load_category_overrides(path) if path is not None else None
-
-
-def categorise_items(
-    items: pa.Table, snapshot: Snapshot | None, overrides: CategoryOverrides | None = None
-) -> tuple[pa.Table, CategoryRun]:
-    """Return the items with category columns (re)computed, and what was used to do it."""
-    pages = home_pages(snapshot, items, overrides) if snapshot is not None else {}
-    table = Categorizer(overrides=overrides, pages=pages)(items)
-    run = category_run(overrides, pages)
-    log.info("categories: %d home pages read, overrides %s", len(pages), run.overrides)
-    return table, run
 
 
 def override_facts(facts: pa.Table, overrides: CategoryOverrides) -> tuple[pa.Table, int]:
