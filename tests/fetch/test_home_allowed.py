@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-"""``home_allowed`` reads a cut-down body (``rules_for_root``): it must answer for ``/`` exactly
-as the conformance-tested parser answers on the whole body, whatever the file holds."""
+"""``home_allowed`` reads a cut-down body (``signals.robots.rules_for_root``): it must answer
+for ``/`` exactly as the conformance-tested parser answers on the whole body, whatever the
+file holds."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearance.fetch.plan import home_allowed, rules_for_root
-from clearance.signals.robots import parse_robots
+from clearance.fetch.plan import home_allowed
+from clearance.signals.robots import parse_robots, rules_for_root
 
 TOKENS = ["clearancebot", "ClearanceBot/1.0", "*", "*clearancebot*", "otherbot", "Google"]
 PATTERNS = ["/", "/*", "/$", "*", "*$", "", "/a", "/a/*", "/%2F", "/%2f$", "/$x", "*a", "/a b",

@@ -22,7 +22,6 @@ from clearance.config import FetchConfig
 __all__ = [
     "HOST_DOCUMENTS",
     "home_allowed",
-    "rules_for_root",
     "ItemRequest",
     "References",
     "crawl_delay",
@@ -86,49 +85,12 @@ def home_allowed(body: bytes, status: int | None, token: str) -> bool:
 
     RFC 9309: a 4xx robots.txt allows everything; a 5xx, or none at all, disallows
     everything; a 2xx is read with the robots.txt parser, our token's group first, else ``*``.
-    The parser reads :func:`rules_for_root` of the body: the same answer for ``/`` at a
-    fraction of the cost on files of thousands of rules (tests/fetch/test_home_allowed.py).
+    Read by :func:`clearance.signals.robots.root_allowed`: the same answer as the parser on
+    the whole body at a fraction of the cost on files of thousands of rules.
     """
-    from clearance.signals.robots import parse_robots
+    from clearance.signals.robots import root_allowed
 
-    return parse_robots(rules_for_root(body), status=status).allowed(token, "/")
-
-
-_BOM = b"\xef\xbb\xbf"
-# an allow/disallow line (with its line end) whose pattern cannot match "/": printable ASCII
-# without "#" or "%" (a "%" could encode a "/"), at least one character other than "/", "*",
-# "$"; an optional comment after it
-_NEVER_ROOT = (
-    rb"[ \t]*(?:[Aa][Ll][Ll][Oo][Ww]|[Dd][Ii][Ss][Aa][Ll][Ll][Oo][Ww])[ \t]*:[ \t]*"
-    rb"[!\"$&-~]*[!\"&-)+-.0-~][!\"$&-~]*[ \t]*(?:#[^\r\n]*)?(?:\r\n|\r|\n)"
-)
-# a run of two or more such lines, starting at the start of a line
-_RUN = re.compile(rb"(?<![^\r\n])(" + _NEVER_ROOT + rb")(?:" + _NEVER_ROOT + rb")+")
-
-
-def rules_for_root(body: bytes, max_bytes: int = 500 * 1024) -> bytes:
-    """Return a robots.txt body that answers every question about the path ``/`` as ``body``
-    does, with each run of consecutive rules that cannot match ``/`` cut to its first rule.
-
-    A pattern matches ``/`` only if every literal character it has is ``/`` (``*`` and ``$``
-    are wildcards), so a rule with any other character (and no ``%``, which could encode one)
-    never decides for ``/``; keeping one rule of each run keeps the groups exactly as they
-    were (a rule still ends the user-agent lines above it). The body is first cut where the
-    parser cuts it (``max_bytes`` after a byte-order mark), so no rule past that point is
-    read; lines the pattern above does not recognise are kept as they are.
-    """
-    if body.startswith(_BOM):
-        body = body[3:]
-    elif body[:2] == _BOM[:2]:
-        body = body[2:]
-    elif body[:1] == _BOM[:1]:
-        body = body[1:]
-    body = body[:max_bytes]
-    if body and body[-1:] not in (b"\n", b"\r"):
-        body += b"\n"  # the last line ends as any other (the parser reads it the same)
-    out = _RUN.sub(rb"\1", body)
-    # the parser skips one (partial) byte-order mark: give it one to skip if out starts so
-    return _BOM + out if out[:1] == _BOM[:1] else out
+    return root_allowed(body, status, token)
 
 
 def crawl_delay(body: bytes, token: str) -> float | None:

@@ -11,6 +11,8 @@ The package, by step:
 * :mod:`.groups` - the groups of a file indexed by product token, without copying;
 * :mod:`.policy` - :class:`RobotsPolicy`, one host's compiled rules;
 * :mod:`.read` - :func:`parse_robots` (a response into a policy) and :func:`robots_allowed`;
+* :mod:`.root` - :func:`root_allowed`, the answer for ``/`` without compiling what cannot
+  decide it (the fetcher's home-page check);
 * :mod:`.verdicts` - verdicts per crawler, operator and purpose, and the Signals.
 
 Names load on first use (PEP 562): :mod:`clearance.signals.aipref` and
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from clearance.signals.robots.groups import MAX_REDIRECTS, RuleMatch, Statement
     from clearance.signals.robots.policy import RobotsPolicy
     from clearance.signals.robots.read import parse_robots, robots_allowed
+    from clearance.signals.robots.root import root_allowed, rules_for_root
     from clearance.signals.robots.verdicts import (
         ROBOTS_VERSION,
         CrawlerVerdict,
@@ -43,6 +46,8 @@ _LAZY = {
     "RobotsPolicy": "policy",
     "parse_robots": "read",
     "robots_allowed": "read",
+    "root_allowed": "root",
+    "rules_for_root": "root",
     "ROBOTS_VERSION": "verdicts",
     "CrawlerVerdict": "verdicts",
     "comment_signals": "verdicts",
@@ -66,6 +71,8 @@ __all__ = [
     "purpose_verdicts",
     "robots_allowed",
     "robots_signals",
+    "root_allowed",
+    "rules_for_root",
 ]
 
 

@@ -138,13 +138,21 @@ class ParsedFile:
     lines: int = 0
 
 
-def _decode(body: bytes, parsed: ParsedFile, max_bytes: int) -> str:
+def skip_bom(body: bytes) -> tuple[bytes, bool]:
+    """Return ``body`` without a leading UTF-8 byte-order mark, and whether the mark was partial
+    (one or two of its three bytes: seen in the wild; google/robotstxt skips it too)."""
     if body.startswith(_BOM):
-        body = body[len(_BOM) :]
-    elif body[:2] == _BOM[:2] or body[:1] == _BOM[:1]:
-        # a partial BOM (seen in the wild; google/robotstxt skips it too)
-        cut = 2 if body[:2] == _BOM[:2] else 1
-        body = body[cut:]
+        return body[len(_BOM) :], False
+    if body[:2] == _BOM[:2]:
+        return body[2:], True
+    if body[:1] == _BOM[:1]:
+        return body[1:], True
+    return body, False
+
+
+def _decode(body: bytes, parsed: ParsedFile, max_bytes: int) -> str:
+    body, partial = skip_bom(body)
+    if partial:
         parsed.notes.append(ParseNote(0, "partial-bom", "a truncated UTF-8 BOM was skipped"))
     if len(body) > max_bytes:
         body = body[:max_bytes]
