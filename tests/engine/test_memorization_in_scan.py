@@ -57,10 +57,12 @@ def test_tested_items_take_the_tested_value_and_the_law_follows(
         inputs: tuple[Path, Path], tmp_path: Path) -> None:
     manifest, table = inputs
     markets = ("us", "uk", "de")
+    policy = "us-fair-use-reliant"  # its `memorised` rule restricts what it would approve
     plain = run_scan(ScanConfig(manifest=str(manifest), out=tmp_path / "plain",
-                                markets=markets, reports=False))
+                                markets=markets, policy=policy, reports=False))
     tested = run_scan(ScanConfig(manifest=str(manifest), out=tmp_path / "tested",
-                                 markets=markets, memorization_tables=(table,)))
+                                 markets=markets, policy=policy,
+                                 memorization_tables=(table,)))
     facts = dict(pl.read_parquet(tested.out / "facts.parquet")
                  .select("item_id", "memorization").iter_rows())
     assert facts == {"a1": True, "a2": False, "a3": None}

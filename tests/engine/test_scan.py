@@ -16,7 +16,13 @@ from typer.testing import CliRunner
 from clearance.cli import app
 from clearance.demo.generate import write_manifest
 from clearance.demo.snapshot import demo_snapshot_path
-from clearance.engine.scan import ScanConfig, ScanResult, assess_scan, run_scan
+from clearance.engine.scan import (
+    ScanConfig,
+    ScanResult,
+    assess_scan,
+    default_policy,
+    run_scan,
+)
 
 ROWS = 3000
 LEVELS = ("low", "medium", "high", "critical")
@@ -136,6 +142,44 @@ def test_scan_cli_on_a_csv(tmp_path: Path) -> None:
     assert sum(data["tiers"].values()) == 3
     assert data["tiers"]["prohibited"] >= 1  # the shadow-library cover
     assert (tmp_path / "out" / "approved.csv").exists()
+
+
+@pytest.mark.parametrize(("purpose", "markets", "policy"), [
+    ("genai_training", ("us", "eu", "uk"), "eu-ready-commercial"),
+    ("genai_training", ("uk", "de"), "eu-ready-commercial"),  # de is an EU member state
+    ("genai_training", ("us", "fr"), "eu-ready-commercial"),
+    ("genai_training", ("us", "jp"), "us-fair-use-reliant"),
+    ("genai_training", ("uk", "jp"), "eu-ready-commercial"),  # the more cautious one
+    ("research", ("us",), "research-only"),
+])
+def test_the_default_policy_follows_purpose_and_markets(
+    purpose: str, markets: tuple[str, ...], policy: str
+) -> None:
+    assert default_policy(purpose, markets) == policy
+
+
+def test_a_scan_without_us_or_eu_judges_the_market_its_default_policy_reads(
+    tmp_path: Path,
+) -> None:
+    """`--markets uk,de` with no --policy used to stop with a PolicyError (the default policy
+    read exposure_us); the market the policy reads is now judged too, and the report says so."""
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "url,license,crawl_date\n"
+        "https://upload.wikimedia.org/wikipedia/commons/a/ab/X.jpg,CC0,2025-05-01\n"
+        "https://pbs.twimg.com/media/a.jpg,,2025-05-01\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["scan", str(manifest), "--out", str(out),
+                                      "--markets", "uk,de", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sum(data["tiers"].values()) == 2
+    assessment = pl.read_parquet(out / "assessment.parquet")
+    assert set(assessment["market"].cast(pl.String).unique()) == {"uk", "de", "eu"}
+    note = ("market(s) eu judged besides --markets uk,de: the policy eu-ready-commercial "
+            "reads their exposure")
+    assert any(note in w for w in data["warnings"])
+    assert note in (out / "report.md").read_text(encoding="utf-8")
 
 
 def test_live_scan_fetches_into_evidence_and_judges(tmp_path: Path) -> None:

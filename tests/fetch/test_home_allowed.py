@@ -14,7 +14,8 @@ from clearance.signals.robots import parse_robots, rules_for_root
 TOKENS = ["clearancebot", "ClearanceBot/1.0", "*", "*clearancebot*", "otherbot", "Google"]
 PATTERNS = ["/", "/*", "/$", "*", "*$", "", "/a", "/a/*", "/%2F", "/%2f$", "/$x", "*a", "/a b",
             "//", "/*/", "/ab#c", "/é", "/?", "*/", "/\x00"]
-KEYS = ["Disallow", "disallow", "ALLOW", "Allow", "Dissallow", "Disalow", "Disallow ", " Allow"]
+KEYS = ["Disallow", "disallow", "ALLOW", "Allow", "Dissallow", "Disalow", "Disallow ", " Allow",
+        "DiSaLlOw", "\tallow", "Disallow\t", "dis allow", "disallowallow"]
 OTHER = ["Sitemap: https://a.example/s.xml", "Crawl-delay: 5", "# only a comment", "",
          "Content-Usage: train-ai=n", "Disallow /", "Disallow /a", "garbage line", "  ",
          "Host: a.example", "\ufeffUser-agent: *"]

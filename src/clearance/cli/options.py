@@ -106,7 +106,7 @@ def _presumption(field: str, option: str) -> Any:
 
 MARKETS_HELP = (
     f"Comma-separated markets to judge, or all (default {','.join(DEFAULT_MARKETS)}; "
-    "gate adds the markets its policy reads)."
+    "the markets the policy reads are added, and the report says so)."
 )
 
 Markets = Annotated[str | None, typer.Option(help=MARKETS_HELP)]

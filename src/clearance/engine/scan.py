@@ -68,7 +68,7 @@ from clearance.enrich.psl import default_psl
 from clearance.errors import InputError
 from clearance.ingest.limits import ReadLimits
 from clearance.ingest.manifest import ManifestReader, RejectsSink
-from clearance.law.kb import default_knowledge_base
+from clearance.law.kb import LAYERS, default_knowledge_base
 from clearance.report.write import write_reports
 from clearance.signals.page import PageEvidence
 
@@ -80,6 +80,7 @@ __all__ = [
     "ScanResult",
     "assess_scan",
     "default_policy",
+    "markets_for_policy",
     "parse_markets",
     "run_scan",
 ]
@@ -109,10 +110,31 @@ class ScanResult:
 
 
 def default_policy(purpose: str, markets: Sequence[str]) -> str:
-    """Return the shipped policy a scan uses when none is given."""
+    """Return the shipped policy a scan uses when none is given.
+
+    Research reads the research-only policy; a scan that judges the EU or one of its member
+    states (de, fr, it, nl), or does not judge the US, reads eu-ready-commercial, the more
+    cautious of the two commercial policies; a scan for the US without the EU reads
+    us-fair-use-reliant. The markets the chosen policy reads are added to the judged ones
+    (:func:`markets_for_policy`).
+    """
     if purpose == "research":
         return "research-only"
-    return "eu-ready-commercial" if "eu" in markets else "us-fair-use-reliant"
+    in_eu = any(m == "eu" or LAYERS.get(m) == "eu" for m in markets)
+    return "eu-ready-commercial" if in_eu or "us" not in markets else "us-fair-use-reliant"
+
+
+def markets_for_policy(markets: Sequence[str], policy: Policy) -> tuple[tuple[str, ...], str]:
+    """Return the markets to judge (``markets`` and those ``policy`` reads) and a note naming
+    the added ones (empty when none was added), as the gate does."""
+    chosen = tuple(dict.fromkeys([*markets, *policy.needed_markets()]))
+    added = [m for m in chosen if m not in markets]
+    if not added:
+        return chosen, ""
+    return chosen, (
+        f"market(s) {', '.join(added)} judged besides --markets {','.join(markets)}: the "
+        f"policy {policy.id} reads their exposure (pass --policy to choose another)"
+    )
 
 
 
@@ -146,8 +168,9 @@ def run_scan(
     prog = progress or NullProgress()
     config.check()
     out = config.out
-    markets = parse_markets(config.markets)
-    chosen = _policy(config.policy, config.waivers, config.purpose, markets)  # fail early
+    chosen = _policy(config.policy, config.waivers, config.purpose,
+                     parse_markets(config.markets))  # fail early
+    markets, added = markets_for_policy(parse_markets(config.markets), chosen)
     registry = load_agreements(config.agreements) if config.agreements else None
     config = replace(config, markets=markets, registry=registry)
     check_snapshots(config.snapshots)
@@ -228,7 +251,8 @@ def run_scan(
     result = _report(out, done, signals, saved=saved, counts=counts, markets=markets,
                      policy=chosen, as_of=config.as_of, reports=config.reports,
                      evidence=evidence.to_json(), provenance=provenance,
-                     assumptions=config.assumptions, warnings=warnings, split=split,
+                     assumptions=config.assumptions,
+                     warnings=[added, *warnings] if added else warnings, split=split,
                      progress=prog)
     finish(out, provenance, kind="scan")
     return replace(result, seconds=round(time.perf_counter() - started, 3),
@@ -377,8 +401,9 @@ def assess_scan(
     loaded = load_overrides(categories)
     findings = load_memorization(list(memorization_tables))
     saved.update(assumptions=after.to_dict(), purpose=new_purpose, org_type=new_org)
-    market_list = parse_markets(markets if markets else saved.get("markets") or None)
-    chosen = _policy(policy or saved.get("policy"), waivers, new_purpose, market_list)
+    asked = parse_markets(markets if markets else saved.get("markets") or None)
+    chosen = _policy(policy or saved.get("policy"), waivers, new_purpose, asked)
+    market_list, added = markets_for_policy(asked, chosen)
     run_dir = out or scan_dir / "runs" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     if run_dir.resolve() == scan_dir.resolve() and not force:
         raise InputError(f"--out {run_dir}: re-judging into the scan folder replaces its "
@@ -447,7 +472,8 @@ def assess_scan(
     signals = pq.read_table(signals_path) if reports and signals_path.exists() else None
     result = _report(run_dir, done, signals, saved=saved, counts=counts, markets=market_list,
                      policy=chosen, as_of=as_of, reports=reports, evidence=evidence,
-                     provenance=provenance, assumptions=after, warnings=warnings, split=split,
+                     provenance=provenance, assumptions=after,
+                     warnings=[added, *warnings] if added else warnings, split=split,
                      progress=prog)
     finish(run_dir, {**provenance, "assessed_at":
                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
