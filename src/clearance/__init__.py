@@ -34,6 +34,7 @@ from clearance.errors import (
     TakedownError,
     TamperError,
     UnknownFormatError,
+    WorkerError,
 )
 
 if TYPE_CHECKING:
@@ -331,6 +332,7 @@ __all__ = [
     "Vulnerability",
     "WebSettings",
     "WorkFacts",
+    "WorkerError",
     "__version__",
     "analysis_table",
     "apply_policy",

@@ -24,7 +24,8 @@
     │   └── ResponseTooLarge        a body or its decompression exceeded the byte cap
     ├── EvidenceError               the evidence store cannot be read or written
     │   └── TamperError             the hash-chained ledger does not verify
-    └── ReportError                 a report or disclosure cannot be rendered
+    ├── ReportError                 a report or disclosure cannot be rendered
+    └── WorkerError                 a worker process of the local engine stopped unfinished
 
 Errors carry the context needed to act on them (``path``, ``row``, ``column``, ``url``) and,
 for the web layer, an HTTP ``status``.
@@ -57,6 +58,7 @@ __all__ = [
     "TakedownError",
     "TamperError",
     "UnknownFormatError",
+    "WorkerError",
 ]
 
 
@@ -203,3 +205,9 @@ class ContractError(InputError):
 
 class ReportError(ClearanceError):
     """Raised when a report or disclosure cannot be rendered."""
+
+
+class WorkerError(ClearanceError):
+    """Raised when a worker process of the local engine stopped before its task finished
+    (killed, out of memory, or a script that starts a scan at import time: worker processes
+    are spawned and re-import the calling script)."""

@@ -16,6 +16,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearance.enrich.annotate import Categorizer
-from clearance.errors import ManifestError
+from clearance.errors import ManifestError, WorkerError
 from clearance.ingest.canonical import Canonicalizer, Defaults
 from clearance.ingest.columns import DERIVED, resolve_mapping
 from clearance.ingest.readers.base import RawChunk
@@ -155,11 +156,23 @@ def run_units(
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             yield from pool.map(_read, [job] * len(units), units)
+    except BrokenProcessPool as exc:
+        raise _worker_error(exc) from exc
     finally:
         if saved is None:
             os.environ.pop("POLARS_MAX_THREADS", None)
         else:
             os.environ["POLARS_MAX_THREADS"] = saved
+
+
+def _worker_error(exc: BrokenProcessPool) -> WorkerError:
+    return WorkerError(
+        f"a worker process stopped before its task finished ({exc}). It may have been killed "
+        "or run out of memory; a script that runs a scan from the Python API must start it "
+        "under `if __name__ == \"__main__\":` (worker processes are spawned and import the "
+        "script again). Run with one worker (--workers 1, or workers=1) to see the error in "
+        "this process."
+    )
 
 
 def _start(init: Callable[[Any], None] | None, arg: Any) -> None:
@@ -204,6 +217,8 @@ def map_ordered(
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise _worker_error(exc) from exc
     finally:
         if saved is None:
             os.environ.pop("POLARS_MAX_THREADS", None)
