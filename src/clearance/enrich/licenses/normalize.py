@@ -31,14 +31,16 @@ from clearance.enrich.licenses.families import (
 )
 from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
-from clearance.enrich.licenses.lists import COMMA_WORD, CRAN_FILE, NAME_TOKEN, NOT_NAMES, levels
+from clearance.enrich.licenses.lists import read_list
 from clearance.enrich.licenses.localise import localise
+from clearance.enrich.licenses.localnames import ambiguous_name, local_name
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
 from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.tokens import (
     own_name,
     read_token,
+    respell,
     spdx_id,
     variant_of,
     with_exception,
@@ -62,15 +64,6 @@ MAX_INPUT = 200_000
 _MAX_DEPTH = 2
 _OPS = {"and": "AND", "or": "OR", "with": "WITH"}
 _EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_SPLIT = re.compile(
-    r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\||(?<=\+)[_-]or(?=[_-]))[_-]?\s*",
-    re.IGNORECASE,
-)
-_NOISE = re.compile(
-    r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
-    r"licensed under|released under|under|both|either|terms of)\s+",
-    re.IGNORECASE,
-)
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
 _LATER_WORDS = re.compile(
@@ -143,7 +136,8 @@ def _render(expression: str) -> str | None:
 
 def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     tokens = _EXPR_TOKEN.findall(text)
-    if len(tokens) > 200 or not any(t.lower() in _OPS for t in tokens):
+    # a comma is no SPDX operator: DEP-5's "A or B, and C" groups by it (the list reader's job)
+    if len(tokens) > 200 or "," in text or not any(t.lower() in _OPS for t in tokens):
         return None
     out: list[str] = []
     after_with = False
@@ -167,78 +161,10 @@ def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
 
 
-def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch | None:
-    """Return one list item read, or None. In a list of short names (``names``: DEP-5, SPDX,
-    CRAN), a name nobody knows ("NIST", "OldBoost2") is a licence of its own: custom terms,
-    so that a list never drops a licence it names."""
-    match = _read(part, vocab, depth + 1)
-    if match.id != "unknown" and match.confidence >= 0.8 and match.method not in ("phrase",
-                                                                                   "none"):
-        return match
-    if CRAN_FILE.match(part):
-        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
-                            f"{part!r}: terms in a file not read (custom)", method="alias")
-    if (names and match.id == "unknown" and NAME_TOKEN.match(part)
-            and part.casefold() not in NOT_NAMES and re.search(r"[^\W\d_]", part)
-            and not re.match(r"^v?\d", part, re.IGNORECASE)):
-        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
-                            f"{part!r}: a licence named in a list, not known here (custom)",
-                            method="alias")
-    return None
-
-
 def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
-    if len(text) > 300 or depth >= _MAX_DEPTH:
+    if depth >= _MAX_DEPTH:
         return None
-    level = levels(text)
-    if level is not None:
-        pieces = level[0].split(text)
-        parts = pieces[0::3] if level[0].groups == 2 else pieces[0::2]
-        seps = [p for p in pieces[1::3 if level[0].groups == 2 else 2]]
-        if level[0] is COMMA_WORD:
-            ops = ["OR" if sep.lower() == "or" else "AND" for sep in seps]
-            op = "OR" if all(o == "OR" for o in ops) else ("AND" if all(o == "AND" for o in ops)
-                                                            else "")
-            if not op:
-                return None
-        else:
-            op = level[1]
-        seps = ["or" if op == "OR" else "and"] * (len(parts) - 1)
-    else:
-        pieces = _SPLIT.split(text)
-        parts, seps = pieces[0::2], [s.strip(" _-").lower() for s in pieces[1::2]]
-        op = ""
-    if len(parts) < 2:
-        return None
-    found: list[LicenseMatch] = []
-    known = 0
-    cleaned = [_NOISE.sub("", (part or "").strip(_QUOTES)) for part in parts]
-    cleaned = [p for p in cleaned if p and alias_key(p) not in ("", "license", "the license",
-                                                                "licenses")]
-    names = all(NAME_TOKEN.match(p) or CRAN_FILE.match(p) for p in cleaned)
-    for part in cleaned:
-        match = _part(part, vocab, depth, names)
-        if match is None:
-            return None
-        known += not match.evidence.endswith("(custom)")
-        found.append(match)
-    ids = list(dict.fromkeys(m.id for m in found))
-    if len(ids) < 2 or not known:
-        return None
-    if not op:
-        dual = bool(_DUAL.search(text))
-        op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
-    rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
-    if rendered is None:
-        return None
-    confidence = round(min(m.confidence for m in found) * 0.95, 3)
-    return LicenseMatch(
-        rendered,
-        confidence,
-        f"several licences joined by {op}: " + "; ".join(m.evidence for m in found),
-        method="multi",
-        version_stated=all(m.version_stated for m in found),
-    )
+    return read_list(text, lambda t: _read(t, vocab, depth + 1), _render)
 
 
 def _from_entry(lid: str, confidence: float, evidence: str, method: str) -> LicenseMatch:
@@ -328,9 +254,18 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    unclear = ambiguous_name(s)
+    if unclear is not None:
+        return unclear
     short = read_token(s, vocab)
     if short is not None:
         return short
+    respelled = respell(s) if depth < _MAX_DEPTH else None
+    if respelled is not None:
+        inner = _read(respelled, vocab, depth + 1)
+        if inner.id != "unknown":
+            return replace(inner, evidence=f"DEP-5 name {s!r} read as {respelled!r}: "
+                           f"{inner.evidence}")
     classifier = _CLASSIFIER.match(s)
     if classifier is not None and depth < _MAX_DEPTH:
         inner = _read(classifier.group(1), vocab, depth + 1)
@@ -389,6 +324,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     lid = vocab.lookup_alias(s)
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
+    own_terms = local_name(s)
+    if own_terms is not None:
+        return own_terms
     if depth < _MAX_DEPTH:
         variant = variant_of(s, lambda t: _read(t, vocab, depth + 1))
         if variant is not None:
