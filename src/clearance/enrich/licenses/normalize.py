@@ -35,6 +35,14 @@ from clearance.enrich.licenses.lists import read_list
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.localnames import ambiguous_name, local_name
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
+from clearance.enrich.licenses.statement import (
+    granted_by_reference,
+    has_cue,
+    licence_fragment,
+    mask_lowercase_acronyms,
+    mentions_only,
+    statement_lines,
+)
 from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.tokens import (
@@ -73,6 +81,7 @@ _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*
                              re.IGNORECASE)
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
+_SNIPPET_SHARED = 12
 _INDEXES: dict[int, tuple[Vocabulary, PassageIndex]] = {}
 
 
@@ -204,6 +213,21 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     )
     found = LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
     return _text_families(_later(_gnu_family(found, text, vocab), text, vocab), text, vocab)
+
+
+def _snippet_match(text: str, vocab: Vocabulary, words: int) -> LicenseMatch | None:
+    """Return a text match of a passage too short for the long-text reader, or None. A short
+    passage (fewer than 40 words) names a licence by its wording alone only when it shares
+    12+ word pairs with that licence's text at a score of 0.8+: shorter runs of licence wording
+    ("under the terms of this License") are common to many licences. Only the curated
+    passages are used: a full licence text holds generic wording and other licences' names
+    (the GPL's text mentions the Lesser GPL), so a snippet found in it names no licence."""
+    if words >= _LONG_TEXT_WORDS:
+        return _text_match(text, vocab) or spdx_text_match(text, vocab)
+    best = passage_index(vocab).best(text)
+    if best is not None and best.shared >= _SNIPPET_SHARED and best.score >= 0.8:
+        return _text_match(text, vocab)
+    return None
 
 
 def _text_families(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
@@ -359,6 +383,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     if found is not None:
         return found
     words = s.count(" ") + 1
+    by_reference = granted_by_reference(s)
+    if by_reference is not None:
+        lid, wording = by_reference
+        return LicenseMatch(lid, 0.85, f"terms granted by reference ({wording!r}): {lid}",
+                            method="phrase-grant")
     if words >= _LONG_TEXT_WORDS:
         found = _text_match(s, vocab)
         if found is not None and (found.score or 0.0) >= 0.8:
@@ -366,8 +395,12 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         found = spdx_text_match(s, vocab)
         if found is not None:
             return _text_families(_gnu_family(found, s, vocab), s, vocab)
-    key = alias_key(s[:5000])
-    cc = match_cc(key, vocab)
+    # names count only where the text states a licence: not in prose that merely mentions
+    # licences, and in a long document only on its lines that state one (statement.py)
+    mention = mentions_only(s)
+    document = statement_lines(text) if words >= _LONG_TEXT_WORDS else None
+    key = alias_key(mask_lowercase_acronyms(s if document is None else document)[:5000])
+    cc = None if mention else match_cc(key, vocab)
     if cc is not None:
         return LicenseMatch(
             cc.license_id,
@@ -378,7 +411,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         )
     like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
         bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
-    names = [] if like else find_names(key, vocab)
+    names = [] if like or mention else find_names(key, vocab)
     if own_name(s, names, key):
         # one short name that mentions a licence among other words ("DONT-CHANGE-THE-GPL",
         # "Hybrid-BSD"): the name of a licence of its own, not the licence it mentions
@@ -399,8 +432,16 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             if len(ids) == 1:
                 return _later(gnu_notice_version(by_name, s, vocab), s, vocab)
             return by_name
-    if words >= _TEXT_WORDS:
-        found = _text_match(s, vocab) or spdx_text_match(s, vocab)
+    if not mention and _SOME_CC.search(key) and has_cue(s):
+        # a statement under "a CC licence" without its elements: some CC licence, not known which
+        return LicenseMatch("LicenseRef-clearance-cc-unspecified", 0.6, "a statement names a "
+                            "Creative Commons licence without its elements", method="cc-text")
+    if licence_fragment(s, names_found=bool(find_names(alias_key(s[:5000]), vocab))):
+        return LicenseMatch("unknown", 0.3, "a passage of a licence text (it speaks of 'the "
+                            "License' and names none): it states no licence for the work",
+                            method="none")
+    if words >= _TEXT_WORDS and not mention:
+        found = _snippet_match(s, vocab, words)
         if found is not None:
             return _text_families(found, s, vocab)
     # a phrase counts only in prose: words inside a URL ("/pages/public-domain/") state nothing
@@ -411,6 +452,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
+_SOME_CC = re.compile(r"\b(?:creative commons|cc)(?: |-)?licen[cs]e\b")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 
