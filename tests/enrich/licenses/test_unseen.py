@@ -11,7 +11,8 @@ any run and scored once; ``develop3.jsonl`` holds the development strings of the
 (ecosystem vocabularies: Debian DEP-5 fields, PyPI metadata and classifiers, Maven / npm /
 NuGet / Zenodo / CKAN names and URLs); ``heldback3.jsonl`` is the third fresh held-back set
 (docs/licenses.md records every figure), developed on in pass 5 with ``develop4.jsonl``
-(the statement reader, DEP-5 local and ambiguous names).
+(the statement reader, DEP-5 local and ambiguous names); ``heldback4.jsonl`` is the fourth
+fresh held-back set, scored once after that pass (its floor is its first-scored figure).
 The floors guard against regressions; the held-back floor is its measured figure, not a
 target. Also the property the acceptance asks for: noise around an input never makes the
 result less restrictive.
@@ -52,7 +53,8 @@ def _same(got: str, expected: str) -> bool:
                                               ("unseen_regression.jsonl", 0.99),
                                               ("heldback.jsonl", 0.76),
                                               ("heldback2.jsonl", 0.67),
-                                              ("heldback3.jsonl", 0.96)])
+                                              ("heldback3.jsonl", 0.96),
+                                              ("heldback4.jsonl", 0.749)])
 def test_exact_share(name: str, floor: float) -> None:
     rows = _rows(name)
     misses = [(r["raw"][:60], r["expected"], got) for r in rows
@@ -70,7 +72,8 @@ def test_exact_share(name: str, floor: float) -> None:
                                                ("unseen_regression.jsonl", 0),
                                                ("heldback.jsonl", 5),
                                                ("heldback2.jsonl", 9),
-                                               ("heldback3.jsonl", 2)])
+                                               ("heldback3.jsonl", 2),
+                                               ("heldback4.jsonl", 38)])
 def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     vocab = default_vocabulary()
     worse = [r["raw"] for r in _rows(name)
