@@ -47,11 +47,12 @@ _SEPARATED = re.compile(r"\s\|\s|[;,]\s|\sor\s(?!\(?at your option|any later|lat
 _BSD_IDS = {0: "0BSD", 1: "BSD-1-Clause", 2: "BSD-2-Clause", 3: "BSD-3-Clause",
             4: "BSD-4-Clause"}
 _GNU_NAME = re.compile(
-    r"\b(?:gnu\s+)?(affero\s+|lesser\s+|library\s+)?general\s+public\s+licen[cs]e\b", re.I
+    r"\b(?:gnu\s+)?(affero\s+|lesser\s+|library\s+|free\s+documentation\s+)?"
+    r"(?:general\s+public\s+)?(?<=\s)licen[cs]e\b", re.I
 )
 #: "under the terms version 2 of the GNU General Public License" (the version before the name)
 _BEFORE_NAME = re.compile(r"\bversion\s+([1-3])(?:\.([01]))?\s+of\s+the\s+(?:gnu\s+)?$", re.I)
-_NOTICE_VERSION = re.compile(r"\bversion\s+([1-3])(?:\.([01]))?\b", re.IGNORECASE)
+_NOTICE_VERSION = re.compile(r"\b(?:version\s+|\(v\.?\s?)([1-3])(?:\.([0-3]))?\b", re.IGNORECASE)
 _LATER = re.compile(r"\bor\s+(?:\(at\s+your\s+option\)\s+)?(?:any\s+)?later(?:\s+version)?\b"
                     r"|\bor\s+newer\b", re.IGNORECASE)
 #: (licence, the grant it shares with its sibling, its own condition, the sibling)
@@ -84,8 +85,11 @@ def bsd_clauses(text: str, vocab: Vocabulary) -> LicenseMatch | None:
 def _stated_gnu(text: str) -> tuple[str, str, bool] | None:
     """Return (family, version, or later) a GNU notice states in a sentence, or None."""
     for name in _GNU_NAME.finditer(text[:5000]):
-        family = {"affero": "AGPL", "lesser": "LGPL", "library": "LGPL"}.get(
-            (name.group(1) or "").strip().lower(), "GPL")
+        kind = " ".join((name.group(1) or "").lower().split())
+        if not kind and not re.search(r"general\s+public", name.group(0), re.I):
+            continue  # "license" alone
+        family = {"affero": "AGPL", "lesser": "LGPL", "library": "LGPL",
+                  "free documentation": "GFDL"}.get(kind, "GPL")
         after = text[name.end() : name.end() + 160]
         version = _NOTICE_VERSION.search(after)
         tail = after[version.end() : version.end() + 80] if version else ""
@@ -110,9 +114,10 @@ def gnu_notice_version(found: LicenseMatch, text: str, vocab: Vocabulary) -> Lic
     """
     unversioned = {"LicenseRef-clearance-gpl-unversioned": "GPL",
                    "LicenseRef-clearance-lgpl-unversioned": "LGPL",
-                   "LicenseRef-clearance-agpl-unversioned": "AGPL"}
+                   "LicenseRef-clearance-agpl-unversioned": "AGPL",
+                   "LicenseRef-clearance-gfdl-unversioned": "GFDL"}
     family = unversioned.get(found.id) or next(
-        (f for f in ("AGPL", "LGPL", "GPL") if found.id.startswith(f + "-")), None)
+        (f for f in ("AGPL", "LGPL", "GPL", "GFDL") if found.id.startswith(f + "-")), None)
     if family is None:
         return found
     stated = _stated_gnu(text)

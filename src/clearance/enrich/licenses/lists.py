@@ -1,16 +1,26 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The shapes of a list of licences in one value: separators, precedence, short names.
+"""Several licences in one value: separators, precedence, short names (:func:`read_list`).
 
 Debian DEP-5 joins with ", and" / ", or" last; SPDX binds AND before OR; a list of short names
-("BSL-1.0 and NIST") names a licence in every item, even one nobody knows here. The normaliser's
-list reader (``normalize._split``) reads the items; this module says how the value is cut.
+("BSL-1.0 and NIST") names a licence in every item, even one nobody knows here: such an item is
+custom terms, so that a list never drops a licence it names. An item is read by the
+normaliser's own reader (a callback), one level deeper.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["AND_WORD", "COMMA_WORD", "CRAN_FILE", "NAME_TOKEN", "NOT_NAMES", "OR_WORD", "levels"]
+from clearance.enrich.licenses.edges import QUOTES
+from clearance.enrich.licenses.vocabulary import alias_key
+from clearance.models import LicenseMatch
+
+__all__ = ["AND_WORD", "COMMA_WORD", "CRAN_FILE", "NAME_TOKEN", "NOT_NAMES", "OR_WORD", "levels",
+           "read_list"]
+
+Read = Callable[[str], LicenseMatch]
+Render = Callable[[str], "str | None"]
 
 #: "A or B, and C" (DEP-5): a comma before "and"/"or" joins with the lowest precedence
 COMMA_WORD = re.compile(r"\s*,\s*(and|or)\s+", re.IGNORECASE)
@@ -18,6 +28,20 @@ OR_WORD = re.compile(r"\s+(or)\s+|\s*(\|)\s*", re.IGNORECASE)
 AND_WORD = re.compile(r"\s+(and)\s+", re.IGNORECASE)
 #: a short licence name (one token: "NIST", "OldBoost2", "OpenSSL+SSLeay") in a list
 NAME_TOKEN = re.compile(r"^[^\W_][\w.+~-]{1,40}$")
+_SPLIT = re.compile(
+    r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\||(?<=\+)[_-]or(?=[_-]))[_-]?\s*",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(
+    r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
+    r"licensed under|released under|under|both|either|terms of)\s+",
+    re.IGNORECASE,
+)
+_DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
+_NAME_LIST = re.compile(r"\s+(?:and|or)\s+|\s*\|\s*", re.IGNORECASE)
+_MAX_CHARS = 300
+#: evidence of an item read as custom only because the list names it
+_FALLBACKS = ("not known here (custom)", "a file not read (custom)")
 
 
 def levels(text: str) -> tuple[re.Pattern[str], str] | None:
@@ -40,3 +64,93 @@ NOT_NAMES = frozenset({"later", "newer", "above", "any", "other", "others", "non
                        "version", "copy", "only", "both", "either", "all"})
 #: CRAN's "file LICENSE": terms in a file that was not read.
 CRAN_FILE = re.compile(r"^file\s+licen[cs]e$", re.IGNORECASE)
+
+
+def _names_only(part: str) -> bool:
+    """Return whether a list item is a short name or a list of short names ("GPL-1+ or
+    Artistic" inside DEP-5's "REGCOMP, and GPL-1+ or Artistic")."""
+    return all(NAME_TOKEN.match(p) or CRAN_FILE.match(p) for p in _NAME_LIST.split(part) if p)
+
+
+def _part(part: str, read: Read, names: bool) -> LicenseMatch | None:
+    """Return one list item read, or None. In a list of short names (``names``: DEP-5, SPDX,
+    CRAN), a name nobody knows ("NIST", "OldBoost2") is a licence of its own: custom terms,
+    so that a list never drops a licence it names."""
+    match = read(part)
+    # an item that is itself a list ("GPL-1+ or Artistic" in DEP-5's "A, and B or C") carries
+    # its items' lower confidence; it was read by this reader, so it is taken as it is
+    floor = 0.5 if match.method == "multi" else 0.8
+    if match.id != "unknown" and match.confidence >= floor and match.method not in ("phrase",
+                                                                                    "none"):
+        return match
+    if match.method == "ambiguous":  # "Unicode" in a list: a licence, but not known which
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
+                            f"{match.evidence}: a licence not known here (custom)",
+                            method="alias")
+    if CRAN_FILE.match(part):
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
+                            f"{part!r}: terms in a file not read (custom)", method="alias")
+    if (names and match.id == "unknown" and NAME_TOKEN.match(part)
+            and part.casefold() not in NOT_NAMES and re.search(r"[^\W\d_]", part)
+            and not re.match(r"^v?\d", part, re.IGNORECASE)):
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
+                            f"{part!r}: a licence named in a list, not known here (custom)",
+                            method="alias")
+    return None
+
+
+def _cut(text: str) -> tuple[list[str], list[str], str] | None:
+    """Return the items, separators and operator ("" when the separators decide) of a list."""
+    level = levels(text)
+    if level is None:
+        pieces = _SPLIT.split(text)
+        return pieces[0::2], [s.strip(" _-").lower() for s in pieces[1::2]], ""
+    pattern, op = level
+    pieces = pattern.split(text)
+    step = pattern.groups + 1
+    parts, seps = pieces[0::step], [p for p in pieces[1::step]]
+    if pattern is COMMA_WORD:
+        ops = {"OR" if sep.lower() == "or" else "AND" for sep in seps}
+        if len(ops) != 1:
+            return None
+        op = ops.pop()
+    return parts, ["or" if op == "OR" else "and"] * (len(parts) - 1), op
+
+
+def read_list(text: str, read: Read, render: Render) -> LicenseMatch | None:
+    """Return the expression of several licences in one short value, or None."""
+    if len(text) > _MAX_CHARS:
+        return None
+    cut = _cut(text)
+    if cut is None or len(cut[0]) < 2:
+        return None
+    parts, seps, op = cut
+    cleaned = [_NOISE.sub("", (part or "").strip(QUOTES)) for part in parts]
+    cleaned = [p for p in cleaned if p and alias_key(p) not in ("", "license", "the license",
+                                                                "licenses")]
+    names = all(_names_only(p) for p in cleaned)
+    found: list[LicenseMatch] = []
+    for part in cleaned:
+        match = _part(part, read, names and NAME_TOKEN.match(part) is not None)
+        if match is None:
+            return None
+        found.append(match)
+    ids = list(dict.fromkeys(m.id for m in found))
+    known = sum(not m.evidence.endswith(_FALLBACKS) for m in found)
+    if not found or (len(ids) < 2 and not (names and len(found) >= 2)) or not known:
+        return None
+    if not op:
+        dual = bool(_DUAL.search(text))
+        op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
+    rendered = ids[0] if len(ids) == 1 else render(
+        f" {op} ".join(f"({i})" if " " in i else i for i in ids))
+    if rendered is None:
+        return None
+    confidence = round(min(m.confidence for m in found) * 0.95, 3)
+    return LicenseMatch(
+        rendered,
+        confidence,
+        f"several licences joined by {op}: " + "; ".join(m.evidence for m in found),
+        method="multi",
+        version_stated=all(m.version_stated for m in found),
+    )

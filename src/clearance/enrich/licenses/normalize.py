@@ -31,14 +31,24 @@ from clearance.enrich.licenses.families import (
 )
 from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
-from clearance.enrich.licenses.lists import COMMA_WORD, CRAN_FILE, NAME_TOKEN, NOT_NAMES, levels
+from clearance.enrich.licenses.lists import read_list
 from clearance.enrich.licenses.localise import localise
+from clearance.enrich.licenses.localnames import ambiguous_name, local_name
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
+from clearance.enrich.licenses.statement import (
+    granted_by_reference,
+    has_cue,
+    licence_fragment,
+    mask_lowercase_acronyms,
+    mentions_only,
+    statement_lines,
+)
 from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.tokens import (
     own_name,
     read_token,
+    respell,
     spdx_id,
     variant_of,
     with_exception,
@@ -62,15 +72,6 @@ MAX_INPUT = 200_000
 _MAX_DEPTH = 2
 _OPS = {"and": "AND", "or": "OR", "with": "WITH"}
 _EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_SPLIT = re.compile(
-    r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\||(?<=\+)[_-]or(?=[_-]))[_-]?\s*",
-    re.IGNORECASE,
-)
-_NOISE = re.compile(
-    r"^(?:the|a|an|and|or|license[sd]?|licence[sd]?|dual[- ]licensed(?: under)?|"
-    r"licensed under|released under|under|both|either|terms of)\s+",
-    re.IGNORECASE,
-)
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
 _LATER_WORDS = re.compile(
@@ -80,6 +81,7 @@ _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*
                              re.IGNORECASE)
 _LONG_TEXT_WORDS = 40
 _TEXT_WORDS = 12
+_SNIPPET_SHARED = 12
 _INDEXES: dict[int, tuple[Vocabulary, PassageIndex]] = {}
 
 
@@ -143,7 +145,8 @@ def _render(expression: str) -> str | None:
 
 def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     tokens = _EXPR_TOKEN.findall(text)
-    if len(tokens) > 200 or not any(t.lower() in _OPS for t in tokens):
+    # a comma is no SPDX operator: DEP-5's "A or B, and C" groups by it (the list reader's job)
+    if len(tokens) > 200 or "," in text or not any(t.lower() in _OPS for t in tokens):
         return None
     out: list[str] = []
     after_with = False
@@ -167,78 +170,10 @@ def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
 
 
-def _part(part: str, vocab: Vocabulary, depth: int, names: bool) -> LicenseMatch | None:
-    """Return one list item read, or None. In a list of short names (``names``: DEP-5, SPDX,
-    CRAN), a name nobody knows ("NIST", "OldBoost2") is a licence of its own: custom terms,
-    so that a list never drops a licence it names."""
-    match = _read(part, vocab, depth + 1)
-    if match.id != "unknown" and match.confidence >= 0.8 and match.method not in ("phrase",
-                                                                                   "none"):
-        return match
-    if CRAN_FILE.match(part):
-        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
-                            f"{part!r}: terms in a file not read (custom)", method="alias")
-    if (names and match.id == "unknown" and NAME_TOKEN.match(part)
-            and part.casefold() not in NOT_NAMES and re.search(r"[^\W\d_]", part)
-            and not re.match(r"^v?\d", part, re.IGNORECASE)):
-        return LicenseMatch("LicenseRef-clearance-custom", 0.6,
-                            f"{part!r}: a licence named in a list, not known here (custom)",
-                            method="alias")
-    return None
-
-
 def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
-    if len(text) > 300 or depth >= _MAX_DEPTH:
+    if depth >= _MAX_DEPTH:
         return None
-    level = levels(text)
-    if level is not None:
-        pieces = level[0].split(text)
-        parts = pieces[0::3] if level[0].groups == 2 else pieces[0::2]
-        seps = [p for p in pieces[1::3 if level[0].groups == 2 else 2]]
-        if level[0] is COMMA_WORD:
-            ops = ["OR" if sep.lower() == "or" else "AND" for sep in seps]
-            op = "OR" if all(o == "OR" for o in ops) else ("AND" if all(o == "AND" for o in ops)
-                                                            else "")
-            if not op:
-                return None
-        else:
-            op = level[1]
-        seps = ["or" if op == "OR" else "and"] * (len(parts) - 1)
-    else:
-        pieces = _SPLIT.split(text)
-        parts, seps = pieces[0::2], [s.strip(" _-").lower() for s in pieces[1::2]]
-        op = ""
-    if len(parts) < 2:
-        return None
-    found: list[LicenseMatch] = []
-    known = 0
-    cleaned = [_NOISE.sub("", (part or "").strip(_QUOTES)) for part in parts]
-    cleaned = [p for p in cleaned if p and alias_key(p) not in ("", "license", "the license",
-                                                                "licenses")]
-    names = all(NAME_TOKEN.match(p) or CRAN_FILE.match(p) for p in cleaned)
-    for part in cleaned:
-        match = _part(part, vocab, depth, names)
-        if match is None:
-            return None
-        known += not match.evidence.endswith("(custom)")
-        found.append(match)
-    ids = list(dict.fromkeys(m.id for m in found))
-    if len(ids) < 2 or not known:
-        return None
-    if not op:
-        dual = bool(_DUAL.search(text))
-        op = "OR" if dual or all(s in ("or", "/", "|") for s in seps) else "AND"
-    rendered = _render(f" {op} ".join(f"({i})" if " " in i else i for i in ids))
-    if rendered is None:
-        return None
-    confidence = round(min(m.confidence for m in found) * 0.95, 3)
-    return LicenseMatch(
-        rendered,
-        confidence,
-        f"several licences joined by {op}: " + "; ".join(m.evidence for m in found),
-        method="multi",
-        version_stated=all(m.version_stated for m in found),
-    )
+    return read_list(text, lambda t: _read(t, vocab, depth + 1), _render)
 
 
 def _from_entry(lid: str, confidence: float, evidence: str, method: str) -> LicenseMatch:
@@ -278,6 +213,21 @@ def _text_match(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     )
     found = LicenseMatch(best.license_id, confidence, evidence, method="text", score=best.score)
     return _text_families(_later(_gnu_family(found, text, vocab), text, vocab), text, vocab)
+
+
+def _snippet_match(text: str, vocab: Vocabulary, words: int) -> LicenseMatch | None:
+    """Return a text match of a passage too short for the long-text reader, or None. A short
+    passage (fewer than 40 words) names a licence by its wording alone only when it shares
+    12+ word pairs with that licence's text at a score of 0.8+: shorter runs of licence wording
+    ("under the terms of this License") are common to many licences. Only the curated
+    passages are used: a full licence text holds generic wording and other licences' names
+    (the GPL's text mentions the Lesser GPL), so a snippet found in it names no licence."""
+    if words >= _LONG_TEXT_WORDS:
+        return _text_match(text, vocab) or spdx_text_match(text, vocab)
+    best = passage_index(vocab).best(text)
+    if best is not None and best.shared >= _SNIPPET_SHARED and best.score >= 0.8:
+        return _text_match(text, vocab)
+    return None
 
 
 def _text_families(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
@@ -328,9 +278,18 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    unclear = ambiguous_name(s)
+    if unclear is not None:
+        return unclear
     short = read_token(s, vocab)
     if short is not None:
         return short
+    respelled = respell(s) if depth < _MAX_DEPTH else None
+    if respelled is not None:
+        inner = _read(respelled, vocab, depth + 1)
+        if inner.id != "unknown":
+            return replace(inner, evidence=f"DEP-5 name {s!r} read as {respelled!r}: "
+                           f"{inner.evidence}")
     classifier = _CLASSIFIER.match(s)
     if classifier is not None and depth < _MAX_DEPTH:
         inner = _read(classifier.group(1), vocab, depth + 1)
@@ -389,6 +348,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     lid = vocab.lookup_alias(s)
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
+    own_terms = local_name(s)
+    if own_terms is not None:
+        return own_terms
     if depth < _MAX_DEPTH:
         variant = variant_of(s, lambda t: _read(t, vocab, depth + 1))
         if variant is not None:
@@ -421,6 +383,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     if found is not None:
         return found
     words = s.count(" ") + 1
+    by_reference = granted_by_reference(s)
+    if by_reference is not None:
+        lid, wording = by_reference
+        return LicenseMatch(lid, 0.85, f"terms granted by reference ({wording!r}): {lid}",
+                            method="phrase-grant")
     if words >= _LONG_TEXT_WORDS:
         found = _text_match(s, vocab)
         if found is not None and (found.score or 0.0) >= 0.8:
@@ -428,8 +395,12 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         found = spdx_text_match(s, vocab)
         if found is not None:
             return _text_families(_gnu_family(found, s, vocab), s, vocab)
-    key = alias_key(s[:5000])
-    cc = match_cc(key, vocab)
+    # names count only where the text states a licence: not in prose that merely mentions
+    # licences, and in a long document only on its lines that state one (statement.py)
+    mention = mentions_only(s)
+    document = statement_lines(text) if words >= _LONG_TEXT_WORDS else None
+    key = alias_key(mask_lowercase_acronyms(s if document is None else document)[:5000])
+    cc = None if mention else match_cc(key, vocab)
     if cc is not None:
         return LicenseMatch(
             cc.license_id,
@@ -440,7 +411,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         )
     like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
         bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
-    names = [] if like else find_names(key, vocab)
+    names = [] if like or mention else find_names(key, vocab)
     if own_name(s, names, key):
         # one short name that mentions a licence among other words ("DONT-CHANGE-THE-GPL",
         # "Hybrid-BSD"): the name of a licence of its own, not the licence it mentions
@@ -461,8 +432,16 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
             if len(ids) == 1:
                 return _later(gnu_notice_version(by_name, s, vocab), s, vocab)
             return by_name
-    if words >= _TEXT_WORDS:
-        found = _text_match(s, vocab) or spdx_text_match(s, vocab)
+    if not mention and _SOME_CC.search(key) and has_cue(s):
+        # a statement under "a CC licence" without its elements: some CC licence, not known which
+        return LicenseMatch("LicenseRef-clearance-cc-unspecified", 0.6, "a statement names a "
+                            "Creative Commons licence without its elements", method="cc-text")
+    if licence_fragment(s, names_found=bool(find_names(alias_key(s[:5000]), vocab))):
+        return LicenseMatch("unknown", 0.3, "a passage of a licence text (it speaks of 'the "
+                            "License' and names none): it states no licence for the work",
+                            method="none")
+    if words >= _TEXT_WORDS and not mention:
+        found = _snippet_match(s, vocab, words)
         if found is not None:
             return _text_families(found, s, vocab)
     # a phrase counts only in prose: words inside a URL ("/pages/public-domain/") state nothing
@@ -473,6 +452,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
+_SOME_CC = re.compile(r"\b(?:creative commons|cc)(?: |-)?licen[cs]e\b")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
 

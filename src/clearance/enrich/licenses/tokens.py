@@ -31,7 +31,7 @@ from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
 from clearance.yamlio import load_yaml
 
-__all__ = ["own_name", "read_token", "spdx_id", "variant_of", "with_exception"]
+__all__ = ["own_name", "read_token", "respell", "spdx_id", "variant_of", "with_exception"]
 
 Read = Callable[[str], LicenseMatch]
 Render = Callable[[str], "str | None"]
@@ -83,7 +83,7 @@ def _exception_ids() -> dict[str, str]:
 
 
 _TOKEN = re.compile(r"^[^\W_][\w.~+-]{0,60}$")
-_DEP5 = re.compile(r"^(?P<name>[a-z][a-z0-9-]*?)(?:[-_ ]?v?(?P<v>\d+(?:\.\d+)*[a-z]?))?$")
+_DEP5 = re.compile(r"^(?P<name>[a-z][a-z0-9+-]*?)(?:[-_ ]?v?(?P<v>\d+(?:\.\d+)*[a-z]?))?$")
 _GNU_FORWARD = re.compile(r"^(A?GPL|LGPL|GFDL)-(\d\.\d)\+?$", re.IGNORECASE)
 
 
@@ -154,7 +154,8 @@ def _dep5(name: str, plus: bool, vocab: Vocabulary) -> tuple[str, bool] | None:
 def read_token(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     """Return the licence one ecosystem short name stands for, or None."""
     s = _edges(text)
-    if not _TOKEN.match(s) or s.count("+") > 1 or "+" in s[:-1]:
+    inner_plus = "+" in s[:-1] and s.casefold() not in _table().dep5  # "OpenSSL+SSLeay"
+    if not _TOKEN.match(s) or s.count("+") > 1 or inner_plus:
         return None
     plus = s.endswith("+")
     base = s[:-1] if plus else s
@@ -220,6 +221,29 @@ def with_exception(text: str, read: Read, render: Render) -> LicenseMatch | None
                         version_stated=base.version_stated)
 
 
+_PLUS_THEN_WORDS = re.compile(r"^(?P<base>[^\W_][\w.~-]*\+)[-_](?P<rest>[a-z][\w-]*)$", re.I)
+_NO_INVARIANTS = re.compile(r"^no[-_]?invariants?(?:[-_]sections?)?$", re.I)
+_GFDL = re.compile(r"^GFDL-(?P<v>\d(?:\.\d)?)\+$", re.I)
+
+
+def respell(text: str) -> str | None:
+    """Return a DEP-5 name with words after its '+' spelled the way the readers read it, or
+    None: "GPL-3+-autoconf-exception" -> "GPL-3+ with autoconf exception",
+    "GFDL-1.3+-no-invariant" -> "GFDL-NIV-1.3+" (the DEP-5 name of the same licence)."""
+    m = _PLUS_THEN_WORDS.match(_edges(text))
+    if m is None:
+        return None
+    base, rest = m.group("base"), m.group("rest")
+    if rest.casefold().endswith("exception"):
+        words = re.sub(r"^with\b", "", re.sub(r"[-_]", " ", rest[: -len("exception")]).strip())
+        words = words.strip()
+        return f"{base} with {words} exception" if words else None
+    gfdl = _GFDL.match(base)
+    if gfdl is not None and _NO_INVARIANTS.match(rest):
+        return f"GFDL-NIV-{gfdl.group('v')}+"
+    return None
+
+
 _SPLIT_POINT = re.compile(r"[-_~]")
 
 
@@ -238,6 +262,10 @@ def variant_of(text: str, read: Read) -> LicenseMatch | None:
         if all(w in neutral or w.isdigit() for w in words):
             continue
         found = read(base)
+        if found.method == "ambiguous":  # "Unicode-data": a variant of one of several licences
+            return LicenseMatch("LicenseRef-clearance-custom", 0.8,
+                                f"{s!r} names a variant of an ambiguous name ({found.evidence}):"
+                                " custom", method="alias")
         if found.id == "unknown" or found.method in ("phrase", "none", "empty"):
             continue
         if found.id in ("public-domain", "all-rights-reserved"):
