@@ -46,6 +46,9 @@ def test_every_output_is_written(scanned: ScanResult) -> None:
                  "prohibited.parquet", "scan.json", "clearance-complete.json",
                  "evidence/ledger/snapshot.jsonl", "evidence/index.sqlite"):
         assert (out / name).is_file(), name
+    # every file the result lists is where it says (facts and signals once lacked the folder)
+    for name, path in scanned.files.items():
+        assert Path(path).exists(), (name, path)
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "not legal advice" in report
     # the configuration states how categories were decided (home pages read as evidence)
@@ -124,6 +127,7 @@ def test_assess_rejudges_saved_facts_without_the_manifest(scanned: ScanResult,
     assert again.out.parent == copy / "runs"
     assert set(assessment["market"].cast(pl.String).unique()) == {"us", "de", "kr"}
     assert sum(again.tiers.values()) == scanned.rows_accepted
+    assert again.files["facts"] == str(copy / "facts.parquet")  # the scan's, not the run's
 
 
 def test_scan_cli_on_a_csv(tmp_path: Path) -> None:

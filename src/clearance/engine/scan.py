@@ -294,11 +294,15 @@ def _report(
     counts: dict[str, Any], markets: Sequence[str], policy: Policy, as_of: dt.date | None,
     reports: bool, evidence: dict[str, Any], provenance: dict[str, Any],
     assumptions: Assumptions, warnings: list[str], split: dict[str, str],
-    progress: Progress | None = None,
+    progress: Progress | None = None, scan_dir: Path | None = None,
 ) -> ScanResult:
-    """Write the reports from the counts the stream kept; return what the job did."""
-    files = {"facts": "facts.parquet", "assessment": str(out / "assessment.parquet"),
-             "signals": "signals.parquet", **split}
+    """Write the reports from the counts the stream kept; return what the job did.
+
+    ``scan_dir`` holds the facts and signals when it is not ``out`` (an assess run)."""
+    source = scan_dir or out
+    files = {"facts": str(source / "facts.parquet"),
+             "assessment": str(out / "assessment.parquet"),
+             "signals": str(source / "signals.parquet"), **split}
     if reports:
         stage = (progress or NullProgress()).stage("writing the reports", 2, "steps")
         sens, reasons = report_law(merge_law_counts(done.law), markets, assumptions, as_of)
@@ -474,7 +478,7 @@ def assess_scan(
                      policy=chosen, as_of=as_of, reports=reports, evidence=evidence,
                      provenance=provenance, assumptions=after,
                      warnings=[added, *warnings] if added else warnings, split=split,
-                     progress=prog)
+                     progress=prog, scan_dir=scan_dir)
     finish(run_dir, {**provenance, "assessed_at":
                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                      "scan": shown_path(scan_dir, run_dir)}, kind="assess")
