@@ -8,6 +8,7 @@ records it could not parse at all (``Reject``). Canonicalisation happens later, 
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import re
@@ -27,10 +28,12 @@ from clearance.ingest.schema import REJECT_SCHEMA
 
 __all__ = [
     "BLOCK_BYTES",
+    "UTF16_BOMS",
     "BoundedStream",
     "Line",
     "RawChunk",
     "Reject",
+    "Utf8FromUtf16",
     "iter_lines",
     "open_binary",
     "rejects_table",
@@ -164,9 +167,56 @@ def open_binary(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> IO[bytes]:
     elif head.startswith(ZSTD_MAGIC):
         inner = cast(IO[bytes], zstandard.ZstdDecompressor().stream_reader(raw, closefd=False,
                                                                            read_across_frames=True))
+    elif head.startswith(UTF16_BOMS):
+        return cast(IO[bytes], Utf8FromUtf16(raw, path))
     else:
         return raw
     return cast(IO[bytes], BoundedStream(raw, inner, path, limits))
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class Utf8FromUtf16(io.RawIOBase):
+    """A UTF-16 text file (it starts with a byte-order mark) read as UTF-8 bytes.
+
+    Spreadsheets export "Unicode text" as UTF-16; the line readers split bytes at ``\n``, so
+    the file is transcoded as it is read (memory: one block). Bytes that are not UTF-16 raise
+    EncodingError naming the file.
+    """
+
+    def __init__(self, raw: IO[bytes], path: Path) -> None:
+        super().__init__()
+        self._raw, self._path = raw, path
+        self._decoder = codecs.getincrementaldecoder("utf-16")()
+        self._buffer = bytearray()
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = -1 if size is None else size
+        while not self._done and (want < 0 or len(self._buffer) < want):
+            chunk = self._raw.read(BLOCK_BYTES)
+            try:
+                text = self._decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(
+                    f"not valid UTF-16 after its byte-order mark ({exc.reason}); re-encode the "
+                    "file as UTF-8",
+                    path=self._path,
+                ) from exc
+            self._buffer += text.encode("utf-8")
+            self._done = not chunk
+        cut = len(self._buffer) if want < 0 else min(want, len(self._buffer))
+        out = bytes(self._buffer[:cut])
+        del self._buffer[:cut]
+        return out
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 DECOMPRESSION_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError)
@@ -190,7 +240,8 @@ def _decode(block: bytes, path: Path, first_line: int, encoding: str) -> str:
         line = first_line + block.count(b"\n", 0, exc.start)
         raise EncodingError(
             f"line {line} is not valid {encoding} (byte 0x{block[exc.start]:02x} at offset "
-            f"{exc.start} of its block); re-encode the file or pass --encoding",
+            f"{exc.start} of its block); re-encode the file as UTF-8 (UTF-16 with a byte-order "
+            "mark is read too)",
             path=path,
         ) from exc
 
@@ -212,11 +263,11 @@ def _decode_line(number: int, raw: bytes, encoding: str, lenient: bool, path: Pa
         where = f"byte 0x{raw[exc.start]:02x} at offset {exc.start} of the line"
         if not lenient:
             raise EncodingError(
-                f"line {number} is not valid {encoding} ({where}); re-encode the file or pass "
-                "--encoding",
+                f"line {number} is not valid {encoding} ({where}); re-encode the file as UTF-8 "
+                "(UTF-16 with a byte-order mark is read too)",
                 path=path,
             ) from exc
-        reason = f"not valid {encoding} (line {number}: {where}); re-encode it or pass --encoding"
+        reason = f"not valid {encoding} (line {number}: {where}); re-encode the file as UTF-8"
         return Line(number, raw[:2000].decode(encoding, "backslashreplace"), reason)
 
 

@@ -8,6 +8,7 @@ block-parallel parser cannot; quoted fields may span lines.
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,11 @@ from clearance.errors import EmptyManifestError, ManifestError
 from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import RawChunk, Reject, iter_lines
 
-__all__ = ["read_delimited"]
+__all__ = ["DELIMITERS", "header_delimiter", "read_delimited"]
+
+#: The delimiters a CSV header is read for, in the order that breaks a tie: comma (RFC 4180),
+#: semicolon (spreadsheets in locales whose decimal mark is a comma), tab, vertical bar.
+DELIMITERS = (",", ";", "\t", "|")
 
 csv.field_size_limit(min(sys.maxsize, 64 << 20))
 
@@ -37,10 +42,25 @@ def _header(row: list[str], path: Path) -> list[str]:
     return names
 
 
+def header_delimiter(line: str) -> str:
+    """Return the delimiter of a CSV file from its header line: the one of :data:`DELIMITERS`
+    that occurs most often outside double quotes (the first listed on a tie), "," when none
+    does. Column names seldom hold a delimiter; a header is the one line that is sure to."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])  # max keeps the first of equals
+    return best if counts[best] else ","
+
+
 def read_delimited(
     path: Path,
     *,
-    delimiter: str = ",",
+    delimiter: str | None = ",",
     encoding: str = "utf-8",
     batch_rows: int = 262_144,
     limits: ReadLimits = DEFAULT_LIMITS,
@@ -49,7 +69,8 @@ def read_delimited(
     """Yield chunks of a delimited file; malformed records become rejects with their line.
 
     A line over the length limit, or (with ``lenient``) not valid in the encoding, rejects
-    the record it belongs to; without ``lenient`` bad encoding fails the file.
+    the record it belongs to; without ``lenient`` bad encoding fails the file. ``delimiter``
+    None reads it from the header line (:func:`header_delimiter`).
     """
     source = str(path)
     line_no = 0
@@ -72,7 +93,13 @@ def read_delimited(
                 nul_line = line.number
             yield line.text + "\n"
 
-    reader = csv.reader(feed(), delimiter=delimiter, strict=False)
+    lines = feed()
+    if delimiter is None:
+        head = next(lines, None)
+        delimiter = header_delimiter(head) if head is not None else ","
+        if head is not None:
+            lines = itertools.chain([head], lines)
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
     try:
         first = next(reader)
     except StopIteration:

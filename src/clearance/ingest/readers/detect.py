@@ -15,7 +15,13 @@ import pyarrow as pa
 
 from clearance.errors import ManifestError, UnknownFormatError
 from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
-from clearance.ingest.readers.base import GZIP_MAGIC, ZSTD_MAGIC, RawChunk, open_binary
+from clearance.ingest.readers.base import (
+    GZIP_MAGIC,
+    UTF16_BOMS,
+    ZSTD_MAGIC,
+    RawChunk,
+    open_binary,
+)
 from clearance.ingest.readers.columnar import (
     Selector,
     iter_arrow_table,
@@ -95,6 +101,8 @@ def _sniff(path: Path) -> str:
                 raise ManifestError(f"compressed stream is corrupt ({exc})", path=path) from exc
         if len(head) > 262 and head[257:262] == b"ustar":
             return "webdataset"
+    if head.startswith(UTF16_BOMS):
+        head = head[: len(head) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] == b"{":
         return "jsonl"
@@ -102,8 +110,8 @@ def _sniff(path: Path) -> str:
         first = text.split(b"\n", 1)[0]
         if b"\t" in first:
             return "tsv"
-        if b"," in first:
-            return "csv"
+        if b"," in first or b";" in first:
+            return "csv"  # its delimiter is read from the header (delimited.header_delimiter)
     raise UnknownFormatError(
         "cannot tell the format (not CSV/TSV, JSON Lines, Parquet, Arrow or a tar shard); "
         "rename it with its extension or pass --format",
@@ -123,7 +131,7 @@ def _file_plan(path: Path, fmt: str, opts: _Options) -> Plan:
     rows, limits, lenient = opts.batch_rows, opts.limits, opts.lenient
     readers: dict[str, Callable[[], Iterator[RawChunk]]] = {
         "csv": lambda: read_delimited(
-            path, delimiter=",", batch_rows=rows, limits=limits, lenient=lenient
+            path, delimiter=None, batch_rows=rows, limits=limits, lenient=lenient
         ),
         "tsv": lambda: read_delimited(
             path, delimiter="\t", batch_rows=rows, limits=limits, lenient=lenient

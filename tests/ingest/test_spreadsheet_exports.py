@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: Apache-2.0
+"""What spreadsheets write when asked for CSV: semicolons (locales with a decimal comma),
+tabs or bars in a .csv file, and "Unicode text" in UTF-16 with a byte-order mark. Each reads
+as the comma-separated UTF-8 file does; bytes that are not UTF-16 fail with the file named."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clearance.errors import EncodingError
+from clearance.ingest.manifest import ManifestReader
+from clearance.ingest.readers.delimited import DELIMITERS, header_delimiter, read_delimited
+from tests.ingest.conftest import CSV_TEXT
+
+
+def _read(path: Path) -> list[dict[str, object]]:
+    reader = ManifestReader(str(path))
+    rows = [row for table in reader for row in table.select(
+        ["url", "license_raw", "source_row"]).to_pylist()]
+    assert reader.rows_read == reader.rows_accepted + reader.rows_rejected
+    assert reader.rows_rejected == 0
+    return rows
+
+
+@pytest.fixture
+def expected(tmp_path: Path) -> list[dict[str, object]]:
+    path = tmp_path / "plain.csv"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    return _read(path)
+
+
+def _with(delimiter: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerows(csv.reader(io.StringIO(CSV_TEXT)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("delimiter", DELIMITERS)
+def test_any_delimiter_in_a_csv_file(
+    tmp_path: Path, expected: list[dict[str, object]], delimiter: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(_with(delimiter), encoding="utf-8")
+    assert _read(path) == expected
+
+
+def test_a_semicolon_file_without_extension_is_read_as_csv(
+    tmp_path: Path, expected: list[dict[str, object]]
+) -> None:
+    path = tmp_path / "export"
+    path.write_text(_with(";"), encoding="utf-8")
+    assert _read(path) == expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["export.csv", "export.tsv", "export"])
+def test_utf16_with_a_byte_order_mark(
+    tmp_path: Path, expected: list[dict[str, object]], encoding: str, name: str
+) -> None:
+    path = tmp_path / name
+    text = _with("\t" if name.endswith(".tsv") else ",")
+    bom = "" if encoding == "utf-16" else "\ufeff"  # "utf-16" writes its own mark
+    path.write_bytes((bom + text).encode(encoding))
+    assert _read(path) == expected
+
+
+def test_utf16_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_bytes('{"url": "https://a.example/é.jpg", "license": "CC0"}\n'.encode("utf-16"))
+    assert _read(path) == [{"url": "https://a.example/é.jpg", "license_raw": "CC0",
+                            "source_row": 1}]
+
+
+@pytest.mark.parametrize("tail", [b"h\x00\x00", b"\x00\xd8\n\x00"])  # odd length; lone surrogate
+def test_bytes_that_are_not_utf16_name_the_file(tmp_path: Path, tail: bytes) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\xff\xfe" + "url\n".encode("utf-16-le") + tail)
+    with pytest.raises(EncodingError, match=r"broken\.csv: not valid UTF-16"):
+        list(read_delimited(path, delimiter=None))
+
+
+names = st.text(st.characters(codec="utf-8", exclude_characters=',;\t|"\r\n\x00'),
+                min_size=1, max_size=12)
+
+
+@given(st.lists(names, min_size=1, max_size=8), st.sampled_from(DELIMITERS))
+def test_a_header_tells_its_delimiter(columns: list[str], delimiter: str) -> None:
+    line = delimiter.join(columns)
+    assert header_delimiter(line) == (delimiter if len(columns) > 1 else ",")
+
+
+@given(st.text(max_size=200))
+def test_any_header_line_gives_one_of_the_delimiters(line: str) -> None:
+    assert header_delimiter(line) in DELIMITERS
