@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from clearance.errors import EncodingError
 from clearance.ingest.manifest import ManifestReader
+from clearance.ingest.readers.base import Utf8FromUtf16
 from clearance.ingest.readers.delimited import DELIMITERS, header_delimiter, read_delimited
 from tests.ingest.conftest import CSV_TEXT
 
@@ -99,3 +100,28 @@ def test_a_header_tells_its_delimiter(columns: list[str], delimiter: str) -> Non
 @given(st.text(max_size=200))
 def test_any_header_line_gives_one_of_the_delimiters(line: str) -> None:
     assert header_delimiter(line) in DELIMITERS
+
+
+class _Trickle(io.BytesIO):
+    """A file that hands out at most ``step`` bytes a read (cuts inside code units)."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        super().__init__(data)
+        self.step = step
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(self.step)
+
+
+@given(st.text(st.characters(codec="utf-16", exclude_categories=["Cs"]), max_size=300),
+       st.sampled_from(["utf-16-le", "utf-16-be"]), st.integers(1, 7), st.integers(1, 5))
+def test_utf16_reads_as_its_utf8_bytes_in_any_read_size(
+    text: str, encoding: str, size: int, step: int
+) -> None:
+    raw = _Trickle(("\ufeff" + text).encode(encoding), step)
+    stream = Utf8FromUtf16(raw, Path("x.csv"))
+    got = b""
+    while piece := stream.read(size):
+        assert len(piece) <= size
+        got += piece
+    assert got == text.encode("utf-8")
