@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearance.errors import EncodingError
+from clearance.errors import EncodingError, UnknownFormatError
 from clearance.ingest.manifest import ManifestReader
 from clearance.ingest.readers.base import Utf8FromUtf16
 from clearance.ingest.readers.delimited import DELIMITERS, header_delimiter, read_delimited
@@ -125,3 +125,11 @@ def test_utf16_reads_as_its_utf8_bytes_in_any_read_size(
         assert len(piece) <= size
         got += piece
     assert got == text.encode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["manifest.xlsx", "manifest.ODS"])
+def test_a_workbook_is_refused_with_what_to_do(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04" + bytes(60))
+    with pytest.raises(UnknownFormatError, match=r"save the sheet as CSV"):
+        ManifestReader(str(path))

@@ -82,7 +82,18 @@ def _ext_format(path: Path) -> str | None:
     return _EXT.get(suffixes[-1]) if suffixes else None
 
 
+#: Workbooks a manifest is sometimes kept in; they are not read (no spreadsheet engine), and
+#: the error says how to export the sheet.
+_WORKBOOKS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".numbers"})
+
+
 def _sniff(path: Path) -> str:
+    if path.suffix.lower() in _WORKBOOKS:
+        raise UnknownFormatError(
+            "a spreadsheet workbook is not read: save the sheet as CSV (UTF-8) or Unicode text "
+            "and scan that file",
+            path=path,
+        )
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head:
