@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearance.errors import EncodingError, UnknownFormatError
+from clearance.errors import EncodingError, ManifestError, UnknownFormatError
 from clearance.ingest.manifest import ManifestReader
 from clearance.ingest.readers.base import Utf8FromUtf16
 from clearance.ingest.readers.delimited import DELIMITERS, header_delimiter, read_delimited
@@ -133,3 +133,19 @@ def test_a_workbook_is_refused_with_what_to_do(tmp_path: Path, name: str) -> Non
     path.write_bytes(b"PK\x03\x04" + bytes(60))
     with pytest.raises(UnknownFormatError, match=r"save the sheet as CSV"):
         ManifestReader(str(path))
+
+
+@pytest.mark.parametrize("text", ['[{"url": "https://a.example/x.jpg"}]',
+                                  '\ufeff[\n  {"url": "https://a.example/x.jpg"}\n]\n'])
+def test_a_json_array_is_refused_with_how_to_convert_it(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"manifest\.json: line 1 opens a JSON array.*jq"):
+        list(ManifestReader(str(path)))
+
+
+def test_a_utf8_byte_order_mark_before_the_first_object(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"url": "https://a.example/x.jpg"}\n')
+    assert _read(path) == [{"url": "https://a.example/x.jpg", "license_raw": None,
+                            "source_row": 1}]

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from clearance.errors import EmptyManifestError
+from clearance.errors import EmptyManifestError, ManifestError
 from clearance.ingest.limits import DEFAULT_LIMITS, ReadLimits
 from clearance.ingest.readers.base import RawChunk, Reject, iter_lines
 
@@ -60,13 +60,21 @@ def read_jsonl(
         return chunk
 
     for line in iter_lines(path, encoding=encoding, limits=limits, lenient=lenient):
-        text = line.text
+        # a UTF-8 byte-order mark (Windows tools write one) is not part of the first object
+        text = line.text[1:] if line.number == 1 and line.text[:1] == "\ufeff" else line.text
         if line.error is not None:
             records += 1
             rejects.append(Reject(source, line.number, None, line.error, text[:2000]))
             continue
         if not text.strip():
             continue
+        if not records and not rows and text.lstrip(" \t\ufeff").startswith("["):
+            raise ManifestError(
+                f"line {line.number} opens a JSON array: manifests are JSON Lines, one object "
+                "per line; convert it first (for example `jq -c '.[]' FILE > FILE.jsonl`)",
+                path=path,
+                row=None,
+            )
         records += 1
         if "\x00" in text:
             rejects.append(
