@@ -196,19 +196,25 @@ def test_live_scan_fetches_into_evidence_and_judges(tmp_path: Path) -> None:
         manifest.write_text(
             "url,crawl_date\n"
             f"http://ai-block.v.loop.test:{port}/a.jpg,2020-01-01\n"
-            f"http://plain.v.loop.test:{port}/b.jpg,2020-01-01\n", encoding="utf-8")
+            f"http://plain.v.loop.test:{port}/b.jpg,2020-01-01\n"
+            f"http://5xx.v.loop.test:{port}/c.jpg,2020-01-01\n", encoding="utf-8")
         config = ScanConfig(
             manifest=str(manifest), out=tmp_path / "out", markets=("us", "eu"), live=True,
             presume_earlier=True, reports=False,
             fetch=FetchConfig(allow_networks=("127.0.0.0/8",), retries=1, total_timeout=2.0))
         result = run_scan(config, resolver=StaticResolver({"*.loop.test": "127.0.0.1"}))
-    facts = pl.read_parquet(result.out / "facts.parquet").sort("source_row")
+    facts = pl.read_parquet(result.out / "facts.parquet").sort("source_row").head(2)
     assert facts["reservation_now"].to_list() == ["reserved", "not_reserved"]
     # collected before the capture: only the reservation is carried back
     assert facts["reservation"].to_list() == ["reserved", "unknown"]
     assert "robots.txt:GPTBot" in facts["reservation_standards"][0].to_list()
     # the home pages fetched with the host documents are the sites' own statements
     assert facts["category"].cast(pl.String).to_list() == ["news_publisher"] * 2
+    # a host that gave no robots.txt answer is counted and named, not passed over
+    evidence = json.loads((result.out / "scan.json").read_text())["evidence"]
+    assert evidence["host_outcomes"] == {"ok": 2, "http_5xx": 1}
+    assert any("no robots.txt answer from 1 of 3 host(s) (http_5xx 1)" in w
+               for w in result.warnings)
     assert "schema=NewsMediaOrganization" in facts["category_reason"][0]
     assert f"home page http://ai-block.v.loop.test:{port}/ captured" in facts["category_reason"][0]
     assert verify_evidence(result.out / "evidence").ok
@@ -227,3 +233,12 @@ def test_demo_blogs_are_categorised_from_their_home_pages(scanned: ScanResult) -
     assert paged.height and paged["category_reason"].str.contains(r"\[home page https://").all()
     unknown_hosts = set(facts.filter(pl.col("category") == "unknown")["host"].to_list())
     assert unknown_hosts <= {None, "www.za.com"}  # no URL, or a real news host we do not list
+
+
+def test_the_evidence_row_names_the_robots_outcomes_of_a_live_fetch() -> None:
+    from clearance.report.trust import trust_box
+
+    box = trust_box({"evidence": {"mode": "live", "hosts_fetched": 3,
+                                  "host_outcomes": {"ok": 2, "dns_error": 1}}}, ["us"])
+    row = next(r for r in box.rows if r.label == "Opt-out evidence")
+    assert row.value == "live fetch of 3 hosts into evidence/ (robots.txt: dns error 1, ok 2)"

@@ -43,6 +43,11 @@ NO_EVIDENCE = (
 )
 
 
+#: robots.txt outcomes that are an answer (a file, unchanged since the last fetch, or none
+#: there: a 4xx allows everything under RFC 9309); any other leaves the host unread.
+ANSWERED = frozenset({"ok", "not_modified", "http_4xx"})
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceInfo:
     """The evidence a scan judged from, and what it copied into its own folder."""
@@ -53,6 +58,7 @@ class EvidenceInfo:
     sources: tuple[tuple[str, str], ...] = ()
     records_carried: int = 0
     hosts_fetched: int = 0
+    host_outcomes: dict[str, int] = field(default_factory=dict)  # live: hosts per robots.txt end
     problems: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     unreadable: int = 0  # records (or damaged stretches) that could not be read
@@ -79,6 +85,7 @@ class EvidenceInfo:
             "sources": [{"name": n, "sha256": h} for n, h in self.sources],
             "records_carried": self.records_carried,
             "hosts_fetched": self.hosts_fetched,
+            "host_outcomes": dict(self.host_outcomes),
             "problems": dict(self.problems),
             "unreadable_records": self.unreadable,
             "warnings": list(self.warnings),
@@ -133,6 +140,7 @@ def gather_evidence(
             raise EvidenceError(f"--snapshot {path}: is a folder; give its WARC files")
     sources = tuple((p.name, file_sha256(p)) for p in paths)
     fetched = 0
+    outcomes: dict[str, int] = {}
     if live:
         hosts = origins(items)
         stage = progress.stage("fetching robots.txt, tdmrep.json, ai.txt and home pages",
@@ -141,7 +149,7 @@ def gather_evidence(
                                        resolver=resolver)
         stage.advance(len(hosts))
         stage.close()
-        fetched = summary.hosts
+        fetched, outcomes = summary.hosts, dict(summary.host_outcomes)
     live_files = sorted((dest / "warc").glob("*.warc.gz")) if live else []
     mode = "+".join(m for m, on in (("snapshot", bool(paths)), ("live", live)) if on) or "none"
     if mode == "none":
@@ -161,14 +169,20 @@ def gather_evidence(
         entries.sort(key=lambda e: e.when)
     stage.close()
     warnings: tuple[str, ...] = ()
+    failed = {k: v for k, v in sorted(outcomes.items()) if k not in ANSWERED and v}
+    if failed:
+        warnings += (
+            f"live fetch: no robots.txt answer from {sum(failed.values()):,} of {fetched:,} "
+            f"host(s) ({', '.join(f'{k} {v:,}' for k, v in failed.items())}); each outcome is "
+            "recorded in evidence/, and an item with no capture of its host stays unknown",)
     unreadable = int(getattr(snap, "unreadable_records", 0))
     if snap.problems or unreadable:
         n = max(unreadable, sum(snap.problems.values()))
-        warnings = (f"{n:,} unreadable record(s) in the evidence were skipped (the rest of "
+        warnings += (f"{n:,} unreadable record(s) in the evidence were skipped (the rest of "
                     "each file was read): "
                     + "; ".join(f"{k} ({v})" for k, v in sorted(snap.problems.items())),)
     return EvidenceInfo(mode, snap, len(paths), sources, hosts_fetched=fetched,
-                        problems=dict(snap.problems), warnings=warnings,
+                        host_outcomes=outcomes, problems=dict(snap.problems), warnings=warnings,
                         unreadable=unreadable)
 
 

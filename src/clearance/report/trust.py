@@ -95,7 +95,10 @@ def _evidence_rows(ev: Mapping[str, Any]) -> tuple[list[TrustRow], str | None, s
         what.append(f"snapshot {sources}; {count(ev.get('records_carried'))} records it "
                     "relied on copied into evidence/")
     if "live" in mode:
-        what.append(f"live fetch of {count(ev.get('hosts_fetched'))} hosts into evidence/")
+        outcomes = dict(ev.get("host_outcomes") or {})
+        shown = ", ".join(f"{k.replace('_', ' ')} {count(v)}" for k, v in sorted(outcomes.items()))
+        what.append(f"live fetch of {count(ev.get('hosts_fetched'))} hosts into evidence/"
+                    + (f" (robots.txt: {shown})" if shown else ""))
     rows = [TrustRow("Opt-out evidence", "; ".join(what), "read")]
     judged = int(ev.get("judged") or 0)
     items = int(ev.get("items") or 0)
