@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from clearance.enrich.licenses.spdxdata import spdx_licenses
 from clearance.enrich.licenses.vocabulary import Vocabulary
 from clearance.models import LicenseMatch
 
@@ -125,7 +126,8 @@ def gnu_notice_version(found: LicenseMatch, text: str, vocab: Vocabulary) -> Lic
         return found
     _, number, later = stated
     lid = f"{family}-{number}-{'or-later' if later else 'only'}"
-    if lid == found.id or vocab.get(lid) is None:
+    # an SPDX id outside the vocabulary (GFDL-1.1-or-later) is still the version stated
+    if lid == found.id or (vocab.get(lid) is None and lid not in spdx_licenses()):
         return found
     return replace(found, id=lid, version_stated=True,
                    evidence=f"{found.evidence}; the notice states version {number}"

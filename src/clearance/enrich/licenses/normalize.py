@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
 
+from clearance.enrich.licenses.boilerplate import states_nothing
 from clearance.enrich.licenses.containers import match_container
 from clearance.enrich.licenses.edges import QUOTES as _QUOTES
 from clearance.enrich.licenses.edges import edge_noise
@@ -33,7 +34,12 @@ from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.lists import read_list
 from clearance.enrich.licenses.localise import localise
-from clearance.enrich.licenses.localnames import ambiguous_name, local_name
+from clearance.enrich.licenses.localnames import (
+    ambiguous_name,
+    foreign_ref,
+    local_name,
+    proxy_versions,
+)
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
 from clearance.enrich.licenses.statement import (
     granted_by_reference,
@@ -129,6 +135,9 @@ def _token_id(token: str, vocab: Vocabulary) -> str | None:
         lid = vocab.lookup_alias(token)
         if lid is not None:
             return lid
+    foreign = foreign_ref(token)
+    if foreign is not None:
+        return foreign
     found = _spdx_key(token, False)
     if found is not None and " " not in found:
         return found
@@ -278,12 +287,23 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    s = _GLUED_OPERATOR.sub(r" \1 ", s)  # "GPL-2.0-only_OR_GPL-3.0-only" (REUSE / DEP-5)
     unclear = ambiguous_name(s)
     if unclear is not None:
         return unclear
+    if s.startswith("LicenseRef-") and vocab.lookup_alias(s) is None and foreign_ref(s):
+        return LicenseMatch("LicenseRef-clearance-custom", 0.8, f"{s!r} is another party's "
+                            "LicenseRef: its own terms, not read here (custom)", method="alias")
+    if depth < _MAX_DEPTH:
+        proxied = proxy_versions(s, lambda t: _read(t, vocab, depth + 1), _render)
+        if proxied is not None:
+            return proxied
     short = read_token(s, vocab)
     if short is not None:
         return short
+    nothing = states_nothing(s)
+    if nothing is not None:
+        return LicenseMatch("unknown", 0.4, nothing, method="none")
     respelled = respell(s) if depth < _MAX_DEPTH else None
     if respelled is not None:
         inner = _read(respelled, vocab, depth + 1)
@@ -452,6 +472,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
+_GLUED_OPERATOR = re.compile(r"(?<=[\w.+])_(OR|AND|WITH)_(?=[A-Za-z])")
 _SOME_CC = re.compile(r"\b(?:creative commons|cc)(?: |-)?licen[cs]e\b")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 
