@@ -135,7 +135,11 @@ def proxy_versions(text: str, read: Callable[[str], LicenseMatch],
         return None
     proxy = local_names_table().proxies.get(m.group("proxy").replace(".", "").casefold())
     if proxy is None:
-        return None
+        if read(m.group("proxy")).id != "unknown":
+            return None  # "GPL-2+LGPL": two licences, the list readers' job
+        return LicenseMatch(_CUSTOM, 0.8, f"{text.strip()!r}: a licence name with words of its "
+                            "own glued to it: its own terms, stated elsewhere (custom)",
+                            method="alias")
     options = []
     for version in m.group("versions").split("+"):
         found = read(f"{m.group('family')}-{version}")

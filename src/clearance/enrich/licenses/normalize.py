@@ -40,7 +40,8 @@ from clearance.enrich.licenses.localnames import (
     local_name,
     proxy_versions,
 )
-from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
+from clearance.enrich.licenses.relatives import added_clauses, own_text_shared, relative_match
+from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_index, spdx_text_match
 from clearance.enrich.licenses.statement import (
     granted_by_reference,
     has_cue,
@@ -240,8 +241,16 @@ def _snippet_match(text: str, vocab: Vocabulary, words: int) -> LicenseMatch | N
 
 
 def _text_families(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
-    """Return a text match made precise: GNU version stated, BSD clause count, MIT-0/0BSD."""
-    return condition_free(bsd_variant(gnu_notice_version(found, text, vocab), text), text)
+    """Return a text match made precise: GNU version stated, BSD clause count, MIT-0/0BSD, a
+    more restrictive relative's text (bzip2, libtiff), a BSD text with added clauses."""
+    precise = condition_free(bsd_variant(gnu_notice_version(found, text, vocab), text), text)
+    if len(text.split()) >= _LONG_TEXT_WORDS:
+        rival = max(passage_index(vocab).most_shared(text),
+                    spdx_text_index(vocab).most_shared(text), own_text_shared(precise.id, text))
+        relative = relative_match(text, rival)
+        if relative is not None:
+            return relative
+    return added_clauses(precise, text)
 
 
 def _tidy(ids: list[str]) -> list[str]:
@@ -432,6 +441,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
         bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
     names = [] if like or mention else find_names(key, vocab)
+    if names and _STYLE.search(s[:5000]):
+        # "governed by a BSD-style license": terms like the BSD's, not the BSD licence (custom)
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6, f"the text names a licence "
+                            f"'like' {', '.join(_tidy(names))}: terms of its own (custom)",
+                            method="alias")
     if own_name(s, names, key):
         # one short name that mentions a licence among other words ("DONT-CHANGE-THE-GPL",
         # "Hybrid-BSD"): the name of a licence of its own, not the licence it mentions
@@ -472,6 +486,8 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
+_STYLE = re.compile(r"\w[-\s](?:style|like|alike|ish)\s+(?:open[-\s]source\s+)?licen[cs]es?\b",
+                    re.IGNORECASE)
 _GLUED_OPERATOR = re.compile(r"(?<=[\w.+])_(OR|AND|WITH)_(?=[A-Za-z])")
 _SOME_CC = re.compile(r"\b(?:creative commons|cc)(?: |-)?licen[cs]e\b")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
