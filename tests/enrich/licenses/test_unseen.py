@@ -14,7 +14,9 @@ NuGet / Zenodo / CKAN names and URLs); ``heldback3.jsonl`` is the third fresh he
 (the statement reader, DEP-5 local and ambiguous names); ``heldback4.jsonl`` is the fourth
 fresh held-back set, scored once after that pass, then developed on in pass 6 with
 ``develop5.jsonl`` (pointers to licence files, GNU boilerplate, statements beside a pointer).
-The floors of the sets developed on are their development figures (they only rise).
+The floors of the sets developed on are their development figures (they only rise);
+``heldback5.jsonl`` is the fifth fresh held-back set, scored once after pass 6 (its floor is its
+first-scored figure: 79.7 %, 25 less restrictive).
 The floors guard against regressions; the held-back floor is its measured figure, not a
 target. Also the property the acceptance asks for: noise around an input never makes the
 result less restrictive.
@@ -57,7 +59,8 @@ def _same(got: str, expected: str) -> bool:
                                               ("heldback.jsonl", 0.98),
                                               ("heldback2.jsonl", 0.89),
                                               ("heldback3.jsonl", 0.96),
-                                              ("heldback4.jsonl", 0.92)])
+                                              ("heldback4.jsonl", 0.92),
+                                              ("heldback5.jsonl", 0.796)])
 def test_exact_share(name: str, floor: float) -> None:
     rows = _rows(name)
     misses = [(r["raw"][:60], r["expected"], got) for r in rows
@@ -77,7 +80,8 @@ def test_exact_share(name: str, floor: float) -> None:
                                                ("heldback.jsonl", 0),
                                                ("heldback2.jsonl", 4),
                                                ("heldback3.jsonl", 2),
-                                               ("heldback4.jsonl", 1)])
+                                               ("heldback4.jsonl", 1),
+                                               ("heldback5.jsonl", 25)])
 def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     vocab = default_vocabulary()
     worse = [r["raw"] for r in _rows(name)
