@@ -10,18 +10,17 @@ Never raises on a string; the output's id normalises to itself.
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import re
 from dataclasses import replace
 
-from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
-
 from clearance.enrich.licenses.boilerplate import states_nothing
 from clearance.enrich.licenses.containers import match_container
 from clearance.enrich.licenses.edges import QUOTES as _QUOTES
 from clearance.enrich.licenses.edges import edge_noise
+from clearance.enrich.licenses.expressions import read_expression as _expression
+from clearance.enrich.licenses.expressions import render as _render
 from clearance.enrich.licenses.families import (
     bsd_clauses,
     bsd_variant,
@@ -56,7 +55,6 @@ from clearance.enrich.licenses.tokens import (
     own_name,
     read_token,
     respell,
-    spdx_id,
     variant_of,
     with_exception,
 )
@@ -77,8 +75,6 @@ log = logging.getLogger(__name__)
 #: Longer inputs are cut to this many characters before reading.
 MAX_INPUT = 200_000
 _MAX_DEPTH = 2
-_OPS = {"and": "AND", "or": "OR", "with": "WITH"}
-_EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
 _LATER_WORDS = re.compile(
@@ -100,84 +96,6 @@ def passage_index(vocab: Vocabulary) -> PassageIndex:
         cached = (vocab, PassageIndex(pairs))
         _INDEXES[id(vocab)] = cached
     return cached[1]
-
-
-@functools.lru_cache(maxsize=1)
-def _spdx() -> Licensing:
-    return get_spdx_licensing()
-
-
-@functools.lru_cache(maxsize=1)
-def _plain() -> Licensing:
-    return Licensing()
-
-
-@functools.lru_cache(maxsize=4096)
-def _spdx_key(token: str, exception: bool) -> str | None:
-    """Return the SPDX list's spelling of a licence or exception key, or None."""
-    try:
-        info = _spdx().validate(f"MIT WITH {token}" if exception else token)
-    except Exception:  # the third-party parser asserts on hostile input
-        return None
-    if info.errors or info.invalid_symbols:
-        return None
-    rendered = str(info.normalized_expression)
-    return rendered.split(" WITH ", 1)[1] if exception else rendered
-
-
-def _token_id(token: str, vocab: Vocabulary) -> str | None:
-    canon = vocab.canonical_id(token)
-    if canon is not None:
-        return canon
-    listed = spdx_id(token)
-    if listed is not None and " " not in listed:
-        return listed
-    if any(c.isdigit() for c in token) or len(token) > 2:
-        lid = vocab.lookup_alias(token)
-        if lid is not None:
-            return lid
-    foreign = foreign_ref(token)
-    if foreign is not None:
-        return foreign
-    found = _spdx_key(token, False)
-    if found is not None and " " not in found:
-        return found
-    short = read_token(token, vocab)
-    return short.id if short is not None and " " not in short.id else None
-
-
-def _render(expression: str) -> str | None:
-    try:
-        return str(_plain().parse(expression).render())
-    except Exception:  # the third-party parser asserts on hostile input
-        return None
-
-
-def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
-    tokens = _EXPR_TOKEN.findall(text)
-    # a comma is no SPDX operator: DEP-5's "A or B, and C" groups by it (the list reader's job)
-    if len(tokens) > 200 or "," in text or not any(t.lower() in _OPS for t in tokens):
-        return None
-    out: list[str] = []
-    after_with = False
-    for token in tokens:
-        op = _OPS.get(token.lower())
-        if token in "()":
-            out.append(token)
-        elif op is not None:
-            out.append(op)
-            after_with = op == "WITH"
-            continue
-        else:
-            canon = _spdx_key(token, True) if after_with else _token_id(token, vocab)
-            if canon is None:
-                return None
-            out.append(canon)
-        after_with = False
-    rendered = _render(" ".join(out))
-    if rendered is None:
-        return None
-    return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
 
 
 def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
