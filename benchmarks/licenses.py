@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from clearance.enrich.licenses import expressions as _expressions
 from clearance.enrich.licenses import license_columns, license_permits, normalize_license
-from clearance.enrich.licenses import normalize as _normalize
 from clearance.enrich.licenses import permissions as _permissions
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests/enrich/licenses/data/corpus.jsonl"
@@ -81,7 +81,7 @@ def make_column(rows: int, distinct: int, seed: int = 7) -> pa.Array:
 def cold() -> None:
     """Empty the small caches so every side starts from the same state."""
     _permissions._cached.cache_clear()
-    _normalize._spdx_key.cache_clear()
+    _expressions.spdx_key.cache_clear()
 
 
 def per_row(raw: list[str | None], use: str) -> list[tuple[str, str]]:

@@ -12,7 +12,11 @@ any run and scored once; ``develop3.jsonl`` holds the development strings of the
 NuGet / Zenodo / CKAN names and URLs); ``heldback3.jsonl`` is the third fresh held-back set
 (docs/licenses.md records every figure), developed on in pass 5 with ``develop4.jsonl``
 (the statement reader, DEP-5 local and ambiguous names); ``heldback4.jsonl`` is the fourth
-fresh held-back set, scored once after that pass (its floor is its first-scored figure).
+fresh held-back set, scored once after that pass, then developed on in pass 6 with
+``develop5.jsonl`` (pointers to licence files, GNU boilerplate, statements beside a pointer).
+The floors of the sets developed on are their development figures (they only rise);
+``heldback5.jsonl`` is the fifth fresh held-back set, scored once after pass 6 (its floor is its
+first-scored figure: 79.7 %, 25 less restrictive).
 The floors guard against regressions; the held-back floor is its measured figure, not a
 target. Also the property the acceptance asks for: noise around an input never makes the
 result less restrictive.
@@ -50,11 +54,13 @@ def _same(got: str, expected: str) -> bool:
 @pytest.mark.parametrize(("name", "floor"), [("unseen_develop.jsonl", 0.99),
                                               ("develop3.jsonl", 0.99),
                                               ("develop4.jsonl", 0.99),
+                                              ("develop5.jsonl", 0.99),
                                               ("unseen_regression.jsonl", 0.99),
-                                              ("heldback.jsonl", 0.76),
-                                              ("heldback2.jsonl", 0.67),
+                                              ("heldback.jsonl", 0.98),
+                                              ("heldback2.jsonl", 0.89),
                                               ("heldback3.jsonl", 0.96),
-                                              ("heldback4.jsonl", 0.749)])
+                                              ("heldback4.jsonl", 0.92),
+                                              ("heldback5.jsonl", 0.796)])
 def test_exact_share(name: str, floor: float) -> None:
     rows = _rows(name)
     misses = [(r["raw"][:60], r["expected"], got) for r in rows
@@ -69,11 +75,13 @@ def test_exact_share(name: str, floor: float) -> None:
 @pytest.mark.parametrize(("name", "allowed"), [("unseen_develop.jsonl", 0),
                                                ("develop3.jsonl", 0),
                                                ("develop4.jsonl", 0),
+                                               ("develop5.jsonl", 0),
                                                ("unseen_regression.jsonl", 0),
-                                               ("heldback.jsonl", 5),
-                                               ("heldback2.jsonl", 9),
+                                               ("heldback.jsonl", 0),
+                                               ("heldback2.jsonl", 4),
                                                ("heldback3.jsonl", 2),
-                                               ("heldback4.jsonl", 38)])
+                                               ("heldback4.jsonl", 1),
+                                               ("heldback5.jsonl", 25)])
 def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     vocab = default_vocabulary()
     worse = [r["raw"] for r in _rows(name)
@@ -84,7 +92,8 @@ def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
 
 
 _SETS = ("unseen_develop.jsonl", "unseen_regression.jsonl", "heldback.jsonl", "heldback2.jsonl",
-         "develop3.jsonl", "develop4.jsonl", "heldback3.jsonl")
+         "develop3.jsonl", "develop4.jsonl", "heldback3.jsonl", "heldback4.jsonl",
+         "develop5.jsonl")
 _CLEAN = sorted({r["raw"] for name in _SETS for r in _rows(name) if len(r["raw"]) < 120})
 _NOISES = ["", " ", "  ", "\n", "\t", '"', "'", "License: ", "Licence: ", "license: ", "(", ")",
            ".", ";", "**", "`", "- ", "* "]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from clearance.enrich.licenses.spdxdata import spdx_licenses
 from clearance.enrich.licenses.vocabulary import Vocabulary
 from clearance.models import LicenseMatch
 
@@ -82,8 +83,23 @@ def bsd_clauses(text: str, vocab: Vocabulary) -> LicenseMatch | None:
     return LicenseMatch(lid, 0.9, f"BSD licence named by its clause count ({n})", method="alias")
 
 
+#: a GNU acronym with its version in a sentence ("under the GPL-2", "the LGPL version 2.1")
+_ACRONYM_VERSION = re.compile(r"\b(AGPL|LGPL|GPL|GFDL)(?:-|\s+version\s+|\s*v\.?\s*)"
+                              r"([1-3])(?:\.([0-3]))?(\+|-or-later)?(?![\w.]*\d)")
+
+
 def _stated_gnu(text: str) -> tuple[str, str, bool] | None:
     """Return (family, version, or later) a GNU notice states in a sentence, or None."""
+    stated = set()
+    for m in _ACRONYM_VERSION.finditer(text[:5000]):
+        number = f"{m.group(2)}.{m.group(3) or '0'}"
+        tail = text[m.end() : m.end() + 80]
+        stated.add((m.group(1), number,
+                    bool(m.group(4)) or bool(_LATER.match(tail.lstrip(" ,")))))
+    if len({(family, number) for family, number, _ in stated}) == 1:
+        # one version, however often it is written (a path repeats it without its "+")
+        family, number, _ = next(iter(stated))
+        return family, number, any(later for _, _, later in stated)
     for name in _GNU_NAME.finditer(text[:5000]):
         kind = " ".join((name.group(1) or "").lower().split())
         if not kind and not re.search(r"general\s+public", name.group(0), re.I):
@@ -125,7 +141,8 @@ def gnu_notice_version(found: LicenseMatch, text: str, vocab: Vocabulary) -> Lic
         return found
     _, number, later = stated
     lid = f"{family}-{number}-{'or-later' if later else 'only'}"
-    if lid == found.id or vocab.get(lid) is None:
+    # an SPDX id outside the vocabulary (GFDL-1.1-or-later) is still the version stated
+    if lid == found.id or (vocab.get(lid) is None and lid not in spdx_licenses()):
         return found
     return replace(found, id=lid, version_stated=True,
                    evidence=f"{found.evidence}; the notice states version {number}"

@@ -6,6 +6,10 @@
   ``unknown`` with the candidates in the evidence. Picking one would be a guess, and the guess
   may be the less restrictive one. A version, the full name or an SPDX id decides, and those
   are read before this (``BSL-1.0``, "Business Source License 1.1").
+- :func:`proxy_versions` - "GPL-2+3+KDEeV": the versions a GNU notice names, each an option,
+  or any later version a named proxy accepts (terms not yet known: custom);
+- :func:`foreign_ref` - another party's ``LicenseRef-*`` ("LicenseRef-Qt-Commercial"): a
+  licence whose text is that party's, not read here (custom);
 - :func:`local_name` - a Debian copyright file may name any licence; a name outside the
   standard table whose words state the kind of terms ("Iconv-PD", "g10-permissive",
   "other-XFree", "freely-redistributable") is read for what the words state: public domain for
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -27,7 +32,7 @@ from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
 from clearance.yamlio import load_yaml
 
-__all__ = ["ambiguous_name", "local_name"]
+__all__ = ["ambiguous_name", "foreign_ref", "local_name", "proxy_versions"]
 
 
 class _Ambiguous(BaseModel):
@@ -44,12 +49,20 @@ class _Local(BaseModel):
     hedges: list[str]
 
 
+class _Proxy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    who: str
+    source_url: str
+    verified: bool
+
+
 class LocalNames(BaseModel):
     """The shape of ``localnames.yaml`` (validated when loaded)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     ambiguous: dict[str, _Ambiguous]
     local: _Local
+    proxies: dict[str, _Proxy]
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,6 +104,9 @@ def local_name(text: str) -> LicenseMatch | None:
                             method="none")
     found = table.names.get(whole) or table.names.get(" ".join(words))
     how = "name"
+    numbered = re.fullmatch(r"([a-z]+)\d+", whole) if len(words) == 1 else None
+    if found is None and numbered is not None:
+        found, how = table.prefixes.get(numbered.group(1)), "first word"
     if found is None and len(words) >= 2:
         found = table.suffixes.get(" ".join(words[-2:])) or table.suffixes.get(words[-1])
         how = "last word"
@@ -104,3 +120,44 @@ def local_name(text: str) -> LicenseMatch | None:
         "terms of its own, stated elsewhere and not read (custom)"
     return LicenseMatch(found, 0.8, f"local licence name {s!r}: its {how} states {what}",
                         method="alias")
+
+
+_PROXY = re.compile(r"^(?P<family>[A-Za-z]{2,6})-(?P<versions>\d(?:\.\d)?(?:\+\d(?:\.\d)?)*)\+"
+                    r"(?P<proxy>[A-Za-z][A-Za-z.]{1,20})$")
+_CUSTOM = "LicenseRef-clearance-custom"
+
+
+def proxy_versions(text: str, read: Callable[[str], LicenseMatch],
+                   render: Callable[[str], str | None]) -> LicenseMatch | None:
+    """Return "GPL-2.0-only OR GPL-3.0-only OR custom" for "GPL-2+3+KDEeV", or None."""
+    m = _PROXY.match(text.strip())
+    if m is None:
+        return None
+    proxy = local_names_table().proxies.get(m.group("proxy").replace(".", "").casefold())
+    if proxy is None:
+        if read(m.group("proxy")).id != "unknown":
+            return None  # "GPL-2+LGPL": two licences, the list readers' job
+        return LicenseMatch(_CUSTOM, 0.8, f"{text.strip()!r}: a licence name with words of its "
+                            "own glued to it: its own terms, stated elsewhere (custom)",
+                            method="alias")
+    options = []
+    for version in m.group("versions").split("+"):
+        found = read(f"{m.group('family')}-{version}")
+        if found.id == "unknown" or " " in found.id:
+            return None
+        options.append(found.id)
+    rendered = render(" OR ".join([*dict.fromkeys(options), _CUSTOM]))
+    if rendered is None:
+        return None
+    return LicenseMatch(rendered, 0.85, f"{text.strip()!r}: version(s) {m.group('versions')} "
+                        f"each an option, or a later version accepted by {proxy.who} (terms "
+                        "not yet known: custom)", method="alias")
+
+
+_FOREIGN_REF = re.compile(r"^LicenseRef-(?!clearance-)[A-Za-z0-9][A-Za-z0-9.-]{0,80}$")
+
+
+def foreign_ref(token: str) -> str | None:
+    """Return custom terms for another party's ``LicenseRef-*`` id, or None. Call it after
+    the vocabulary had its say (ScanCode keys of licences we model are ours)."""
+    return _CUSTOM if _FOREIGN_REF.match(token.strip()) else None

@@ -10,17 +10,17 @@ Never raises on a string; the output's id normalises to itself.
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import re
 from dataclasses import replace
 
-from license_expression import Licensing, get_spdx_licensing  # type: ignore[import-untyped]
-
+from clearance.enrich.licenses.boilerplate import states_nothing
 from clearance.enrich.licenses.containers import match_container
 from clearance.enrich.licenses.edges import QUOTES as _QUOTES
 from clearance.enrich.licenses.edges import edge_noise
+from clearance.enrich.licenses.expressions import read_expression as _expression
+from clearance.enrich.licenses.expressions import render as _render
 from clearance.enrich.licenses.families import (
     bsd_clauses,
     bsd_variant,
@@ -33,8 +33,14 @@ from clearance.enrich.licenses.forms import labelled_lines, structured_form
 from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
 from clearance.enrich.licenses.lists import read_list
 from clearance.enrich.licenses.localise import localise
-from clearance.enrich.licenses.localnames import ambiguous_name, local_name
-from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_match
+from clearance.enrich.licenses.localnames import (
+    ambiguous_name,
+    foreign_ref,
+    local_name,
+    proxy_versions,
+)
+from clearance.enrich.licenses.relatives import added_clauses, own_text_shared, relative_match
+from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_index, spdx_text_match
 from clearance.enrich.licenses.statement import (
     granted_by_reference,
     has_cue,
@@ -49,7 +55,6 @@ from clearance.enrich.licenses.tokens import (
     own_name,
     read_token,
     respell,
-    spdx_id,
     variant_of,
     with_exception,
 )
@@ -70,8 +75,6 @@ log = logging.getLogger(__name__)
 #: Longer inputs are cut to this many characters before reading.
 MAX_INPUT = 200_000
 _MAX_DEPTH = 2
-_OPS = {"and": "AND", "or": "OR", "with": "WITH"}
-_EXPR_TOKEN = re.compile(r"\(|\)|[^\s()]+")
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I)
 _LATER_WORDS = re.compile(
@@ -93,81 +96,6 @@ def passage_index(vocab: Vocabulary) -> PassageIndex:
         cached = (vocab, PassageIndex(pairs))
         _INDEXES[id(vocab)] = cached
     return cached[1]
-
-
-@functools.lru_cache(maxsize=1)
-def _spdx() -> Licensing:
-    return get_spdx_licensing()
-
-
-@functools.lru_cache(maxsize=1)
-def _plain() -> Licensing:
-    return Licensing()
-
-
-@functools.lru_cache(maxsize=4096)
-def _spdx_key(token: str, exception: bool) -> str | None:
-    """Return the SPDX list's spelling of a licence or exception key, or None."""
-    try:
-        info = _spdx().validate(f"MIT WITH {token}" if exception else token)
-    except Exception:  # the third-party parser asserts on hostile input
-        return None
-    if info.errors or info.invalid_symbols:
-        return None
-    rendered = str(info.normalized_expression)
-    return rendered.split(" WITH ", 1)[1] if exception else rendered
-
-
-def _token_id(token: str, vocab: Vocabulary) -> str | None:
-    canon = vocab.canonical_id(token)
-    if canon is not None:
-        return canon
-    listed = spdx_id(token)
-    if listed is not None and " " not in listed:
-        return listed
-    if any(c.isdigit() for c in token) or len(token) > 2:
-        lid = vocab.lookup_alias(token)
-        if lid is not None:
-            return lid
-    found = _spdx_key(token, False)
-    if found is not None and " " not in found:
-        return found
-    short = read_token(token, vocab)
-    return short.id if short is not None and " " not in short.id else None
-
-
-def _render(expression: str) -> str | None:
-    try:
-        return str(_plain().parse(expression).render())
-    except Exception:  # the third-party parser asserts on hostile input
-        return None
-
-
-def _expression(text: str, vocab: Vocabulary) -> LicenseMatch | None:
-    tokens = _EXPR_TOKEN.findall(text)
-    # a comma is no SPDX operator: DEP-5's "A or B, and C" groups by it (the list reader's job)
-    if len(tokens) > 200 or "," in text or not any(t.lower() in _OPS for t in tokens):
-        return None
-    out: list[str] = []
-    after_with = False
-    for token in tokens:
-        op = _OPS.get(token.lower())
-        if token in "()":
-            out.append(token)
-        elif op is not None:
-            out.append(op)
-            after_with = op == "WITH"
-            continue
-        else:
-            canon = _spdx_key(token, True) if after_with else _token_id(token, vocab)
-            if canon is None:
-                return None
-            out.append(canon)
-        after_with = False
-    rendered = _render(" ".join(out))
-    if rendered is None:
-        return None
-    return LicenseMatch(rendered, 0.98, f"SPDX expression {rendered}", method="expression")
 
 
 def _split(text: str, vocab: Vocabulary, depth: int) -> LicenseMatch | None:
@@ -231,8 +159,16 @@ def _snippet_match(text: str, vocab: Vocabulary, words: int) -> LicenseMatch | N
 
 
 def _text_families(found: LicenseMatch, text: str, vocab: Vocabulary) -> LicenseMatch:
-    """Return a text match made precise: GNU version stated, BSD clause count, MIT-0/0BSD."""
-    return condition_free(bsd_variant(gnu_notice_version(found, text, vocab), text), text)
+    """Return a text match made precise: GNU version stated, BSD clause count, MIT-0/0BSD, a
+    more restrictive relative's text (bzip2, libtiff), a BSD text with added clauses."""
+    precise = condition_free(bsd_variant(gnu_notice_version(found, text, vocab), text), text)
+    if len(text.split()) >= _LONG_TEXT_WORDS:
+        rival = max(passage_index(vocab).most_shared(text),
+                    spdx_text_index(vocab).most_shared(text), own_text_shared(precise.id, text))
+        relative = relative_match(text, rival)
+        if relative is not None:
+            return relative
+    return added_clauses(precise, text)
 
 
 def _tidy(ids: list[str]) -> list[str]:
@@ -278,12 +214,23 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     canon = vocab.canonical_id(s)
     if canon is not None:
         return _from_entry(canon, 1.0, f"canonical id {canon}", "id")
+    s = _GLUED_OPERATOR.sub(r" \1 ", s)  # "GPL-2.0-only_OR_GPL-3.0-only" (REUSE / DEP-5)
     unclear = ambiguous_name(s)
     if unclear is not None:
         return unclear
+    if s.startswith("LicenseRef-") and vocab.lookup_alias(s) is None and foreign_ref(s):
+        return LicenseMatch("LicenseRef-clearance-custom", 0.8, f"{s!r} is another party's "
+                            "LicenseRef: its own terms, not read here (custom)", method="alias")
+    if depth < _MAX_DEPTH:
+        proxied = proxy_versions(s, lambda t: _read(t, vocab, depth + 1), _render)
+        if proxied is not None:
+            return proxied
     short = read_token(s, vocab)
     if short is not None:
         return short
+    nothing = states_nothing(s)
+    if nothing is not None:
+        return LicenseMatch("unknown", 0.4, nothing, method="none")
     respelled = respell(s) if depth < _MAX_DEPTH else None
     if respelled is not None:
         inner = _read(respelled, vocab, depth + 1)
@@ -412,6 +359,11 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     like = key.startswith(("modified ", "adapted ", "amended ", "based on ", "derived from ")) or \
         bool(re.search(r"^\w+(?: \w+)? (?:style|like|ish)(?: license)?$|\bsimilar to\b", key))
     names = [] if like or mention else find_names(key, vocab)
+    if names and _STYLE.search(s[:5000]):
+        # "governed by a BSD-style license": terms like the BSD's, not the BSD licence (custom)
+        return LicenseMatch("LicenseRef-clearance-custom", 0.6, f"the text names a licence "
+                            f"'like' {', '.join(_tidy(names))}: terms of its own (custom)",
+                            method="alias")
     if own_name(s, names, key):
         # one short name that mentions a licence among other words ("DONT-CHANGE-THE-GPL",
         # "Hybrid-BSD"): the name of a licence of its own, not the licence it mentions
@@ -452,6 +404,9 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     return LicenseMatch("unknown", 0.2, "no licence recognised", method="none")
 
 
+_STYLE = re.compile(r"\w[-\s](?:style|like|alike|ish)\s+(?:open[-\s]source\s+)?licen[cs]es?\b",
+                    re.IGNORECASE)
+_GLUED_OPERATOR = re.compile(r"(?<=[\w.+])_(OR|AND|WITH)_(?=[A-Za-z])")
 _SOME_CC = re.compile(r"\b(?:creative commons|cc)(?: |-)?licen[cs]e\b")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
 

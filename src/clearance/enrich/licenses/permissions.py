@@ -194,7 +194,7 @@ def _score_node(node: object, vocab: Vocabulary) -> int:
 
 def expression_scores(expression: str, vocab: Vocabulary) -> int:
     """Return the restrictiveness of an expression: AND takes the maximum, OR the minimum."""
-    from clearance.enrich.licenses.normalize import _plain
+    from clearance.enrich.licenses.expressions import plain_licensing as _plain
 
     try:
         return _score_node(_plain().parse(expression), vocab)
@@ -213,7 +213,7 @@ def _permits(license_id: str, use: str, vocab: Vocabulary) -> LicensePermission:
         return _judge(entry, use)
     if " " not in license_id.strip():
         return _outside(license_id, use)
-    from clearance.enrich.licenses.normalize import _plain
+    from clearance.enrich.licenses.expressions import plain_licensing as _plain
 
     try:
         parsed = _plain().parse(license_id)

@@ -63,13 +63,21 @@ class PassageIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def best(self, text: str) -> TextMatch | None:
-        """Return the best-scoring passage match for ``text``, or None below the thresholds."""
+    def _counts(self, grams: frozenset[tuple[str, str]]) -> dict[int, int]:
         counts: dict[int, int] = defaultdict(int)
-        grams = bigrams(text)
         for gram in grams:
             for number in self._postings.get(gram, ()):
                 counts[number] += 1
+        return counts
+
+    def most_shared(self, text: str) -> int:
+        """Return the most word pairs any one passage shares with ``text`` (0 when none)."""
+        return max(self._counts(bigrams(text)).values(), default=0)
+
+    def best(self, text: str) -> TextMatch | None:
+        """Return the best-scoring passage match for ``text``, or None below the thresholds."""
+        grams = bigrams(text)
+        counts = self._counts(grams)
         best: TextMatch | None = None
         for number, shared in counts.items():
             if shared < MIN_SHARED:

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Lines around a licence that state none: pointers to a licence file, GNU boilerplate.
+
+A copyright file, a source header or a README says more than "the work is under X": it says
+where X's text is ("On Debian systems the full text of the GNU General Public License can be
+found in /usr/share/common-licenses/GPL-2", "See the file COPYING"), repeats the sentences of
+a GNU notice that grant nothing ("... GNU General Public License for more details", "You
+should have received a copy ..."), and has headings ("GNU Lesser General Public License
+Usage"). Such a line names a licence, and the name readers would read it as the work's
+licence; read alone it states none, so the answer is ``unknown`` (the position is in
+docs/licenses.md). A line that also grants ("is licensed under the GPL, see
+/usr/share/common-licenses/GPL") is a statement and is left to the other readers.
+
+:func:`states_nothing` decides for short texts (fewer than 40 words); the wording is data
+(``data/licenses/readers/boilerplate.yaml``, validated when loaded).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from clearance.errors import KnowledgeBaseError
+from clearance.yamlio import load_yaml
+
+__all__ = ["Boilerplate", "boilerplate", "states_nothing"]
+
+_MAX_WORDS = 40
+_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+class Boilerplate(BaseModel):
+    """The shape of ``boilerplate.yaml`` (every pattern compiles)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    grants: list[str]
+    pointers: list[str]
+    boilerplate: list[str]
+
+    @field_validator("grants", "pointers", "boilerplate")
+    @classmethod
+    def _compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+
+@functools.lru_cache(maxsize=1)
+def boilerplate() -> Boilerplate:
+    """Return the shipped wording; a malformed file raises ``KnowledgeBaseError`` naming it."""
+    path = resources.files("clearance").joinpath("data/licenses/readers/boilerplate.yaml")
+    try:
+        return Boilerplate.model_validate(load_yaml(path.read_text(encoding="utf-8")))
+    except (ValidationError, re.error) as exc:
+        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+
+
+def _join(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = boilerplate()
+    return _join(data.grants), _join(data.pointers), _join(data.boilerplate)
+
+
+def states_nothing(text: str) -> str | None:
+    """Return why a short text states no licence for a work (a pointer to a licence file, a
+    GNU notice sentence that grants nothing, a heading), or None when it may state one."""
+    if len(text.split()) >= _MAX_WORDS:
+        return None
+    grants, pointers, sentences = _compiled()
+    if grants.search(text) is not None:
+        return None
+    found = pointers.search(_ASIDE.sub(" ", text))
+    if found is not None:
+        return (f"a pointer to a licence text ({found.group(0).strip()!r}): it says where a "
+                "text is, not that a work is under it")
+    found = sentences.search(text)
+    if found is not None:
+        return (f"a sentence or heading that grants nothing ({found.group(0).strip()[:40]!r})"
+                ": it states no licence for a work")
+    return None
