@@ -17,3 +17,4 @@ def test_all_names_every_public_member() -> None:
     assert public <= set(clearance.__all__)
     for name in clearance.__all__:
         assert hasattr(clearance, name), name
+

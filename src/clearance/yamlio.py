@@ -4,15 +4,23 @@
 Every loader of ``data/`` goes through ``load_yaml``: the C parser reads the whole shipped
 knowledge (~1,000 files) several times faster than the pure-Python one, and
 ``unique_keys=True`` refuses a mapping that repeats a key (a silent overwrite otherwise).
+``load_shipped`` reads one shipped file into its pydantic model.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from importlib import resources
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["load_yaml"]
+from clearance.errors import KnowledgeBaseError
+
+__all__ = ["load_shipped", "load_yaml"]
+
+M = TypeVar("M", bound=BaseModel)
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -49,3 +57,17 @@ _UniqueLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _u
 def load_yaml(text: str | bytes, *, unique_keys: bool = False) -> Any:
     """Return the YAML document in ``text``; raise ``yaml.YAMLError`` when it is invalid."""
     return yaml.load(text, Loader=_UniqueLoader if unique_keys else _Loader)
+
+
+def load_shipped(model: type[M], relative: str, *, unique_keys: bool = False) -> M:
+    """Return the shipped file ``data/<relative>`` validated as ``model``.
+
+    Raises KnowledgeBaseError naming the file when it cannot be read, is not YAML, does not
+    fit the model, or holds a pattern that does not compile.
+    """
+    path = resources.files("clearance").joinpath(f"data/{relative}")
+    try:
+        return model.model_validate(load_yaml(path.read_text(encoding="utf-8"),
+                                              unique_keys=unique_keys))
+    except (OSError, yaml.YAMLError, ValidationError, ValueError, re.error) as exc:
+        raise KnowledgeBaseError(str(exc), path=str(path)) from exc

@@ -32,7 +32,8 @@ def test_shipped_data_loads() -> None:
 def test_a_malformed_relatives_file_names_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     import clearance.enrich.licenses.relatives as mod
 
-    monkeypatch.setattr(mod, "load_yaml", lambda _text: {"ids": ["No-Such-Licence"]})
+    monkeypatch.setattr(mod, "load_shipped",
+                        lambda model, _relative: model(ids=["No-Such-Licence"]))
     mod.relatives.cache_clear()
     try:
         with pytest.raises(KnowledgeBaseError, match="relatives.yaml"):

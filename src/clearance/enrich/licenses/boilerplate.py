@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from clearance.errors import KnowledgeBaseError
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = ["Boilerplate", "boilerplate", "states_nothing"]
 
@@ -51,11 +49,7 @@ class Boilerplate(BaseModel):
 @functools.lru_cache(maxsize=1)
 def boilerplate() -> Boilerplate:
     """Return the shipped wording; a malformed file raises ``KnowledgeBaseError`` naming it."""
-    path = resources.files("clearance").joinpath("data/licenses/readers/boilerplate.yaml")
-    try:
-        return Boilerplate.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except (ValidationError, re.error) as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return load_shipped(Boilerplate, "licenses/readers/boilerplate.yaml")
 
 
 def _join(patterns: list[str]) -> re.Pattern[str]:

@@ -9,12 +9,10 @@ The table is data (``data/licenses/ecosystems/values.yaml``); a value matches on
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from clearance.errors import KnowledgeBaseError
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = ["ecosystem_url", "ecosystem_value"]
 
@@ -27,11 +25,7 @@ class _Values(BaseModel):
 
 @functools.lru_cache(maxsize=1)
 def _data() -> _Values:
-    path = resources.files("clearance").joinpath("data/licenses/ecosystems/values.yaml")
-    try:
-        return _Values.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return load_shipped(_Values, "licenses/ecosystems/values.yaml")
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,14 +23,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from clearance.enrich.licenses.vocabulary import alias_key
-from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = ["ambiguous_name", "foreign_ref", "local_name", "proxy_versions"]
 
@@ -68,11 +66,7 @@ class LocalNames(BaseModel):
 @functools.lru_cache(maxsize=1)
 def local_names_table() -> LocalNames:
     """Return the shipped table; a malformed file raises ``KnowledgeBaseError`` naming it."""
-    path = resources.files("clearance").joinpath("data/licenses/ecosystems/localnames.yaml")
-    try:
-        return LocalNames.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return load_shipped(LocalNames, "licenses/ecosystems/localnames.yaml")
 
 
 def ambiguous_name(text: str) -> LicenseMatch | None:

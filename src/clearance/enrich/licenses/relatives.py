@@ -19,15 +19,14 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import replace
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from clearance.enrich.licenses.spdxdata import spdx_licenses
 from clearance.enrich.licenses.textmatch import PassageIndex, bigrams
 from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = ["added_clauses", "own_text_shared", "relative_match", "relatives"]
 
@@ -55,14 +54,11 @@ class Relatives(BaseModel):
 def relatives() -> Relatives:
     """Return the shipped list; a malformed file or an id without an SPDX text raises
     ``KnowledgeBaseError`` naming the file."""
-    path = resources.files("clearance").joinpath("data/licenses/ecosystems/relatives.yaml")
-    try:
-        data = Relatives.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    data = load_shipped(Relatives, "licenses/ecosystems/relatives.yaml")
     missing = [i for i in data.ids if not spdx_licenses().get(i, {}).get("text")]
     if missing:
-        raise KnowledgeBaseError(f"no SPDX licence text for {missing}", path=str(path))
+        raise KnowledgeBaseError(f"no SPDX licence text for {missing}",
+                                 path="data/licenses/ecosystems/relatives.yaml")
     return data
 
 

@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from clearance.errors import KnowledgeBaseError
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = ["Statements", "granted_by_reference", "has_cue", "licence_fragment",
            "mask_lowercase_acronyms", "mentions_only", "statement_lines", "statements"]
@@ -86,11 +84,7 @@ class Statements(BaseModel):
 @functools.lru_cache(maxsize=1)
 def statements() -> Statements:
     """Return the shipped wording; a malformed file raises ``KnowledgeBaseError`` naming it."""
-    path = resources.files("clearance").joinpath("data/licenses/readers/statements.yaml")
-    try:
-        return Statements.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except (ValidationError, re.error) as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return load_shipped(Statements, "licenses/readers/statements.yaml")
 
 
 @functools.lru_cache(maxsize=1)

@@ -21,15 +21,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from clearance.enrich.licenses.spdxdata import spdx_exceptions, spdx_licenses
 from clearance.enrich.licenses.vocabulary import Vocabulary
-from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = ["own_name", "read_token", "respell", "spdx_id", "variant_of", "with_exception"]
 
@@ -61,11 +59,7 @@ class _Table(BaseModel):
 
 @functools.lru_cache(maxsize=1)
 def _table() -> _Table:
-    path = resources.files("clearance").joinpath("data/licenses/ecosystems/shortnames.yaml")
-    try:
-        return _Table.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return load_shipped(_Table, "licenses/ecosystems/shortnames.yaml")
 
 
 @functools.lru_cache(maxsize=1)

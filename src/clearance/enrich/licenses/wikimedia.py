@@ -15,13 +15,11 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from clearance.errors import KnowledgeBaseError
 from clearance.models import LicenseMatch
-from clearance.yamlio import load_yaml
+from clearance.yamlio import load_shipped
 
 __all__ = [
     "TEMPLATE",
@@ -54,11 +52,7 @@ class WikimediaTemplates(BaseModel):
 @functools.lru_cache(maxsize=1)
 def templates() -> WikimediaTemplates:
     """Return the shipped template table (KnowledgeBaseError naming the file if invalid)."""
-    path = resources.files("clearance").joinpath("data/licenses/wikimedia/templates.yaml")
-    try:
-        return WikimediaTemplates.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(str(exc), path=str(path)) from exc
+    return load_shipped(WikimediaTemplates, "licenses/wikimedia/templates.yaml")
 
 
 def bare_template(text: str) -> bool:
