@@ -256,7 +256,7 @@ def test_section_2_2_keys_are_case_insensitive() -> None:
         (404, 0, True, "unavailable"),  # §2.3.1.3 4xx: any resource may be accessed
         (401, 0, True, "unavailable"),
         (403, 0, True, "unavailable"),
-        (429, 0, True, "unavailable"),
+        (429, 0, False, "unreachable"),  # not shown: read as Google reads it (see docs)
         (500, 0, False, "unreachable"),  # §2.3.1.4 5xx: complete disallow
         (503, 0, False, "unreachable"),
         (None, 0, False, "unreachable"),  # network error: complete disallow

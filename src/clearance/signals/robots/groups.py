@@ -64,6 +64,12 @@ def access_state(status: int | None, redirects: int) -> tuple[State, str]:
         return "parsed", f"HTTP {status}: rules parsed (§2.3.1.1)"
     if 300 <= status <= 399:
         return "unavailable", f"HTTP {status}: redirect not followed to a file (§2.3.1.2)"
+    if status == 429:
+        # "Too Many Requests" says the server would not serve now, not that there is no file:
+        # read as a server error, as Google reads it ("all 4xx errors, except 429, as if a
+        # valid robots.txt file didn't exist"), so a rate limit never reads as permission
+        return "unreachable", ("HTTP 429: too many requests, the file was not shown: "
+                               "unreachable, complete disallow (§2.3.1.4, as Google reads 429)")
     if 400 <= status <= 499:
         return "unavailable", f"HTTP {status}: unavailable, any resource may be crawled (§2.3.1.3)"
     if 500 <= status <= 599:
