@@ -16,7 +16,12 @@ fresh held-back set, scored once after that pass, then developed on in pass 6 wi
 ``develop5.jsonl`` (pointers to licence files, GNU boilerplate, statements beside a pointer).
 The floors of the sets developed on are their development figures (they only rise);
 ``heldback5.jsonl`` is the fifth fresh held-back set, scored once after pass 6 (its floor is its
-first-scored figure: 79.7 %, 25 less restrictive).
+first-scored figure: 79.7 %, 25 less restrictive), then developed on in pass 7 with
+``develop6.jsonl`` (local names with '/', '~' or a prefix, "public domain" in fragments,
+assumptions, statements about part of a work, GNU exception and option lines);
+``heldback6.jsonl`` is the sixth fresh held-back set, scored once after pass 7 (its floor is
+its first-scored figure: 88.9 %, 8 less restrictive; it is not among the noise property's
+inputs, which would tune on it).
 The floors guard against regressions; the held-back floor is its measured figure, not a
 target. Also the property the acceptance asks for: noise around an input never makes the
 result less restrictive.
@@ -55,12 +60,14 @@ def _same(got: str, expected: str) -> bool:
                                               ("develop3.jsonl", 0.99),
                                               ("develop4.jsonl", 0.99),
                                               ("develop5.jsonl", 0.99),
+                                              ("develop6.jsonl", 0.99),
                                               ("unseen_regression.jsonl", 0.99),
                                               ("heldback.jsonl", 0.98),
                                               ("heldback2.jsonl", 0.89),
                                               ("heldback3.jsonl", 0.96),
-                                              ("heldback4.jsonl", 0.92),
-                                              ("heldback5.jsonl", 0.796)])
+                                              ("heldback4.jsonl", 0.925),
+                                              ("heldback5.jsonl", 0.92),
+                                              ("heldback6.jsonl", 0.888)])
 def test_exact_share(name: str, floor: float) -> None:
     rows = _rows(name)
     misses = [(r["raw"][:60], r["expected"], got) for r in rows
@@ -76,12 +83,14 @@ def test_exact_share(name: str, floor: float) -> None:
                                                ("develop3.jsonl", 0),
                                                ("develop4.jsonl", 0),
                                                ("develop5.jsonl", 0),
+                                               ("develop6.jsonl", 0),
                                                ("unseen_regression.jsonl", 0),
                                                ("heldback.jsonl", 0),
                                                ("heldback2.jsonl", 4),
                                                ("heldback3.jsonl", 2),
                                                ("heldback4.jsonl", 1),
-                                               ("heldback5.jsonl", 25)])
+                                               ("heldback5.jsonl", 2),
+                                               ("heldback6.jsonl", 8)])
 def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
     vocab = default_vocabulary()
     worse = [r["raw"] for r in _rows(name)
@@ -93,7 +102,7 @@ def test_never_less_restrictive_than_the_label(name: str, allowed: int) -> None:
 
 _SETS = ("unseen_develop.jsonl", "unseen_regression.jsonl", "heldback.jsonl", "heldback2.jsonl",
          "develop3.jsonl", "develop4.jsonl", "heldback3.jsonl", "heldback4.jsonl",
-         "develop5.jsonl")
+         "develop5.jsonl", "heldback5.jsonl", "develop6.jsonl")
 _CLEAN = sorted({r["raw"] for name in _SETS for r in _rows(name) if len(r["raw"]) < 120})
 _NOISES = ["", " ", "  ", "\n", "\t", '"', "'", "License: ", "Licence: ", "license: ", "(", ")",
            ".", ";", "**", "`", "- ", "* "]

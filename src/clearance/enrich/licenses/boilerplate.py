@@ -27,6 +27,7 @@ from clearance.yamlio import load_shipped
 __all__ = ["Boilerplate", "boilerplate", "states_nothing"]
 
 _MAX_WORDS = 40
+_URL = re.compile(r"\S*(?:/|://)\S*")
 _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
@@ -36,9 +37,10 @@ class Boilerplate(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     grants: list[str]
     pointers: list[str]
+    hedges: list[str]
     boilerplate: list[str]
 
-    @field_validator("grants", "pointers", "boilerplate")
+    @field_validator("grants", "pointers", "hedges", "boilerplate")
     @classmethod
     def _compile(cls, value: list[str]) -> list[str]:
         for pattern in value:
@@ -57,20 +59,29 @@ def _join(patterns: list[str]) -> re.Pattern[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _compiled() -> tuple[re.Pattern[str], ...]:
     data = boilerplate()
-    return _join(data.grants), _join(data.pointers), _join(data.boilerplate)
+    return (_join(data.grants), _join(data.pointers), _join(data.boilerplate),
+            _join(data.hedges))
 
 
 def states_nothing(text: str) -> str | None:
     """Return why a short text states no licence for a work (a pointer to a licence file, a
-    GNU notice sentence that grants nothing, a heading), or None when it may state one."""
+    GNU notice sentence that grants nothing, a heading, an assumption), or None when it may
+    state one."""
     if len(text.split()) >= _MAX_WORDS:
         return None
-    grants, pointers, sentences = _compiled()
-    if grants.search(text) is not None:
+    grants, pointers, sentences, hedges = _compiled()
+    found = hedges.search(_URL.sub(" ", text))  # "/licenses/assumed-1991-2003/" names one
+    if found is not None:
+        return (f"an assumption or a note of what is missing ({found.group(0).strip()!r}): the "
+                "writer did not find the licence, so the line states none")
+    # an aside in brackets neither grants nor points ("or the Artistic License (the same terms
+    # as Perl itself)", "BSD license (see license.txt)"): what the line states is outside it
+    plain = _ASIDE.sub(" ", text)
+    if grants.search(plain) is not None:
         return None
-    found = pointers.search(_ASIDE.sub(" ", text))
+    found = pointers.search(plain)
     if found is not None:
         return (f"a pointer to a licence text ({found.group(0).strip()!r}): it says where a "
                 "text is, not that a work is under it")

@@ -17,7 +17,7 @@ QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 
 _LEADING_LABEL = re.compile(r"^licen[cs]e\s*:(?!:)\s*(?=\S)(?!.*\n)", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-*]\s+|\*\*\s*)")
-_TRAILING_DOTS = re.compile(r"(?<=[^\d\s.])\.+$|\s+[-*]+$|(?<=[A-Za-z)])-$")
+_TRAILING_DOTS = re.compile(r"(?<=[^\d\s.])\.+$|\s+[-*]+$|(?<=[A-Za-z)+])-$")
 
 
 def _closing(s: str) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from clearance.enrich.licenses.localise import port_code
 from clearance.enrich.licenses.vocabulary import Vocabulary
 
-__all__ = ["PhraseMatch", "match_cc", "match_compact", "match_phrase"]
+__all__ = ["PhraseMatch", "match_cc", "match_compact", "match_phrase", "states_public_domain"]
 
 _CC_CONTEXT = re.compile(
     r"\bcreative ?commons?\b|\bcc\b|\bcc0\b|\battribution (?:non ?commercial|"
@@ -39,6 +39,21 @@ _PORT = re.compile(r"\b(igo|[a-z]{2})\b")
 _ALL_RIGHTS = re.compile(r"\ball rights reserved\b|\btous droits r.serv.s\b")
 _COPYRIGHT = re.compile(r"(?:\u00a9|\(c\)|\bcopyright\b)", re.IGNORECASE)
 _PUBLIC_DOMAIN = re.compile(r"\bpublic domain\b")
+#: "the public domain" states that a work is in it only after a verb that puts it there ("is
+#: in", "placed in", "released into", "dedicated to") or as a bracketed label ("(in the public
+#: domain)"); "the public domain of the country ...", "... to the public domain. A certifier"
+#: (a line cut from CC's dedication text) and "the public domain" alone state nothing
+_PD_VERB = re.compile(
+    r"(?:\b(?:is|are|be|been|was|were|being|remains?|placed|released|put|dedicated|dedicates?|"
+    r"donated|fall|falls|fallen|entered|enters?|belongs?|lies)\b(?:\W+\w+){0,3}?|\(|^)\s*"
+    r"(?:in|into|to)\s+$")
+_PD_OF = re.compile(r"\bpublic domain\s+of\b")
+#: a copyright holder's line ("2016, Public Domain Pictures <>", a DEP-5 `Copyright:` line's
+#: years, a comma, a name of several words, an optional address): a name, not a statement
+_HOLDER = re.compile(r"^\s*\d{4}(?:\s*[-,]\s*\d{4})*\s*,\s+[^<>,;.]*\bpublic domain\s+\w"
+                     r"[^<>,;.]{0,60}(?:<[^<>]*>?)?$")
+_ENDS = " \t\n\"'()[]*`;.,:"
+_LABEL = re.compile(r"^licen[cs]e\s*:\s*")
 _RESEARCH = re.compile(
     r"\b(?:research|academic|educational)\b[^.]{0,60}\bonly\b|\bonly\b[^.]{0,40}\bresearch\b|"
     r"\bresearch (?:use|purposes?)\b.{0,30}\bnot\b.{0,30}\bcommercial"
@@ -177,8 +192,27 @@ def match_phrase(key: str, raw: str) -> PhraseMatch | None:
         return PhraseMatch("LicenseRef-clearance-custom", 0.5, "custom terms or agreement wording")
     if _ALL_RIGHTS.search(key):
         return PhraseMatch("all-rights-reserved", 0.85, "'all rights reserved' statement")
-    if _PUBLIC_DOMAIN.search(key):
+    if _PUBLIC_DOMAIN.search(key) and states_public_domain(raw):
         return PhraseMatch("public-domain", 0.7, "'public domain' statement in text")
     if _COPYRIGHT.search(raw):
         return PhraseMatch("all-rights-reserved", 0.6, "copyright notice without a licence grant")
     return None
+
+
+def states_public_domain(raw: str) -> bool:
+    """Return whether a text says that a work is in the public domain: "Public Domain" as a
+    name or label, or "the public domain" after a verb that puts a work there. A fragment
+    ("the public domain of the country", a line cut from CC's certification text) or a
+    holder's name ("Public Domain Pictures <...>") states nothing."""
+    text = " ".join(re.sub(r"[-_]", " ", raw.casefold()).split())
+    if _HOLDER.match(_LABEL.sub("", text.strip(_ENDS)).strip(_ENDS)):
+        return False
+    for m in _PUBLIC_DOMAIN.finditer(text):
+        if _PD_OF.match(text, m.start()):
+            continue
+        the = text.rfind("the ", 0, m.start())
+        if the < 0 or text[the:m.start()].strip() != "the":
+            return True  # "Public Domain", "100% Public Domain", "public domain. Permission"
+        if _PD_VERB.search(text[max(0, the - 60):the]):
+            return True
+    return False

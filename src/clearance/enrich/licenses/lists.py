@@ -29,7 +29,7 @@ AND_WORD = re.compile(r"\s+(and)\s+", re.IGNORECASE)
 #: a short licence name (one token: "NIST", "OldBoost2", "OpenSSL+SSLeay") in a list
 NAME_TOKEN = re.compile(r"^[^\W_][\w.+~-]{1,40}$")
 _SPLIT = re.compile(
-    r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\||(?<=\+)[_-]or(?=[_-]))[_-]?\s*",
+    r"\s*(;|,|\s&\s|\s\+\s|\band/or\b|\band\b|\bor\b|/|\||(?<=\+)[_-]or(?=[_-])|(?<=\d)-or-(?=[A-Z]{2}))[_-]?\s*",
     re.IGNORECASE,
 )
 _NOISE = re.compile(
@@ -40,6 +40,7 @@ _NOISE = re.compile(
 _DUAL = re.compile(r"\bdual[- ]?licen[cs]|\bat your (?:choice|option)\b|\beither\b", re.I)
 _NAME_LIST = re.compile(r"\s+(?:and|or)\s+|\s*\|\s*", re.IGNORECASE)
 _MAX_CHARS = 300
+_SLASHED_NAME = re.compile(r"(?<=[\w.+])/(?=[A-Za-z])")
 #: evidence of an item read as custom only because the list names it
 _FALLBACKS = ("not known here (custom)", "a file not read (custom)")
 
@@ -50,6 +51,11 @@ def levels(text: str) -> tuple[re.Pattern[str], str] | None:
     only these words; None when other separators are mixed in (the flat reader's job)."""
     if COMMA_WORD.search(text):
         return COMMA_WORD, ""
+    if _SLASHED_NAME.search(text) and not re.search(r"[;,&|:]|\band/or\b|\s[+/]|/\s", text):
+        # "SISSL and OVT and MIT/MIT": a name written with '/' is one item of the list
+        has_or = bool(OR_WORD.search(text))
+        if has_or or AND_WORD.search(text):
+            return (OR_WORD, "OR") if has_or else (AND_WORD, "AND")
     if re.search(r"[;,&/]|\band/or\b|\s\+\s", text):
         return None
     has_or, has_and = bool(OR_WORD.search(text)), bool(AND_WORD.search(text))
@@ -69,7 +75,12 @@ CRAN_FILE = re.compile(r"^file\s+licen[cs]e$", re.IGNORECASE)
 def _names_only(part: str) -> bool:
     """Return whether a list item is a short name or a list of short names ("GPL-1+ or
     Artistic" inside DEP-5's "REGCOMP, and GPL-1+ or Artistic")."""
-    return all(NAME_TOKEN.match(p) or CRAN_FILE.match(p) for p in _NAME_LIST.split(part) if p)
+    return all(_name(p) or CRAN_FILE.match(p) for p in _NAME_LIST.split(part) if p)
+
+
+def _name(part: str) -> bool:
+    """Return whether a list item is one short name ("NIST", "MIT/Bellcore")."""
+    return NAME_TOKEN.match(_SLASHED_NAME.sub("-", part)) is not None
 
 
 def _part(part: str, read: Read, names: bool) -> LicenseMatch | None:
@@ -117,6 +128,24 @@ def _cut(text: str) -> tuple[list[str], list[str], str] | None:
     return parts, ["or" if op == "OR" else "and"] * (len(parts) - 1), op
 
 
+def _slash_name(text: str, seps: list[str], found: list[LicenseMatch]) -> LicenseMatch | None:
+    """Return custom terms for one DEP-5 name written with '/' that is not a choice of
+    licences: "MIT/Bellcore", "ISC/JLC" (a licence and the party whose variant it is: a name
+    nobody knows after the '/') or "MIT/MIT" (the same licence twice: one of several variants
+    of it in the file). "MIT/Apache-2.0" names two licences and stays a choice."""
+    s = text.strip()
+    if " " in s or not seps or any(sep != "/" for sep in seps):
+        return None
+    ids = [m.id for m in found]
+    fallback = any(m.evidence.endswith(_FALLBACKS) for m in found)
+    if not fallback and len(set(ids)) == len(ids):
+        return None
+    why = "a name nobody knows after the '/'" if fallback else "the same licence named twice"
+    return LicenseMatch("LicenseRef-clearance-custom", 0.8,
+                        f"{s!r} is one local name ({why}): a variant with its own terms, stated "
+                        "elsewhere and not read (custom)", method="alias")
+
+
 def read_list(text: str, read: Read, render: Render) -> LicenseMatch | None:
     """Return the expression of several licences in one short value, or None."""
     if len(text) > _MAX_CHARS:
@@ -131,12 +160,15 @@ def read_list(text: str, read: Read, render: Render) -> LicenseMatch | None:
     names = all(_names_only(p) for p in cleaned)
     found: list[LicenseMatch] = []
     for part in cleaned:
-        match = _part(part, read, names and NAME_TOKEN.match(part) is not None)
+        match = _part(part, read, names and _name(part))
         if match is None:
             return None
         found.append(match)
     ids = list(dict.fromkeys(m.id for m in found))
     known = sum(not m.evidence.endswith(_FALLBACKS) for m in found)
+    local = _slash_name(text, seps, found)
+    if local is not None:
+        return local
     if not found or (len(ids) < 2 and not (names and len(found) >= 2)) or not known:
         return None
     if not op:

@@ -45,6 +45,7 @@ class _Local(BaseModel):
     suffixes: dict[str, str]
     prefixes: dict[str, str]
     hedges: list[str]
+    parts: list[str]
 
 
 class _Proxy(BaseModel):
@@ -98,6 +99,8 @@ def local_name(text: str) -> LicenseMatch | None:
                             method="none")
     found = table.names.get(whole) or table.names.get(" ".join(words))
     how = "name"
+    if found is None and len(words) >= 3 and set(words) & set(table.parts):
+        found, how = _CUSTOM, "words about its parts"
     numbered = re.fullmatch(r"([a-z]+)\d+", whole) if len(words) == 1 else None
     if found is None and numbered is not None:
         found, how = table.prefixes.get(numbered.group(1)), "first word"

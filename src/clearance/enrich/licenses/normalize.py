@@ -30,7 +30,12 @@ from clearance.enrich.licenses.families import (
     ogl_jurisdiction,
 )
 from clearance.enrich.licenses.forms import labelled_lines, structured_form
-from clearance.enrich.licenses.freetext import match_cc, match_compact, match_phrase
+from clearance.enrich.licenses.freetext import (
+    match_cc,
+    match_compact,
+    match_phrase,
+    states_public_domain,
+)
 from clearance.enrich.licenses.lists import read_list
 from clearance.enrich.licenses.localise import localise
 from clearance.enrich.licenses.localnames import (
@@ -39,6 +44,7 @@ from clearance.enrich.licenses.localnames import (
     local_name,
     proxy_versions,
 )
+from clearance.enrich.licenses.parts import part_only
 from clearance.enrich.licenses.relatives import added_clauses, own_text_shared, relative_match
 from clearance.enrich.licenses.spdxdata import spdx_name_id, spdx_text_index, spdx_text_match
 from clearance.enrich.licenses.statement import (
@@ -53,6 +59,7 @@ from clearance.enrich.licenses.substring import find_names
 from clearance.enrich.licenses.textmatch import PassageIndex
 from clearance.enrich.licenses.tokens import (
     own_name,
+    prefixed_variant,
     read_token,
     respell,
     variant_of,
@@ -228,6 +235,10 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
     short = read_token(s, vocab)
     if short is not None:
         return short
+    if depth < _MAX_DEPTH:
+        prefixed = prefixed_variant(s, lambda t: _read(t, vocab, depth + 1))
+        if prefixed is not None:
+            return prefixed
     nothing = states_nothing(s)
     if nothing is not None:
         return LicenseMatch("unknown", 0.4, nothing, method="none")
@@ -292,7 +303,8 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         if template is not None and depth < _MAX_DEPTH:
             return LicenseMatch("unknown", 0.3, f"Wikimedia template {{{{{name}}}}} not known",
                                 method="none")
-    lid = vocab.lookup_alias(s)
+    # "MIT~X11": DEP-5 writers mark a variant of a licence with '~' (the alias keys fold it)
+    lid = vocab.lookup_alias(s) if "~" not in s else None
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
     own_terms = local_name(s)
@@ -302,6 +314,10 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         variant = variant_of(s, lambda t: _read(t, vocab, depth + 1))
         if variant is not None:
             return variant
+    if depth < _MAX_DEPTH and _SLASHED_TOKEN.match(s) and spdx_name_id(s) is None:
+        found = _split(s, vocab, depth)  # "MIT/Bellcore", "GPL-2+/LGPL-2+": the list readers'
+        if found is not None:
+            return found
     if not localised:
         local = localise(s)
         if local != s:
@@ -388,7 +404,8 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         # a statement under "a CC licence" without its elements: some CC licence, not known which
         return LicenseMatch("LicenseRef-clearance-cc-unspecified", 0.6, "a statement names a "
                             "Creative Commons licence without its elements", method="cc-text")
-    if licence_fragment(s, names_found=bool(find_names(alias_key(s[:5000]), vocab))):
+    if licence_fragment(s, names_found=bool(find_names(alias_key(s[:5000]), vocab))) and not (
+            words < _LONG_TEXT_WORDS and states_public_domain(s)):
         return LicenseMatch("unknown", 0.3, "a passage of a licence text (it speaks of 'the "
                             "License' and names none): it states no licence for the work",
                             method="none")
@@ -406,6 +423,7 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
 
 _STYLE = re.compile(r"\w[-\s](?:style|like|alike|ish)\s+(?:open[-\s]source\s+)?licen[cs]es?\b",
                     re.IGNORECASE)
+_SLASHED_TOKEN = re.compile(r"^[^\s/:]+(?:/[^\s/:]+)+$")
 _GLUED_OPERATOR = re.compile(r"(?<=[\w.+])_(OR|AND|WITH)_(?=[A-Za-z])")
 _SOME_CC = re.compile(r"\b(?:creative commons|cc)(?: |-)?licen[cs]e\b")
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+")
@@ -421,6 +439,7 @@ def normalize_license(value: str, *, vocabulary: Vocabulary | None = None) -> Li
     """
     vocab = vocabulary if vocabulary is not None else default_vocabulary()
     raw = value if isinstance(value, str) else str(value)
-    found = ogl_jurisdiction(_read(raw[:MAX_INPUT], vocab, 0), raw, vocab)
+    found = part_only(ogl_jurisdiction(_read(raw[:MAX_INPUT], vocab, 0), raw, vocab), raw,
+                      _render)
     log.debug("licence %r -> %s (%s)", raw[:80], found.id, found.evidence)
     return replace(found, raw=raw[:500])

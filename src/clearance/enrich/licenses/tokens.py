@@ -29,7 +29,8 @@ from clearance.enrich.licenses.vocabulary import Vocabulary
 from clearance.models import LicenseMatch
 from clearance.yamlio import load_shipped
 
-__all__ = ["own_name", "read_token", "respell", "spdx_id", "variant_of", "with_exception"]
+__all__ = ["own_name", "prefixed_variant", "read_token", "respell", "spdx_id", "variant_of",
+           "with_exception"]
 
 Read = Callable[[str], LicenseMatch]
 Render = Callable[[str], "str | None"]
@@ -216,6 +217,7 @@ def with_exception(text: str, read: Read, render: Render) -> LicenseMatch | None
 
 
 _PLUS_THEN_WORDS = re.compile(r"^(?P<base>[^\W_][\w.~-]*\+)[-_](?P<rest>[a-z][\w-]*)$", re.I)
+_DOTTED = re.compile(r"^[A-Za-z]{2,}(?:\.[A-Za-z]{2,}){2,}$")
 _NO_INVARIANTS = re.compile(r"^no[-_]?invariants?(?:[-_]sections?)?$", re.I)
 _GFDL = re.compile(r"^GFDL-(?P<v>\d(?:\.\d)?)\+$", re.I)
 
@@ -224,10 +226,15 @@ def respell(text: str) -> str | None:
     """Return a DEP-5 name with words after its '+' spelled the way the readers read it, or
     None: "GPL-3+-autoconf-exception" -> "GPL-3+ with autoconf exception",
     "GFDL-1.3+-no-invariant" -> "GFDL-NIV-1.3+" (the DEP-5 name of the same licence)."""
+    dotted = _DOTTED.match(_edges(text))
+    if dotted is not None:  # "FSF.Unlimited.License": words joined by dots
+        return " ".join(_edges(text).split("."))
     m = _PLUS_THEN_WORDS.match(_edges(text))
     if m is None:
         return None
     base, rest = m.group("base"), m.group("rest")
+    if rest.casefold() in ("exc", "exception", "except", "exceptions"):
+        return base  # "LGPL-2+-exc": an exception not named only adds permissions
     if rest.casefold().endswith("exception"):
         words = re.sub(r"^with\b", "", re.sub(r"[-_]", " ", rest[: -len("exception")]).strip())
         words = words.strip()
@@ -239,13 +246,14 @@ def respell(text: str) -> str | None:
 
 
 _SPLIT_POINT = re.compile(r"[-_~]")
+_OR_NAMES = re.compile(r"(?<=\d)-or-(?=[A-Z]{2})|\+[-_](?:or|and)[-_]", re.IGNORECASE)
 
 
 def variant_of(text: str, read: Read) -> LicenseMatch | None:
     """Return custom terms for a known licence name with a word glued to it, or None."""
     s = _edges(text)
-    if not _TOKEN.match(s) or "+" in s[:-1]:
-        return None
+    if not _TOKEN.match(s) or re.search(r"\+(?![-_~]|$)", s) or _OR_NAMES.search(s):
+        return None  # "GPL-3-or-GPL-2": two names, the list readers' job
     neutral = set(_table().neutral_suffixes)
     cuts = [m.start() for m in _SPLIT_POINT.finditer(s)]
     for cut in reversed(cuts):
@@ -294,3 +302,28 @@ def _names_keys(ids: list[str], key: str) -> list[str]:
     for lid in ids:
         words |= {w for w in re.split(r"[-_. ]", lid.casefold()) if w}
     return [w for w in key.split() if w in words or any(w in lid.casefold() for lid in ids)]
+
+
+_PREFIXED = re.compile(
+    r"^(?P<prefix>[A-Za-z][A-Za-z0-9]{1,20})[-_](?P<rest>[A-Za-z][\w.+-]{1,60})$")
+
+
+def prefixed_variant(text: str, read: Read) -> LicenseMatch | None:
+    """Return custom terms for a short name made of a word of its own before a licence id
+    ("Xmt-BSD-3-Clause": Xmt's BSD-3-Clause, a text of its own stated elsewhere), or None. A
+    steward's or publisher's word ("gnu-gpl", "odc-pddl") keeps the licence's name, and a
+    prefix that is a licence itself is a list's business."""
+    m = _PREFIXED.match(_edges(text))
+    if m is None or m.group("prefix").casefold() in set(_table().steward_prefixes):
+        return None
+    rest = read(m.group("rest"))
+    if rest.id == "unknown" or rest.method not in ("id", "token", "alias") or " " in rest.id \
+            or rest.id.startswith("LicenseRef-clearance-") or rest.id in ("public-domain",
+                                                                         "all-rights-reserved"):
+        return None
+    if read(m.group("prefix")).id != "unknown":
+        return None
+    return LicenseMatch("LicenseRef-clearance-custom", 0.8,
+                        f"{_edges(text)!r}: {m.group('prefix')!r} before {rest.id} names a "
+                        f"variant of it (its own terms, stated elsewhere and not read): custom, "
+                        f"not {rest.id}", method="alias")
