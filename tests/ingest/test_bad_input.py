@@ -24,6 +24,7 @@ from clearance.errors import (
     ManifestError,
     UnknownFormatError,
 )
+from clearance.ingest.manifest import ManifestReader
 from tests.fuzzing import budget
 from tests.ingest.conftest import run
 
@@ -213,3 +214,14 @@ def test_random_bytes_give_a_clear_error_or_a_reconciled_read(tmp_path: Path, bl
     except ClearanceError:
         return
     assert summary.rows_read == summary.rows_accepted + summary.rows_rejected
+
+
+@pytest.mark.parametrize("data", [b"\x1f\x8b\x08", b"\x1f\x8b", b"BZh9"])
+def test_a_tar_shard_cut_inside_its_compressed_header_names_the_file(
+    tmp_path: Path, data: bytes
+) -> None:
+    """tarfile.is_tarfile let gzip's EOFError out, which the CLI showed as a bare 'Aborted'."""
+    path = tmp_path / "cut.tar"
+    path.write_bytes(data)
+    with pytest.raises(ManifestError, match="cut.tar"):
+        list(ManifestReader(str(path)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import os
 import tarfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,16 @@ def _ext_format(path: Path) -> str | None:
 #: Workbooks a manifest is sometimes kept in; they are not read (no spreadsheet engine), and
 #: the error says how to export the sheet.
 _WORKBOOKS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".numbers"})
+
+
+def _is_tarfile(path: Path) -> bool:
+    """``tarfile.is_tarfile``, false (not raising) for a damaged compressed stream."""
+    try:
+        return tarfile.is_tarfile(path)
+    except (OSError, EOFError, zlib.error, TypeError, ValueError):
+        # gzip raises EOFError on a cut header; tarfile's own readers raise TypeError or
+        # ValueError on some cut gzip headers: either way, not a readable tar
+        return False
 
 
 def _sniff(path: Path) -> str:
@@ -275,6 +286,6 @@ def plan_reading(
 
         raise EmptyManifestError("the file is empty (0 bytes)", path=path)
     chosen = fmt or _ext_format(path) or _sniff(path)
-    if chosen == "webdataset" and not tarfile.is_tarfile(path) and _sniff(path) != "webdataset":
+    if chosen == "webdataset" and not _is_tarfile(path) and _sniff(path) != "webdataset":
         raise ManifestError("not a tar archive", path=path)
     return _file_plan(path, chosen, opts)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import tarfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -133,7 +134,14 @@ def from_shard(shard: Path, collection: str | None = None) -> Iterator[SourceIte
     """
     label = collection or shard.name
     try:
-        with tarfile.open(shard, "r|*") as tar:
+        opened = tarfile.open(shard, "r|*")
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
+        raise InputError(f"{shard}: cannot read the WebDataset shard: {exc}") from exc
+    except TypeError as exc:  # CPython's stream reader on a gzip header cut short
+        raise InputError(f"{shard}: cannot read the WebDataset shard: its compressed "
+                         "stream's header is cut short") from exc
+    try:
+        with opened as tar:
             key: str | None = None
             images: list[tuple[str, bytes]] = []
             meta: dict[str, object] = {}
@@ -159,7 +167,7 @@ def from_shard(shard: Path, collection: str | None = None) -> Iterator[SourceIte
                         loaded = {}
                     meta = loaded if isinstance(loaded, dict) else {}
             yield from _sample(shard, label, key, images, meta)
-    except (OSError, tarfile.TarError, EOFError) as exc:
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
         raise InputError(f"{shard}: cannot read the WebDataset shard: {exc}") from exc
 
 
