@@ -45,8 +45,13 @@ _PUBLIC_DOMAIN = re.compile(r"\bpublic domain\b")
 #: (a line cut from CC's dedication text) and "the public domain" alone state nothing
 _PD_VERB = re.compile(
     r"(?:\b(?:is|are|be|been|was|were|being|remains?|placed|released|put|dedicated|dedicates?|"
-    r"donated|fall|falls|fallen|entered|enters?|belongs?|lies)\b(?:\W+\w+){0,3}?|\(|^)\s*"
+    r"donated|fall|falls|fallen|entered|enters?|belongs?|lies)\b(?:\W+\w+){0,3}?|\()\s*"
     r"(?:in|into|to)\s+$")
+#: "in the public domain" at the start of a text is a label; "into / to the public domain"
+#: there is a line cut after its verb ("into the public domain"): it puts nothing there
+_PD_LABEL = re.compile(r"^\W*in\s+$")
+#: a negation just before ("LinuxCNC is NOT public domain", "is not in the public domain")
+_PD_NOT = re.compile(r"\b(?:not|never|no longer|nor|isn't|aren't|wasn't)\b(?:\W+\w+){0,3}?\W*$")
 _PD_OF = re.compile(r"\bpublic domain\s+of\b")
 #: a copyright holder's line ("2016, Public Domain Pictures <>", a DEP-5 `Copyright:` line's
 #: years, a comma, a name of several words, an optional address): a name, not a statement
@@ -208,11 +213,11 @@ def states_public_domain(raw: str) -> bool:
     if _HOLDER.match(_LABEL.sub("", text.strip(_ENDS)).strip(_ENDS)):
         return False
     for m in _PUBLIC_DOMAIN.finditer(text):
-        if _PD_OF.match(text, m.start()):
+        if _PD_OF.match(text, m.start()) or _PD_NOT.search(text[max(0, m.start() - 40):m.start()]):
             continue
         the = text.rfind("the ", 0, m.start())
         if the < 0 or text[the:m.start()].strip() != "the":
             return True  # "Public Domain", "100% Public Domain", "public domain. Permission"
-        if _PD_VERB.search(text[max(0, the - 60):the]):
+        if _PD_VERB.search(text[max(0, the - 60):the]) or _PD_LABEL.match(text[:the]):
             return True
     return False

@@ -6,6 +6,8 @@
   ``unknown`` with the candidates in the evidence. Picking one would be a guess, and the guess
   may be the less restrictive one. A version, the full name or an SPDX id decides, and those
   are read before this (``BSL-1.0``, "Business Source License 1.1").
+- :func:`other_version` - "WTFPL-1": a version other than the one the id's SPDX text states,
+  a text of its own (custom);
 - :func:`proxy_versions` - "GPL-2+3+KDEeV": the versions a GNU notice names, each an option,
   or any later version a named proxy accepts (terms not yet known: custom);
 - :func:`foreign_ref` - another party's ``LicenseRef-*`` ("LicenseRef-Qt-Commercial"): a
@@ -26,11 +28,12 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from clearance.enrich.licenses.vocabulary import alias_key
+from clearance.enrich.licenses.spdxdata import spdx_licenses
+from clearance.enrich.licenses.vocabulary import Vocabulary, alias_key
 from clearance.models import LicenseMatch
 from clearance.yamlio import load_shipped
 
-__all__ = ["ambiguous_name", "foreign_ref", "local_name", "proxy_versions"]
+__all__ = ["ambiguous_name", "foreign_ref", "local_name", "other_version", "proxy_versions"]
 
 
 class _Ambiguous(BaseModel):
@@ -120,7 +123,7 @@ def local_name(text: str) -> LicenseMatch | None:
 
 
 _PROXY = re.compile(r"^(?P<family>[A-Za-z]{2,6})-(?P<versions>\d(?:\.\d)?(?:\+\d(?:\.\d)?)*)\+"
-                    r"(?P<proxy>[A-Za-z][A-Za-z.]{1,20})$")
+                    r"(?P<proxy>[A-Za-z][A-Za-z.]{1,20})(?P<glued>[-_~][\w.-]{1,40})?$")
 _CUSTOM = "LicenseRef-clearance-custom"
 
 
@@ -131,8 +134,10 @@ def proxy_versions(text: str, read: Callable[[str], LicenseMatch],
     if m is None:
         return None
     proxy = local_names_table().proxies.get(m.group("proxy").replace(".", "").casefold())
-    if proxy is None:
-        if read(m.group("proxy")).id != "unknown":
+    if proxy is None and m.group("glued"):
+        return None
+    if proxy is None or m.group("glued"):  # "LGPL-2.1+3+KDEeV-translations": a variant
+        if proxy is None and read(m.group("proxy")).id != "unknown":
             return None  # "GPL-2+LGPL": two licences, the list readers' job
         return LicenseMatch(_CUSTOM, 0.8, f"{text.strip()!r}: a licence name with words of its "
                             "own glued to it: its own terms, stated elsewhere (custom)",
@@ -158,3 +163,26 @@ def foreign_ref(token: str) -> str | None:
     """Return custom terms for another party's ``LicenseRef-*`` id, or None. Call it after
     the vocabulary had its say (ScanCode keys of licences we model are ours)."""
     return _CUSTOM if _FOREIGN_REF.match(token.strip()) else None
+
+
+_VERSIONED = re.compile(r"([A-Za-z][A-Za-z.]*)-v?(\d+(?:\.\d+)*)\+?")
+_ZEROS = re.compile(r"(?:\.0)+$")
+_TEXT_VERSION = re.compile(r"\bversion\s+(\d+(?:\.\d+)*)\b", re.IGNORECASE)
+
+
+def other_version(text: str, vocab: Vocabulary) -> LicenseMatch | None:
+    """Return custom terms for "WTFPL-1": a version of a licence whose id has none, when the
+    SPDX text of that id states another version (WTFPL's is "Version 2, December 2004"), or
+    None. A licence whose text states no version ("MIT-1") is not read here."""
+    m = _VERSIONED.fullmatch(text.strip())
+    if m is None or m.group(1).casefold().startswith("cc"):
+        return None
+    base = vocab.canonical_id(m.group(1))
+    if base is None or any(c.isdigit() for c in base):
+        return None
+    stated = _TEXT_VERSION.search(spdx_licenses().get(base, {}).get("text", "")[:300])
+    if stated is None or _ZEROS.sub("", stated.group(1)) == _ZEROS.sub("", m.group(2)):
+        return None
+    return LicenseMatch(_CUSTOM, 0.75, f"{text.strip()!r}: version {m.group(2)} of {base}, whose "
+                        f"published text is version {stated.group(1)}: another text, stated "
+                        "elsewhere (custom)", method="alias")

@@ -42,6 +42,7 @@ from clearance.enrich.licenses.localnames import (
     ambiguous_name,
     foreign_ref,
     local_name,
+    other_version,
     proxy_versions,
 )
 from clearance.enrich.licenses.parts import part_only
@@ -87,6 +88,10 @@ _CLASSIFIER = re.compile(r"^license\s*::\s*(?:osi approved\s*::\s*)?(.+)$", re.I
 _LATER_WORDS = re.compile(
     r"\bor (?:\(at your option\) )?(?:any )?later(?: version)?\b|\bor newer\b|\+\s*\)?\s*$", re.I
 )
+#: a CC element spelled out as one lower-case identifier (DEP-5's `attribution`), not a code
+_IDENTIFIER = re.compile(r"attribution|noncommercial|sharealike|noderivs|noderivatives")
+_CC_IDS = ("cc-", "cc0", "licenseref-clearance-cc")
+_CUSTOM = "LicenseRef-clearance-custom"
 _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
                              re.IGNORECASE)
 _LONG_TEXT_WORDS = 40
@@ -305,11 +310,19 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
                                 method="none")
     # "MIT~X11": DEP-5 writers mark a variant of a licence with '~' (the alias keys fold it)
     lid = vocab.lookup_alias(s) if "~" not in s else None
+    if lid is not None and _IDENTIFIER.fullmatch(s) and lid.casefold().startswith(_CC_IDS):
+        # "Attribution" alone is CC's title; "attribution", one lower-case word, is how DEP-5
+        # and tags name a licence of their own (its text is elsewhere): custom terms
+        return LicenseMatch(_CUSTOM, 0.7, f"{s!r} is a local name in lower case, not a "
+                            "Creative Commons title: terms of its own (custom)", method="alias")
     if lid is not None:
         return _later(_from_entry(lid, 0.95, f"alias {s[:80]!r} of {lid}", "alias"), s, vocab)
     own_terms = local_name(s)
     if own_terms is not None:
         return own_terms
+    other = other_version(s, vocab)
+    if other is not None:
+        return other
     if depth < _MAX_DEPTH:
         variant = variant_of(s, lambda t: _read(t, vocab, depth + 1))
         if variant is not None:
