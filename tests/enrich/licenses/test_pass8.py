@@ -33,6 +33,17 @@ from clearance.enrich.licenses import normalize_license
     ("MIT-1", "MIT"),
     ("GPL-2+3+KDEeV-docs", "LicenseRef-clearance-custom"),
     ("GPL-2+3+KDEeV", "GPL-2.0-only OR GPL-3.0-only OR LicenseRef-clearance-custom"),
+    # titles with a version after a comma or in brackets, and the text's date
+    ("MOZILLA PUBLIC LICENSE, Version 2.0", "MPL-2.0"),
+    ("SIL Open Font License (Version 1.1, 26 February 2007)", "OFL-1.1"),
+    ("The Apache Software License, Version 1.1", "Apache-1.1"),
+    # a commented-out field, plural clause counts, the FSF's name of FSFAP
+    ("# License: Spencer-94", "Spencer-94"),
+    ("BSD-2-Clauses", "BSD-2-Clause"),
+    ("GNU-All-Permissive", "FSFAP"),
+    # a family name of several licences; a licence text defining its own name
+    ("Adobe", "unknown"),
+    ('THIS PUBLIC LICENSE ("AGREEMENT"). ANY USE OF THE PROGRAM', "unknown"),
 ])
 def test_pass8_shapes(raw: str, expected: str) -> None:
     assert normalize_license(raw).id == expected

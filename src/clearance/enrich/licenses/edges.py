@@ -15,7 +15,10 @@ __all__ = ["QUOTES", "edge_noise"]
 #: Quote marks and whitespace a value may carry around it.
 QUOTES = "\"'`\u201c\u201d\u2018\u2019<> \t\r\n"
 
-_LEADING_LABEL = re.compile(r"^licen[cs]e\s*:(?!:)\s*(?=\S)(?!.*\n)", re.IGNORECASE)
+#: a "License:" label, also commented out ("#License: Spencer-94", "// License: MIT"): the
+#: comment marker hides the field from its parser, not the statement from a reader
+_LEADING_LABEL = re.compile(r"^(?:#+|//+|;+|--|%+)?\s*licen[cs]e\s*:(?!:)\s*(?=\S)(?!.*\n)",
+                            re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-*]\s+|\*\*\s*)")
 _TRAILING_DOTS = re.compile(r"(?<=[^\d\s.])\.+$|\s+[-*]+$|(?<=[A-Za-z)+])-$")
 

@@ -92,6 +92,16 @@ _LATER_WORDS = re.compile(
 _IDENTIFIER = re.compile(r"attribution|noncommercial|sharealike|noderivs|noderivatives")
 _CC_IDS = ("cc-", "cc0", "licenseref-clearance-cc")
 _CUSTOM = "LicenseRef-clearance-custom"
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_DATE = (rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|"
+         rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{_MONTH}\s+\d{{4}}|"
+         rf"\d{{4}}-\d{{2}}-\d{{2}})")
+#: a version after a comma or in brackets, with the text's date after it: "..., Version 1.1",
+#: "(Version 2.0, Sept. 18, 2008)", "Version 1.1 - 26 February 2007"
+_TITLE_VERSION = re.compile(
+    rf"(?:\s*,\s*|\s*\(\s*|\s+)(?:version|v\.?)\s*(?P<v>\d+(?:\.\d+)*)"
+    rf"(?:(?:\s*[,;–-]\s*|\s+){_DATE})?\s*\)?(?=\s*(?:$|[.;:]))",
+    re.IGNORECASE)
 _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
                              re.IGNORECASE)
 _LONG_TEXT_WORDS = 40
@@ -244,6 +254,18 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         prefixed = prefixed_variant(s, lambda t: _read(t, vocab, depth + 1))
         if prefixed is not None:
             return prefixed
+    titled = _TITLE_VERSION.search(s) if depth < _MAX_DEPTH and len(s) < 200 else None
+    if titled is not None and " ".join(titled.group(0).split()).casefold() != \
+            f"version {titled.group('v')}":
+        # "SIL OPEN FONT LICENSE Version 1.1 - 26 February 2007", "SGI FREE SOFTWARE LICENSE B
+        # (Version 2.0, Sept. 18, 2008)", "... the SIL Open Font License, Version 1.1": a
+        # title's version after a comma or in brackets, and the date of the text, are read as
+        # the name and its version
+        plain = f"{s[:titled.start()]} version {titled.group('v')}{s[titled.end():]}".strip()
+        inner = _read(plain, vocab, depth + 1)
+        if inner.id != "unknown" and inner.version_stated:
+            return replace(inner, evidence=f"title {s[:80]!r} read as {plain[:80]!r}: "
+                           f"{inner.evidence}")
     nothing = states_nothing(s)
     if nothing is not None:
         return LicenseMatch("unknown", 0.4, nothing, method="none")

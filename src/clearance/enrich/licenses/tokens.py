@@ -222,10 +222,16 @@ _NO_INVARIANTS = re.compile(r"^no[-_]?invariants?(?:[-_]sections?)?$", re.I)
 _GFDL = re.compile(r"^GFDL-(?P<v>\d(?:\.\d)?)\+$", re.I)
 
 
+_PLURAL_CLAUSES = re.compile(r"(?<=\d-)clauses\b", re.IGNORECASE)
+
+
 def respell(text: str) -> str | None:
     """Return a DEP-5 name with words after its '+' spelled the way the readers read it, or
     None: "GPL-3+-autoconf-exception" -> "GPL-3+ with autoconf exception",
     "GFDL-1.3+-no-invariant" -> "GFDL-NIV-1.3+" (the DEP-5 name of the same licence)."""
+    plural = _PLURAL_CLAUSES.sub("Clause", _edges(text))
+    if plural != _edges(text) and _TOKEN.match(plural):
+        return plural  # "BSD-3-Clauses": the plural of the clause count
     dotted = _DOTTED.match(_edges(text))
     if dotted is not None:  # "FSF.Unlimited.License": words joined by dots
         return " ".join(_edges(text).split("."))
