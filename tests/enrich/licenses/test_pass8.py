@@ -37,6 +37,8 @@ from clearance.enrich.licenses import normalize_license
     ("MOZILLA PUBLIC LICENSE, Version 2.0", "MPL-2.0"),
     ("SIL Open Font License (Version 1.1, 26 February 2007)", "OFL-1.1"),
     ("The Apache Software License, Version 1.1", "Apache-1.1"),
+    ("Foo is licensed under the Mozilla Public License, Version 2.0", "MPL-2.0"),
+    ("These icons have been put on the public domain.", "public-domain"),
     # a commented-out field, plural clause counts, the FSF's name of FSFAP
     ("# License: Spencer-94", "Spencer-94"),
     ("BSD-2-Clauses", "BSD-2-Clause"),

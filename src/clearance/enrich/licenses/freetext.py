@@ -46,7 +46,7 @@ _PUBLIC_DOMAIN = re.compile(r"\bpublic domain\b")
 _PD_VERB = re.compile(
     r"(?:\b(?:is|are|be|been|was|were|being|remains?|placed|released|put|dedicated|dedicates?|"
     r"donated|fall|falls|fallen|entered|enters?|belongs?|lies)\b(?:\W+\w+){0,3}?|\()\s*"
-    r"(?:in|into|to)\s+$")
+    r"(?:in|into|to|on)\s+$")  # "put on the public domain": a writer's preposition
 #: "in the public domain" at the start of a text is a label; "into / to the public domain"
 #: there is a line cut after its verb ("into the public domain"): it puts nothing there
 _PD_LABEL = re.compile(r"^\W*in\s+$")

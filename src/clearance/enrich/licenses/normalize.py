@@ -255,13 +255,12 @@ def _read(text: str, vocab: Vocabulary, depth: int, localised: bool = False) -> 
         if prefixed is not None:
             return prefixed
     titled = _TITLE_VERSION.search(s) if depth < _MAX_DEPTH and len(s) < 200 else None
-    if titled is not None and " ".join(titled.group(0).split()).casefold() != \
-            f"version {titled.group('v')}":
+    if titled is not None:
         # "SIL OPEN FONT LICENSE Version 1.1 - 26 February 2007", "SGI FREE SOFTWARE LICENSE B
-        # (Version 2.0, Sept. 18, 2008)", "... the SIL Open Font License, Version 1.1": a
-        # title's version after a comma or in brackets, and the date of the text, are read as
-        # the name and its version
-        plain = f"{s[:titled.start()]} version {titled.group('v')}{s[titled.end():]}".strip()
+        # (Version 2.0, Sept. 18, 2008)", "... under the Mozilla Public License, Version 2.0":
+        # a version after the name (after a comma, in brackets, with the text's date) is read
+        # as the name followed by its number
+        plain = f"{s[:titled.start()]} {titled.group('v')}{s[titled.end():]}".strip()
         inner = _read(plain, vocab, depth + 1)
         if inner.id != "unknown" and inner.version_stated:
             return replace(inner, evidence=f"title {s[:80]!r} read as {plain[:80]!r}: "
