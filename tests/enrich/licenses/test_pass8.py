@@ -38,6 +38,9 @@ from clearance.enrich.licenses import normalize_license
     ("SIL Open Font License (Version 1.1, 26 February 2007)", "OFL-1.1"),
     ("The Apache Software License, Version 1.1", "Apache-1.1"),
     ("Foo is licensed under the Mozilla Public License, Version 2.0", "MPL-2.0"),
+    # a number cut by the lookahead is no version: "or any later" stays read
+    ("the terms of the GNU Lesser General Public License, Version 2.1 or any later",
+     "LGPL-2.1-or-later"),
     ("These icons have been put on the public domain.", "public-domain"),
     # a commented-out field, plural clause counts, the FSF's name of FSFAP
     ("# License: Spencer-94", "Spencer-94"),

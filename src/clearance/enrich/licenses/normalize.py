@@ -99,7 +99,7 @@ _DATE = (rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|"
 #: a version after a comma or in brackets, with the text's date after it: "..., Version 1.1",
 #: "(Version 2.0, Sept. 18, 2008)", "Version 1.1 - 26 February 2007"
 _TITLE_VERSION = re.compile(
-    rf"(?:\s*,\s*|\s*\(\s*|\s+)(?:version|v\.?)\s*(?P<v>\d+(?:\.\d+)*)"
+    rf"(?:\s*,\s*|\s*\(\s*|\s+)(?:version|v\.?)\s*(?P<v>\d+(?:\.\d+)*)(?![\d.]*\d)"
     rf"(?:(?:\s*[,;–-]\s*|\s+){_DATE})?\s*\)?(?=\s*(?:$|[.;:]))",
     re.IGNORECASE)
 _DANGLING_LABEL = re.compile(r"\s*\blicen[cs]e\s*:$|(?<=[a-z0-9.)])licen[cs]e\s*:$",
