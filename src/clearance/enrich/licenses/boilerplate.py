@@ -20,9 +20,9 @@ from __future__ import annotations
 import functools
 import re
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
-from clearance.yamlio import load_shipped
+from clearance.yamlio import RegexText, load_shipped
 
 __all__ = ["Boilerplate", "boilerplate", "states_nothing"]
 
@@ -35,17 +35,10 @@ class Boilerplate(BaseModel):
     """The shape of ``boilerplate.yaml`` (every pattern compiles)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    grants: list[str]
-    pointers: list[str]
-    hedges: list[str]
-    boilerplate: list[str]
-
-    @field_validator("grants", "pointers", "hedges", "boilerplate")
-    @classmethod
-    def _compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            re.compile(pattern)
-        return value
+    grants: list[RegexText]
+    pointers: list[RegexText]
+    hedges: list[RegexText]
+    boilerplate: list[RegexText]
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
 from clearance.models import LicenseMatch
-from clearance.yamlio import load_shipped
+from clearance.yamlio import RegexText, load_shipped
 
 __all__ = ["Parts", "part_of_work", "part_only"]
 
@@ -32,14 +32,7 @@ class Parts(BaseModel):
     """The shape of ``parts.yaml`` (every pattern compiles)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    parts: list[str]
-
-    @field_validator("parts")
-    @classmethod
-    def _compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            re.compile(pattern)
-        return value
+    parts: list[RegexText]
 
 
 @functools.lru_cache(maxsize=1)

@@ -27,9 +27,9 @@ from __future__ import annotations
 import functools
 import re
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
-from clearance.yamlio import load_shipped
+from clearance.yamlio import RegexText, load_shipped
 
 __all__ = ["Statements", "granted_by_reference", "has_cue", "licence_fragment",
            "mask_lowercase_acronyms", "mentions_only", "statement_lines", "statements"]
@@ -47,38 +47,20 @@ class Grant(BaseModel):
     """A wording that grants a licence's terms by reference ("same terms as Perl itself")."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    pattern: str
+    pattern: RegexText
     id: str
     why: str
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
 
 
 class Statements(BaseModel):
     """The shape of ``statements.yaml`` (validated when loaded; every pattern compiles)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    cues: list[str]
+    cues: list[RegexText]
     function_words: dict[str, str]
     acronyms: list[str]
-    self_reference: str
+    self_reference: RegexText
     grants: list[Grant]
-
-    @field_validator("cues")
-    @classmethod
-    def _cues_compile(cls, value: list[str]) -> list[str]:
-        re.compile("|".join(f"(?:{c})" for c in value))  # as _compiled joins them
-        return value
-
-    @field_validator("self_reference")
-    @classmethod
-    def _reference_compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
 
 
 @functools.lru_cache(maxsize=1)
