@@ -14,13 +14,10 @@ lookup``.
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import sys
 import time
 from pathlib import Path
-
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,28 +26,9 @@ from clearance.redteam.images.index import build_index
 from clearance.redteam.images.sources import SourceItem
 from tests.redteam.images.conftest import _indexed, _png, _work
 from tests.redteam.images.corpus import load_corpus
-from tests.redteam.images.transforms import TRANSFORMS
+from tests.redteam.images.transforms import TRANSFORMS, TURNED
 
-
-def quarter_turn(img: Image.Image, rng: random.Random) -> Image.Image:
-    return img.transpose(Image.Transpose.ROTATE_90)
-
-
-def quarter_turn_half_jpeg30(img: Image.Image, rng: random.Random) -> Image.Image:
-    out = img.transpose(Image.Transpose.ROTATE_90).resize((img.height // 2, img.width // 2))
-    buf = io.BytesIO()
-    out.save(buf, "JPEG", quality=30)
-    buf.seek(0)
-    with Image.open(buf) as back:
-        return back.convert("RGB")
-
-
-def half_turn(img: Image.Image, rng: random.Random) -> Image.Image:
-    return img.transpose(Image.Transpose.ROTATE_180)
-
-
-EDITS = {**TRANSFORMS, "quarter_turn": quarter_turn,
-         "quarter_turn_half_jpeg30": quarter_turn_half_jpeg30, "half_turn": half_turn}
+EDITS = {**TRANSFORMS, **TURNED}
 
 
 def main() -> None:

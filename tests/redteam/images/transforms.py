@@ -106,6 +106,26 @@ TRANSFORMS: dict[str, Transform] = {
     "rotate3": rotate3,
     "mirror": mirror,
 }
+
+
+def quarter_turn(img: Image.Image, rng: random.Random) -> Image.Image:
+    return img.transpose(Image.Transpose.ROTATE_90)
+
+
+def half_turn(img: Image.Image, rng: random.Random) -> Image.Image:
+    return img.transpose(Image.Transpose.ROTATE_180)
+
+
+def quarter_turn_half_jpeg30(img: Image.Image, rng: random.Random) -> Image.Image:
+    return jpeg30(resize(quarter_turn(img, rng), rng), rng)
+
+
+#: Turned copies (the turned-radius measurement, benchmarks/redteam_images_turned.py).
+TURNED: dict[str, Transform] = {
+    "quarter_turn": quarter_turn,
+    "quarter_turn_half_jpeg30": quarter_turn_half_jpeg30,
+    "half_turn": half_turn,
+}
 #: Recall the issue asks for: 95% on the common edits, 60% on the harder ones.
 TARGETS: dict[str, float] = {
     "resize": 0.95,
