@@ -75,7 +75,7 @@ def test_a_malformed_relatives_file_names_itself(monkeypatch: pytest.MonkeyPatch
     ("and is licensed under the LGPL version 2.1, see above.", "LGPL-2.1-only"),
     ("Use of this source code is governed by a BSD-style license", "LicenseRef-clearance-custom"),
 ])
-def test_pass6_readers(raw: str, expected: str) -> None:
+def test_pointers_boilerplate_and_relatives(raw: str, expected: str) -> None:
     assert normalize_license(raw).id == expected
 
 

@@ -50,5 +50,5 @@ from clearance.enrich.licenses import normalize_license
     ("Adobe", "unknown"),
     ('THIS PUBLIC LICENSE ("AGREEMENT"). ANY USE OF THE PROGRAM', "unknown"),
 ])
-def test_pass8_shapes(raw: str, expected: str) -> None:
+def test_cut_lines_pointers_and_local_names(raw: str, expected: str) -> None:
     assert normalize_license(raw).id == expected
