@@ -168,9 +168,9 @@ def run_scan(
     prog = progress or NullProgress()
     config.check()
     out = config.out
-    chosen = _policy(config.policy, config.waivers, config.purpose,
-                     parse_markets(config.markets))  # fail early
-    markets, added = markets_for_policy(parse_markets(config.markets), chosen)
+    asked = parse_markets(config.markets)
+    chosen = _policy(config.policy, config.waivers, config.purpose, asked)  # fail early
+    markets, added = markets_for_policy(asked, chosen)
     registry = load_agreements(config.agreements) if config.agreements else None
     config = replace(config, markets=markets, registry=registry)
     check_snapshots(config.snapshots)
